@@ -1,0 +1,558 @@
+package daemonset
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	sigsjson "sigs.k8s.io/json"
+	"sigs.k8s.io/yaml"
+)
+
+// Limits of the codec. Inputs beyond them are refused with a clear error
+// instead of exhausting memory.
+const (
+	// MaxInputBytes is the largest stream Decode accepts (all documents).
+	MaxInputBytes = 512 << 20
+	// MaxDocumentBytes is the largest single YAML or JSON document. A
+	// `kubectl get nodes -o yaml` list of about 20,000 nodes fits.
+	MaxDocumentBytes = 128 << 20
+	// MaxDepth is the deepest nesting of maps and lists a document may have.
+	// Kubernetes objects, managedFields included, stay far below it.
+	MaxDepth = 100
+)
+
+// Objects is what Decode found in a stream: the kinds daemonkit works with,
+// typed, and every other object, kept aside.
+type Objects struct {
+	DaemonSets []*appsv1.DaemonSet
+	Nodes      []*corev1.Node
+	Pods       []*corev1.Pod
+	// Others holds every object of another kind (ConfigMaps, RBAC, Services,
+	// CRDs, ...), in stream order. They are not an error.
+	Others []Other
+	// Warnings are things worth telling the user that do not stop decoding,
+	// such as an object of an API that the cluster no longer serves.
+	Warnings []Warning
+
+	sources map[any]Source
+}
+
+// Source says where an object came from.
+type Source struct {
+	// Name is the file name ("-" for standard input), as given to Decode.
+	Name string
+	// Document is the 1-based index of the document in the stream, counting
+	// non-empty documents only.
+	Document int
+	// Line is the 1-based line where the object starts; 0 if unknown.
+	Line int
+	// Item is the 0-based index inside a List document, or -1.
+	Item int
+}
+
+// String renders the source as "name: document N (line L)".
+func (s Source) String() string {
+	var b strings.Builder
+	b.WriteString(s.Name)
+	if s.Document > 0 {
+		fmt.Fprintf(&b, ": document %d", s.Document)
+	}
+	if s.Item >= 0 {
+		fmt.Fprintf(&b, ", items[%d]", s.Item)
+	}
+	if s.Line > 0 {
+		fmt.Fprintf(&b, " (line %d)", s.Line)
+	}
+	return b.String()
+}
+
+// Other is an object of a kind daemonkit does not model, kept as decoded.
+type Other struct {
+	Source     Source
+	APIVersion string
+	Kind       string
+	Namespace  string
+	Name       string
+	// Object is the decoded object as generic JSON values.
+	Object map[string]any
+}
+
+// Warning is a remark about the input that did not stop decoding.
+type Warning struct {
+	Source  Source
+	Message string
+}
+
+// String renders the warning as "source: message".
+func (w Warning) String() string { return w.Source.String() + ": " + w.Message }
+
+// SourceOf returns where obj (a pointer held in o) was decoded from.
+func (o *Objects) SourceOf(obj any) (Source, bool) {
+	s, ok := o.sources[obj]
+	return s, ok
+}
+
+// Append adds everything in other to o, keeping sources.
+func (o *Objects) Append(other *Objects) {
+	if other == nil {
+		return
+	}
+	o.DaemonSets = append(o.DaemonSets, other.DaemonSets...)
+	o.Nodes = append(o.Nodes, other.Nodes...)
+	o.Pods = append(o.Pods, other.Pods...)
+	o.Others = append(o.Others, other.Others...)
+	o.Warnings = append(o.Warnings, other.Warnings...)
+	for k, v := range other.sources {
+		o.setSource(k, v)
+	}
+}
+
+func (o *Objects) setSource(obj any, s Source) {
+	if o.sources == nil {
+		o.sources = map[any]Source{}
+	}
+	o.sources[obj] = s
+}
+
+// DecodeFile reads path and decodes it with Decode, naming the file in
+// every error.
+func DecodeFile(path string) (*Objects, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return &Objects{}, err
+	}
+	defer f.Close()
+	return DecodeReader(path, f)
+}
+
+// DecodeReader reads r to its end (at most MaxInputBytes) and decodes it with
+// Decode; source names r in errors ("-" for standard input, by convention).
+func DecodeReader(source string, r io.Reader) (*Objects, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxInputBytes+1))
+	if err != nil {
+		return &Objects{}, fmt.Errorf("%s: %w", source, err)
+	}
+	return Decode(source, data)
+}
+
+// Decode reads DaemonSets, Nodes and Pods from YAML or JSON: a single object,
+// a multi-document stream, or List objects as `kubectl get ... -o yaml`
+// prints them (List, NodeList, PodList, DaemonSetList). Objects of other
+// kinds are returned in Objects.Others, not as errors.
+//
+// Decoding is strict, as the API server's strict field validation: an
+// unknown or duplicate field, a value of the wrong type, a DaemonSet in an
+// API version that is no longer served (extensions/v1beta1, apps/v1beta2)
+// are errors. Every problem found is reported, each as a *DecodeError naming
+// source, document, line and field path; the returned error is a
+// DecodeErrors. Documents without problems are still returned, so nothing
+// decodable is lost. Decode never panics, whatever the bytes.
+func Decode(source string, data []byte) (*Objects, error) {
+	objs := &Objects{}
+	if len(data) > MaxInputBytes {
+		return objs, DecodeErrors{&DecodeError{Source: source,
+			Detail: fmt.Sprintf("input is larger than %d MiB", MaxInputBytes>>20),
+			Hint:   "split it into several files"}}
+	}
+	var errs DecodeErrors
+	d := &decoder{objs: objs, source: source, schema: newSchemaChecker()}
+	for _, doc := range splitDocuments(data) {
+		errs = append(errs, d.document(doc)...)
+	}
+	if len(errs) > 0 {
+		return objs, errs
+	}
+	return objs, nil
+}
+
+// document is one YAML or JSON document of a stream.
+type document struct {
+	index     int // 1-based among non-empty documents
+	firstLine int // 1-based line of the document's first byte in the stream
+	data      []byte
+	tree      *yamlTree // parsed on first need, for line numbers
+}
+
+// splitDocuments cuts a stream at YAML document markers ("---" and "...")
+// and drops documents holding only comments and blank lines. A stream that
+// starts with '{' or '[' is read as a sequence of JSON values instead.
+func splitDocuments(data []byte) []document {
+	if t := bytes.TrimLeft(data, " \t\r\n\ufeff"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		if docs, ok := splitJSON(data); ok {
+			return docs
+		}
+	}
+	var docs []document
+	line, start, startLine := 1, 0, 1
+	flush := func(end int) {
+		chunk := data[start:end]
+		if !blankYAML(chunk) {
+			docs = append(docs, document{index: len(docs) + 1, firstLine: startLine, data: chunk, tree: &yamlTree{}})
+		}
+	}
+	for i := 0; i < len(data); {
+		j := bytes.IndexByte(data[i:], '\n')
+		next := len(data)
+		if j >= 0 {
+			next = i + j + 1
+		}
+		l := bytes.TrimRight(data[i:next], "\r\n")
+		if isDocumentMarker(l) {
+			flush(i)
+			// Content after "--- " on the marker line belongs to the next document.
+			start, startLine = i+3, line
+			if bytes.HasPrefix(l, []byte("...")) {
+				start = next
+				startLine = line + 1
+			}
+		}
+		i = next
+		line++
+	}
+	flush(len(data))
+	return docs
+}
+
+func isDocumentMarker(l []byte) bool {
+	for _, m := range []string{"---", "..."} {
+		if bytes.HasPrefix(l, []byte(m)) && (len(l) == 3 || l[3] == ' ' || l[3] == '\t') {
+			return true
+		}
+	}
+	return false
+}
+
+func blankYAML(chunk []byte) bool {
+	for _, l := range bytes.Split(chunk, []byte("\n")) {
+		l = bytes.TrimSpace(bytes.TrimPrefix(l, []byte("\ufeff")))
+		if len(l) > 0 && l[0] != '#' {
+			return false
+		}
+	}
+	return true
+}
+
+// splitJSON reads consecutive JSON values. It reports false when the data is
+// not a clean JSON stream, so that YAML parsing (and its errors) takes over.
+func splitJSON(data []byte) ([]document, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var docs []document
+	for {
+		start := dec.InputOffset()
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err == io.EOF {
+			return docs, true
+		} else if err != nil {
+			return nil, false
+		}
+		// InputOffset before Decode points before leading whitespace.
+		off := int(start)
+		for off < len(data) && strings.ContainsRune(" \t\r\n\ufeff", rune(data[off])) {
+			off++
+		}
+		docs = append(docs, document{index: len(docs) + 1, firstLine: 1 + bytes.Count(data[:off], []byte("\n")), data: raw, tree: &yamlTree{}})
+	}
+}
+
+var yamlLineRE = regexp.MustCompile(`line (\d+)`)
+
+// decoder holds what one Decode call shares across documents.
+type decoder struct {
+	objs   *Objects
+	source string
+	schema *schemaChecker
+}
+
+// document decodes one document into d.objs and returns its problems.
+func (d *decoder) document(doc document) []*DecodeError {
+	source := d.source
+	at := func(path fpath, detail, hint string) *DecodeError {
+		return &DecodeError{Source: source, Document: doc.index, Line: lineOf(doc, path),
+			Field: path.String(), Detail: detail, Hint: hint}
+	}
+	if len(doc.data) > MaxDocumentBytes {
+		return []*DecodeError{{Source: source, Document: doc.index, Line: doc.firstLine,
+			Detail: fmt.Sprintf("document is larger than %d MiB", MaxDocumentBytes>>20),
+			Hint:   "split the list into several documents or files"}}
+	}
+	j, err := yamlToJSON(doc.data)
+	if err != nil {
+		e := &DecodeError{Source: source, Document: doc.index, Line: doc.firstLine,
+			Detail: "not valid YAML or JSON: " + cleanYAMLError(err.Error()),
+			Hint:   "check indentation and quoting"}
+		if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+			if n, convErr := strconv.Atoi(m[1]); convErr == nil {
+				e.Line = doc.firstLine + n - 1
+			}
+		}
+		return []*DecodeError{e}
+	}
+	var generic any
+	dec := json.NewDecoder(bytes.NewReader(j))
+	dec.UseNumber()
+	if err := dec.Decode(&generic); err != nil {
+		return []*DecodeError{at(nil, "not valid JSON: "+err.Error(), "")}
+	}
+	if d := depth(generic); d > MaxDepth {
+		return []*DecodeError{at(nil, fmt.Sprintf("document is nested %d levels deep, more than %d", d, MaxDepth),
+			"this is not a Kubernetes object")}
+	}
+	obj, ok := generic.(map[string]any)
+	if !ok {
+		return []*DecodeError{at(nil, fmt.Sprintf("document is a %s, expected a Kubernetes object (a mapping with apiVersion and kind)", jsonKind(generic)), "")}
+	}
+	return d.object(doc, nil, obj, "", "", -1, at)
+}
+
+// decodeObject dispatches one object (a document or an item of a List) on
+// its kind. defVersion and defKind come from a typed list (NodeList items
+// carry no kind of their own in API responses).
+func (d *decoder) object(doc document, path fpath, obj map[string]any,
+	defVersion, defKind string, item int, at func(fpath, string, string) *DecodeError) []*DecodeError {
+	objs, source := d.objs, d.source
+	apiVersion, errV := stringField(obj, "apiVersion", defVersion)
+	kind, errK := stringField(obj, "kind", defKind)
+	var errs []*DecodeError
+	if errV != "" {
+		errs = append(errs, at(path.Key("apiVersion"), errV, "every object needs apiVersion, e.g. apps/v1 for a DaemonSet"))
+	}
+	if errK != "" {
+		errs = append(errs, at(path.Key("kind"), errK, "every object needs kind, e.g. DaemonSet or Node"))
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	src := Source{Name: source, Document: doc.index, Line: lineOf(doc, path), Item: item}
+	if src.Line == 0 {
+		src.Line = doc.firstLine
+	}
+
+	if items, isList := obj["items"]; isList && strings.HasSuffix(kind, "List") {
+		if item >= 0 {
+			return []*DecodeError{at(path, "a List inside a List", "flatten the list")}
+		}
+		arr, ok := items.([]any)
+		if items != nil && !ok {
+			return []*DecodeError{at(path.Key("items"), fmt.Sprintf("items is a %s, expected a list", jsonKind(items)), "")}
+		}
+		itemKind, itemVersion := strings.TrimSuffix(kind, "List"), apiVersion
+		if kind == "List" {
+			itemKind, itemVersion = "", ""
+		}
+		for i, it := range arr {
+			p := path.Key("items").Index(i)
+			m, ok := it.(map[string]any)
+			if !ok {
+				errs = append(errs, at(p, fmt.Sprintf("list item is a %s, expected an object", jsonKind(it)), ""))
+				continue
+			}
+			errs = append(errs, d.object(doc, p, m, itemVersion, itemKind, i, at)...)
+		}
+		return errs
+	}
+
+	switch kind {
+	case "DaemonSet":
+		switch apiVersion {
+		case "apps/v1":
+			ds := &appsv1.DaemonSet{}
+			if errs := d.typed(obj, ds, path, at); len(errs) > 0 {
+				return errs
+			}
+			ds.APIVersion, ds.Kind = apiVersion, kind
+			objs.DaemonSets = append(objs.DaemonSets, ds)
+			objs.setSource(ds, src)
+			return nil
+		case "extensions/v1beta1", "apps/v1beta2", "apps/v1beta1":
+			return []*DecodeError{at(path.Key("apiVersion"),
+				fmt.Sprintf("DaemonSet in %s is no longer served (removed in Kubernetes v1.16)", apiVersion),
+				"change apiVersion to apps/v1 and make sure spec.selector matches spec.template.metadata.labels (apps/v1 requires a selector)")}
+		default:
+			return []*DecodeError{at(path.Key("apiVersion"),
+				fmt.Sprintf("unknown apiVersion %q for DaemonSet", apiVersion), "use apiVersion: apps/v1")}
+		}
+	case "Node", "Pod":
+		if apiVersion != "v1" {
+			return []*DecodeError{at(path.Key("apiVersion"),
+				fmt.Sprintf("unknown apiVersion %q for %s", apiVersion, kind), "use apiVersion: v1")}
+		}
+		if kind == "Node" {
+			n := &corev1.Node{}
+			if errs := d.typed(obj, n, path, at); len(errs) > 0 {
+				return errs
+			}
+			n.APIVersion, n.Kind = apiVersion, kind
+			objs.Nodes = append(objs.Nodes, n)
+			objs.setSource(n, src)
+			return nil
+		}
+		p := &corev1.Pod{}
+		if errs := d.typed(obj, p, path, at); len(errs) > 0 {
+			return errs
+		}
+		p.APIVersion, p.Kind = apiVersion, kind
+		objs.Pods = append(objs.Pods, p)
+		objs.setSource(p, src)
+		return nil
+	}
+
+	o := Other{Source: src, APIVersion: apiVersion, Kind: kind, Object: obj}
+	if md, ok := obj["metadata"].(map[string]any); ok {
+		o.Name, _ = md["name"].(string)
+		o.Namespace, _ = md["namespace"].(string)
+	}
+	objs.Others = append(objs.Others, o)
+	if msg := removedAPI(apiVersion, kind); msg != "" {
+		objs.Warnings = append(objs.Warnings, Warning{Source: src, Message: msg})
+	}
+	return nil
+}
+
+// typed checks obj strictly against the Go type of out (unknown,
+// mistyped fields, each with its path) and then decodes it.
+func (d *decoder) typed(obj map[string]any, out any, path fpath, at func(fpath, string, string) *DecodeError) []*DecodeError {
+	var problems []schemaProblem
+	d.schema.check(obj, typeOf(out), path, &problems)
+	if len(problems) > 0 {
+		errs := make([]*DecodeError, 0, len(problems))
+		for _, p := range problems {
+			errs = append(errs, at(p.path, p.detail, p.hint))
+		}
+		return errs
+	}
+	j, err := json.Marshal(obj)
+	if err != nil {
+		return []*DecodeError{at(path, err.Error(), "")}
+	}
+	strict, err := sigsjson.UnmarshalStrict(j, out, sigsjson.DisallowDuplicateFields, sigsjson.DisallowUnknownFields)
+	if err != nil {
+		return []*DecodeError{at(path, err.Error(), "")}
+	}
+	if len(strict) > 0 {
+		errs := make([]*DecodeError, 0, len(strict))
+		for _, e := range strict {
+			errs = append(errs, at(path, e.Error(), ""))
+		}
+		return errs
+	}
+	return nil
+}
+
+// yamlToJSON converts one document, refusing duplicate keys as the API
+// server's strict decoding does. A panic inside the YAML library (it has had
+// some on hostile input) becomes an error.
+func yamlToJSON(data []byte) (j []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			j, err = nil, fmt.Errorf("yaml: %v", r)
+		}
+	}()
+	return yaml.YAMLToJSONStrict(data)
+}
+
+// cleanYAMLError makes a YAML library error one line without its own line
+// prefix, which Decode replaces by the line in the whole stream.
+func cleanYAMLError(s string) string {
+	s = strings.TrimPrefix(s, "error converting YAML to JSON: ")
+	s = strings.TrimPrefix(s, "yaml: ")
+	s = strings.TrimPrefix(s, "unmarshal errors:")
+	s = strings.Join(strings.Fields(s), " ")
+	return yamlLinePrefixRE.ReplaceAllString(s, "")
+}
+
+var yamlLinePrefixRE = regexp.MustCompile(`^line \d+: `)
+
+func stringField(obj map[string]any, key, def string) (string, string) {
+	v, ok := obj[key]
+	if !ok || v == nil {
+		if def != "" {
+			return def, ""
+		}
+		return "", key + " is missing"
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", fmt.Sprintf("%s is a %s, expected a string", key, jsonKind(v))
+	}
+	if s == "" {
+		if def != "" {
+			return def, ""
+		}
+		return "", key + " is empty"
+	}
+	return s, ""
+}
+
+func depth(v any) int {
+	switch t := v.(type) {
+	case map[string]any:
+		d := 0
+		for _, x := range t {
+			d = max(d, depth(x))
+		}
+		return d + 1
+	case []any:
+		d := 0
+		for _, x := range t {
+			d = max(d, depth(x))
+		}
+		return d + 1
+	}
+	return 0
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case map[string]any:
+		return "mapping"
+	case []any:
+		return "list"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case json.Number, float64:
+		return "number"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// removedAPI names API versions of common kinds in manifests that current
+// clusters no longer serve.
+func removedAPI(apiVersion, kind string) string {
+	if m, ok := removedAPIs[apiVersion+" "+kind]; ok {
+		return fmt.Sprintf("%s %s is not served by Kubernetes since %s", apiVersion, kind, m)
+	}
+	return ""
+}
+
+// removedAPIs maps "apiVersion Kind" to when and how it went away.
+var removedAPIs = map[string]string{
+	"policy/v1beta1 PodSecurityPolicy":                                    "v1.25 (PodSecurityPolicy was removed; use Pod Security admission)",
+	"extensions/v1beta1 PodSecurityPolicy":                                "v1.16 (PodSecurityPolicy was removed in v1.25; use Pod Security admission)",
+	"extensions/v1beta1 Deployment":                                       "v1.16; use apps/v1",
+	"apps/v1beta1 Deployment":                                             "v1.16; use apps/v1",
+	"apps/v1beta2 Deployment":                                             "v1.16; use apps/v1",
+	"extensions/v1beta1 Ingress":                                          "v1.22; use networking.k8s.io/v1",
+	"networking.k8s.io/v1beta1 Ingress":                                   "v1.22; use networking.k8s.io/v1",
+	"rbac.authorization.k8s.io/v1beta1 ClusterRole":                       "v1.22; use rbac.authorization.k8s.io/v1",
+	"rbac.authorization.k8s.io/v1beta1 ClusterRoleBinding":                "v1.22; use rbac.authorization.k8s.io/v1",
+	"rbac.authorization.k8s.io/v1beta1 Role":                              "v1.22; use rbac.authorization.k8s.io/v1",
+	"rbac.authorization.k8s.io/v1beta1 RoleBinding":                       "v1.22; use rbac.authorization.k8s.io/v1",
+	"policy/v1beta1 PodDisruptionBudget":                                  "v1.25; use policy/v1",
+	"apiextensions.k8s.io/v1beta1 CustomResourceDefinition":               "v1.22; use apiextensions.k8s.io/v1",
+	"scheduling.k8s.io/v1beta1 PriorityClass":                             "v1.22; use scheduling.k8s.io/v1",
+	"batch/v1beta1 CronJob":                                               "v1.25; use batch/v1",
+	"admissionregistration.k8s.io/v1beta1 ValidatingWebhookConfiguration": "v1.22; use admissionregistration.k8s.io/v1",
+	"admissionregistration.k8s.io/v1beta1 MutatingWebhookConfiguration":   "v1.22; use admissionregistration.k8s.io/v1",
+}
