@@ -1,0 +1,326 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/daemonkit/daemonkit/daemonset"
+	"github.com/daemonkit/daemonkit/simulate"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+)
+
+// explainReport is what `explain` prints, for people or as JSON/YAML.
+type explainReport struct {
+	Cluster    string       `json:"cluster"`
+	DaemonSets []dsExplain  `json:"daemonSets"`
+	Traps      []trapReport `json:"traps,omitempty"`
+}
+
+type dsExplain struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	Source    string `json:"source,omitempty"`
+	// Status holds the counts the DaemonSet controller would report.
+	Status   statusCounts        `json:"status"`
+	Runs     int                 `json:"runs"`
+	Pending  int                 `json:"pending"`
+	Excluded int                 `json:"excluded"`
+	Requests map[string]string   `json:"podRequests,omitempty"`
+	Overhead map[string]string   `json:"overhead,omitempty"`
+	Nodes    []nodeExplain       `json:"nodes"`
+	Traps    []trapReport        `json:"traps,omitempty"`
+	Invalid  []string            `json:"validationErrors,omitempty"`
+	groups   []explainGroup      // for text output
+	stateOf  map[string][]string // state -> nodes, for text output
+}
+
+type statusCounts struct {
+	Desired      int32 `json:"desiredNumberScheduled"`
+	Current      int32 `json:"currentNumberScheduled"`
+	Ready        int32 `json:"numberReady"`
+	Available    int32 `json:"numberAvailable"`
+	Unavailable  int32 `json:"numberUnavailable"`
+	Misscheduled int32 `json:"numberMisscheduled"`
+	Updated      int32 `json:"updatedNumberScheduled"`
+}
+
+type nodeExplain struct {
+	Node    string   `json:"node"`
+	State   string   `json:"state"`
+	Reasons []string `json:"reasons,omitempty"`
+}
+
+type trapReport struct {
+	Kind      string   `json:"kind"`
+	DaemonSet string   `json:"daemonSet,omitempty"`
+	Message   string   `json:"message"`
+	Nodes     []string `json:"nodes,omitempty"`
+}
+
+// explainGroup is nodes sharing a state and the same reasons.
+type explainGroup struct {
+	state, why string
+	nodes      []string
+}
+
+const explainUsage = "-f FILE [--nodes FILE | --cluster NAME] [-o text|json|yaml] [--wide]"
+
+func runExplain(e *env, args []string) error {
+	fs := newFlags(e, "explain", explainUsage)
+	file := fs.String("f", "", "manifest `FILE` with one or more DaemonSets (- for stdin); other kinds are ignored")
+	out := fs.String("o", "text", "output `format`: text, json or yaml")
+	wide := fs.Bool("wide", false, "one row per node even on large clusters")
+	var cf clusterFlags
+	cf.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return helpOK(err)
+	}
+	if err := outputFormat(*out); err != nil {
+		return err
+	}
+	cluster, where, err := cf.load(e)
+	if errors.Is(err, errListClusters) {
+		printClusters(e)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	dss, objs, err := loadDaemonSets(e, *file)
+	if err != nil {
+		return err
+	}
+	rep, err := explain(cluster, where, dss, objs)
+	if err != nil {
+		return err
+	}
+	switch *out {
+	case "json", "yaml":
+		return writeStructured(e.stdout, *out, rep)
+	}
+	renderExplain(e.stdout, rep, *wide, e.stdoutTTY)
+	return nil
+}
+
+// explain places every DaemonSet of a file together (they share the nodes'
+// resources and host ports) and builds the report.
+func explain(cluster *simulate.Cluster, where string, dss []*appsv1.DaemonSet, objs *daemonset.Objects) (*explainReport, error) {
+	pl, err := simulate.Place(cluster, dss...)
+	if err != nil {
+		return nil, err
+	}
+	rep := &explainReport{Cluster: where}
+	for _, t := range pl.Traps {
+		if t.DaemonSet == "" {
+			rep.Traps = append(rep.Traps, trapOf(t))
+		}
+	}
+	for i, d := range pl.DaemonSets {
+		ds := dss[i]
+		x := dsExplain{Namespace: ds.Namespace, Name: ds.Name, stateOf: map[string][]string{}}
+		if objs != nil {
+			if src, ok := objs.SourceOf(ds); ok {
+				x.Source = src.String()
+			}
+		}
+		st := d.Status()
+		x.Status = statusCounts{Desired: st.DesiredNumberScheduled, Current: st.CurrentNumberScheduled, Ready: st.NumberReady,
+			Available: st.NumberAvailable, Unavailable: st.NumberUnavailable, Misscheduled: st.NumberMisscheduled, Updated: st.UpdatedNumberScheduled}
+		c := d.Counts()
+		x.Runs, x.Pending, x.Excluded = c.Runs, c.Pending, c.Excluded
+		x.Requests = quantities(d.PodRequests, 1)
+		x.Overhead = quantities(d.PodRequests, int64(c.Runs+c.Pending))
+		groups := map[string]*explainGroup{}
+		for _, n := range d.Nodes {
+			var reasons []string
+			switch n.State {
+			case simulate.Excluded:
+				for _, r := range n.Decision.Reasons {
+					reasons = append(reasons, r.String())
+				}
+			case simulate.Pending:
+				for _, r := range n.Pending {
+					reasons = append(reasons, r.String())
+				}
+			}
+			state := n.State.String()
+			x.Nodes = append(x.Nodes, nodeExplain{Node: n.Node, State: state, Reasons: reasons})
+			why := strings.Join(reasons, "; ")
+			key := state + "\x00" + why
+			g, ok := groups[key]
+			if !ok {
+				g = &explainGroup{state: state, why: why}
+				groups[key] = g
+			}
+			g.nodes = append(g.nodes, n.Node)
+		}
+		for _, g := range groups {
+			x.groups = append(x.groups, *g)
+		}
+		sort.Slice(x.groups, func(a, b int) bool {
+			ga, gb := x.groups[a], x.groups[b]
+			if stateRank(ga.state) != stateRank(gb.state) {
+				return stateRank(ga.state) < stateRank(gb.state)
+			}
+			if len(ga.nodes) != len(gb.nodes) {
+				return len(ga.nodes) > len(gb.nodes)
+			}
+			return ga.why < gb.why
+		})
+		for _, t := range pl.Traps {
+			if t.DaemonSet == d.Key() {
+				x.Traps = append(x.Traps, trapOf(t))
+			}
+		}
+		for _, fe := range daemonset.Validate(ds) {
+			x.Invalid = append(x.Invalid, fe.Error())
+		}
+		rep.DaemonSets = append(rep.DaemonSets, x)
+	}
+	return rep, nil
+}
+
+func stateRank(s string) int {
+	switch s {
+	case simulate.Runs.String():
+		return 0
+	case simulate.Pending.String():
+		return 1
+	}
+	return 2
+}
+
+func trapOf(t simulate.Trap) trapReport {
+	return trapReport{Kind: string(t.Kind), DaemonSet: t.DaemonSet, Message: t.Message, Nodes: t.Nodes}
+}
+
+// quantities renders requests times n as strings, by resource name.
+func quantities(rl corev1.ResourceList, n int64) map[string]string {
+	if len(rl) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for name, q := range rl {
+		total := resource.NewQuantity(q.Value()*n, q.Format)
+		if name == corev1.ResourceCPU {
+			total = resource.NewMilliQuantity(q.MilliValue()*n, q.Format)
+		}
+		out[string(name)] = total.String()
+	}
+	return out
+}
+
+// renderExplain prints the report for people.
+func renderExplain(w io.Writer, rep *explainReport, wide, color bool) {
+	fmt.Fprintf(w, "Cluster: %s\n", rep.Cluster)
+	for _, t := range rep.Traps {
+		fmt.Fprintf(w, "  ! %s: %s\n", t.Kind, t.Message)
+	}
+	for _, x := range rep.DaemonSets {
+		fmt.Fprintln(w)
+		title := fmt.Sprintf("DaemonSet %s/%s", x.Namespace, x.Name)
+		if x.Source != "" {
+			title += "  (" + x.Source + ")"
+		}
+		fmt.Fprintln(w, bold(title, color))
+		s := x.Status
+		fmt.Fprintf(w, "  status: desired %d  current %d  ready %d  available %d  unavailable %d  misscheduled %d\n",
+			s.Desired, s.Current, s.Ready, s.Available, s.Unavailable, s.Misscheduled)
+		fmt.Fprintf(w, "  nodes:  %d run a pod, %d get a pod that stays Pending, %d excluded by the controller\n", x.Runs, x.Pending, x.Excluded)
+		if len(x.Requests) > 0 {
+			fmt.Fprintf(w, "  overhead: %s per node; %s on %d nodes\n", joinQuantities(x.Requests), joinQuantities(x.Overhead), x.Runs+x.Pending)
+		} else {
+			fmt.Fprintf(w, "  overhead: the daemon pod requests nothing (the scheduler cannot reserve room for it)\n")
+		}
+		for _, v := range x.Invalid {
+			fmt.Fprintf(w, "  ! the API server would reject it: %s\n", v)
+		}
+		fmt.Fprintln(w)
+		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		if wide || len(x.Nodes) <= 60 {
+			fmt.Fprintln(tw, "  NODE\tSTATE\tWHY")
+			for _, n := range x.Nodes {
+				fmt.Fprintf(tw, "  %s\t%s\t%s\n", n.Node, paint(n.State, color), strings.Join(n.Reasons, "; "))
+			}
+		} else {
+			fmt.Fprintln(tw, "  STATE\tNODES\tWHY\tEXAMPLES")
+			for _, g := range x.groups {
+				fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\n", paint(g.state, color), len(g.nodes), orDash(g.why), examples(g.nodes, 3))
+			}
+		}
+		tw.Flush()
+		if len(x.Traps) > 0 {
+			fmt.Fprintln(w)
+			fmt.Fprintln(w, "  Traps:")
+			for _, t := range x.Traps {
+				fmt.Fprintf(w, "  ! %s: %s\n", t.Kind, t.Message)
+				if len(t.Nodes) > 0 {
+					fmt.Fprintf(w, "      nodes: %s\n", examples(t.Nodes, 5))
+				}
+			}
+		}
+	}
+}
+
+func joinQuantities(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + " " + m[k]
+	}
+	return strings.Join(parts, ", ")
+}
+
+func examples(nodes []string, n int) string {
+	if len(nodes) <= n {
+		return strings.Join(nodes, ", ")
+	}
+	return strings.Join(nodes[:n], ", ") + fmt.Sprintf(", … (+%d)", len(nodes)-n)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func paint(state string, color bool) string {
+	if !color {
+		return state
+	}
+	switch state {
+	case "Runs":
+		return "\x1b[32m" + state + "\x1b[0m"
+	case "Pending":
+		return "\x1b[33m" + state + "\x1b[0m"
+	case "Excluded":
+		return "\x1b[90m" + state + "\x1b[0m"
+	}
+	return state
+}
+
+func bold(s string, color bool) string {
+	if !color {
+		return s
+	}
+	return "\x1b[1m" + s + "\x1b[0m"
+}
+
+// helpOK turns a shown -h into success.
+func helpOK(err error) error {
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/daemonkit/daemonkit/daemonset"
+	"github.com/daemonkit/daemonkit/simulate"
+	appsv1 "k8s.io/api/apps/v1"
+)
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// newFlags makes a flag set that reports mistakes as usage errors and
+// prints -h help to stdout.
+func newFlags(e *env, name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stdout, "Usage: daemonkit %s %s\n\nFlags:\n", name, usage)
+		fs.SetOutput(e.stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs
+}
+
+// parseFlags parses args; -h prints help and ends the command successfully.
+var errHelp = errors.New("help shown")
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.Usage()
+			return errHelp
+		}
+		return usagef("%s: %v", fs.Name(), err)
+	}
+	if fs.NArg() > 0 && fs.Name() != "preset" {
+		return usagef("%s: unexpected argument %q (flags come before nothing else; did you forget -f?)", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+// outputFormat validates -o.
+func outputFormat(o string) error {
+	switch o {
+	case "text", "json", "yaml":
+		return nil
+	}
+	return usagef("-o %q: expected text, json or yaml", o)
+}
+
+// decodeFile reads and decodes one input file ("-" for stdin).
+func decodeFile(e *env, name string) (*daemonset.Objects, error) {
+	if name == "" {
+		return nil, usagef("no input file: give -f FILE (or -f - for standard input)")
+	}
+	data, err := e.readFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", displayName(name), unwrapPathError(err))
+	}
+	if len(strings.TrimSpace(string(data))) == 0 {
+		return nil, fmt.Errorf("%s: the file is empty; expected YAML or JSON with at least one DaemonSet", displayName(name))
+	}
+	objs, err := daemonset.Decode(displayName(name), data)
+	if err != nil {
+		return nil, err
+	}
+	return objs, nil
+}
+
+func displayName(name string) string {
+	if name == "-" {
+		return "<stdin>"
+	}
+	return name
+}
+
+// unwrapPathError drops the "open NAME:" prefix the caller already prints.
+func unwrapPathError(err error) error {
+	var pe interface{ Unwrap() error }
+	if errors.As(err, &pe) {
+		if inner := pe.Unwrap(); inner != nil {
+			return inner
+		}
+	}
+	return err
+}
+
+// loadDaemonSets returns the DaemonSets of a file, refusing files without
+// one (say, a Deployment) with a message that says what was found.
+func loadDaemonSets(e *env, name string) ([]*appsv1.DaemonSet, *daemonset.Objects, error) {
+	objs, err := decodeFile(e, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(objs.DaemonSets) == 0 {
+		var kinds []string
+		for _, o := range objs.Others {
+			kinds = append(kinds, o.Kind)
+		}
+		if len(objs.Nodes) > 0 {
+			kinds = append(kinds, "Node")
+		}
+		if len(objs.Pods) > 0 {
+			kinds = append(kinds, "Pod")
+		}
+		found := "nothing"
+		if len(kinds) > 0 {
+			found = strings.Join(uniqueSorted(kinds), ", ")
+		}
+		return nil, nil, fmt.Errorf("%s: no DaemonSet found (found %s); expected an apps/v1 DaemonSet", displayName(name), found)
+	}
+	for _, w := range objs.Warnings {
+		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+	}
+	return objs.DaemonSets, objs, nil
+}
+
+// pickDaemonSet returns the one DaemonSet of a file, or the one named.
+func pickDaemonSet(dss []*appsv1.DaemonSet, file, name string) (*appsv1.DaemonSet, error) {
+	if name != "" {
+		for _, ds := range dss {
+			if ds.Name == name || ds.Namespace+"/"+ds.Name == name {
+				return ds, nil
+			}
+		}
+		return nil, fmt.Errorf("%s: no DaemonSet named %q", displayName(file), name)
+	}
+	if len(dss) > 1 {
+		var names []string
+		for _, ds := range dss {
+			names = append(names, ds.Name)
+		}
+		return nil, usagef("%s holds %d DaemonSets (%s); choose one with --name", displayName(file), len(dss), strings.Join(names, ", "))
+	}
+	return dss[0], nil
+}
+
+// clusterFlags are the cluster inputs every predicting command takes.
+type clusterFlags struct {
+	nodes   stringList
+	cluster string
+	seed    int64
+}
+
+func (c *clusterFlags) register(fs *flag.FlagSet) {
+	fs.Var(&c.nodes, "nodes", "nodes (and pods) of your cluster: `FILE` from 'kubectl get nodes -o yaml' (and 'kubectl get pods -A -o yaml'); repeatable, - for stdin")
+	fs.StringVar(&c.cluster, "cluster", "", "a built-in cluster `NAME` instead of --nodes ('list' shows them; default mixed)")
+	fs.Int64Var(&c.seed, "cluster-seed", 1, "seed of the built-in cluster")
+}
+
+// load returns the cluster and a short description of where it came from.
+func (c *clusterFlags) load(e *env) (*simulate.Cluster, string, error) {
+	if len(c.nodes) > 0 && c.cluster != "" {
+		return nil, "", usagef("give either --nodes or --cluster, not both")
+	}
+	if c.cluster == "list" {
+		return nil, "", errListClusters
+	}
+	if len(c.nodes) == 0 {
+		name := c.cluster
+		if name == "" {
+			name = "mixed"
+		}
+		cl, err := simulate.ShapeByName(name, c.seed)
+		if err != nil {
+			return nil, "", usagef("--cluster: %v; 'daemonkit explain --cluster list' shows them", err)
+		}
+		return cl, fmt.Sprintf("built-in cluster %q (seed %d, %d nodes)", name, c.seed, len(cl.Nodes)), nil
+	}
+	var files []simulate.ClusterFile
+	for _, f := range c.nodes {
+		data, err := e.readFile(f)
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: %w", displayName(f), unwrapPathError(err))
+		}
+		if len(strings.TrimSpace(string(data))) == 0 {
+			return nil, "", fmt.Errorf("%s: the file is empty; expected the output of 'kubectl get nodes -o yaml'", displayName(f))
+		}
+		files = append(files, simulate.ClusterFile{Name: displayName(f), Data: data})
+	}
+	cl, err := simulate.LoadCluster(files...)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(cl.Nodes) == 0 {
+		return nil, "", fmt.Errorf("%s: no Node objects found; expected the output of 'kubectl get nodes -o yaml'", strings.Join(c.nodes, ", "))
+	}
+	return cl, fmt.Sprintf("%s (%d nodes, %d pods)", strings.Join(c.nodes, ", "), len(cl.Nodes), len(cl.Pods)), nil
+}
+
+// errListClusters asks the command to print the built-in clusters.
+var errListClusters = errors.New("list clusters")
+
+func printClusters(e *env) {
+	for _, s := range simulate.Shapes() {
+		fmt.Fprintf(e.stdout, "%-10s %s\n", s.Name, s.Description)
+	}
+}
+
+func uniqueSorted(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,146 @@
+// Command daemonkit builds DaemonSets and predicts what Kubernetes v1.37.2
+// does with them, on your own manifests and `kubectl get nodes -o yaml`
+// output or on a built-in cluster.
+//
+// Usage:
+//
+//	daemonkit explain -f FILE [--nodes FILE | --cluster NAME]
+//	daemonkit rollout -f NEW [--from OLD] [--nodes FILE | --cluster NAME] [--startup 10s] ...
+//	daemonkit lint -f FILE
+//	daemonkit preset NAME [--set key=value ...]
+//	daemonkit demo
+//
+// Run `daemonkit help COMMAND` for the flags of a command. Exit status: 0 on
+// success, 1 when the command found a problem (an error-severity lint finding,
+// a stuck rollout with --fail-on-stuck, invalid input), 2 for usage errors.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// env is what a command reads and writes; tests replace every part.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	// terminal says whether stdout/stderr are terminals (colour, progress).
+	stdoutTTY, stderrTTY bool
+	// readFile reads a named file; "-" is stdin.
+	readFile func(name string) ([]byte, error)
+	// writeFile writes a named file.
+	writeFile func(name string, data []byte) error
+}
+
+// usageError is a mistake in how the command was called: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// findingsError means the command ran and found problems: exit status 1,
+// with the findings already printed.
+type findingsError struct{ msg string }
+
+func (e findingsError) Error() string { return e.msg }
+
+var commands = []struct {
+	name, summary string
+	run           func(e *env, args []string) error
+}{
+	{"explain", "which nodes get a daemon pod, which stay Pending, and why", runExplain},
+	{"rollout", "simulate a rolling update over time, with a summary, timeline and plot", runRollout},
+	{"lint", "API-server validation, Pod Security level and lint checks", runLint},
+	{"preset", "print a production preset and its companion objects as YAML", runPreset},
+	{"demo", "the main job on built-in presets and clusters, no input needed", runDemo},
+}
+
+func main() {
+	e := &env{
+		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
+		stdoutTTY: isTerminal(os.Stdout), stderrTTY: isTerminal(os.Stderr),
+		readFile: func(name string) ([]byte, error) {
+			if name == "-" {
+				return io.ReadAll(os.Stdin)
+			}
+			return os.ReadFile(name)
+		},
+		writeFile: func(name string, data []byte) error { return os.WriteFile(name, data, 0o644) },
+	}
+	os.Exit(run(e, os.Args[1:]))
+}
+
+// run executes one command line and returns the exit status. Every error is
+// printed as one line per problem, never as a stack trace.
+func run(e *env, args []string) int {
+	err := dispatch(e, args)
+	if err == nil {
+		return 0
+	}
+	var ue usageError
+	var fe findingsError
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintf(e.stderr, "daemonkit: %s\n", ue.msg)
+		fmt.Fprintf(e.stderr, "Run 'daemonkit help' for usage.\n")
+		return 2
+	case errors.As(err, &fe):
+		if fe.msg != "" {
+			fmt.Fprintf(e.stderr, "daemonkit: %s\n", fe.msg)
+		}
+		return 1
+	default:
+		for _, line := range strings.Split(strings.TrimRight(err.Error(), "\n"), "\n") {
+			fmt.Fprintf(e.stderr, "daemonkit: %s\n", line)
+		}
+		return 1
+	}
+}
+
+func dispatch(e *env, args []string) error {
+	if len(args) == 0 {
+		printUsage(e.stderr)
+		return usagef("no command given")
+	}
+	name := args[0]
+	if name == "help" || name == "-h" || name == "--help" {
+		if len(args) > 1 {
+			for _, c := range commands {
+				if c.name == args[1] {
+					return c.run(e, []string{"-h"})
+				}
+			}
+			return usagef("unknown command %q", args[1])
+		}
+		printUsage(e.stdout)
+		return nil
+	}
+	for _, c := range commands {
+		if c.name == name {
+			return c.run(e, args[1:])
+		}
+	}
+	return usagef("unknown command %q", name)
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "daemonkit builds DaemonSets and predicts what Kubernetes v1.37.2 does with them.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: daemonkit COMMAND [flags]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'daemonkit help COMMAND' for the flags of a command.")
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,561 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/daemonkit/daemonkit/daemonset"
+	"github.com/daemonkit/daemonkit/simulate"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+const rolloutUsage = "-f NEW [--from OLD] [--nodes FILE | --cluster NAME] [--startup 10s] [--broken NODES] [--event \"t=5m taint node-3 dedicated=x:NoExecute\" ...] [--seed N] [--plot FILE.svg] [-o text|json|yaml]"
+
+// maxSimulatedTime bounds --max-time: a rollout that has not finished in a
+// simulated month is stuck, and longer horizons only burn CPU.
+const maxSimulatedTime = 30 * 24 * time.Hour
+
+func runRollout(e *env, args []string) error {
+	fs := newFlags(e, "rollout", rolloutUsage)
+	file := fs.String("f", "", "manifest `FILE` with the new DaemonSet (- for stdin)")
+	from := fs.String("from", "", "manifest `FILE` with the DaemonSet as it runs now; without it the DaemonSet is created at t=0")
+	name := fs.String("name", "", "which DaemonSet, when a file holds several (`NAME` or namespace/name)")
+	startup := fs.Duration("startup", 10*time.Second, "time from pod creation to Ready (image pull, start, readiness)")
+	jitter := fs.Duration("startup-jitter", 0, "add up to this much to each node's startup time (drawn from --seed)")
+	termination := fs.Duration("termination", 0, "graceful termination time of deleted pods (0: they vanish at once, the parity model)")
+	var broken, crashloop stringList
+	fs.Var(&broken, "broken", "`NODES` (comma-separated, repeatable) where pods never become Ready")
+	fs.Var(&crashloop, "crashloop", "`NODES` (comma-separated, repeatable) where new pods crash-loop")
+	scheduler := fs.Bool("scheduler", true, "pods that the scheduler cannot place (resources, host ports) stay Pending")
+	var events stringList
+	fs.Var(&events, "event", "scripted event \"t=DURATION ACTION NODE [ARG]\"; ACTION: taint, untaint, label, unlabel, notready, ready, cordon, uncordon, remove, add (repeatable)")
+	seed := fs.Int64("seed", 0, "pick nodes in a random order drawn from this seed, as upstream's map order would (0: sorted node names)")
+	plot := fs.String("plot", "", "write a chart of the rollout to `FILE.svg`")
+	out := fs.String("o", "text", "output `format`: text, or json / yaml for the whole trace")
+	maxTime := fs.Duration("max-time", 24*time.Hour, "stop simulating after this much simulated time")
+	var cf clusterFlags
+	cf.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return helpOK(err)
+	}
+	if err := outputFormat(*out); err != nil {
+		return err
+	}
+	durations := map[string]time.Duration{"--startup": *startup, "--startup-jitter": *jitter, "--termination": *termination}
+	for _, flagName := range sortedKeys(durations) {
+		if d := durations[flagName]; d < 0 || d > 24*time.Hour {
+			return usagef("%s %v: expected a duration between 0s and 24h", flagName, d)
+		}
+	}
+	if *maxTime <= 0 || *maxTime > maxSimulatedTime {
+		return usagef("--max-time %v: expected a duration between 1s and %v", *maxTime, maxSimulatedTime)
+	}
+	cluster, where, err := cf.load(e)
+	if errors.Is(err, errListClusters) {
+		printClusters(e)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	newDSs, _, err := loadDaemonSets(e, *file)
+	if err != nil {
+		return err
+	}
+	to, err := pickDaemonSet(newDSs, *file, *name)
+	if err != nil {
+		return err
+	}
+	var old *appsv1.DaemonSet
+	if *from != "" {
+		oldDSs, _, err := loadDaemonSets(e, *from)
+		if err != nil {
+			return err
+		}
+		pick := *name
+		if pick == "" && len(oldDSs) > 1 {
+			pick = to.Namespace + "/" + to.Name
+		}
+		if old, err = pickDaemonSet(oldDSs, *from, pick); err != nil {
+			return err
+		}
+	}
+	nodeSet := map[string]bool{}
+	for _, n := range cluster.Nodes {
+		nodeSet[n.Name] = true
+	}
+	brokenNodes, err := nodeList("--broken", broken, nodeSet)
+	if err != nil {
+		return err
+	}
+	crashNodes, err := nodeList("--crashloop", crashloop, nodeSet)
+	if err != nil {
+		return err
+	}
+	var evs []simulate.Event
+	for _, s := range events {
+		ev, err := parseEvent(s, nodeSet, cluster)
+		if err != nil {
+			return usagef("--event %q: %v", s, err)
+		}
+		if ev.Kind == simulate.EventNodeAdd {
+			nodeSet[ev.NewNode.Name] = true
+		}
+		evs = append(evs, ev)
+	}
+	sc := simulate.Scenario{
+		Cluster: cluster, From: old, To: to,
+		Kubelet: simulate.KubeletModel{Startup: *startup, StartupJitter: *jitter, Broken: brokenNodes, CrashLoop: crashNodes,
+			SchedulerStage: *scheduler, Termination: *termination},
+		Events: evs,
+		Limits: simulate.Limits{MaxTime: *maxTime},
+	}
+	if *seed != 0 {
+		sc.Order = simulate.Order{Kind: simulate.OrderRandom, Seed: *seed}
+	}
+	res, err := simulateWithProgress(e, sc)
+	if err != nil {
+		return err
+	}
+	if *plot != "" {
+		var b bytes.Buffer
+		if err := simulate.WriteSVG(&b, res, simulate.PlotOptions{}); err != nil {
+			return err
+		}
+		if err := e.writeFile(*plot, b.Bytes()); err != nil {
+			return err
+		}
+	}
+	switch *out {
+	case "json", "yaml":
+		return writeStructured(e.stdout, *out, traceOf(res, where))
+	}
+	renderRollout(e.stdout, res, sc, where)
+	if *plot != "" {
+		fmt.Fprintf(e.stdout, "\nPlot written to %s\n", *plot)
+	}
+	return nil
+}
+
+// simulateWithProgress runs the engine, showing elapsed time on a terminal
+// when it takes longer than a moment.
+func simulateWithProgress(e *env, sc simulate.Scenario) (*simulate.Result, error) {
+	done := make(chan struct{})
+	var res *simulate.Result
+	var err error
+	go func() {
+		defer close(done)
+		res, err = simulate.Rollout(context.Background(), sc)
+	}()
+	if !e.stderrTTY {
+		<-done
+		return res, err
+	}
+	start := time.Now()
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	shown := false
+	frames := []string{"|", "/", "-", "\\"}
+	for i := 0; ; i++ {
+		select {
+		case <-done:
+			if shown {
+				fmt.Fprint(e.stderr, "\r\x1b[K")
+			}
+			return res, err
+		case <-tick.C:
+			if time.Since(start) < 500*time.Millisecond {
+				continue
+			}
+			shown = true
+			fmt.Fprintf(e.stderr, "\r%s simulating %d nodes… %.1fs", frames[i%len(frames)], len(sc.Cluster.Nodes), time.Since(start).Seconds())
+		}
+	}
+}
+
+// nodeList splits comma-separated node names and checks each exists.
+func nodeList(flagName string, values stringList, nodes map[string]bool) ([]string, error) {
+	var out []string
+	for _, v := range values {
+		for _, n := range strings.Split(v, ",") {
+			n = strings.TrimSpace(n)
+			if n == "" {
+				continue
+			}
+			if !nodes[n] {
+				return nil, usagef("%s: unknown node %q (the cluster has %d nodes)", flagName, n, len(nodes))
+			}
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// parseEvent reads "t=5m ACTION NODE [ARG...]".
+func parseEvent(s string, nodes map[string]bool, cluster *simulate.Cluster) (simulate.Event, error) {
+	f := strings.Fields(s)
+	if len(f) < 3 || !strings.HasPrefix(f[0], "t=") {
+		return simulate.Event{}, fmt.Errorf("expected \"t=DURATION ACTION NODE [ARG]\", e.g. \"t=5m taint node-3 dedicated=x:NoExecute\"")
+	}
+	at, err := time.ParseDuration(strings.TrimPrefix(f[0], "t="))
+	if err != nil || at < 0 || at > maxSimulatedTime {
+		return simulate.Event{}, fmt.Errorf("time %q: expected a duration between 0s and %v, e.g. 90s or 5m", strings.TrimPrefix(f[0], "t="), maxSimulatedTime)
+	}
+	action, node, rest := strings.ToLower(f[1]), f[2], f[3:]
+	if action != "add" && !nodes[node] {
+		return simulate.Event{}, fmt.Errorf("unknown node %q", node)
+	}
+	need := func(n int, what string) error {
+		if len(rest) != n {
+			return fmt.Errorf("%s expects %s", action, what)
+		}
+		return nil
+	}
+	switch action {
+	case "taint":
+		if err := need(1, "KEY[=VALUE]:EFFECT"); err != nil {
+			return simulate.Event{}, err
+		}
+		t, err := parseTaint(rest[0])
+		if err != nil {
+			return simulate.Event{}, err
+		}
+		return simulate.Tainted(at, node, t), nil
+	case "untaint":
+		if err := need(1, "KEY:EFFECT"); err != nil {
+			return simulate.Event{}, err
+		}
+		key, effect, ok := strings.Cut(rest[0], ":")
+		if !ok || !validEffect(effect) {
+			return simulate.Event{}, fmt.Errorf("expected KEY:EFFECT with effect NoSchedule, PreferNoSchedule or NoExecute")
+		}
+		return simulate.Untainted(at, node, key, corev1.TaintEffect(effect)), nil
+	case "label":
+		if err := need(1, "KEY=VALUE"); err != nil {
+			return simulate.Event{}, err
+		}
+		k, v, ok := strings.Cut(rest[0], "=")
+		if !ok || k == "" {
+			return simulate.Event{}, fmt.Errorf("expected KEY=VALUE")
+		}
+		return simulate.Labeled(at, node, k, v), nil
+	case "unlabel":
+		if err := need(1, "KEY"); err != nil {
+			return simulate.Event{}, err
+		}
+		return simulate.Unlabeled(at, node, rest[0]), nil
+	case "notready", "ready", "cordon", "uncordon", "remove":
+		if err := need(0, "no argument"); err != nil {
+			return simulate.Event{}, err
+		}
+		switch action {
+		case "notready":
+			return simulate.NodeNotReady(at, node), nil
+		case "ready":
+			return simulate.NodeReady(at, node), nil
+		case "cordon":
+			return simulate.Cordoned(at, node), nil
+		case "uncordon":
+			return simulate.Uncordoned(at, node), nil
+		}
+		return simulate.NodeRemoved(at, node), nil
+	case "add":
+		if nodes[node] {
+			return simulate.Event{}, fmt.Errorf("node %q already exists", node)
+		}
+		n := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: node, Labels: map[string]string{}}}
+		for _, kv := range rest {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok || k == "" {
+				return simulate.Event{}, fmt.Errorf("add expects labels KEY=VALUE or like=EXISTING-NODE, got %q", kv)
+			}
+			if k == "like" {
+				tmpl := cluster.Node(v)
+				if tmpl == nil {
+					return simulate.Event{}, fmt.Errorf("like=%s: unknown node", v)
+				}
+				n = tmpl.DeepCopy()
+				n.Name = node
+				n.ResourceVersion, n.UID = "", ""
+				if n.Labels == nil {
+					n.Labels = map[string]string{}
+				}
+				if _, ok := n.Labels["kubernetes.io/hostname"]; ok {
+					n.Labels["kubernetes.io/hostname"] = node
+				}
+				continue
+			}
+			n.Labels[k] = v
+		}
+		return simulate.NodeAdded(at, n), nil
+	}
+	return simulate.Event{}, fmt.Errorf("unknown action %q (taint, untaint, label, unlabel, notready, ready, cordon, uncordon, remove, add)", action)
+}
+
+func parseTaint(s string) (corev1.Taint, error) {
+	kv, effect, ok := strings.Cut(s, ":")
+	if !ok || !validEffect(effect) {
+		return corev1.Taint{}, fmt.Errorf("taint %q: expected KEY[=VALUE]:EFFECT with effect NoSchedule, PreferNoSchedule or NoExecute", s)
+	}
+	k, v, _ := strings.Cut(kv, "=")
+	if k == "" {
+		return corev1.Taint{}, fmt.Errorf("taint %q: empty key", s)
+	}
+	return corev1.Taint{Key: k, Value: v, Effect: corev1.TaintEffect(effect)}, nil
+}
+
+func validEffect(e string) bool {
+	switch corev1.TaintEffect(e) {
+	case corev1.TaintEffectNoSchedule, corev1.TaintEffectPreferNoSchedule, corev1.TaintEffectNoExecute:
+		return true
+	}
+	return false
+}
+
+// rolloutTrace is the -o json|yaml form of a rollout.
+type rolloutTrace struct {
+	Cluster   string           `json:"cluster"`
+	DaemonSet string           `json:"daemonSet"`
+	Summary   rolloutSummary   `json:"summary"`
+	Steps     []rolloutStepOut `json:"steps"`
+}
+
+type rolloutSummary struct {
+	EndSeconds            float64  `json:"endSeconds"`
+	Reconciles            int      `json:"reconciles"`
+	Creates               int      `json:"creates"`
+	Deletes               int      `json:"deletes"`
+	Truncated             bool     `json:"truncated,omitempty"`
+	AllUpdatedSeconds     *float64 `json:"allUpdatedSeconds,omitempty"`
+	AllAvailableSeconds   *float64 `json:"allAvailableSeconds,omitempty"`
+	MinAvailable          int32    `json:"minAvailable"`
+	MaxUnavailable        int32    `json:"maxUnavailable"`
+	BudgetBreaches        []string `json:"budgetBreaches,omitempty"`
+	Uncovered             []string `json:"uncovered,omitempty"`
+	Stuck                 bool     `json:"stuck"`
+	StuckSinceSeconds     *float64 `json:"stuckSinceSeconds,omitempty"`
+	Blocking              []string `json:"blocking,omitempty"`
+	KubectlRolloutDone    bool     `json:"kubectlRolloutStatusDone"`
+	EveryNodeRunsNewReady bool     `json:"everyEligibleNodeRunsAvailableNewPod"`
+}
+
+type rolloutStepOut struct {
+	TimeSeconds float64                `json:"t"`
+	Reconcile   int                    `json:"reconcile"`
+	Created     []string               `json:"created,omitempty"`
+	Deleted     []string               `json:"deleted,omitempty"`
+	Status      appsv1.DaemonSetStatus `json:"status"`
+}
+
+func secs(d time.Duration) float64 { return d.Seconds() }
+
+func secsPtr(d *time.Duration) *float64 {
+	if d == nil {
+		return nil
+	}
+	s := d.Seconds()
+	return &s
+}
+
+func traceOf(r *simulate.Result, where string) rolloutTrace {
+	s := r.Summary
+	out := rolloutTrace{Cluster: where, Summary: rolloutSummary{
+		EndSeconds: secs(s.End), Reconciles: s.Reconciles, Creates: s.Creates, Deletes: s.Deletes, Truncated: s.Truncated,
+		AllUpdatedSeconds: secsPtr(s.AllUpdated), AllAvailableSeconds: secsPtr(s.AllAvailable),
+		MinAvailable: s.MinAvailable, MaxUnavailable: s.MaxUnavailable, Stuck: s.Stuck,
+		KubectlRolloutDone: s.Done, EveryNodeRunsNewReady: s.TrulyDone,
+	}}
+	if r.DaemonSet != nil {
+		out.DaemonSet = r.DaemonSet.Namespace + "/" + r.DaemonSet.Name
+	}
+	if s.Stuck {
+		out.Summary.StuckSinceSeconds = secsPtr(&s.StuckSince)
+	}
+	for _, b := range s.Breaches {
+		out.Summary.BudgetBreaches = append(out.Summary.BudgetBreaches, fmt.Sprintf("t=%v: %d unavailable > %d (%s)", b.Time, b.Unavailable, b.MaxUnavailable, b.Cause))
+	}
+	for _, n := range s.Uncovered {
+		out.Summary.Uncovered = append(out.Summary.Uncovered, issueString(n))
+	}
+	for _, n := range s.Blocking {
+		out.Summary.Blocking = append(out.Summary.Blocking, issueString(n))
+	}
+	for _, st := range r.Steps {
+		out.Steps = append(out.Steps, rolloutStepOut{TimeSeconds: secs(st.Time), Reconcile: st.Reconcile, Created: st.Created, Deleted: st.Deleted, Status: st.Status})
+	}
+	return out
+}
+
+func issueString(n simulate.NodeIssue) string {
+	s := n.Node + ": " + string(n.Cause)
+	if n.Detail != "" {
+		s += " (" + n.Detail + ")"
+	}
+	return s
+}
+
+// renderRollout prints the summary and a timeline for people.
+func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where string) {
+	ds := sc.To
+	s := r.Summary
+	start := "from the running template"
+	if sc.From == nil {
+		start = "from the creation of the DaemonSet"
+	}
+	fmt.Fprintf(w, "Rollout of %s/%s %s\n", ds.Namespace, ds.Name, start)
+	fmt.Fprintf(w, "  cluster:  %s\n", where)
+	fmt.Fprintf(w, "  strategy: %s\n", strategyString(r.DaemonSet, lastDesired(r)))
+	order := "sorted node names"
+	if sc.Order.Kind == simulate.OrderRandom {
+		order = fmt.Sprintf("random, seed %d", sc.Order.Seed)
+	}
+	fmt.Fprintf(w, "  model:    pods Ready %v after creation; %d broken, %d crash-looping nodes; deletions take %v; node order: %s\n",
+		sc.Kubelet.Startup, len(sc.Kubelet.Broken), len(sc.Kubelet.CrashLoop), sc.Kubelet.Termination, order)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Summary")
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "  every desired node updated\t%s\n", durOrNever(s.AllUpdated))
+	fmt.Fprintf(tw, "  every desired node available\t%s\n", durOrNever(s.AllAvailable))
+	fmt.Fprintf(tw, "  lowest availability\t%d pods (at %v)\n", s.MinAvailable, s.MinAvailableAt)
+	fmt.Fprintf(tw, "  highest unavailability\t%d pods (at %v)\n", s.MaxUnavailable, s.MaxUnavailableAt)
+	if len(s.Breaches) == 0 {
+		fmt.Fprintf(tw, "  budget exceeded\tnever\n")
+	} else {
+		b := s.Breaches[0]
+		fmt.Fprintf(tw, "  budget exceeded\t%d time(s); first at %v: %d unavailable > maxUnavailable %d (%s)\n", len(s.Breaches), b.Time, b.Unavailable, b.MaxUnavailable, b.Cause)
+	}
+	fmt.Fprintf(tw, "  reconciles\t%d (%d creates, %d deletes), simulated until %v\n", s.Reconciles, s.Creates, s.Deletes, s.End)
+	fmt.Fprintf(tw, "  kubectl rollout status\t%s\n", yesNo(s.Done, "done", "not done"))
+	fmt.Fprintf(tw, "  every eligible node runs an available new pod\t%s\n", yesNo(s.TrulyDone, "yes", "no"))
+	if s.Stuck {
+		fmt.Fprintf(tw, "  stuck\tyes, nothing has changed since %v\n", s.StuckSince)
+	} else {
+		fmt.Fprintf(tw, "  stuck\tno\n")
+	}
+	if s.Truncated {
+		fmt.Fprintf(tw, "  truncated\tthe simulation stopped at its time or step limit (--max-time)\n")
+	}
+	tw.Flush()
+	if len(s.Blocking) > 0 {
+		fmt.Fprintf(w, "\nBlocking nodes (%d):\n", len(s.Blocking))
+		for _, n := range firstIssues(s.Blocking, 10) {
+			fmt.Fprintf(w, "  %s\n", n)
+		}
+	}
+	if len(s.Uncovered) > 0 {
+		fmt.Fprintf(w, "\nNodes that end without an available new pod (%d):\n", len(s.Uncovered))
+		for _, n := range firstIssues(s.Uncovered, 10) {
+			fmt.Fprintf(w, "  %s\n", n)
+		}
+	}
+	renderTimeline(w, r)
+}
+
+func firstIssues(issues []simulate.NodeIssue, n int) []string {
+	var out []string
+	for i, is := range issues {
+		if i == n {
+			out = append(out, fmt.Sprintf("… and %d more", len(issues)-n))
+			break
+		}
+		out = append(out, issueString(is))
+	}
+	return out
+}
+
+// renderTimeline prints the reconciles that acted; long ones are cut to the
+// first and last rows.
+func renderTimeline(w io.Writer, r *simulate.Result) {
+	var acted []simulate.Step
+	for _, st := range r.Steps {
+		if len(st.Created) > 0 || len(st.Deleted) > 0 {
+			acted = append(acted, st)
+		}
+	}
+	fmt.Fprintf(w, "\nTimeline (%d reconciles acted)\n", len(acted))
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "  TIME\tCREATED\tDELETED\tDESIRED\tCURRENT\tUPDATED\tAVAILABLE\tUNAVAILABLE\t")
+	row := func(st simulate.Step) {
+		s := st.Status
+		fmt.Fprintf(tw, "  %v\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", st.Time, len(st.Created), len(st.Deleted),
+			s.DesiredNumberScheduled, s.CurrentNumberScheduled, s.UpdatedNumberScheduled, s.NumberAvailable, s.NumberUnavailable)
+	}
+	const head, tail = 12, 6
+	for i, st := range acted {
+		if len(acted) > head+tail && i == head {
+			fmt.Fprintf(tw, "  …\t\t\t\t\t\t\t\t\n")
+		}
+		if len(acted) > head+tail && i >= head && i < len(acted)-tail {
+			continue
+		}
+		row(st)
+	}
+	tw.Flush()
+}
+
+func lastDesired(r *simulate.Result) int {
+	if n := len(r.Steps); n > 0 {
+		return int(r.Steps[n-1].Status.DesiredNumberScheduled)
+	}
+	return 0
+}
+
+func strategyString(ds *appsv1.DaemonSet, desired int) string {
+	if ds == nil {
+		return "unknown"
+	}
+	d := ds.DeepCopy()
+	daemonset.SetDefaults(d)
+	st := d.Spec.UpdateStrategy
+	if st.Type == appsv1.OnDeleteDaemonSetStrategyType {
+		return "OnDelete (pods are replaced only when something deletes them)"
+	}
+	ru := st.RollingUpdate
+	b, err := daemonset.UpdateBudget(d, desired)
+	if err != nil || ru == nil {
+		return fmt.Sprintf("RollingUpdate (invalid budget: %v)", err)
+	}
+	var parts []string
+	if ru.MaxSurge != nil && b.MaxSurge > 0 {
+		parts = append(parts, fmt.Sprintf("maxSurge %s (= %d of %d desired)", ru.MaxSurge.String(), b.MaxSurge, desired))
+	} else if ru.MaxUnavailable != nil {
+		parts = append(parts, fmt.Sprintf("maxUnavailable %s (= %d of %d desired)", ru.MaxUnavailable.String(), b.MaxUnavailable, desired))
+	}
+	if d.Spec.MinReadySeconds > 0 {
+		parts = append(parts, fmt.Sprintf("minReadySeconds %d", d.Spec.MinReadySeconds))
+	}
+	return "RollingUpdate " + strings.Join(parts, ", ")
+}
+
+func durOrNever(d *time.Duration) string {
+	if d == nil {
+		return "never (within the simulated time)"
+	}
+	return "after " + d.String()
+}
+
+func yesNo(b bool, yes, no string) string {
+	if b {
+		return yes
+	}
+	return no
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
