@@ -103,7 +103,6 @@ func run(e *env, args []string) int {
 
 func dispatch(e *env, args []string) error {
 	if len(args) == 0 {
-		printUsage(e.stderr)
 		return usagef("no command given")
 	}
 	name := args[0]
