@@ -24,6 +24,11 @@ const (
 	// MaxDocumentBytes is the largest single YAML or JSON document. A
 	// `kubectl get nodes -o yaml` list of about 20,000 nodes fits.
 	MaxDocumentBytes = 128 << 20
+	// MaxListItems is the largest number of items a List document may hold
+	// (a `kubectl get nodes -o yaml` of 200,000 nodes is three times the
+	// largest cluster Kubernetes supports). It is checked with a line scan
+	// before the document is parsed, so an oversized list costs no memory.
+	MaxListItems = 200_000
 	// MaxDepth is the deepest nesting of maps and lists a document may have.
 	// Kubernetes objects, managedFields included, stay far below it.
 	MaxDepth = 100
@@ -221,6 +226,26 @@ func splitDocuments(data []byte) []document {
 	return docs
 }
 
+// topLevelItems counts the entries of block sequences written at column 0
+// or 2 (`items:` of a kubectl List is printed at column 0), and of one-line
+// flow sequences of objects, cheaply: an upper-bound-free estimate that is
+// exact for kubectl output.
+func topLevelItems(data []byte) int {
+	if len(data) < MaxListItems*8 {
+		return 0 // too small to hold that many items
+	}
+	n := 0
+	for _, l := range bytes.Split(data, []byte("\n")) {
+		if bytes.HasPrefix(l, []byte("- ")) || bytes.HasPrefix(l, []byte("  - ")) || bytes.Equal(bytes.TrimRight(l, "\r"), []byte("-")) {
+			n++
+		}
+	}
+	if b := bytes.TrimSpace(data); len(b) > 0 && (b[0] == '{' || b[0] == '[') || n == 0 {
+		n = max(n, bytes.Count(data, []byte(`"kind"`))-1)
+	}
+	return n
+}
+
 func isDocumentMarker(l []byte) bool {
 	for _, m := range []string{"---", "..."} {
 		if bytes.HasPrefix(l, []byte(m)) && (len(l) == 3 || l[3] == ' ' || l[3] == '\t') {
@@ -282,6 +307,11 @@ func (d *decoder) document(doc document) []*DecodeError {
 		return []*DecodeError{{Source: source, Document: doc.index, Line: doc.firstLine,
 			Detail: fmt.Sprintf("document is larger than %d MiB", MaxDocumentBytes>>20),
 			Hint:   "split the list into several documents or files"}}
+	}
+	if n := topLevelItems(doc.data); n > MaxListItems {
+		return []*DecodeError{{Source: source, Document: doc.index, Line: firstContentLine(doc),
+			Detail: fmt.Sprintf("the list holds %d items, more than %d", n, MaxListItems),
+			Hint:   "daemonkit models clusters up to the Kubernetes limit of 5,000 nodes and well beyond, but not this; split the input"}}
 	}
 	j, err := yamlToJSON(doc.data)
 	if err != nil {

@@ -378,3 +378,18 @@ func BenchmarkDecodeNodeList(b *testing.B) {
 		}
 	}
 }
+
+func TestDecodeRefusesHugeListsBeforeParsing(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: List\nitems:\n")
+	for i := 0; i < MaxListItems+1; i++ {
+		fmt.Fprintf(&b, "- {kind: Node, apiVersion: v1, metadata: {name: n%d}}\n", i)
+	}
+	objs, err := Decode("million.yaml", []byte(b.String()))
+	if err == nil || !strings.Contains(err.Error(), "the list holds 200001 items, more than 200000") {
+		t.Fatalf("want a list-size error, got %v", err)
+	}
+	if len(objs.Nodes) != 0 {
+		t.Errorf("decoded %d nodes of a refused list", len(objs.Nodes))
+	}
+}

@@ -288,6 +288,7 @@ func TestBadInputs(t *testing.T) {
 		{"both cluster inputs", map[string]string{"d.yaml": ds}, []string{"explain", "-f", "d.yaml", "--cluster", "dev", "--nodes", "n.yaml"}, 2, "daemonkit: give either --nodes or --cluster, not both"},
 		{"unknown cluster", map[string]string{"d.yaml": ds}, []string{"explain", "-f", "d.yaml", "--cluster", "huge"}, 2, `daemonkit: --cluster: unknown cluster shape "huge"`},
 		{"bad output format", map[string]string{"d.yaml": ds}, []string{"explain", "-f", "d.yaml", "-o", "xml"}, 2, `daemonkit: -o "xml": expected text, json or yaml`},
+		{"1,000,000 nodes", map[string]string{"d.yaml": ds, "n.yaml": millionNodes()}, []string{"explain", "-f", "d.yaml", "--nodes", "n.yaml"}, 1, "daemonkit: load cluster: n.yaml: document 1, line 1: the list holds 1000000 items, more than 200000"},
 		{"unknown preset", nil, []string{"preset", "nginx"}, 2, `daemonkit: preset: unknown preset "nginx" (known: calico-node, cilium, dcgm-exporter, flannel, fluent-bit, node-exporter)`},
 	}
 	for _, tc := range tests {
@@ -306,6 +307,15 @@ func TestBadInputs(t *testing.T) {
 			}
 		})
 	}
+}
+
+func millionNodes() string {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: NodeList\nitems:\n")
+	for i := 0; i < 1_000_000; i++ {
+		fmt.Fprintf(&b, "- metadata: {name: node-%07d}\n", i)
+	}
+	return b.String()
 }
 
 func yamlBomb() string {
