@@ -1,14 +1,314 @@
 package simulate
 
-import corev1 "k8s.io/api/core/v1"
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/daemonkit/daemonkit/daemonset"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
 
 // Cluster is a set of nodes and the pods already on them (other DaemonSets'
 // pods and workloads), held as the real API types.
 //
-// TEMPORARY SKELETON (will grow): owned by the clusters-and-placement work.
-// Nodes and Pods stay exported slices of real API objects: the rollout engine
-// reads them.
+// Build one with NewCluster (or LoadCluster from kubectl output, or a shape
+// such as DevCluster) so that it is validated and indexed once. A Cluster
+// written as a literal also works: Place indexes it on every call instead.
+// Treat Nodes and Pods as read-only after NewCluster; to change the cluster,
+// build a new one.
 type Cluster struct {
+	// Nodes, sorted by name by NewCluster.
 	Nodes []*corev1.Node
-	Pods  []*corev1.Pod
+	// Pods in the cluster. Only pods bound to a listed node (spec.nodeName)
+	// and not terminal (phase Succeeded or Failed) take room on a node, as in
+	// kube-scheduler's cache.
+	Pods []*corev1.Pod
+
+	index *clusterIndex
+}
+
+// NewCluster validates nodes and pods and returns an indexed Cluster whose
+// Nodes are sorted by name. The slices are copied; the objects are not.
+//
+// Errors (all found are reported, with field paths into the arguments): a nil
+// node or pod, a node without a name, two nodes with the same name, a pod
+// without a name, two pods with the same namespace/name. Documented behaviour
+// instead of errors: a pod bound to a node not in the list, or bound to no
+// node, takes no room anywhere; a node without status.allocatable has room for
+// nothing (kube-scheduler reads missing allocatable as zero, so every pod is
+// Pending there with "Too many pods"); Place names such nodes in a Trap.
+func NewCluster(nodes []*corev1.Node, pods []*corev1.Pod) (*Cluster, error) {
+	var errs field.ErrorList
+	seen := make(map[string]int, len(nodes))
+	for i, n := range nodes {
+		p := field.NewPath("nodes").Index(i)
+		switch {
+		case n == nil:
+			errs = append(errs, field.Required(p, "nil node"))
+		case n.Name == "":
+			errs = append(errs, field.Required(p.Child("metadata", "name"), "node has no name"))
+		default:
+			if j, dup := seen[n.Name]; dup {
+				errs = append(errs, field.Duplicate(p.Child("metadata", "name"),
+					fmt.Sprintf("%s (also nodes[%d])", n.Name, j)))
+				continue
+			}
+			seen[n.Name] = i
+		}
+	}
+	seenPods := make(map[string]int, len(pods))
+	for i, pod := range pods {
+		p := field.NewPath("pods").Index(i)
+		switch {
+		case pod == nil:
+			errs = append(errs, field.Required(p, "nil pod"))
+		case pod.Name == "":
+			errs = append(errs, field.Required(p.Child("metadata", "name"), "pod has no name"))
+		default:
+			key := pod.Namespace + "/" + pod.Name
+			if j, dup := seenPods[key]; dup {
+				errs = append(errs, field.Duplicate(p.Child("metadata", "name"),
+					fmt.Sprintf("%s (also pods[%d])", key, j)))
+				continue
+			}
+			seenPods[key] = i
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("invalid cluster: %w", errs.ToAggregate())
+	}
+	c := &Cluster{Nodes: slices.Clone(nodes), Pods: slices.Clone(pods)}
+	slices.SortFunc(c.Nodes, func(a, b *corev1.Node) int { return strings.Compare(a.Name, b.Name) })
+	c.index = buildIndex(c.Nodes, c.Pods)
+	return c, nil
+}
+
+// Node returns the node named name, or nil.
+func (c *Cluster) Node(name string) *corev1.Node {
+	idx := c.indexed()
+	if i, ok := idx.byName[name]; ok {
+		return c.Nodes[i]
+	}
+	return nil
+}
+
+// PodsOn returns the pods bound to node name that take room there (not
+// terminal), in the order of c.Pods.
+func (c *Cluster) PodsOn(name string) []*corev1.Pod {
+	idx := c.indexed()
+	i, ok := idx.byName[name]
+	if !ok {
+		return nil
+	}
+	out := make([]*corev1.Pod, 0, len(idx.nodes[i].podIdx))
+	for _, pi := range idx.nodes[i].podIdx {
+		out = append(out, c.Pods[pi])
+	}
+	return out
+}
+
+// indexed returns the index NewCluster built, or a fresh one for a Cluster
+// written as a literal (or whose slices were replaced since).
+func (c *Cluster) indexed() *clusterIndex {
+	if c.index != nil && c.index.matches(c.Nodes, c.Pods) {
+		return c.index
+	}
+	return buildIndex(c.Nodes, c.Pods)
+}
+
+// clusterIndex is what placement needs per node, computed once per Cluster.
+type clusterIndex struct {
+	nodes  []schedNode
+	byName map[string]int
+	// podReq holds each counted pod's requests as the scheduler sums them,
+	// by index into Cluster.Pods (zero for pods that are not counted).
+	podReq []resources
+	// daemonPods: pods with a DaemonSet controller reference, by
+	// "namespace/name" of the DaemonSet.
+	daemonPods map[string][]ownedPod
+	// traps about the cluster itself (clusterTraps), found once.
+	traps []Trap
+	// built from these slices (identity check for literal Clusters).
+	nodesPtr **corev1.Node
+	podsPtr  **corev1.Pod
+	nNodes   int
+	nPods    int
+}
+
+// schedNode is the scheduler's view of one node (upstream: framework.NodeInfo):
+// allocatable, the sum of requests of pods on it, its pod count and used host ports.
+type schedNode struct {
+	alloc       resources
+	hasAlloc    bool
+	used        resources
+	pods        int64
+	ports       []hostPort
+	podIdx      []int32
+	nilNode     bool
+	unscheduled bool
+	// windows: labelled kubernetes.io/os=windows (for the WindowsNodes trap).
+	windows bool
+	// name is the node's name, kept here so that a pass over the index
+	// does not touch the Node objects.
+	name string
+}
+
+func (ix *clusterIndex) matches(nodes []*corev1.Node, pods []*corev1.Pod) bool {
+	if ix.nNodes != len(nodes) || ix.nPods != len(pods) {
+		return false
+	}
+	if len(nodes) > 0 && ix.nodesPtr != &nodes[0] {
+		return false
+	}
+	if len(pods) > 0 && ix.podsPtr != &pods[0] {
+		return false
+	}
+	return true
+}
+
+func buildIndex(nodes []*corev1.Node, pods []*corev1.Pod) *clusterIndex {
+	ix := &clusterIndex{
+		nodes:  make([]schedNode, len(nodes)),
+		byName: make(map[string]int, len(nodes)),
+		podReq: make([]resources, len(pods)),
+		nNodes: len(nodes),
+		nPods:  len(pods),
+	}
+	if len(nodes) > 0 {
+		ix.nodesPtr = &nodes[0]
+	}
+	if len(pods) > 0 {
+		ix.podsPtr = &pods[0]
+	}
+	for i, n := range nodes {
+		if n == nil {
+			ix.nodes[i].nilNode = true
+			continue
+		}
+		if _, dup := ix.byName[n.Name]; !dup {
+			ix.byName[n.Name] = i
+		}
+		ix.nodes[i].alloc = resourcesFromList(n.Status.Allocatable)
+		ix.nodes[i].hasAlloc = len(n.Status.Allocatable) > 0
+		ix.nodes[i].unscheduled = n.Spec.Unschedulable
+		ix.nodes[i].windows = n.Labels[corev1.LabelOSStable] == "windows"
+		ix.nodes[i].name = n.Name
+	}
+	for pi, pod := range pods {
+		if pod == nil || pod.Spec.NodeName == "" || isTerminal(pod) {
+			continue
+		}
+		ni, ok := ix.byName[pod.Spec.NodeName]
+		if !ok {
+			continue
+		}
+		req := podRequests(pod)
+		ix.podReq[pi] = req
+		ns := &ix.nodes[ni]
+		ns.used.add(req)
+		ns.pods++
+		ns.ports = append(ns.ports, podHostPorts(pod)...)
+		ns.podIdx = append(ns.podIdx, int32(pi))
+		if ref := controllerRef(pod); ref != nil && ref.Kind == "DaemonSet" {
+			if ix.daemonPods == nil {
+				ix.daemonPods = map[string][]ownedPod{}
+			}
+			key := pod.Namespace + "/" + ref.Name
+			ix.daemonPods[key] = append(ix.daemonPods[key], ownedPod{pod: int32(pi), node: int32(ni), uid: string(ref.UID)})
+		}
+	}
+	ix.traps = clusterTraps(nodes, ix)
+	return ix
+}
+
+// ownedPod is a counted pod controlled by a DaemonSet.
+type ownedPod struct {
+	pod, node int32
+	uid       string
+}
+
+// isTerminal: kube-scheduler's informer drops Succeeded and Failed pods, so
+// they hold no room on a node.
+// upstream: pkg/scheduler/eventhandlers.go (assigned, non-terminal pods only)
+func isTerminal(pod *corev1.Pod) bool {
+	return pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed
+}
+
+// ClusterFile is one input to LoadCluster: a name for messages (a file name,
+// "-" for standard input) and its bytes.
+type ClusterFile struct {
+	Name string
+	Data []byte
+}
+
+// LoadCluster decodes the Nodes and Pods in files — `kubectl get nodes -o
+// yaml`, `kubectl get pods -A -o yaml`, or any YAML/JSON stream, List or
+// single object daemonset.Decode accepts — and returns them as a Cluster.
+// Objects of other kinds (including DaemonSets) are ignored. Decode errors
+// carry the file, document and line; a duplicate node or pod names both places
+// it was found.
+func LoadCluster(files ...ClusterFile) (*Cluster, error) {
+	all := &daemonset.Objects{}
+	for _, f := range files {
+		objs, err := daemonset.Decode(f.Name, f.Data)
+		if err != nil {
+			return nil, fmt.Errorf("load cluster: %w", err)
+		}
+		all.Append(objs)
+	}
+	return ClusterFromObjects(all)
+}
+
+// ClusterFromObjects returns the Nodes and Pods of objs as a Cluster, checked
+// as NewCluster does, with errors naming where each object came from.
+func ClusterFromObjects(objs *daemonset.Objects) (*Cluster, error) {
+	if objs == nil {
+		return NewCluster(nil, nil)
+	}
+	where := func(obj any) string {
+		if s, ok := objs.SourceOf(obj); ok {
+			return s.String()
+		}
+		return "unknown source"
+	}
+	var errs []error
+	nodes := make(map[string]*corev1.Node, len(objs.Nodes))
+	for _, n := range objs.Nodes {
+		if n == nil {
+			continue
+		}
+		if n.Name == "" {
+			errs = append(errs, fmt.Errorf("%s: node has no metadata.name", where(n)))
+			continue
+		}
+		if prev, dup := nodes[n.Name]; dup {
+			errs = append(errs, fmt.Errorf("%s: duplicate node %q (first at %s)", where(n), n.Name, where(prev)))
+			continue
+		}
+		nodes[n.Name] = n
+	}
+	pods := make(map[string]*corev1.Pod, len(objs.Pods))
+	for _, p := range objs.Pods {
+		if p == nil {
+			continue
+		}
+		key := p.Namespace + "/" + p.Name
+		if p.Name == "" {
+			errs = append(errs, fmt.Errorf("%s: pod has no metadata.name", where(p)))
+			continue
+		}
+		if prev, dup := pods[key]; dup {
+			errs = append(errs, fmt.Errorf("%s: duplicate pod %s (first at %s)", where(p), key, where(prev)))
+			continue
+		}
+		pods[key] = p
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("load cluster: %w", err)
+	}
+	return NewCluster(slices.DeleteFunc(slices.Clone(objs.Nodes), func(n *corev1.Node) bool { return n == nil }),
+		slices.DeleteFunc(slices.Clone(objs.Pods), func(p *corev1.Pod) bool { return p == nil }))
 }

@@ -1,0 +1,157 @@
+package simulate_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/daemonkit/daemonkit/simulate"
+)
+
+func equalJSON(t *testing.T, a, b any) bool {
+	t.Helper()
+	ja, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jb, err := json.Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(ja) == string(jb)
+}
+
+func taintsString(ts []corev1.Taint) string {
+	var parts []string
+	for _, t := range ts {
+		parts = append(parts, t.ToString())
+	}
+	return strings.Join(parts, ",")
+}
+
+// spec §1.7; upstream: nodelifecycle/node_lifecycle_controller.go
+// doNoScheduleTaintingPass, doNoExecuteTaintingPass; admission nodetaint.
+func TestLifecycleTaints(t *testing.T) {
+	cond := func(ty corev1.NodeConditionType, s corev1.ConditionStatus) corev1.NodeCondition {
+		return corev1.NodeCondition{Type: ty, Status: s}
+	}
+	cases := []struct {
+		name          string
+		conds         []corev1.NodeCondition
+		unschedulable bool
+		taints        []corev1.Taint
+		want          string
+	}{
+		{"ready node has none", []corev1.NodeCondition{cond(corev1.NodeReady, corev1.ConditionTrue)}, false, nil, ""},
+		{"NotReady gets NoSchedule and NoExecute", []corev1.NodeCondition{cond(corev1.NodeReady, corev1.ConditionFalse)}, false, nil,
+			"node.kubernetes.io/not-ready:NoSchedule,node.kubernetes.io/not-ready:NoExecute"},
+		{"Unknown gets unreachable", []corev1.NodeCondition{cond(corev1.NodeReady, corev1.ConditionUnknown)}, false, nil,
+			"node.kubernetes.io/unreachable:NoSchedule,node.kubernetes.io/unreachable:NoExecute"},
+		{"pressure conditions", []corev1.NodeCondition{cond(corev1.NodeReady, corev1.ConditionTrue), cond(corev1.NodeDiskPressure, corev1.ConditionTrue),
+			cond(corev1.NodeMemoryPressure, corev1.ConditionTrue), cond(corev1.NodePIDPressure, corev1.ConditionTrue), cond(corev1.NodeNetworkUnavailable, corev1.ConditionTrue)}, false, nil,
+			"node.kubernetes.io/memory-pressure:NoSchedule,node.kubernetes.io/disk-pressure:NoSchedule,node.kubernetes.io/network-unavailable:NoSchedule,node.kubernetes.io/pid-pressure:NoSchedule"},
+		{"cordoned", []corev1.NodeCondition{cond(corev1.NodeReady, corev1.ConditionTrue)}, true, nil, "node.kubernetes.io/unschedulable:NoSchedule"},
+		{"new node without Ready keeps admission taint", nil, false, nil, "node.kubernetes.io/not-ready:NoSchedule"},
+		{"stale taint removed, others kept", []corev1.NodeCondition{cond(corev1.NodeReady, corev1.ConditionTrue)}, false,
+			[]corev1.Taint{{Key: "dedicated", Value: "x", Effect: corev1.TaintEffectNoSchedule}, {Key: corev1.TaintNodeNotReady, Effect: corev1.TaintEffectNoExecute}},
+			"dedicated=x:NoSchedule"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			n := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n"}, Spec: corev1.NodeSpec{Unschedulable: tc.unschedulable, Taints: tc.taints},
+				Status: corev1.NodeStatus{Conditions: tc.conds}}
+			orig := n.DeepCopy()
+			got := simulate.ApplyLifecycleTaints(n)
+			if s := taintsString(got.Spec.Taints); s != tc.want {
+				t.Errorf("taints = %q, want %q", s, tc.want)
+			}
+			if !equalJSON(t, orig, n) {
+				t.Error("input modified")
+			}
+			again := simulate.ApplyLifecycleTaints(got)
+			if !equalJSON(t, got, again) {
+				t.Error("not idempotent")
+			}
+		})
+	}
+	if simulate.ApplyLifecycleTaints(nil) != nil {
+		t.Error("nil node")
+	}
+}
+
+func TestNodePool_Build(t *testing.T) {
+	nodes, err := simulate.NewNodePool("gpu", 12).Zones("a", "b", "c").Arch("arm64").KubeletVersion("v1.36.0").
+		Taint("nvidia.com/gpu", "present", corev1.TaintEffectNoSchedule).Resource("nvidia.com/gpu", "8").Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := nodes[4]
+	if n.Name != "gpu-04" || n.Labels[corev1.LabelTopologyZone] != "b" || n.Labels[corev1.LabelArchStable] != "arm64" ||
+		n.Status.NodeInfo.KubeletVersion != "v1.36.0" || n.Status.Allocatable.Name("nvidia.com/gpu", "").Value() != 8 || len(n.Spec.Taints) != 1 {
+		t.Errorf("node = %+v", n)
+	}
+}
+
+func TestShapes_DeterministicAndValid(t *testing.T) {
+	for _, s := range simulate.Shapes() {
+		if strings.HasPrefix(s.Name, "large-") {
+			continue // built by the benchmarks and below
+		}
+		t.Run(s.Name, func(t *testing.T) {
+			a, err := s.Build(7)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := s.Build(7)
+			if !equalJSON(t, a.Nodes, b.Nodes) || !equalJSON(t, a.Pods, b.Pods) {
+				t.Error("same seed, different clusters")
+			}
+			if len(a.Nodes) == 0 {
+				t.Error("no nodes")
+			}
+		})
+	}
+	if _, err := simulate.ShapeByName("nope", 1); err == nil || !strings.Contains(err.Error(), "dev") {
+		t.Errorf("err = %v", err)
+	}
+	if c, err := simulate.LargeCluster(simulate.Large5K, 1); err != nil || len(c.Nodes) != 5000 {
+		t.Errorf("large: %v", err)
+	}
+}
+
+func TestLoadCluster(t *testing.T) {
+	c, err := simulate.DevCluster(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodeList := &corev1.NodeList{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "NodeList"}}
+	for _, n := range c.Nodes {
+		nodeList.Items = append(nodeList.Items, *n)
+	}
+	podList := &corev1.PodList{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "List"}}
+	for _, p := range c.Pods {
+		podList.Items = append(podList.Items, *p)
+	}
+	ny, _ := yaml.Marshal(nodeList)
+	py, _ := yaml.Marshal(podList)
+	loaded, err := simulate.LoadCluster(simulate.ClusterFile{Name: "nodes.yaml", Data: ny}, simulate.ClusterFile{Name: "pods.yaml", Data: py})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(loaded.Nodes) != len(c.Nodes) || len(loaded.Pods) != len(c.Pods) || len(loaded.PodsOn("worker-0")) != len(c.PodsOn("worker-0")) {
+		t.Errorf("loaded %d nodes %d pods", len(loaded.Nodes), len(loaded.Pods))
+	}
+	// The same nodes twice: the error names both places.
+	_, err = simulate.LoadCluster(simulate.ClusterFile{Name: "a.yaml", Data: ny}, simulate.ClusterFile{Name: "b.yaml", Data: ny})
+	if err == nil || !strings.Contains(err.Error(), "b.yaml") || !strings.Contains(err.Error(), "a.yaml") {
+		t.Errorf("duplicate error = %v", err)
+	}
+	_, err = simulate.LoadCluster(simulate.ClusterFile{Name: "bad.yaml", Data: []byte("apiVersion: v1\nkind: Node\nmetadata: {name: x}\nstatus: {allocatable: {cpu: lots}}\n")})
+	if err == nil || !strings.Contains(err.Error(), "bad.yaml") {
+		t.Errorf("malformed quantity error = %v", err)
+	}
+}

@@ -1,0 +1,832 @@
+package simulate
+
+import (
+	"cmp"
+	"container/heap"
+	"context"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/daemonkit/daemonkit/daemonset"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+)
+
+// The engine keeps the controller's view in compact form: nodes by position
+// in the chosen node order, pods in a slice, and for every node the class the
+// rolling update sees it in (update.go rollingUpdate's switch), its status
+// contribution (updateDaemonSetStatus) and whether manage would act on it
+// (podsShouldBeOnNode). These are recomputed only for nodes whose pods or
+// placement changed, so a reconcile costs time in proportion to what changed,
+// not to the cluster.
+
+const (
+	phasePending uint8 = iota
+	phaseRunning
+	phaseFailed
+	phaseSucceeded
+)
+
+const never = int64(-1 << 62)
+
+type pod struct {
+	name    string
+	node    int32
+	hash    int32 // interned controller-revision-hash label, -1 = none
+	gen     string
+	hasGen  bool
+	rev     int32 // index into e.revs of the template the pod runs, -1 = foreign
+	created int64
+	phase   uint8
+	bound   bool
+	ready   bool
+	// readySince is the Ready condition's lastTransitionTime; readyZero says
+	// it is the zero time (never available when minReadySeconds > 0).
+	readySince int64
+	readyZero  bool
+	deleting   bool
+	gone       bool
+	// readyAt is when the kubelet model turns the pod Ready (never = not).
+	readyAt int64
+	// waiting: created but not bound, waiting for the scheduler.
+	waiting bool
+	cause   Cause // why it is not bound / never Ready
+}
+
+// node classes as rollingUpdate sees the node's group (update.go
+// findUpdatedPodsOnNode and the two switches of rollingUpdate).
+const (
+	clsOut         uint8 = iota // no group and not desired: not iterated
+	clsNotOk                    // >= 2 new or >= 2 old non-deleted pods
+	clsEmpty                    // group without non-deleted pods, or desired node without group
+	clsBothNUoU                 // old and new; new unavailable; old unavailable
+	clsBothNUoA                 // ... old available
+	clsBothNAoU                 // new available, old unavailable
+	clsBothNAoA                 // new available, old available
+	clsNewA                     // only new, available
+	clsNewU                     // only new, unavailable
+	clsOldURun                  // only old, unavailable, node present and shouldRun
+	clsOldUNoRun                // only old, unavailable, node present, !shouldRun
+	clsOldUMissing              // only old, unavailable, node not in the node list
+	clsOldARun                  // only old, available, present, shouldRun
+	clsOldANoRun                // only old, available, present, !shouldRun
+	clsOldAMissing              // only old, available, node missing
+	numClasses
+)
+
+// status bits of one node (updateDaemonSetStatus).
+const (
+	stDesired uint8 = 1 << iota
+	stCurrent
+	stReady
+	stAvailable
+	stUpdated
+	stMisscheduled
+)
+
+type nodeState struct {
+	name    string
+	obj     *corev1.Node // nil when not in the node list
+	owned   bool         // obj is the engine's own copy (safe to modify)
+	present bool
+	run     bool // shouldRun
+	cont    bool // shouldContinueRunning
+	pods    []int32
+	broken  bool
+	crash   bool
+	pending bool
+	failing bool
+	startup int64
+	// derived
+	cls          uint8
+	st           uint8
+	newPod       int32
+	oldPod       int32
+	manage       bool
+	ports        []hostPort // host ports of non-daemon pods bound here
+	waiting      int        // pods waiting to bind here
+	nodeNotReady bool
+}
+
+type engine struct {
+	ctx context.Context
+	s   *Scenario
+	rng *rand.Rand
+
+	start   time.Time
+	now     int64
+	maxTime int64
+	maxRec  int
+
+	ds       *appsv1.DaemonSet
+	placer   *daemonset.Placer
+	curRev   int32
+	curHash  int32
+	genStr   string
+	hasGen   bool
+	minReady int64
+	rolling  bool
+	surge    bool // AllowsSurge(ds): manage keeps two pods per node
+	grace    int64
+
+	revs     []*revision
+	hashIDs  map[string]int32
+	hashes   []string
+	hashLive []int // non-gone pods per hash id
+
+	nodes  []nodeState
+	byName map[string]int32
+
+	pods     []pod
+	nameSeq  uint64
+	sets     [numClasses]nodeSet
+	counts   [numClasses]int
+	manageQ  nodeSet
+	failed   int // non-deleting Failed pods
+	status   [6]int
+	backoffs map[backoffKey]backoffEntry
+
+	queue evQueue
+	seq   int64
+
+	// API token bucket.
+	tokens     float64
+	tokensAt   int64
+	busyUntil  int64
+	phase      int
+	cur        Step
+	curActed   bool
+	curRURepl  int // allowed replacements deleted by this reconcile
+	bindSecond int64
+	bindCount  int
+
+	trace *tracer
+
+	budgetOK      bool
+	budgetDesired int
+	budgetVal     daemonset.Budget
+	budgetErr     error
+	changes       []*appsv1.DaemonSet
+	lastErr       error
+}
+
+type backoffKey struct {
+	gen  int64
+	node int32
+}
+
+type backoffEntry struct {
+	delay, last int64
+}
+
+// Failed-pod backoff (client-go flowcontrol.Backoff as configured in
+// kube-controller-manager: 1s initial, 15m max).
+const (
+	backoffInitial = 1
+	backoffMax     = 15 * 60
+)
+
+func run(ctx context.Context, s *Scenario) (*Result, error) {
+	e, err := newEngine(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.loop(); err != nil {
+		return nil, err
+	}
+	return e.result(), nil
+}
+
+func secs(d time.Duration) int64 { return int64(d / time.Second) }
+
+// ---- event queue ----
+
+const (
+	evScript = iota
+	evChange
+	evReady
+	evAvail
+	evGone
+	evBind
+	evWake
+	evCreate
+	evDelete
+	evFail
+)
+
+type event struct {
+	t    int64
+	seq  int64
+	kind int
+	a    int32
+}
+
+type evQueue []event
+
+func (q evQueue) Len() int { return len(q) }
+func (q evQueue) Less(i, j int) bool {
+	if q[i].t != q[j].t {
+		return q[i].t < q[j].t
+	}
+	return q[i].seq < q[j].seq
+}
+func (q evQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *evQueue) Push(x any)   { *q = append(*q, x.(event)) }
+func (q *evQueue) Pop() any {
+	old := *q
+	x := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return x
+}
+
+func (e *engine) push(t int64, kind int, a int32) {
+	e.seq++
+	heap.Push(&e.queue, event{t: t, seq: e.seq, kind: kind, a: a})
+}
+
+// ---- main loop ----
+
+const (
+	phaseIdle = iota
+	phaseAfterManage
+	phaseAfterRolling
+)
+
+func (e *engine) loop() error {
+	e.now = 0
+	need := true // the DaemonSet was created or updated at t=0
+	for {
+		if e.now > e.maxTime {
+			e.trace.truncated = true
+			break
+		}
+		if e.applyDue() > 0 {
+			need = true
+		}
+		if e.phase != phaseIdle && e.now >= e.busyUntil {
+			e.continueReconcile()
+			if e.phase == phaseIdle && e.curActed {
+				need = true
+			}
+		}
+		if e.phase == phaseIdle && need {
+			if e.trace.reconciles >= e.maxRec {
+				e.trace.truncated = true
+				break
+			}
+			if e.trace.reconciles&1023 == 0 {
+				if err := e.ctx.Err(); err != nil {
+					return err
+				}
+			}
+			need = false
+			e.startReconcile()
+			if e.phase == phaseIdle && e.curActed {
+				// the controller observes its own writes: sync again at once
+				need = true
+			}
+			continue
+		}
+		var next int64
+		switch {
+		case e.phase != phaseIdle:
+			next = e.busyUntil
+			if len(e.queue) > 0 && e.queue[0].t < next {
+				next = e.queue[0].t
+			}
+		case len(e.queue) == 0:
+			return nil
+		default:
+			next = e.queue[0].t
+		}
+		e.now = max(next, e.now)
+	}
+	return nil
+}
+
+// applyDue applies every queued event at or before now.
+func (e *engine) applyDue() int {
+	n := 0
+	for len(e.queue) > 0 && e.queue[0].t <= e.now {
+		ev := heap.Pop(&e.queue).(event)
+		if e.apply(ev) {
+			n++
+		}
+	}
+	return n
+}
+
+// apply applies one event and reports whether it may make the controller act.
+func (e *engine) apply(ev event) bool {
+	switch ev.kind {
+	case evScript:
+		e.applyScript(&e.s.Events[ev.a])
+	case evChange:
+		e.applyDS(e.changes[ev.a])
+	case evReady:
+		return e.podReady(ev.a, ev.t)
+	case evAvail:
+		e.refresh(ev.a)
+	case evGone:
+		p := &e.pods[ev.a]
+		if p.gone {
+			return false
+		}
+		e.removePod(ev.a)
+	case evBind:
+		e.bind(ev.a)
+	case evWake:
+		// requeue (failed-pod backoff): the reconcile re-reads everything
+	case evCreate:
+		e.createPod(ev.a)
+	case evDelete:
+		e.deletePod(ev.a)
+	case evFail:
+		return e.podFailed(ev.a)
+	}
+	return true
+}
+
+// ---- reconcile (syncDaemonSet) ----
+
+func (e *engine) startReconcile() {
+	e.trace.reconciles++
+	e.cur = Step{Time: e.dur(e.now), Reconcile: e.trace.reconciles, Created: e.trace.scratchC[:0], Deleted: e.trace.scratchD[:0]}
+	e.curRURepl = 0
+	e.curActed = false
+	e.lastErr = nil
+	if e.selectsAll() || e.ds.DeletionTimestamp != nil {
+		// upstream: syncDaemonSet emits SelectingAll, or sees the DaemonSet
+		// being deleted, and stops without writing status.
+		e.phase = phaseIdle
+		return
+	}
+	creates, dels := e.manage()
+	e.issue(creates, dels)
+	e.phase = phaseAfterManage
+	if e.now >= e.busyUntil {
+		e.continueReconcile()
+	}
+}
+
+func (e *engine) continueReconcile() {
+	if e.phase == phaseAfterManage {
+		e.phase = phaseAfterRolling
+		if e.lastErr == nil && e.rolling {
+			creates, dels, err := e.rollingUpdate()
+			if err != nil {
+				e.lastErr = err
+				e.trace.controllerError(e, err)
+			} else {
+				e.issue(creates, dels)
+			}
+		}
+		if e.now < e.busyUntil {
+			return
+		}
+	}
+	if e.lastErr == nil {
+		e.cleanupHistory()
+	}
+	e.phase = phaseIdle
+	e.ds.Status = e.statusNow()
+	e.curActed = len(e.cur.Created) > 0 || len(e.cur.Deleted) > 0
+	e.cur.Status = e.ds.Status
+	e.cur.Time = e.dur(e.now)
+	e.trace.record(e, e.cur)
+}
+
+func (e *engine) selectsAll() bool {
+	sel := e.ds.Spec.Selector
+	return sel != nil && len(sel.MatchLabels) == 0 && len(sel.MatchExpressions) == 0
+}
+
+// issue sends creates (node positions) and deletes (pod ids) through the
+// API model, capped at burstReplicas each (daemon_controller.go syncNodes).
+func (e *engine) issue(creates, dels []int32) {
+	if len(creates) > daemonset.BurstReplicas {
+		creates = creates[:daemonset.BurstReplicas]
+	}
+	if len(dels) > daemonset.BurstReplicas {
+		dels = dels[:daemonset.BurstReplicas]
+	}
+	// upstream issues creates (slow-start batches) before deletes.
+	for _, n := range creates {
+		e.cur.Created = append(e.cur.Created, e.nodes[n].name)
+		if t := e.takeToken(); t > e.now {
+			e.push(t, evCreate, n)
+			e.busyUntil = max(e.busyUntil, t)
+			continue
+		}
+		e.createPod(n)
+	}
+	for _, p := range dels {
+		e.cur.Deleted = append(e.cur.Deleted, e.nodes[e.pods[p].node].name)
+		if t := e.takeToken(); t > e.now {
+			e.push(t, evDelete, p)
+			e.busyUntil = max(e.busyUntil, t)
+			continue
+		}
+		e.deletePod(p)
+	}
+}
+
+// takeToken reserves one API call on the client's token bucket and returns
+// the whole second at which it goes out.
+func (e *engine) takeToken() int64 {
+	qps := e.s.API.QPS
+	if qps <= 0 {
+		return e.now
+	}
+	burst := float64(max(e.s.API.Burst, 1))
+	if e.now > e.tokensAt {
+		e.tokens = min(burst, e.tokens+float64(e.now-e.tokensAt)*qps)
+		e.tokensAt = e.now
+	}
+	e.tokens--
+	if e.tokens >= 0 {
+		return e.now
+	}
+	wait := -e.tokens / qps
+	w := int64(wait)
+	if float64(w) < wait {
+		w++
+	}
+	return e.now + w
+}
+
+// ---- manage (daemon_controller.go manage / podsShouldBeOnNode) ----
+
+func (e *engine) manage() (creates, dels []int32) {
+	full := func() bool {
+		return e.failed == 0 && len(creates) >= daemonset.BurstReplicas && len(dels) >= daemonset.BurstReplicas
+	}
+	var orphans []int32
+	for i := e.manageQ.next(0); i >= 0; i = e.manageQ.next(i + 1) {
+		n := &e.nodes[i]
+		if !n.present {
+			orphans = append(orphans, i)
+			continue
+		}
+		c, d := e.manageNode(i, true, dels)
+		dels = d
+		if c {
+			creates = append(creates, i)
+		}
+		if full() {
+			break
+		}
+	}
+	// upstream: getUnscheduledPodsWithoutNode, appended after the node loop
+	for _, i := range orphans {
+		for _, p := range e.nodes[i].pods {
+			if !e.pods[p].bound {
+				dels = append(dels, p)
+			}
+		}
+	}
+	return creates, dels
+}
+
+// manageNode is podsShouldBeOnNode for node i. With apply false it only
+// tells whether manage would act (backoff ignored, nothing changed).
+func (e *engine) manageNode(i int32, apply bool, dels []int32) (create bool, out []int32) {
+	n := &e.nodes[i]
+	out = dels
+	if !n.present {
+		// upstream: getUnscheduledPodsWithoutNode
+		for _, p := range n.pods {
+			if !e.pods[p].bound {
+				out = append(out, p)
+			}
+		}
+		return false, out
+	}
+	switch {
+	case n.run && len(n.pods) == 0:
+		return true, out
+	case n.cont:
+		var running [4]int32
+		run := running[:0]
+		for _, id := range n.pods {
+			p := &e.pods[id]
+			if p.deleting {
+				continue
+			}
+			switch p.phase {
+			case phaseFailed:
+				if apply {
+					key := backoffKey{gen: e.ds.Status.ObservedGeneration, node: i}
+					b, ok := e.backoffs[key]
+					if ok && e.now-b.last <= 2*backoffMax && e.now-b.last < b.delay {
+						// upstream: IsInBackOffSinceUpdate -> enqueueDaemonSetAfter(delay)
+						e.push(e.now+b.delay, evWake, i)
+						continue
+					}
+					if !ok || e.now-b.last > 2*backoffMax {
+						b = backoffEntry{delay: backoffInitial}
+					} else {
+						b.delay = min(b.delay*2, backoffMax)
+					}
+					b.last = e.now
+					e.backoffs[key] = b
+				}
+				out = append(out, id)
+			case phaseSucceeded:
+				out = append(out, id)
+			default:
+				run = append(run, id)
+			}
+		}
+		if !e.surge {
+			if len(run) > 1 {
+				out = append(out, run[1:]...)
+			}
+			return false, out
+		}
+		if len(run) <= 1 {
+			return len(run) == 0 && n.run, out
+		}
+		oldestNew, oldestOld := int32(-1), int32(-1)
+		for _, id := range run {
+			if e.pods[id].hash == e.curHash && e.curHash >= 0 {
+				if oldestNew < 0 {
+					oldestNew = id
+					continue
+				}
+			} else if oldestOld < 0 {
+				oldestOld = id
+				continue
+			}
+			out = append(out, id)
+		}
+		if oldestNew >= 0 && oldestOld >= 0 {
+			if !e.pods[oldestOld].ready || e.available(&e.pods[oldestNew]) {
+				out = append(out, oldestOld)
+			}
+		}
+		return false, out
+	default:
+		for _, id := range n.pods {
+			if !e.pods[id].deleting {
+				out = append(out, id)
+			}
+		}
+		return false, out
+	}
+}
+
+// ---- rollingUpdate (update.go) ----
+
+func (e *engine) desired() int { return e.status[0] }
+
+func (e *engine) rollingUpdate() (creates, dels []int32, err error) {
+	b, err := e.budget(e.desired())
+	if err != nil {
+		return nil, nil, err
+	}
+	if b.MaxSurge == 0 {
+		total := e.counts[clsNotOk] + e.counts[clsEmpty] + e.counts[clsBothNUoU] + e.counts[clsBothNUoA] +
+			e.counts[clsBothNAoU] + e.counts[clsBothNAoA] + e.counts[clsNewU] +
+			e.counts[clsOldURun] + e.counts[clsOldUNoRun] + e.counts[clsOldUMissing]
+		it := newMergedIter(&e.sets[clsOldURun], &e.sets[clsOldUNoRun], &e.sets[clsOldUMissing])
+		for i := it.nextNode(); i >= 0 && len(dels) < daemonset.BurstReplicas; i = it.nextNode() {
+			dels = append(dels, e.nodes[i].oldPod)
+		}
+		e.curRURepl = len(dels)
+		nc := e.counts[clsOldARun] + e.counts[clsOldANoRun] + e.counts[clsOldAMissing]
+		remaining := min(max(b.MaxUnavailable-total, 0), nc)
+		it = newMergedIter(&e.sets[clsOldARun], &e.sets[clsOldANoRun], &e.sets[clsOldAMissing])
+		for i := it.nextNode(); i >= 0 && remaining > 0 && len(dels) < daemonset.BurstReplicas; i = it.nextNode() {
+			dels = append(dels, e.nodes[i].oldPod)
+			remaining--
+		}
+		return nil, dels, nil
+	}
+	if e.counts[clsOldUMissing]+e.counts[clsOldAMissing] > 0 {
+		// upstream: nodeLister.Get fails -> "couldn't get node for nodeName"
+		return nil, nil, errMissingNode
+	}
+	numSurge := e.counts[clsNotOk] + e.counts[clsBothNUoU] + e.counts[clsBothNUoA]
+	numAvailable := e.counts[clsBothNUoA] + e.counts[clsBothNAoA] + e.counts[clsNewA] +
+		e.counts[clsOldARun] + e.counts[clsOldANoRun]
+	it := newMergedIter(&e.sets[clsOldUNoRun], &e.sets[clsBothNAoU], &e.sets[clsBothNAoA])
+	for i := it.nextNode(); i >= 0 && len(dels) < daemonset.BurstReplicas; i = it.nextNode() {
+		dels = append(dels, e.nodes[i].oldPod)
+	}
+	if deletable := numAvailable - e.desired(); deletable > 0 {
+		s := &e.sets[clsOldANoRun]
+		for i := s.next(0); i >= 0 && deletable > 0 && len(dels) < daemonset.BurstReplicas; i = s.next(i + 1) {
+			dels = append(dels, e.nodes[i].oldPod)
+			deletable--
+		}
+	}
+	s := &e.sets[clsOldURun]
+	for i := s.next(0); i >= 0 && len(creates) < daemonset.BurstReplicas; i = s.next(i + 1) {
+		creates = append(creates, i)
+	}
+	remaining := min(max(b.MaxSurge-numSurge, 0), e.counts[clsOldARun])
+	s = &e.sets[clsOldARun]
+	for i := s.next(0); i >= 0 && remaining > 0 && len(creates) < daemonset.BurstReplicas; i = s.next(i + 1) {
+		creates = append(creates, i)
+		remaining--
+	}
+	return creates, dels, nil
+}
+
+// budget is daemonset.UpdateBudget for the current DaemonSet, remembered for
+// the last desired count (it only changes with the object or desired).
+func (e *engine) budget(desired int) (daemonset.Budget, error) {
+	if e.budgetOK && e.budgetDesired == desired {
+		return e.budgetVal, e.budgetErr
+	}
+	e.budgetVal, e.budgetErr = daemonset.UpdateBudget(e.ds, desired)
+	e.budgetDesired, e.budgetOK = desired, true
+	return e.budgetVal, e.budgetErr
+}
+
+type engineError string
+
+func (e engineError) Error() string { return string(e) }
+
+const errMissingNode = engineError("rolling update aborted: a node holding an old pod is not in the node list")
+
+// ---- status (updateDaemonSetStatus) ----
+
+func (e *engine) statusNow() appsv1.DaemonSetStatus {
+	st := e.ds.Status
+	st.DesiredNumberScheduled = int32(e.status[0])
+	st.CurrentNumberScheduled = int32(e.status[1])
+	st.NumberReady = int32(e.status[2])
+	st.NumberAvailable = int32(e.status[3])
+	st.UpdatedNumberScheduled = int32(e.status[4])
+	st.NumberMisscheduled = int32(e.status[5])
+	st.NumberUnavailable = st.DesiredNumberScheduled - st.NumberAvailable
+	st.ObservedGeneration = e.ds.Generation
+	return st
+}
+
+// ---- per-node derived state ----
+
+func (e *engine) updated(p *pod) bool {
+	return (p.hash >= 0 && p.hash == e.curHash) || (e.hasGen && p.hasGen && p.gen == e.genStr)
+}
+
+// available is podutil.IsPodAvailable at the controller's now.
+func (e *engine) available(p *pod) bool {
+	if !p.ready {
+		return false
+	}
+	if e.minReady == 0 {
+		return true
+	}
+	return !p.readyZero && p.readySince+e.minReady <= e.now
+}
+
+// refresh recomputes node i's class, status bits and manage membership.
+func (e *engine) refresh(i int32) {
+	n := &e.nodes[i]
+	// class
+	cls := clsOut
+	n.newPod, n.oldPod = -1, -1
+	if len(n.pods) > 0 || (n.present && n.run) {
+		notOk := false
+		for _, id := range n.pods {
+			p := &e.pods[id]
+			if p.deleting {
+				continue
+			}
+			if e.updated(p) {
+				if n.newPod >= 0 {
+					notOk = true
+					break
+				}
+				n.newPod = id
+			} else {
+				if n.oldPod >= 0 {
+					notOk = true
+					break
+				}
+				n.oldPod = id
+			}
+		}
+		switch {
+		case notOk:
+			cls = clsNotOk
+		case n.newPod < 0 && n.oldPod < 0:
+			cls = clsEmpty
+		case n.newPod >= 0 && n.oldPod >= 0:
+			na, oa := e.available(&e.pods[n.newPod]), e.available(&e.pods[n.oldPod])
+			switch {
+			case !na && !oa:
+				cls = clsBothNUoU
+			case !na:
+				cls = clsBothNUoA
+			case !oa:
+				cls = clsBothNAoU
+			default:
+				cls = clsBothNAoA
+			}
+		case n.newPod >= 0:
+			if e.available(&e.pods[n.newPod]) {
+				cls = clsNewA
+			} else {
+				cls = clsNewU
+			}
+		default:
+			base := clsOldURun
+			if e.available(&e.pods[n.oldPod]) {
+				base = clsOldARun
+			}
+			switch {
+			case !n.present:
+				cls = base + 2
+			case !n.run:
+				cls = base + 1
+			default:
+				cls = base
+			}
+		}
+		if notOk {
+			n.newPod, n.oldPod = -1, -1
+		}
+	}
+	if cls != n.cls {
+		e.counts[n.cls]--
+		e.sets[n.cls].remove(i)
+		n.cls = cls
+		e.counts[cls]++
+		e.sets[cls].add(i)
+	}
+	// status
+	var st uint8
+	if n.present {
+		if n.run {
+			st |= stDesired
+			if len(n.pods) > 0 {
+				st |= stCurrent
+				p := &e.pods[n.pods[0]]
+				if p.ready {
+					st |= stReady
+					if e.available(p) {
+						st |= stAvailable
+					}
+				}
+				if e.updated(p) {
+					st |= stUpdated
+				}
+			}
+		} else if len(n.pods) > 0 {
+			st |= stMisscheduled
+		}
+	}
+	if st != n.st {
+		for b := 0; b < 6; b++ {
+			was, is := n.st&(1<<b) != 0, st&(1<<b) != 0
+			if was != is {
+				if is {
+					e.status[b]++
+				} else {
+					e.status[b]--
+				}
+			}
+		}
+		n.st = st
+	}
+	// manage
+	c, d := e.manageNode(i, false, nil)
+	m := c || len(d) > 0
+	if m != n.manage {
+		n.manage = m
+		if m {
+			e.manageQ.add(i)
+		} else {
+			e.manageQ.remove(i)
+		}
+	}
+}
+
+// sortPods orders a node's group as podByCreationTimestampAndPhase: bound
+// first, then older creation, then name.
+func (e *engine) sortPods(ids []int32) {
+	if len(ids) < 2 {
+		return
+	}
+	slices.SortStableFunc(ids, func(a, b int32) int {
+		p, q := &e.pods[a], &e.pods[b]
+		switch {
+		case p.bound != q.bound:
+			if p.bound {
+				return -1
+			}
+			return 1
+		case p.created != q.created:
+			return cmp.Compare(p.created, q.created)
+		}
+		return strings.Compare(p.name, q.name)
+	})
+}
+
+func (e *engine) dur(t int64) time.Duration { return time.Duration(t) * time.Second }

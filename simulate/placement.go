@@ -1,0 +1,473 @@
+package simulate
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/daemonkit/daemonkit/daemonset"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// State is where a DaemonSet stands on one node after both stages.
+type State uint8
+
+const (
+	// Excluded: the controller creates no pod here (daemonset.Decision.ShouldRun
+	// is false); the node is not in desiredNumberScheduled.
+	Excluded State = iota
+	// Runs: the controller creates a pod here and the scheduler binds it.
+	Runs
+	// Pending: the controller creates a pod here (the node counts in
+	// desiredNumberScheduled and currentNumberScheduled) but the scheduler
+	// cannot bind it; it never becomes available.
+	Pending
+)
+
+var stateNames = [...]string{Excluded: "Excluded", Runs: "Runs", Pending: "Pending"}
+
+// String returns "Runs", "Excluded" or "Pending".
+func (s State) String() string {
+	if int(s) < len(stateNames) {
+		return stateNames[s]
+	}
+	return fmt.Sprintf("State(%d)", uint8(s))
+}
+
+// MarshalText encodes s as its name, for JSON and YAML output.
+func (s State) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// NodePlacement is one DaemonSet's fate on one node.
+type NodePlacement struct {
+	// Node is the node name.
+	Node string
+	// State after the controller stage and the scheduler stage.
+	State State
+	// Decision is the controller stage, with reasons when ShouldRun is false.
+	Decision daemonset.Decision
+	// Pending lists the scheduler filters the created pod fails (State Pending only).
+	Pending []PendingReason
+	// ExistingPod: the cluster already holds a pod of this DaemonSet on the
+	// node (a cluster loaded from a real one). Such pods are replaced by the
+	// simulated one and take no room of their own.
+	ExistingPod bool
+	// ExistingPodUpdated: one of those pods is of the DaemonSet's current
+	// template (controller-revision-hash or pod-template-generation label).
+	// upstream: daemonset_util.go IsPodUpdated
+	ExistingPodUpdated bool
+}
+
+// DaemonSetPlacement is the placement of one DaemonSet over every node.
+type DaemonSetPlacement struct {
+	// DaemonSet is the object placed (not copied; not modified).
+	DaemonSet *appsv1.DaemonSet
+	// PodRequests is what one daemon pod takes on a node as the scheduler
+	// counts it (create-time defaults, init containers, sidecars, overhead).
+	PodRequests corev1.ResourceList
+	// Nodes, one per cluster node, in the cluster's node order (by name).
+	Nodes []NodePlacement
+
+	podReq resources
+}
+
+// Key returns "namespace/name".
+func (d *DaemonSetPlacement) Key() string { return d.DaemonSet.Namespace + "/" + d.DaemonSet.Name }
+
+// Counts are how many nodes are in each State.
+type Counts struct {
+	Runs, Pending, Excluded int
+}
+
+// Counts returns how many nodes are in each State.
+func (d *DaemonSetPlacement) Counts() Counts {
+	var c Counts
+	for i := range d.Nodes {
+		switch d.Nodes[i].State {
+		case Runs:
+			c.Runs++
+		case Pending:
+			c.Pending++
+		default:
+			c.Excluded++
+		}
+	}
+	return c
+}
+
+// Status returns the DaemonSet status the controller reports once it has
+// synced this placement and every bound pod is Ready and available (the
+// ideal kubelet of the rollout engine):
+//   - desiredNumberScheduled: nodes where ShouldRun (Pending nodes included);
+//   - currentNumberScheduled, updatedNumberScheduled: the same (every desired
+//     node got a pod of the current template, bound or not);
+//   - numberReady, numberAvailable: Runs nodes;
+//   - numberUnavailable: Pending nodes;
+//   - numberMisscheduled: nodes with ShouldRun false where an existing pod
+//     of this DaemonSet may stay (ShouldContinueRunning) and survives the
+//     rollout: it is of the current template, or the strategy is OnDelete.
+//     A RollingUpdate deletes out-of-date pods on such nodes and does not
+//     recreate them (upstream: update.go rollingUpdate).
+//
+// ObservedGeneration is the DaemonSet's generation.
+// upstream: daemon_controller.go updateDaemonSetStatus (spec §4.1)
+func (d *DaemonSetPlacement) Status() appsv1.DaemonSetStatus {
+	var s appsv1.DaemonSetStatus
+	for i := range d.Nodes {
+		n := &d.Nodes[i]
+		switch n.State {
+		case Runs:
+			s.DesiredNumberScheduled++
+			s.NumberReady++
+		case Pending:
+			s.DesiredNumberScheduled++
+		default:
+			if n.ExistingPod && n.Decision.ShouldContinueRunning &&
+				(n.ExistingPodUpdated || d.DaemonSet.Spec.UpdateStrategy.Type == appsv1.OnDeleteDaemonSetStrategyType) {
+				s.NumberMisscheduled++
+			}
+		}
+	}
+	s.CurrentNumberScheduled = s.DesiredNumberScheduled
+	s.UpdatedNumberScheduled = s.DesiredNumberScheduled
+	s.NumberAvailable = s.NumberReady
+	s.NumberUnavailable = s.DesiredNumberScheduled - s.NumberAvailable
+	s.ObservedGeneration = d.DaemonSet.Generation
+	return s
+}
+
+// Node returns the placement on the node named name.
+func (d *DaemonSetPlacement) Node(name string) (NodePlacement, bool) {
+	i, ok := slices.BinarySearchFunc(d.Nodes, name, func(n NodePlacement, s string) int { return cmp.Compare(n.Node, s) })
+	if !ok {
+		return NodePlacement{}, false
+	}
+	return d.Nodes[i], true
+}
+
+// Placement is where a set of DaemonSets land on a cluster.
+type Placement struct {
+	// DaemonSets, in the order given to Place.
+	DaemonSets []*DaemonSetPlacement
+	// Traps are the known surprises found in this placement, sorted by
+	// DaemonSet then kind.
+	Traps []Trap
+}
+
+// DaemonSet returns the placement of the DaemonSet namespace/name, or nil.
+func (p *Placement) DaemonSet(namespace, name string) *DaemonSetPlacement {
+	for _, d := range p.DaemonSets {
+		if d.DaemonSet.Namespace == namespace && d.DaemonSet.Name == name {
+			return d
+		}
+	}
+	return nil
+}
+
+// Place predicts, for every node of c, what happens to each DaemonSet in dss:
+// first the controller stage (daemonset.Placer: is a pod created here?), then,
+// where a pod is created, the scheduler stage (does it fit next to the pods
+// already bound there: resources, pod count, host ports, cordon?).
+//
+// The daemon pods of dss compete for room with each other: on each node they
+// are bound one after another, highest pod priority first (spec.priority, or
+// 2000001000 / 2000000000 for priorityClassName system-node-critical /
+// system-cluster-critical, else 0), ties in the order given — one admissible
+// order; kube-scheduler's queue also sorts by priority. A pod that does not
+// fit is Pending and takes no room. Preemption is not modelled: a Pending pod
+// that could evict lower-priority pods is still reported Pending.
+//
+// Pods of dss already in the cluster (controller owner reference to a
+// DaemonSet of the same namespace and name) are replaced by the simulated
+// ones; other pods keep their room. Place reads dss and c and modifies
+// neither. It does not validate the DaemonSets (see daemonset.Validate).
+//
+// Errors: nil cluster, nil DaemonSet, the same namespace/name twice.
+func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
+	if c == nil {
+		return nil, errors.New("place: nil cluster")
+	}
+	seen := make(map[string]int, len(dss))
+	for i, ds := range dss {
+		if ds == nil {
+			return nil, fmt.Errorf("place: daemonsets[%d] is nil", i)
+		}
+		key := ds.Namespace + "/" + ds.Name
+		if j, dup := seen[key]; dup {
+			return nil, fmt.Errorf("place: daemonsets[%d] and daemonsets[%d] are both %s", j, i, key)
+		}
+		seen[key] = i
+	}
+	ix := c.indexed()
+	out := &Placement{DaemonSets: make([]*DaemonSetPlacement, len(dss))}
+	placers := make([]*daemonset.Placer, len(dss))
+	needs := make([]daemonPodNeeds, len(dss))
+	for k, ds := range dss {
+		placers[k] = daemonset.NewPlacer(ds)
+		needs[k] = newDaemonPodNeeds(daemonPod(ds), -int32(k)-1)
+		out.DaemonSets[k] = &DaemonSetPlacement{
+			DaemonSet:   ds,
+			PodRequests: needs[k].req.list(),
+			Nodes:       make([]NodePlacement, len(c.Nodes)),
+			podReq:      needs[k].req,
+		}
+	}
+	order := bindOrder(dss)
+	own := ownPods(ix, c.Pods, dss)
+	describe := func(owner int32) string {
+		if owner >= 0 {
+			p := c.Pods[owner]
+			return p.Namespace + "/" + p.Name
+		}
+		ds := dss[-owner-1]
+		return "daemonset " + ds.Namespace + "/" + ds.Name
+	}
+
+	var (
+		used      resources
+		podCount  int64
+		ports     []hostPort
+		shared    = len(dss) > 1
+		portsCopy []hostPort
+	)
+	for i, node := range c.Nodes {
+		ns := &ix.nodes[i]
+		if ns.nilNode {
+			for k := range dss {
+				out.DaemonSets[k].Nodes[i] = NodePlacement{State: Excluded}
+			}
+			continue
+		}
+		used, podCount, ports = ns.used, ns.pods, ns.ports
+		mine, hasMine := own.byNode[i]
+		if hasMine || shared {
+			used = used.clone()
+			portsCopy = append(portsCopy[:0], ports...)
+			ports = portsCopy
+		}
+		if hasMine {
+			used, podCount, ports = own.remove(ix, i, mine, used, podCount, ports)
+		}
+		for _, k := range order {
+			np := &out.DaemonSets[k].Nodes[i]
+			np.Node = ns.name
+			if hasMine {
+				np.ExistingPod, np.ExistingPodUpdated = own.has(i, k)
+			}
+			run, cont := placers[k].ShouldRun(node)
+			if !run {
+				np.State = Excluded
+				np.Decision = placers[k].Evaluate(node)
+				if np.Decision.ShouldRun != run || np.Decision.ShouldContinueRunning != cont {
+					// Keep the fast and the explained answers consistent even if
+					// they ever disagreed: the fast one decides.
+					np.Decision.ShouldRun, np.Decision.ShouldContinueRunning = run, cont
+				}
+				continue
+			}
+			np.Decision = daemonset.Decision{ShouldRun: true, ShouldContinueRunning: cont}
+			reasons := needs[k].fits(ns.alloc, used, podCount, ports, ns.unscheduled, describe)
+			if len(reasons) > 0 {
+				np.State = Pending
+				np.Pending = reasons
+				continue
+			}
+			np.State = Runs
+			if shared {
+				used.add(needs[k].req)
+				podCount++
+				ports = append(ports, needs[k].ports...)
+				portsCopy = ports
+			}
+		}
+	}
+	out.Traps = findTraps(c, ix, dss, placers, needs, out)
+	return out, nil
+}
+
+// daemonPod is the pod the controller creates from ds (the scheduler stage
+// reads its requests, ports and tolerations, which are the same for every node).
+// upstream: daemon_controller.go syncNodes
+func daemonPod(ds *appsv1.DaemonSet) *corev1.Pod {
+	return daemonset.NewPodForRevision(ds, "", "")
+}
+
+// Well-known PriorityClasses every cluster has.
+// upstream: pkg/apis/scheduling/types.go SystemCriticalPriority
+const (
+	systemClusterCritical = 2000000000
+	systemNodeCritical    = systemClusterCritical + 1000
+)
+
+// podPriority is the priority the daemon pod gets from admission.
+func podPriority(spec *corev1.PodSpec) int32 {
+	if spec.Priority != nil {
+		return *spec.Priority
+	}
+	switch spec.PriorityClassName {
+	case "system-node-critical":
+		return systemNodeCritical
+	case "system-cluster-critical":
+		return systemClusterCritical
+	}
+	return 0
+}
+
+// bindOrder: indexes of dss, highest priority first, stable.
+func bindOrder(dss []*appsv1.DaemonSet) []int {
+	order := make([]int, len(dss))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Compare(podPriority(&dss[b].Spec.Template.Spec), podPriority(&dss[a].Spec.Template.Spec))
+	})
+	return order
+}
+
+// ownedPods records the pods already in the cluster that belong to one of the
+// DaemonSets being placed.
+type ownedPods struct {
+	// byNode: node index -> (pod index, daemonset index) pairs.
+	byNode map[int][][2]int
+	// updated: pod indexes of pods of their DaemonSet's current template.
+	updated map[int]bool
+}
+
+// has: whether DaemonSet ds has a pod on node, and an up-to-date one.
+func (o ownedPods) has(node, ds int) (exists, updated bool) {
+	for _, p := range o.byNode[node] {
+		if p[1] == ds {
+			exists = true
+			updated = updated || o.updated[p[0]]
+		}
+	}
+	return exists, updated
+}
+
+// remove takes the owned pods on node i out of the scheduler's view.
+func (o ownedPods) remove(ix *clusterIndex, i int, mine [][2]int, used resources, podCount int64, ports []hostPort) (resources, int64, []hostPort) {
+	for _, p := range mine {
+		used.sub(ix.podReq[p[0]])
+		podCount--
+	}
+	ports = slices.DeleteFunc(ports, func(hp hostPort) bool {
+		for _, p := range mine {
+			if int(hp.owner) == p[0] {
+				return true
+			}
+		}
+		return false
+	})
+	return used, podCount, ports
+}
+
+// ownPods finds the counted pods controlled by a DaemonSet in dss (same
+// namespace and name; same UID when both are set).
+// upstream: controller_ref_manager.go (a pod belongs to the DaemonSet its
+// controller reference names)
+func ownPods(ix *clusterIndex, pods []*corev1.Pod, dss []*appsv1.DaemonSet) ownedPods {
+	o := ownedPods{byNode: map[int][][2]int{}, updated: map[int]bool{}}
+	for k, ds := range dss {
+		owned := ix.daemonPods[ds.Namespace+"/"+ds.Name]
+		if len(owned) == 0 {
+			continue
+		}
+		hash, gen := daemonset.RevisionHash(ds), daemonset.TemplateGeneration(ds)
+		for _, op := range owned {
+			if ds.UID == "" || op.uid == "" || string(ds.UID) == op.uid {
+				o.byNode[int(op.node)] = append(o.byNode[int(op.node)], [2]int{int(op.pod), k})
+				if daemonset.IsPodUpdated(pods[op.pod], hash, gen) {
+					o.updated[int(op.pod)] = true
+				}
+			}
+		}
+	}
+	return o
+}
+
+func controllerRef(pod *corev1.Pod) *metav1.OwnerReference {
+	for i := range pod.OwnerReferences {
+		r := &pod.OwnerReferences[i]
+		if r.Controller != nil && *r.Controller {
+			return r
+		}
+	}
+	return nil
+}
+
+// list converts r back to a ResourceList (cpu, memory, ephemeral-storage and
+// scalars that are non-zero).
+func (r resources) list() corev1.ResourceList {
+	out := corev1.ResourceList{}
+	if r.milliCPU != 0 {
+		out[corev1.ResourceCPU] = *resource.NewMilliQuantity(r.milliCPU, resource.DecimalSI)
+	}
+	if r.memory != 0 {
+		out[corev1.ResourceMemory] = *resource.NewQuantity(r.memory, resource.BinarySI)
+	}
+	if r.ephemeral != 0 {
+		out[corev1.ResourceEphemeralStorage] = *resource.NewQuantity(r.ephemeral, resource.BinarySI)
+	}
+	for _, s := range r.scalar {
+		if s.value != 0 {
+			out[s.name] = *resource.NewQuantity(s.value, resource.DecimalSI)
+		}
+	}
+	return out
+}
+
+// NodeOverhead is what the daemon pods bound on one node take from it.
+type NodeOverhead struct {
+	Node string
+	// Requests is the sum of the bound daemon pods' requests, as the
+	// scheduler counts them.
+	Requests corev1.ResourceList
+	// Pods is how many pod slots they take.
+	Pods int64
+}
+
+// Overhead is the DaemonSet overhead of a placement: what every node gives
+// to daemon pods before any workload — the figure cluster autoscalers and
+// Karpenter subtract from a node's allocatable. Only bound (Runs) pods count;
+// Pending ones take no room.
+type Overhead struct {
+	// PerNode lists every node with at least one bound daemon pod, by name.
+	PerNode []NodeOverhead
+	// Total is the sum over all nodes.
+	Total corev1.ResourceList
+	// TotalPods is the number of bound daemon pods.
+	TotalPods int64
+}
+
+// Overhead sums, per node and in total, the requests of the daemon pods that
+// run.
+func (p *Placement) Overhead() Overhead {
+	var out Overhead
+	var total resources
+	if len(p.DaemonSets) == 0 {
+		out.Total = corev1.ResourceList{}
+		return out
+	}
+	for i := range p.DaemonSets[0].Nodes {
+		var sum resources
+		var pods int64
+		for _, d := range p.DaemonSets {
+			if d.Nodes[i].State == Runs {
+				sum.add(d.podReq)
+				pods++
+			}
+		}
+		if pods == 0 {
+			continue
+		}
+		total.add(sum)
+		out.TotalPods += pods
+		out.PerNode = append(out.PerNode, NodeOverhead{Node: p.DaemonSets[0].Nodes[i].Node, Requests: sum.list(), Pods: pods})
+	}
+	out.Total = total.list()
+	return out
+}

@@ -1,0 +1,639 @@
+package simulate_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/utils/ptr"
+
+	"github.com/daemonkit/daemonkit/daemonset"
+	"github.com/daemonkit/daemonkit/simulate"
+	"github.com/daemonkit/daemonkit/simulate/simtest"
+)
+
+// --- fixtures ---------------------------------------------------------------
+
+func ds(name string, mutate ...func(*corev1.PodSpec)) *appsv1.DaemonSet {
+	labels := map[string]string{"app": name}
+	d := &appsv1.DaemonSet{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "DaemonSet"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "kube-system", Generation: 1},
+		Spec: appsv1.DaemonSetSpec{
+			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{
+					Name: "agent", Image: "registry.example/agent:1",
+					Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{
+						corev1.ResourceCPU: resource.MustParse("100m"), corev1.ResourceMemory: resource.MustParse("64Mi")}},
+				}}},
+			},
+		},
+	}
+	for _, m := range mutate {
+		m(&d.Spec.Template.Spec)
+	}
+	return d
+}
+
+func tolerate(key string, effect corev1.TaintEffect) func(*corev1.PodSpec) {
+	return func(s *corev1.PodSpec) {
+		s.Tolerations = append(s.Tolerations, corev1.Toleration{Key: key, Operator: corev1.TolerationOpExists, Effect: effect})
+	}
+}
+
+func requests(cpu, mem string) func(*corev1.PodSpec) {
+	return func(s *corev1.PodSpec) {
+		s.Containers[0].Resources.Requests = corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(cpu), corev1.ResourceMemory: resource.MustParse(mem)}
+	}
+}
+
+func hostPort(port int32) func(*corev1.PodSpec) {
+	return func(s *corev1.PodSpec) {
+		s.Containers[0].Ports = append(s.Containers[0].Ports, corev1.ContainerPort{ContainerPort: port, HostPort: port})
+	}
+}
+
+func pool(t *testing.T, p *simulate.NodePool) []*corev1.Node {
+	t.Helper()
+	nodes, err := p.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nodes
+}
+
+func cluster(t *testing.T, nodes []*corev1.Node, pods ...*corev1.Pod) *simulate.Cluster {
+	t.Helper()
+	c, err := simulate.NewCluster(nodes, pods)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func place(t *testing.T, c *simulate.Cluster, dss ...*appsv1.DaemonSet) *simulate.Placement {
+	t.Helper()
+	p, err := simulate.Place(c, dss...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	simtest.CheckInvariants(t, p)
+	return p
+}
+
+func pod(name, node string, cpu string, pods ...func(*corev1.Pod)) *corev1.Pod {
+	p := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "default"},
+		Spec: corev1.PodSpec{NodeName: node, Containers: []corev1.Container{{Name: "c",
+			Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(cpu)}}}}},
+		Status: corev1.PodStatus{Phase: corev1.PodRunning},
+	}
+	for _, f := range pods {
+		f(p)
+	}
+	return p
+}
+
+func ownedBy(dsName string) func(*corev1.Pod) {
+	return func(p *corev1.Pod) {
+		p.Namespace = "kube-system"
+		p.OwnerReferences = []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "DaemonSet", Name: dsName, Controller: ptr.To(true)}}
+	}
+}
+
+// current marks a pod as of d's current template.
+func current(d *appsv1.DaemonSet) func(*corev1.Pod) {
+	return func(p *corev1.Pod) {
+		p.Labels = map[string]string{daemonset.ControllerRevisionHashLabel: daemonset.RevisionHash(d)}
+	}
+}
+
+// --- research §4.1: pods missing on some nodes -------------------------------
+
+// P1/F1: a tainted GPU pool is silently left out of desired.
+func TestPlacement_P1_TaintedGPUPoolExcluded(t *testing.T) {
+	nodes := append(pool(t, simulate.NewNodePool("cpu", 7)),
+		pool(t, simulate.NewNodePool("gpu", 3).Taint("gpu", "true", corev1.TaintEffectNoSchedule))...)
+	p := place(t, cluster(t, nodes), ds("dcgm-exporter", tolerate("node-role.kubernetes.io/control-plane", corev1.TaintEffectNoSchedule)))
+	d := p.DaemonSets[0]
+	simtest.AssertDesired(t, d, 7)
+	simtest.AssertExcluded(t, d, "gpu-0", daemonset.ReasonUntoleratedTaint)
+	if n, _ := d.Node("gpu-0"); !strings.Contains(n.Decision.Reasons[0].Message, "gpu") {
+		t.Errorf("why-not does not name the taint: %q", n.Decision.Reasons[0].Message)
+	}
+	// Only the GPU pool: desired 0 is a trap (kubectl says "rolled out").
+	p = place(t, cluster(t, pool(t, simulate.NewNodePool("gpu", 3).Taint("gpu", "true", corev1.TaintEffectNoSchedule))), ds("dcgm-exporter"))
+	simtest.AssertTrap(t, p, simulate.TrapDesiredZero)
+}
+
+// P2: adding a taint to a node group removes a DaemonSet from those nodes.
+func TestPlacement_P2_NewTaintOnNodeGroupLosesCoverage(t *testing.T) {
+	before := cluster(t, pool(t, simulate.NewNodePool("gpu", 2)))
+	after := cluster(t, pool(t, simulate.NewNodePool("gpu", 2).Taint("scale-to-zero", "true", corev1.TaintEffectNoSchedule)))
+	d := ds("nvidia-driver")
+	diff := simulate.Diff(place(t, before, d).DaemonSets[0], place(t, after, d).DaemonSets[0])
+	if got := diff.Lost(); !slices.Equal(got, []string{"gpu-0", "gpu-1"}) {
+		t.Errorf("lost = %v", got)
+	}
+	if !strings.Contains(diff.Changes[0].Why, "scale-to-zero") {
+		t.Errorf("why = %q", diff.Changes[0].Why)
+	}
+}
+
+// P3: a new node type with a new taint joins; coverage per node class.
+func TestPlacement_P3_NewNodeClassNotCovered(t *testing.T) {
+	old := pool(t, simulate.NewNodePool("a100", 2).Taint("nvidia.com/gpu", "", corev1.TaintEffectNoSchedule))
+	joined := append(slices.Clone(old), pool(t, simulate.NewNodePool("h100", 2).Taint("nvidia.com/h100", "", corev1.TaintEffectNoSchedule))...)
+	d := ds("gpu-operator", tolerate("nvidia.com/gpu", ""))
+	diff := simulate.Diff(place(t, cluster(t, old), d).DaemonSets[0], place(t, cluster(t, joined), d).DaemonSets[0])
+	if len(diff.Changes) != 2 || diff.Changes[0].InBefore || diff.Changes[0].After.State != simulate.Excluded {
+		t.Fatalf("changes = %+v", diff.Changes)
+	}
+	if diff.Changes[0].Kind != simulate.StateChanges || !strings.Contains(diff.Changes[0].Why, "node not in cluster") {
+		t.Errorf("change = %+v", diff.Changes[0])
+	}
+}
+
+// P4: one DaemonSet of a family lacks the toleration its siblings have.
+func TestPlacement_P4_SiblingDaemonSetsCoverDifferentNodes(t *testing.T) {
+	c := cluster(t, pool(t, simulate.NewNodePool("gpu", 2).Taint("nvidia.com/gpu", "", corev1.TaintEffectNoSchedule)))
+	p := place(t, c, ds("device-plugin", tolerate("nvidia.com/gpu", "")), ds("dcgm-exporter"))
+	d := simulate.Diff(p.DaemonSets[0], p.DaemonSets[1])
+	if got := d.Lost(); len(got) != 2 {
+		t.Errorf("sibling lost = %v, want both GPU nodes", got)
+	}
+}
+
+// P5: the nodeSelector matches control-plane nodes, but the taint excludes:
+// why-not must name the taint, not the selector.
+func TestPlacement_P5_WhyNotNamesTaintNotSelector(t *testing.T) {
+	c := cluster(t, pool(t, simulate.NewNodePool("cp", 1).Label("node-role.kubernetes.io/control-plane", "").
+		Taint("node-role.kubernetes.io/control-plane", "", corev1.TaintEffectNoSchedule)))
+	d := ds("etcd-backup", func(s *corev1.PodSpec) {
+		s.NodeSelector = map[string]string{"node-role.kubernetes.io/control-plane": ""}
+	})
+	p := place(t, c, d)
+	simtest.AssertExcluded(t, p.DaemonSets[0], "cp-0", daemonset.ReasonUntoleratedTaint)
+	n, _ := p.DaemonSets[0].Node("cp-0")
+	for _, r := range n.Decision.Reasons {
+		if r.Kind == daemonset.ReasonNodeSelector {
+			t.Errorf("selector blamed: %v", r)
+		}
+	}
+}
+
+// P6: unschedulable without the taint does not exclude; the pod takes room.
+// upstream: daemon_controller_test.go TestNodeShouldRunDaemonPod "ShouldRunDaemonPodOnUnschedulableNode"
+func TestPlacement_P6_UnschedulableWithoutTaintRuns(t *testing.T) {
+	n := pool(t, simulate.NewNodePool("master", 1).Allocatable("1", "2Gi", 110))[0]
+	n.Spec.Unschedulable = true
+	p := place(t, cluster(t, []*corev1.Node{n}, pod("apiserver", "master-0", "900m")), ds("csi", requests("100m", "64Mi")))
+	simtest.AssertRuns(t, p.DaemonSets[0], "master-0")
+	if got := p.Overhead().PerNode[0].Requests.Cpu().MilliValue(); got != 100 {
+		t.Errorf("overhead on master = %dm", got)
+	}
+}
+
+// P7/F4: a cordoned node (with the unschedulable taint) still gets the pod.
+func TestPlacement_P7_CordonedNodeGetsDaemonPod(t *testing.T) {
+	p := place(t, cluster(t, pool(t, simulate.NewNodePool("n", 5).Cordoned(1))), ds("agent"))
+	simtest.AssertRuns(t, p.DaemonSets[0], "n-0", "n-1", "n-2", "n-3", "n-4")
+	if tr := simtest.AssertTrap(t, p, simulate.TrapCordonedNodes); !slices.Equal(tr.Nodes, []string{"n-0"}) {
+		t.Errorf("cordoned trap nodes = %v", tr.Nodes)
+	}
+}
+
+// P8/F5: no OS selector: pods land on Windows nodes and count in desired.
+func TestPlacement_P8_WindowsNodesTrap(t *testing.T) {
+	nodes := append(pool(t, simulate.NewNodePool("linux", 4)), pool(t, simulate.NewNodePool("win", 2).OS("windows"))...)
+	p := place(t, cluster(t, nodes), ds("fluent-bit"))
+	simtest.AssertDesired(t, p.DaemonSets[0], 6)
+	if tr := simtest.AssertTrap(t, p, simulate.TrapWindowsNodes); !slices.Equal(tr.Nodes, []string{"win-0", "win-1"}) {
+		t.Errorf("windows trap nodes = %v", tr.Nodes)
+	}
+	p = place(t, cluster(t, nodes), ds("fluent-bit", func(s *corev1.PodSpec) { s.NodeSelector = map[string]string{corev1.LabelOSStable: "linux"} }))
+	simtest.AssertDesired(t, p.DaemonSets[0], 4)
+	simtest.AssertNoTrap(t, p, simulate.TrapWindowsNodes)
+}
+
+// P10/F21: removing a node label drops the pod at once.
+func TestPlacement_P10_LabelRemovalLosesCoverage(t *testing.T) {
+	with := cluster(t, pool(t, simulate.NewNodePool("storage", 3).Label("ceph-mon", "true")))
+	without := cluster(t, pool(t, simulate.NewNodePool("storage", 3)))
+	d := ds("ceph-mon", func(s *corev1.PodSpec) { s.NodeSelector = map[string]string{"ceph-mon": "true"} })
+	diff := simulate.Diff(place(t, with, d).DaemonSets[0], place(t, without, d).DaemonSets[0])
+	if len(diff.Lost()) != 3 || diff.After.DesiredNumberScheduled != 0 {
+		t.Errorf("diff = %+v", diff)
+	}
+}
+
+// P11/F20: harness taints are not inherited: 11 KWOK-tainted of 18 -> desired 7.
+func TestPlacement_P11_HarnessTaintedNodes(t *testing.T) {
+	nodes := append(pool(t, simulate.NewNodePool("real", 7)),
+		pool(t, simulate.NewNodePool("kwok", 11).Taint("kwok.x-k8s.io/node", "fake", corev1.TaintEffectNoSchedule))...)
+	p := place(t, cluster(t, nodes), ds("agent"))
+	simtest.AssertDesired(t, p.DaemonSets[0], 7)
+}
+
+// P12: a blanket Exists toleration tolerates every taint, NoExecute included.
+func TestPlacement_P12_BlanketTolerationCoversAll(t *testing.T) {
+	nodes := append(pool(t, simulate.NewNodePool("a", 2).Taint("x", "y", corev1.TaintEffectNoExecute)),
+		pool(t, simulate.NewNodePool("b", 2).NotReady(2))...)
+	p := place(t, cluster(t, nodes), ds("cni", func(s *corev1.PodSpec) {
+		s.Tolerations = []corev1.Toleration{{Operator: corev1.TolerationOpExists}}
+	}))
+	simtest.AssertDesired(t, p.DaemonSets[0], 4)
+}
+
+// P13: pods allocatable is a resource: N DaemonSets take N slots.
+func TestPlacement_P13_MaxPodsBelowDaemonSetCount(t *testing.T) {
+	c := cluster(t, pool(t, simulate.NewNodePool("tiny", 1).Allocatable("4", "8Gi", 3)), pod("w", "tiny-0", "10m"))
+	p := place(t, c, ds("a"), ds("b"), ds("c"))
+	simtest.AssertRuns(t, p.DaemonSets[0], "tiny-0")
+	simtest.AssertRuns(t, p.DaemonSets[1], "tiny-0")
+	simtest.AssertPending(t, p.DaemonSets[2], "tiny-0", simulate.PendingTooManyPods)
+}
+
+// --- research §4.2: pods Pending --------------------------------------------
+
+// S1/F17: a node full of equal-priority pods: Pending forever, counted in desired.
+func TestPlacement_S1_FullNodePendingCountedInDesired(t *testing.T) {
+	var pods []*corev1.Pod
+	for i := range 110 {
+		pods = append(pods, pod("w-"+strings.Repeat("x", i%3)+string(rune('a'+i%26))+string(rune('a'+i/26)), "n-0", "1m"))
+	}
+	p := place(t, cluster(t, pool(t, simulate.NewNodePool("n", 1)), pods...), ds("agent"))
+	d := p.DaemonSets[0]
+	simtest.AssertPending(t, d, "n-0", simulate.PendingTooManyPods)
+	if s := d.Status(); s.DesiredNumberScheduled != 1 || s.CurrentNumberScheduled != 1 || s.NumberUnavailable != 1 || s.NumberAvailable != 0 {
+		t.Errorf("status = %+v", s)
+	}
+	simtest.AssertTrap(t, p, simulate.TrapPendingPods)
+}
+
+// S2/F18: workload bound first took the cpu: "needs 200m cpu, 100m free".
+func TestPlacement_S2_InsufficientCPUMessage(t *testing.T) {
+	c := cluster(t, pool(t, simulate.NewNodePool("n", 1).Allocatable("2", "8Gi", 110)), pod("w", "n-0", "1900m"))
+	p := place(t, c, ds("agent", requests("200m", "64Mi")))
+	simtest.AssertPending(t, p.DaemonSets[0], "n-0", simulate.PendingInsufficientResource)
+	n, _ := p.DaemonSets[0].Node("n-0")
+	if got := n.Pending[0].Message; got != "needs 200m cpu, 100m free" {
+		t.Errorf("message = %q", got)
+	}
+}
+
+// S3: "Too many pods" on a default-sized node.
+func TestPlacement_S3_TooManyPods(t *testing.T) {
+	var pods []*corev1.Pod
+	for i := range 17 {
+		pods = append(pods, pod("w"+string(rune('a'+i)), "n-0", "1m"))
+	}
+	p := place(t, cluster(t, pool(t, simulate.NewNodePool("n", 1).Allocatable("2", "4Gi", 17)), pods...), ds("aad-pod-identity"))
+	simtest.AssertPending(t, p.DaemonSets[0], "n-0", simulate.PendingTooManyPods)
+	n, _ := p.DaemonSets[0].Node("n-0")
+	if n.Pending[0].Message != "too many pods: 17 of 17 pod slots used" {
+		t.Errorf("message = %q", n.Pending[0].Message)
+	}
+}
+
+// S4: the per-node DaemonSet overhead autoscalers need, over several DaemonSets.
+func TestPlacement_S4_PerNodeOverhead(t *testing.T) {
+	c := cluster(t, pool(t, simulate.NewNodePool("n", 2)))
+	p := place(t, c, ds("a", requests("100m", "64Mi")), ds("b", requests("250m", "128Mi")))
+	o := p.Overhead()
+	if len(o.PerNode) != 2 || o.PerNode[0].Pods != 2 || o.PerNode[0].Requests.Cpu().MilliValue() != 350 ||
+		o.PerNode[0].Requests.Memory().Value() != 192<<20 || o.Total.Cpu().MilliValue() != 700 || o.TotalPods != 4 {
+		t.Errorf("overhead = %+v", o)
+	}
+}
+
+// S5: DaemonSets compete for room; the higher priority binds first whatever
+// the order given.
+func TestPlacement_S5_PriorityWinsContendedNode(t *testing.T) {
+	c := cluster(t, pool(t, simulate.NewNodePool("n", 1).Allocatable("1", "4Gi", 110)))
+	low := ds("low", requests("600m", "64Mi"))
+	high := ds("high", requests("600m", "64Mi"), func(s *corev1.PodSpec) { s.PriorityClassName = "system-node-critical" })
+	p := place(t, c, low, high)
+	simtest.AssertPending(t, p.DaemonSets[0], "n-0", simulate.PendingInsufficientResource)
+	simtest.AssertRuns(t, p.DaemonSets[1], "n-0")
+}
+
+// --- scheduler stage details --------------------------------------------------
+
+// upstream: noderesources/fit_test.go TestEnoughRequests (init containers,
+// sidecars, overhead), defaults.go SetDefaults_Pod (requests from limits).
+func TestScheduler_PodRequestsAsSchedulerCounts(t *testing.T) {
+	q := resource.MustParse
+	cases := []struct {
+		name string
+		spec func(*corev1.PodSpec)
+		cpu  int64
+	}{
+		{"containers sum", func(s *corev1.PodSpec) {
+			s.Containers = append(s.Containers, corev1.Container{Name: "b", Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{"cpu": q("150m")}}})
+		}, 250},
+		{"largest init container wins", func(s *corev1.PodSpec) {
+			s.InitContainers = []corev1.Container{{Name: "i", Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{"cpu": q("500m")}}}}
+		}, 500},
+		{"sidecar adds to containers and to later init containers", func(s *corev1.PodSpec) {
+			s.InitContainers = []corev1.Container{
+				{Name: "side", RestartPolicy: ptr.To(corev1.ContainerRestartPolicyAlways), Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{"cpu": q("50m")}}},
+				{Name: "i", Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{"cpu": q("300m")}}},
+			}
+		}, 350},
+		{"requests default from limits", func(s *corev1.PodSpec) {
+			s.Containers[0].Resources = corev1.ResourceRequirements{Limits: corev1.ResourceList{"cpu": q("700m")}}
+		}, 700},
+		{"pod overhead added", func(s *corev1.PodSpec) { s.Overhead = corev1.ResourceList{"cpu": q("250m")} }, 350},
+		{"pod-level requests override", func(s *corev1.PodSpec) {
+			s.Resources = &corev1.ResourceRequirements{Requests: corev1.ResourceList{"cpu": q("1")}}
+		}, 1000},
+	}
+	c := cluster(t, pool(t, simulate.NewNodePool("n", 1)))
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := place(t, c, ds("a", tc.spec))
+			if got := p.DaemonSets[0].PodRequests.Cpu().MilliValue(); got != tc.cpu {
+				t.Errorf("cpu = %dm, want %dm", got, tc.cpu)
+			}
+		})
+	}
+}
+
+// upstream: nodeports/node_ports_test.go TestNodePorts; framework/types_test.go HostPortInfo
+func TestScheduler_HostPortConflicts(t *testing.T) {
+	existing := func(ip string, proto corev1.Protocol, port int32, hostNetwork bool) *corev1.Pod {
+		return pod("holder", "n-0", "1m", func(p *corev1.Pod) {
+			p.Spec.HostNetwork = hostNetwork
+			cp := corev1.ContainerPort{ContainerPort: port, HostIP: ip, Protocol: proto}
+			if !hostNetwork {
+				cp.HostPort = port
+			}
+			p.Spec.Containers[0].Ports = []corev1.ContainerPort{cp}
+		})
+	}
+	cases := []struct {
+		name     string
+		holder   *corev1.Pod
+		ip       string
+		proto    corev1.Protocol
+		conflict bool
+	}{
+		{"same port all addresses", existing("", "", 9100, false), "", "", true},
+		{"hostNetwork pod holds its container port", existing("", "", 9100, true), "", "", true},
+		{"specific IP vs wildcard", existing("127.0.0.1", "TCP", 9100, false), "", "", true},
+		{"different specific IPs", existing("10.0.0.1", "TCP", 9100, false), "10.0.0.2", "", false},
+		{"UDP vs TCP", existing("", corev1.ProtocolUDP, 9100, false), "", "", false},
+		{"other port", existing("", "", 9101, false), "", "", false},
+		{"terminal pod frees its port", func() *corev1.Pod {
+			p := existing("", "", 9100, false)
+			p.Status.Phase = corev1.PodSucceeded
+			return p
+		}(), "", "", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := cluster(t, pool(t, simulate.NewNodePool("n", 1)), tc.holder)
+			d := ds("exporter", func(s *corev1.PodSpec) {
+				s.Containers[0].Ports = []corev1.ContainerPort{{ContainerPort: 9100, HostPort: 9100, HostIP: tc.ip, Protocol: tc.proto}}
+			})
+			p := place(t, c, d)
+			if tc.conflict {
+				simtest.AssertPending(t, p.DaemonSets[0], "n-0", simulate.PendingHostPortConflict)
+				n, _ := p.DaemonSets[0].Node("n-0")
+				if n.Pending[0].HeldBy != "default/holder" {
+					t.Errorf("held by %q", n.Pending[0].HeldBy)
+				}
+			} else {
+				simtest.AssertRuns(t, p.DaemonSets[0], "n-0")
+			}
+		})
+	}
+}
+
+func TestScheduler_HostPortConflictBetweenDaemonSets(t *testing.T) {
+	c := cluster(t, pool(t, simulate.NewNodePool("n", 2)))
+	// hostNetwork: hostPort defaults to the container port.
+	a := ds("node-exporter", func(s *corev1.PodSpec) {
+		s.HostNetwork = true
+		s.Containers[0].Ports = []corev1.ContainerPort{{ContainerPort: 9100}}
+	})
+	b := ds("other-exporter", hostPort(9100))
+	p := place(t, c, a, b)
+	simtest.AssertRuns(t, p.DaemonSets[0], "n-0", "n-1")
+	simtest.AssertPending(t, p.DaemonSets[1], "n-0", simulate.PendingHostPortConflict)
+	n, _ := p.DaemonSets[1].Node("n-1")
+	if n.Pending[0].HeldBy != "daemonset kube-system/node-exporter" {
+		t.Errorf("held by %q", n.Pending[0].HeldBy)
+	}
+}
+
+// The DaemonSet's own pods already in a loaded cluster are replaced, not counted twice.
+func TestPlacement_OwnPodsReplacedNotDoubleCounted(t *testing.T) {
+	c := cluster(t, pool(t, simulate.NewNodePool("n", 1).Allocatable("1", "4Gi", 2)),
+		pod("agent-abc", "n-0", "900m", ownedBy("agent"), func(p *corev1.Pod) {
+			p.Spec.Containers[0].Ports = []corev1.ContainerPort{{ContainerPort: 9100, HostPort: 9100}}
+		}),
+		pod("w", "n-0", "50m"))
+	p := place(t, c, ds("agent", requests("900m", "64Mi"), hostPort(9100)))
+	simtest.AssertRuns(t, p.DaemonSets[0], "n-0")
+	if n, _ := p.DaemonSets[0].Node("n-0"); !n.ExistingPod {
+		t.Error("existing pod not noticed")
+	}
+}
+
+func TestPlacement_ExtendedResources(t *testing.T) {
+	c := cluster(t, append(pool(t, simulate.NewNodePool("gpu", 1).Resource("nvidia.com/gpu", "1")), pool(t, simulate.NewNodePool("cpu", 1))...))
+	p := place(t, c, ds("gpu-burn", func(s *corev1.PodSpec) {
+		s.Containers[0].Resources.Limits = corev1.ResourceList{"nvidia.com/gpu": resource.MustParse("1")}
+	}))
+	simtest.AssertRuns(t, p.DaemonSets[0], "gpu-0")
+	simtest.AssertPending(t, p.DaemonSets[0], "cpu-0", simulate.PendingInsufficientResource)
+	if n, _ := p.DaemonSets[0].Node("cpu-0"); n.Pending[0].Message != "needs 1 nvidia.com/gpu, 0 free" {
+		t.Errorf("message = %q", n.Pending[0].Message)
+	}
+}
+
+// --- traps ------------------------------------------------------------------
+
+// spec §1.6: NotReady nodes get not-ready NoSchedule + NoExecute; daemon pods
+// tolerate only the NoExecute one: dropped from desired, existing pod stays.
+func TestTraps_NotReadyDroppedExistingPodMisscheduled(t *testing.T) {
+	nodes := pool(t, simulate.NewNodePool("n", 3).NotReady(1))
+	d := ds("agent")
+	c := cluster(t, nodes, pod("agent-x", "n-2", "10m", ownedBy("agent"), current(d)))
+	p := place(t, c, d)
+	dp := p.DaemonSets[0]
+	simtest.AssertExcluded(t, dp, "n-2", daemonset.ReasonUntoleratedTaint)
+	if s := dp.Status(); s.DesiredNumberScheduled != 2 || s.NumberMisscheduled != 1 {
+		t.Errorf("status = %+v", s)
+	}
+	simtest.AssertTrap(t, p, simulate.TrapNotReadyDropped)
+	simtest.AssertTrap(t, p, simulate.TrapNoScheduleKeepsPods)
+}
+
+// spec §3 / F2: a rolling update deletes an out-of-date pod on a node that
+// no longer should run it, and does not recreate it; OnDelete leaves it.
+// upstream: update.go rollingUpdate
+func TestPlacement_OutdatedPodOnExcludedNodeNotMisscheduledAfterRollout(t *testing.T) {
+	nodes := pool(t, simulate.NewNodePool("n", 1).Taint("maint", "", corev1.TaintEffectNoSchedule))
+	c := cluster(t, nodes, pod("agent-old", "n-0", "10m", ownedBy("agent")))
+	d := ds("agent")
+	if s := place(t, c, d).DaemonSets[0].Status(); s.NumberMisscheduled != 0 {
+		t.Errorf("rolling update: misscheduled = %d, want 0", s.NumberMisscheduled)
+	}
+	d.Spec.UpdateStrategy.Type = appsv1.OnDeleteDaemonSetStrategyType
+	if s := place(t, c, d).DaemonSets[0].Status(); s.NumberMisscheduled != 1 {
+		t.Errorf("OnDelete: misscheduled = %d, want 1", s.NumberMisscheduled)
+	}
+}
+
+// F2 vs F3: NoSchedule keeps an existing pod, NoExecute deletes it.
+func TestTraps_NoScheduleKeepsNoExecuteEvicts(t *testing.T) {
+	ns := pool(t, simulate.NewNodePool("ns", 1).Taint("maint", "", corev1.TaintEffectNoSchedule))
+	ne := pool(t, simulate.NewNodePool("ne", 1).Taint("maint", "", corev1.TaintEffectNoExecute))
+	d := ds("agent")
+	c := cluster(t, append(ns, ne...), pod("a1", "ns-0", "1m", ownedBy("agent"), current(d)), pod("a2", "ne-0", "1m", ownedBy("agent"), current(d)))
+	p := place(t, c, d)
+	if tr := simtest.AssertTrap(t, p, simulate.TrapNoScheduleKeepsPods); !slices.Equal(tr.Nodes, []string{"ns-0"}) {
+		t.Errorf("keeps = %v", tr.Nodes)
+	}
+	if tr := simtest.AssertTrap(t, p, simulate.TrapNoExecuteEvicts); !slices.Equal(tr.Nodes, []string{"ne-0"}) {
+		t.Errorf("evicts = %v", tr.Nodes)
+	}
+	if s := p.DaemonSets[0].Status(); s.NumberMisscheduled != 1 {
+		t.Errorf("misscheduled = %d", s.NumberMisscheduled)
+	}
+}
+
+func TestTraps_TolerationSecondsOverridden(t *testing.T) {
+	d := ds("agent", func(s *corev1.PodSpec) {
+		s.Tolerations = []corev1.Toleration{{Key: corev1.TaintNodeNotReady, Operator: corev1.TolerationOpExists,
+			Effect: corev1.TaintEffectNoExecute, TolerationSeconds: ptr.To[int64](300)}}
+	})
+	p := place(t, cluster(t, pool(t, simulate.NewNodePool("n", 1))), d)
+	simtest.AssertTrap(t, p, simulate.TrapTolerationSecondsOverridden)
+}
+
+func TestTraps_ConditionsWithoutTaints(t *testing.T) {
+	n := pool(t, simulate.NewNodePool("n", 1))[0]
+	n.Status.Conditions[0].Status = corev1.ConditionFalse // NotReady, but no taint
+	p := place(t, cluster(t, []*corev1.Node{n}), ds("agent"))
+	simtest.AssertRuns(t, p.DaemonSets[0], "n-0") // conditions alone change nothing (spec §1.7)
+	simtest.AssertTrap(t, p, simulate.TrapConditionsWithoutTaints)
+}
+
+// F8: hostPort + maxSurge stalls every update.
+func TestTraps_SurgeHostPort(t *testing.T) {
+	d := ds("agent", hostPort(54323))
+	surge := intstr.FromInt32(2)
+	d.Spec.UpdateStrategy = appsv1.DaemonSetUpdateStrategy{Type: appsv1.RollingUpdateDaemonSetStrategyType,
+		RollingUpdate: &appsv1.RollingUpdateDaemonSet{MaxSurge: &surge}}
+	p := place(t, cluster(t, pool(t, simulate.NewNodePool("n", 2))), d)
+	simtest.AssertTrap(t, p, simulate.TrapSurgeHostPort)
+}
+
+// --- bad input ----------------------------------------------------------------
+
+func TestCluster_BadInput(t *testing.T) {
+	good := pool(t, simulate.NewNodePool("n", 2))
+	cases := []struct {
+		name  string
+		nodes []*corev1.Node
+		pods  []*corev1.Pod
+		want  string
+	}{
+		{"duplicate node names", []*corev1.Node{good[0], good[0]}, nil, "nodes[1].metadata.name: Duplicate value"},
+		{"nil node", []*corev1.Node{nil}, nil, "nodes[0]: Required value"},
+		{"node without name", []*corev1.Node{{}}, nil, "nodes[0].metadata.name: Required value"},
+		{"duplicate pods", good, []*corev1.Pod{pod("p", "n-0", "1m"), pod("p", "n-1", "1m")}, "pods[1].metadata.name: Duplicate value"},
+		{"nil pod", good, []*corev1.Pod{nil}, "pods[0]: Required value"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := simulate.NewCluster(tc.nodes, tc.pods)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestPlacement_EmptyClusterAndDocumentedEdges(t *testing.T) {
+	p := place(t, cluster(t, nil), ds("agent"))
+	if len(p.DaemonSets[0].Nodes) != 0 || p.DaemonSets[0].Status().DesiredNumberScheduled != 0 {
+		t.Errorf("empty cluster placement = %+v", p.DaemonSets[0])
+	}
+	simtest.AssertNoTrap(t, p, simulate.TrapDesiredZero) // nothing to cover
+
+	// No allocatable: the scheduler reads zero pods -> Pending "Too many pods".
+	p = place(t, cluster(t, pool(t, simulate.NewNodePool("bare", 1).NoAllocatable())), ds("agent"))
+	simtest.AssertPending(t, p.DaemonSets[0], "bare-0", simulate.PendingTooManyPods)
+	simtest.AssertTrap(t, p, simulate.TrapNoAllocatable)
+
+	// A pod bound to an unknown node takes no room anywhere.
+	p = place(t, cluster(t, pool(t, simulate.NewNodePool("n", 1).Allocatable("1", "1Gi", 1)), pod("ghost", "gone", "5")), ds("agent"))
+	simtest.AssertRuns(t, p.DaemonSets[0], "n-0")
+
+	if _, err := simulate.Place(nil, ds("a")); err == nil {
+		t.Error("nil cluster accepted")
+	}
+	if _, err := simulate.Place(cluster(t, nil), ds("a"), nil); err == nil {
+		t.Error("nil DaemonSet accepted")
+	}
+	if _, err := simulate.Place(cluster(t, nil), ds("a"), ds("a")); err == nil {
+		t.Error("duplicate DaemonSet accepted")
+	}
+}
+
+func TestNodePool_BadInput(t *testing.T) {
+	cases := []struct {
+		name string
+		pool *simulate.NodePool
+		want string
+	}{
+		{"malformed quantity", simulate.NewNodePool("p", 1).Allocatable("four", "1Gi", 110), `nodePool[p].allocatable[cpu]: Invalid value: "four"`},
+		{"negative count", simulate.NewNodePool("p", -1), "nodePool[p].count: Invalid value: -1"},
+		{"too many NotReady", simulate.NewNodePool("p", 2).NotReady(3), "nodePool[p].notReady: Invalid value: 3"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := tc.pool.Build()
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+	if _, err := simulate.BuildCluster(simulate.NewNodePool("a", 1), simulate.NewNodePool("a", 1)); err == nil {
+		t.Error("duplicate names across pools accepted")
+	}
+}
+
+// Place must not modify its inputs.
+func TestPlacement_DoesNotModifyInputs(t *testing.T) {
+	c, err := simulate.MixedCluster(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := ds("agent", func(s *corev1.PodSpec) {
+		s.HostNetwork = true
+		s.Containers[0].Ports = []corev1.ContainerPort{{ContainerPort: 9100}}
+		s.Containers[0].Resources = corev1.ResourceRequirements{Limits: corev1.ResourceList{"cpu": resource.MustParse("1")}}
+	})
+	before := d.DeepCopy()
+	nodeBefore := c.Nodes[0].DeepCopy()
+	place(t, c, d, ds("other"))
+	if d.Spec.Template.Spec.Containers[0].Ports[0].HostPort != 0 || d.Spec.Template.Spec.Containers[0].Resources.Requests != nil {
+		t.Errorf("DaemonSet modified: %+v", d.Spec.Template.Spec.Containers[0])
+	}
+	if !equalJSON(t, before, d) || !equalJSON(t, nodeBefore, c.Nodes[0]) {
+		t.Error("inputs modified")
+	}
+}

@@ -1,0 +1,431 @@
+package simulate
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
+	resourcehelper "k8s.io/component-helpers/resource"
+	v1helper "k8s.io/component-helpers/scheduling/corev1"
+	"k8s.io/klog/v2"
+)
+
+// This file is the scheduler stage: whether a daemon pod the controller
+// created can be bound to its node. It reimplements, for one pod pinned to
+// one node, the kube-scheduler v1.37.2 filters that can fail for a daemon pod
+// whose node passed the controller stage:
+//   - NodeResourcesFit (upstream: plugins/noderesources/fit.go fitsRequest)
+//   - NodePorts (upstream: plugins/nodeports/node_ports.go fitsPorts)
+//   - NodeUnschedulable (upstream: plugins/nodeunschedulable/node_unschedulable.go Filter)
+// TaintToleration, NodeAffinity and NodeName give the controller stage's answer
+// again for a freshly created pod, so they are not repeated. Not modelled:
+// volumes, DRA (including DRA-backed extended resources), inter-pod affinity,
+// topology spread, scheduling gates, preemption.
+
+// PendingKind names the scheduler filter that leaves a daemon pod Pending.
+type PendingKind string
+
+// The filters a created daemon pod can fail.
+const (
+	// PendingInsufficientResource: the pod's request for a resource exceeds
+	// the node's allocatable minus the requests of the pods already bound
+	// there (upstream: fit.go "Insufficient cpu").
+	PendingInsufficientResource PendingKind = "InsufficientResource"
+	// PendingTooManyPods: the node already holds allocatable.pods pods
+	// (upstream: fit.go "Too many pods").
+	PendingTooManyPods PendingKind = "TooManyPods"
+	// PendingHostPortConflict: a host port the pod needs is taken (upstream:
+	// node_ports.go "node(s) didn't have free ports for the requested pod ports").
+	PendingHostPortConflict PendingKind = "HostPortConflict"
+	// PendingNodeUnschedulable: the node is cordoned and the pod does not
+	// tolerate node.kubernetes.io/unschedulable:NoSchedule. Daemon pods always
+	// tolerate it (spec §1.6), so this appears only with a custom
+	// daemonset.DaemonPodTolerations.
+	PendingNodeUnschedulable PendingKind = "NodeUnschedulable"
+)
+
+// PendingReason is one scheduler filter a created daemon pod fails on its node.
+type PendingReason struct {
+	Kind PendingKind
+	// Resource is set for InsufficientResource and TooManyPods (pods).
+	Resource corev1.ResourceName
+	// Needs and Free, for InsufficientResource and TooManyPods, in the
+	// resource's base unit (millicores for cpu, bytes for memory, pods for
+	// pods). Free = allocatable - requested and can be negative on an
+	// overcommitted node.
+	Needs, Free int64
+	// Port is the conflicting host port, for HostPortConflict.
+	Port int32
+	// Protocol and HostIP of the conflicting port (sanitised: TCP, 0.0.0.0).
+	Protocol, HostIP string
+	// HeldBy names what holds the port: "namespace/pod" of a pod already on
+	// the node, or "daemonset namespace/name" of another DaemonSet placed in
+	// the same call.
+	HeldBy string
+	// Message is the reason for a person, e.g. "needs 200m cpu, 100m free".
+	Message string
+}
+
+// String returns r.Message.
+func (r PendingReason) String() string { return r.Message }
+
+// resources is a compact resource vector in the units the scheduler compares
+// (upstream: framework.Resource).
+type resources struct {
+	milliCPU, memory, ephemeral, pods int64
+	// scalar holds extended, hugepages and other scalar resources, sorted by name.
+	scalar []scalarQty
+}
+
+type scalarQty struct {
+	name  corev1.ResourceName
+	value int64
+}
+
+// resourcesFromList converts a ResourceList as upstream's NewResource does.
+// upstream: framework/types.go Resource.Add
+func resourcesFromList(rl corev1.ResourceList) resources {
+	var r resources
+	for name, q := range rl {
+		switch name {
+		case corev1.ResourceCPU:
+			r.milliCPU += q.MilliValue()
+		case corev1.ResourceMemory:
+			r.memory += q.Value()
+		case corev1.ResourceEphemeralStorage:
+			r.ephemeral += q.Value()
+		case corev1.ResourcePods:
+			r.pods += q.Value()
+		default:
+			if isScalarResourceName(name) {
+				r.scalar = append(r.scalar, scalarQty{name, q.Value()})
+			}
+		}
+	}
+	slices.SortFunc(r.scalar, func(a, b scalarQty) int { return strings.Compare(string(a.name), string(b.name)) })
+	return r
+}
+
+// clone returns r with its own scalar slice, so that adding to the copy
+// leaves r unchanged.
+func (r resources) clone() resources {
+	r.scalar = slices.Clone(r.scalar)
+	return r
+}
+
+func (r *resources) add(o resources) {
+	r.milliCPU += o.milliCPU
+	r.memory += o.memory
+	r.ephemeral += o.ephemeral
+	r.pods += o.pods
+	for _, s := range o.scalar {
+		r.addScalar(s.name, s.value)
+	}
+}
+
+func (r *resources) sub(o resources) {
+	r.milliCPU -= o.milliCPU
+	r.memory -= o.memory
+	r.ephemeral -= o.ephemeral
+	r.pods -= o.pods
+	for _, s := range o.scalar {
+		r.addScalar(s.name, -s.value)
+	}
+}
+
+func (r *resources) addScalar(name corev1.ResourceName, v int64) {
+	i, found := slices.BinarySearchFunc(r.scalar, name, func(s scalarQty, n corev1.ResourceName) int {
+		return strings.Compare(string(s.name), string(n))
+	})
+	if found {
+		r.scalar[i].value += v
+		return
+	}
+	r.scalar = slices.Insert(r.scalar, i, scalarQty{name, v})
+}
+
+func (r resources) scalarValue(name corev1.ResourceName) int64 {
+	for _, s := range r.scalar {
+		if s.name == name {
+			return s.value
+		}
+	}
+	return 0
+}
+
+func (r resources) isZero() bool {
+	if r.milliCPU != 0 || r.memory != 0 || r.ephemeral != 0 {
+		return false
+	}
+	for _, s := range r.scalar {
+		if s.value != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// isScalarResourceName mirrors upstream's v1helper.IsScalarResourceName:
+// extended resources, hugepages-*, attachable-volumes-* and prefixed native
+// resources (kubernetes.io/...).
+func isScalarResourceName(name corev1.ResourceName) bool {
+	s := string(name)
+	return isExtendedResourceName(s) || strings.HasPrefix(s, corev1.ResourceHugePagesPrefix) ||
+		strings.HasPrefix(s, corev1.ResourceAttachableVolumesPrefix) || strings.Contains(s, "kubernetes.io/")
+}
+
+// upstream: pkg/apis/core/v1/helper/helpers.go IsExtendedResourceName
+func isExtendedResourceName(s string) bool {
+	native := !strings.Contains(s, "/") || strings.Contains(s, "kubernetes.io/")
+	if native || strings.HasPrefix(s, corev1.DefaultResourceRequestsPrefix) {
+		return false
+	}
+	return len(validation.IsQualifiedName(corev1.DefaultResourceRequestsPrefix+s)) == 0
+}
+
+// withCreateDefaults returns pod as the API server stores it on create, for the
+// fields the scheduler reads: container requests defaulted from limits,
+// pod-level requests defaulted, and host ports of hostNetwork pods defaulted
+// to the container port. pod itself is not modified; when nothing needs
+// defaulting pod is returned as is.
+// upstream: pkg/apis/core/v1/defaults.go SetDefaults_Pod, defaultPodRequests,
+// defaultHostNetworkPorts
+func withCreateDefaults(pod *corev1.Pod) *corev1.Pod {
+	needs := func(cs []corev1.Container) bool {
+		for i := range cs {
+			for k := range cs[i].Resources.Limits {
+				if _, ok := cs[i].Resources.Requests[k]; !ok {
+					return true
+				}
+			}
+			if pod.Spec.HostNetwork {
+				for _, p := range cs[i].Ports {
+					if p.HostPort == 0 {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+	podLevel := pod.Spec.Resources != nil && len(pod.Spec.Resources.Limits) > 0
+	if !needs(pod.Spec.Containers) && !needs(pod.Spec.InitContainers) && !podLevel {
+		return pod
+	}
+	out := *pod
+	out.Spec.Containers = defaultContainers(pod.Spec.Containers, pod.Spec.HostNetwork)
+	out.Spec.InitContainers = defaultContainers(pod.Spec.InitContainers, pod.Spec.HostNetwork)
+	if podLevel {
+		rr := pod.Spec.Resources.DeepCopy()
+		if rr.Requests == nil {
+			rr.Requests = corev1.ResourceList{}
+		}
+		out.Spec.Resources = rr
+		aggr := resourcehelper.AggregateContainerRequests(&out, resourcehelper.PodResourcesOptions{})
+		for k, v := range aggr {
+			if _, ok := rr.Requests[k]; !ok && resourcehelper.IsSupportedPodLevelResource(k) && isOvercommitAllowed(k) {
+				rr.Requests[k] = v.DeepCopy()
+			}
+		}
+		for k, v := range rr.Limits {
+			if _, ok := rr.Requests[k]; !ok && resourcehelper.IsSupportedPodLevelResource(k) {
+				rr.Requests[k] = v.DeepCopy()
+			}
+		}
+	}
+	return &out
+}
+
+// upstream: pkg/apis/core/v1/helper/helpers.go IsOvercommitAllowed
+func isOvercommitAllowed(name corev1.ResourceName) bool {
+	s := string(name)
+	native := !strings.Contains(s, "/") || strings.Contains(s, "kubernetes.io/")
+	return native && !strings.HasPrefix(s, corev1.ResourceHugePagesPrefix)
+}
+
+func defaultContainers(cs []corev1.Container, hostNetwork bool) []corev1.Container {
+	if cs == nil {
+		return nil
+	}
+	out := slices.Clone(cs)
+	for i := range out {
+		c := &out[i]
+		if c.Resources.Limits != nil {
+			req := make(corev1.ResourceList, len(c.Resources.Limits))
+			for k, v := range c.Resources.Requests {
+				req[k] = v
+			}
+			for k, v := range c.Resources.Limits {
+				if _, ok := req[k]; !ok {
+					req[k] = v.DeepCopy()
+				}
+			}
+			c.Resources.Requests = req
+		}
+		if hostNetwork && len(c.Ports) > 0 {
+			c.Ports = slices.Clone(c.Ports)
+			for j := range c.Ports {
+				if c.Ports[j].HostPort == 0 {
+					c.Ports[j].HostPort = c.Ports[j].ContainerPort
+				}
+			}
+		}
+	}
+	return out
+}
+
+// podRequests is what the scheduler counts for pod: max(sum of containers and
+// sidecars, each init container with the sidecars started before it) plus
+// pod-level requests where set, plus overhead, after create-time defaulting.
+// upstream: noderesources/fit.go computePodResourceRequest,
+// component-helpers/resource PodRequests
+func podRequests(pod *corev1.Pod) resources {
+	p := withCreateDefaults(pod)
+	return resourcesFromList(resourcehelper.PodRequests(p, resourcehelper.PodResourcesOptions{}))
+}
+
+// hostPort is one (hostIP, protocol, port) a pod binds on its node.
+// upstream: framework/types.go HostPortInfo (sanitised keys)
+type hostPort struct {
+	ip    string
+	proto string
+	port  int32
+	// owner: index into Cluster.Pods when >= 0; -(i+1) for the i-th
+	// DaemonSet of a Place call.
+	owner int32
+}
+
+// podHostPorts lists the host ports pod binds: ports with hostPort > 0 of its
+// containers and restartable init containers, after hostNetwork defaulting.
+// upstream: pkg/scheduler/util/utils.go GetHostPorts
+func podHostPorts(pod *corev1.Pod) []hostPort {
+	p := withCreateDefaults(pod)
+	var out []hostPort
+	add := func(c *corev1.Container) {
+		for _, cp := range c.Ports {
+			if cp.HostPort <= 0 {
+				continue
+			}
+			out = append(out, sanitizePort(cp.HostIP, string(cp.Protocol), cp.HostPort))
+		}
+	}
+	for i := range p.Spec.InitContainers {
+		c := &p.Spec.InitContainers[i]
+		if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
+			add(c)
+		}
+	}
+	for i := range p.Spec.Containers {
+		add(&p.Spec.Containers[i])
+	}
+	return out
+}
+
+// upstream: framework/types.go HostPortInfo.sanitize
+func sanitizePort(ip, proto string, port int32) hostPort {
+	if ip == "" {
+		ip = "0.0.0.0"
+	}
+	if proto == "" {
+		proto = string(corev1.ProtocolTCP)
+	}
+	return hostPort{ip: ip, proto: proto, port: port}
+}
+
+// conflicts reports whether want collides with used: same protocol and port,
+// and either side binds 0.0.0.0 or both bind the same IP.
+// upstream: framework/types.go HostPortInfo.CheckConflict
+func (want hostPort) conflicts(used hostPort) bool {
+	if want.port != used.port || want.proto != used.proto {
+		return false
+	}
+	return want.ip == "0.0.0.0" || used.ip == "0.0.0.0" || want.ip == used.ip
+}
+
+// daemonPodNeeds is what one daemon pod asks of every node, computed once per
+// DaemonSet.
+type daemonPodNeeds struct {
+	req   resources
+	ports []hostPort
+	// toleratesUnschedulable: the pod tolerates node.kubernetes.io/unschedulable:NoSchedule.
+	toleratesUnschedulable bool
+}
+
+func newDaemonPodNeeds(pod *corev1.Pod, owner int32) daemonPodNeeds {
+	n := daemonPodNeeds{req: podRequests(pod), ports: podHostPorts(pod)}
+	for i := range n.ports {
+		n.ports[i].owner = owner
+	}
+	taint := corev1.Taint{Key: corev1.TaintNodeUnschedulable, Effect: corev1.TaintEffectNoSchedule}
+	n.toleratesUnschedulable = v1helper.TolerationsTolerateTaint(klog.Background(), pod.Spec.Tolerations, &taint, false)
+	return n
+}
+
+// fits runs the scheduler stage for one daemon pod on one node, whose
+// allocatable is alloc (hasAlloc: the node reports any), with used requested,
+// podCount pods bound, and usedPorts taken. It returns nil when the pod binds.
+// describe names the holder of a port for messages.
+// upstream: noderesources/fit.go fitsRequest, nodeports fitsPorts,
+// nodeunschedulable Filter
+func (n *daemonPodNeeds) fits(alloc, used resources, podCount int64, usedPorts []hostPort, unschedulable bool, describe func(owner int32) string) []PendingReason {
+	var out []PendingReason
+	if unschedulable && !n.toleratesUnschedulable {
+		out = append(out, PendingReason{Kind: PendingNodeUnschedulable,
+			Message: "node is cordoned (spec.unschedulable) and the pod does not tolerate node.kubernetes.io/unschedulable:NoSchedule"})
+	}
+	if podCount+1 > alloc.pods {
+		out = append(out, PendingReason{Kind: PendingTooManyPods, Resource: corev1.ResourcePods, Needs: 1, Free: alloc.pods - podCount,
+			Message: fmt.Sprintf("too many pods: %d of %d pod slots used", podCount, alloc.pods)})
+	}
+	if n.req.milliCPU > 0 && n.req.milliCPU > alloc.milliCPU-used.milliCPU {
+		out = append(out, insufficient(corev1.ResourceCPU, n.req.milliCPU, alloc.milliCPU-used.milliCPU))
+	}
+	if n.req.memory > 0 && n.req.memory > alloc.memory-used.memory {
+		out = append(out, insufficient(corev1.ResourceMemory, n.req.memory, alloc.memory-used.memory))
+	}
+	if n.req.ephemeral > 0 && n.req.ephemeral > alloc.ephemeral-used.ephemeral {
+		out = append(out, insufficient(corev1.ResourceEphemeralStorage, n.req.ephemeral, alloc.ephemeral-used.ephemeral))
+	}
+	for _, s := range n.req.scalar {
+		if s.value <= 0 {
+			continue
+		}
+		if free := alloc.scalarValue(s.name) - used.scalarValue(s.name); s.value > free {
+			out = append(out, insufficient(s.name, s.value, free))
+		}
+	}
+	for _, want := range n.ports {
+		for _, u := range usedPorts {
+			if want.conflicts(u) {
+				holder := describe(u.owner)
+				out = append(out, PendingReason{Kind: PendingHostPortConflict, Port: want.port, Protocol: want.proto, HostIP: want.ip, HeldBy: holder,
+					Message: fmt.Sprintf("host port %s:%d/%s already in use by %s", want.ip, want.port, want.proto, holder)})
+				break
+			}
+		}
+	}
+	return out
+}
+
+func insufficient(name corev1.ResourceName, needs, free int64) PendingReason {
+	return PendingReason{Kind: PendingInsufficientResource, Resource: name, Needs: needs, Free: free,
+		Message: fmt.Sprintf("needs %s %s, %s free", formatQuantity(name, needs), name, formatQuantity(name, free))}
+}
+
+// formatQuantity prints v (base units of name) the way kubectl shows it.
+func formatQuantity(name corev1.ResourceName, v int64) string {
+	switch name {
+	case corev1.ResourceCPU:
+		return resource.NewMilliQuantity(v, resource.DecimalSI).String()
+	case corev1.ResourceMemory, corev1.ResourceEphemeralStorage:
+		return resource.NewQuantity(v, resource.BinarySI).String()
+	default:
+		if strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix) {
+			return resource.NewQuantity(v, resource.BinarySI).String()
+		}
+		return resource.NewQuantity(v, resource.DecimalSI).String()
+	}
+}

@@ -1,0 +1,261 @@
+package simulate
+
+import "time"
+
+// Summary condenses a rollout into the answers people ask for.
+type Summary struct {
+	// End is the last simulated instant (the last reconcile).
+	End time.Duration
+	// Reconciles counts every reconcile, recorded or not.
+	Reconciles int
+	// Creates and Deletes count the pod writes that took effect.
+	Creates, Deletes int
+	// Truncated says a limit (Limits.MaxTime or MaxReconciles) ended the run
+	// before the controller came to rest.
+	Truncated bool
+
+	// AllUpdated is the instant from which, to the end, every desired node
+	// ran the current template (updatedNumberScheduled == desiredNumberScheduled
+	// and every desired node has a pod); nil if that never held at the end.
+	AllUpdated *time.Duration
+	// AllAvailable is the instant from which, to the end, additionally every
+	// desired node's pod was available; nil if never reached.
+	AllAvailable *time.Duration
+
+	// MinAvailable is the lowest numberAvailable after any reconcile.
+	MinAvailable int32
+	// MinAvailableAt is the first instant MinAvailable was reached.
+	MinAvailableAt time.Duration
+	// MaxUnavailable is the highest numberUnavailable after any reconcile.
+	MaxUnavailable int32
+	// MaxUnavailableAt is the first instant MaxUnavailable was reached.
+	MaxUnavailableAt time.Duration
+
+	// Breaches lists the reconciles after which more desired nodes were
+	// unavailable than the non-surge budget maxUnavailable allows, with the
+	// reason upstream allows it. Empty for surge and OnDelete strategies.
+	Breaches []BudgetBreach
+
+	// Errors lists the errors the controller's rolling update returned (an
+	// unparsable budget, an old pod on a node missing from the node list on
+	// the surge path), each from the first reconcile that hit it in a row.
+	Errors []ControllerError
+
+	// Uncovered are the desired nodes that, at the end, do not run an
+	// available pod of the current template, with the cause.
+	Uncovered []NodeIssue
+
+	// Stuck says the controller came to rest (nothing more would ever
+	// happen) before every desired node ran an available current pod.
+	Stuck bool
+	// StuckSince is the last instant at which the controller acted.
+	StuckSince time.Duration
+	// Blocking are the nodes that hold the rollout, with the cause.
+	Blocking []NodeIssue
+
+	// Done is what `kubectl rollout status` would say at the end:
+	// observedGeneration >= generation, updatedNumberScheduled ==
+	// desiredNumberScheduled and numberAvailable == desiredNumberScheduled
+	// (always false for OnDelete, which kubectl does not track).
+	Done bool
+	// TrulyDone says every desired node runs an available pod of the current
+	// template and no pod of another revision remains.
+	TrulyDone bool
+}
+
+// BudgetBreach is one reconcile after which unavailability exceeded the
+// non-surge budget.
+type BudgetBreach struct {
+	// Time is the instant of the reconcile.
+	Time time.Duration
+	// Unavailable is status.numberUnavailable after it.
+	Unavailable int32
+	// MaxUnavailable is the budget scaled against desired at that time.
+	MaxUnavailable int32
+	// Cause is why upstream let it happen.
+	Cause Cause
+}
+
+// Cause names why a node is not covered, blocks a rollout or why a budget
+// was exceeded.
+type Cause string
+
+// Causes.
+const (
+	// CauseNodeBroken: the node's pod never turns Ready (Kubelet.Broken or a
+	// NotReady node).
+	CauseNodeBroken Cause = "PodNeverReady"
+	// CauseCrashLoop: the pod's container crash-loops.
+	CauseCrashLoop Cause = "CrashLoopBackOff"
+	// CausePodFailed: the node's pods fail (Kubelet.Failing); the controller
+	// keeps replacing them under backoff.
+	CausePodFailed Cause = "Failed"
+	// CausePending: the pod is never bound (Kubelet.Pending).
+	CausePending Cause = "Pending"
+	// CauseHostPortConflict: the new pod cannot bind beside the old one
+	// because both use a host port (surge).
+	CauseHostPortConflict Cause = "HostPortConflict"
+	// CauseBudgetEatenByUnready: maxUnavailable is used up by nodes that never
+	// become available, so old pods elsewhere are never replaced.
+	CauseBudgetEatenByUnready Cause = "BudgetEatenByUnavailable"
+	// CauseOldPodKept: the node still runs a pod of an earlier revision
+	// (OnDelete waits for someone to delete it).
+	CauseOldPodKept Cause = "OldPodKept"
+	// CauseTerminating: the node's only pod is terminating.
+	CauseTerminating Cause = "Terminating"
+	// CauseNoPod: the node has no daemon pod.
+	CauseNoPod Cause = "NoPod"
+	// CauseStarting: the pod is starting and not yet available (the run was
+	// truncated).
+	CauseStarting Cause = "Starting"
+	// CauseUnavailableReplaced: upstream deletes every old pod that is
+	// already unavailable regardless of the budget (update.go rollingUpdate
+	// allowedReplacementPods).
+	CauseUnavailableReplaced Cause = "UnavailableOldPodsReplaced"
+	// CauseNodesWithoutPod: desired nodes without any pod (new nodes, newly
+	// eligible nodes, creation) count as unavailable before the controller
+	// can act.
+	CauseNodesWithoutPod Cause = "NodesWithoutPod"
+	// CauseUnavailableBeforeUpdate: pods became unavailable by themselves
+	// (node NotReady, crash), not by the controller's deletes.
+	CauseUnavailableBeforeUpdate Cause = "PodsBecameUnavailable"
+)
+
+// ControllerError is an error a reconcile returned; upstream logs it and
+// retries. The reconcile did nothing after the failing step.
+type ControllerError struct {
+	// Time is the instant of the reconcile.
+	Time time.Duration
+	// Message is the error.
+	Message string
+}
+
+// NodeIssue is one node and why it is not where the rollout wants it.
+type NodeIssue struct {
+	// Node is the node name.
+	Node string
+	// Cause classifies the issue.
+	Cause Cause
+	// Detail says it for a person, naming the pod.
+	Detail string
+}
+
+// summarize computes the Summary from the final state and the tracer.
+func (e *engine) summarize() Summary {
+	t := e.trace
+	s := Summary{
+		End:              e.dur(e.now),
+		Reconciles:       t.reconciles,
+		Creates:          t.creates,
+		Deletes:          t.deletes,
+		Truncated:        t.truncated,
+		MinAvailable:     t.minAvail,
+		MinAvailableAt:   e.dur(t.minAvailAt),
+		MaxUnavailable:   t.maxUnav,
+		MaxUnavailableAt: e.dur(t.maxUnavAt),
+		Breaches:         t.breaches,
+		Errors:           t.errors,
+		StuckSince:       e.dur(t.lastActed),
+	}
+	if t.seen {
+		s.AllUpdated = durPtr(t.updSince)
+		s.AllAvailable = durPtr(t.availSince)
+	}
+	st := e.statusNow()
+	s.Done = e.rolling && st.ObservedGeneration >= e.ds.Generation &&
+		st.UpdatedNumberScheduled == st.DesiredNumberScheduled && st.NumberAvailable == st.DesiredNumberScheduled
+	s.TrulyDone = true
+	for i := range e.nodes {
+		n := &e.nodes[i]
+		for _, id := range n.pods {
+			if !e.updated(&e.pods[id]) {
+				s.TrulyDone = false
+			}
+		}
+		if !n.present || !n.run {
+			continue
+		}
+		if issue, ok := e.nodeIssue(int32(i)); ok {
+			s.TrulyDone = false
+			s.Uncovered = append(s.Uncovered, issue)
+		}
+	}
+	if !s.TrulyDone && !s.Truncated {
+		s.Stuck = true
+		for _, u := range s.Uncovered {
+			if u.Cause != CauseBudgetEatenByUnready && u.Cause != CauseOldPodKept {
+				s.Blocking = append(s.Blocking, u)
+			}
+		}
+		if len(s.Blocking) == 0 {
+			s.Blocking = s.Uncovered
+		}
+	}
+	return s
+}
+
+// nodeIssue says why desired node i does not run an available current pod.
+func (e *engine) nodeIssue(i int32) (NodeIssue, bool) {
+	n := &e.nodes[i]
+	var cur, old, term int32 = -1, -1, -1
+	for _, id := range n.pods {
+		p := &e.pods[id]
+		switch {
+		case p.deleting:
+			term = id
+		case e.updated(p):
+			if cur < 0 {
+				cur = id
+			}
+		default:
+			if old < 0 {
+				old = id
+			}
+		}
+	}
+	if cur >= 0 {
+		p := &e.pods[cur]
+		if e.available(p) {
+			return NodeIssue{}, false
+		}
+		d := "pod " + p.name + " of the current revision is not available"
+		if p.rev >= 0 && !p.bound {
+			if why := e.revs[p.rev].pending[i]; why != "" {
+				d += ": " + why
+			}
+		}
+		return NodeIssue{Node: n.name, Cause: e.podCause(n, p), Detail: d}, true
+	}
+	if old >= 0 {
+		p := &e.pods[old]
+		switch {
+		case !e.rolling:
+			return NodeIssue{Node: n.name, Cause: CauseOldPodKept, Detail: "OnDelete: pod " + p.name + " of an earlier revision waits to be deleted"}, true
+		case !e.available(p):
+			return NodeIssue{Node: n.name, Cause: e.podCause(n, p), Detail: "pod " + p.name + " of an earlier revision is not available"}, true
+		}
+		return NodeIssue{Node: n.name, Cause: CauseBudgetEatenByUnready,
+			Detail: "pod " + p.name + " of an earlier revision waits: the update budget is used by unavailable nodes"}, true
+	}
+	if term >= 0 {
+		return NodeIssue{Node: n.name, Cause: CauseTerminating, Detail: "pod " + e.pods[term].name + " is terminating"}, true
+	}
+	return NodeIssue{Node: n.name, Cause: CauseNoPod, Detail: "no daemon pod"}, true
+}
+
+// podCause says why a pod is not available.
+func (e *engine) podCause(n *nodeState, p *pod) Cause {
+	switch {
+	case p.cause != "":
+		return p.cause
+	case n.nodeNotReady:
+		return CauseNodeBroken
+	case p.phase == phaseFailed || n.failing:
+		return CausePodFailed
+	case !p.bound:
+		return CausePending
+	case p.ready || p.readyAt != never:
+		return CauseStarting
+	}
+	return CauseNodeBroken
+}

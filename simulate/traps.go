@@ -1,0 +1,262 @@
+package simulate
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/daemonkit/daemonkit/daemonset"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	v1helper "k8s.io/component-helpers/scheduling/corev1"
+	"k8s.io/klog/v2"
+)
+
+// TrapKind names a known surprise in DaemonSet placement — behaviour that is
+// correct Kubernetes but that users routinely discover in production
+// (research: simulators-and-user-pain.md §4.1–4.2).
+type TrapKind string
+
+const (
+	// TrapWindowsNodes: daemon pods are created on Windows nodes (label
+	// kubernetes.io/os=windows) although the DaemonSet does not target
+	// Windows. A Linux image never starts there; the pods count in desired
+	// and stay unavailable, which can stall rollouts. (P8)
+	TrapWindowsNodes TrapKind = "WindowsNodes"
+	// TrapNotReadyDropped: NotReady or unreachable nodes (not-ready /
+	// unreachable NoSchedule taints) are silently left out of desired; a pod
+	// already there stays and counts as misscheduled. (spec §1.6)
+	TrapNotReadyDropped TrapKind = "NotReadyDropped"
+	// TrapConditionsWithoutTaints: nodes report NotReady, pressure or
+	// cordoning but carry no matching lifecycle taint. The controller reads
+	// only taints, so they were placed as healthy nodes; in a real cluster
+	// the node lifecycle controller would taint them (see ApplyLifecycleTaints). (spec §1.7)
+	TrapConditionsWithoutTaints TrapKind = "ConditionsWithoutTaints"
+	// TrapNoScheduleKeepsPods: nodes that hold a pod of the DaemonSet but are
+	// excluded only by NoSchedule taints: the pod stays (counted in
+	// numberMisscheduled), and is never recreated once deleted. (F2, E6)
+	TrapNoScheduleKeepsPods TrapKind = "NoScheduleKeepsPods"
+	// TrapNoExecuteEvicts: nodes with a NoExecute taint the daemon pod does
+	// not tolerate: a pod already there is deleted at once. (F3)
+	TrapNoExecuteEvicts TrapKind = "NoExecuteEvicts"
+	// TrapTolerationSecondsOverridden: the template tolerates not-ready or
+	// unreachable NoExecute with tolerationSeconds, and the controller
+	// replaces that toleration with its own, which has none: daemon pods are
+	// never evicted from NotReady nodes. (spec §1.6)
+	TrapTolerationSecondsOverridden TrapKind = "TolerationSecondsOverridden"
+	// TrapDesiredZero: the DaemonSet runs nowhere; `kubectl rollout status`
+	// and Helm report success at once. (P1, F25)
+	TrapDesiredZero TrapKind = "DesiredZero"
+	// TrapPendingPods: pods are created but cannot be scheduled: they count in
+	// desired and as unavailable forever; rollouts never complete. (S1, S3)
+	TrapPendingPods TrapKind = "PendingPods"
+	// TrapCordonedNodes: daemon pods are created and run on cordoned nodes
+	// (they tolerate node.kubernetes.io/unschedulable). (P6, P7)
+	TrapCordonedNodes TrapKind = "CordonedNodes"
+	// TrapNoAllocatable: nodes report no status.allocatable: the scheduler
+	// reads zero for every resource and pod slot, so nothing binds there.
+	TrapNoAllocatable TrapKind = "NoAllocatable"
+	// TrapSurgeHostPort: the DaemonSet binds host ports and updates with
+	// maxSurge > 0: on every update the surge pod collides with the old pod
+	// on the port and stays Pending; the rollout stalls. (F8)
+	TrapSurgeHostPort TrapKind = "SurgeHostPort"
+)
+
+// Trap is one known surprise, with the nodes it concerns.
+type Trap struct {
+	Kind TrapKind
+	// DaemonSet is "namespace/name", or empty for a trap about the cluster.
+	DaemonSet string
+	// Nodes concerned, sorted (empty when the trap is about the DaemonSet as a whole).
+	Nodes []string
+	// Message explains the trap to a person.
+	Message string
+}
+
+// String returns the message with the DaemonSet.
+func (t Trap) String() string {
+	if t.DaemonSet == "" {
+		return string(t.Kind) + ": " + t.Message
+	}
+	return string(t.Kind) + " (" + t.DaemonSet + "): " + t.Message
+}
+
+func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []*daemonset.Placer, needs []daemonPodNeeds, p *Placement) []Trap {
+	var traps []Trap
+	traps = append(traps, ix.traps...)
+	logger := klog.Background()
+	for k, ds := range dss {
+		d := p.DaemonSets[k]
+		key := d.Key()
+		tols := daemonset.DaemonPodTolerations(ds)
+		targetsWindows := targetsOS(&ds.Spec.Template.Spec, "windows")
+		var windows, notReady, keeps, evicts, pending, cordoned []string
+		desired := 0
+		for i := range d.Nodes {
+			np := &d.Nodes[i]
+			ns := &ix.nodes[i]
+			if ns.nilNode {
+				continue
+			}
+			switch np.State {
+			case Runs, Pending:
+				desired++
+				if !targetsWindows && ns.windows {
+					windows = append(windows, np.Node)
+				}
+				if np.State == Pending {
+					pending = append(pending, np.Node)
+				} else if ns.unscheduled {
+					cordoned = append(cordoned, np.Node)
+				}
+			case Excluded:
+				node := c.Nodes[i]
+				if np.ExistingPod && np.Decision.ShouldContinueRunning {
+					keeps = append(keeps, np.Node)
+				}
+				if !onlyTaints(np.Decision) {
+					continue // excluded by name, selector or affinity anyway
+				}
+				if hasUntolerated(logger, node.Spec.Taints, tols, func(t *corev1.Taint) bool {
+					return t.Effect == corev1.TaintEffectNoSchedule && (t.Key == corev1.TaintNodeNotReady || t.Key == corev1.TaintNodeUnreachable)
+				}) {
+					notReady = append(notReady, np.Node)
+				}
+				if np.ExistingPod && !np.Decision.ShouldContinueRunning && hasUntolerated(logger, node.Spec.Taints, tols, func(t *corev1.Taint) bool {
+					return t.Effect == corev1.TaintEffectNoExecute
+				}) {
+					evicts = append(evicts, np.Node)
+				}
+			}
+		}
+		add := func(kind TrapKind, nodes []string, msg string) {
+			if len(nodes) > 0 {
+				traps = append(traps, Trap{Kind: kind, DaemonSet: key, Nodes: nodes, Message: msg})
+			}
+		}
+		add(TrapWindowsNodes, windows, fmt.Sprintf("%d pod(s) would be created on Windows nodes, but the DaemonSet does not target Windows: "+
+			"a Linux image never starts there, the pods count in desired and stay unavailable, and rollouts can stall; "+
+			"add nodeSelector kubernetes.io/os: linux", len(windows)))
+		add(TrapNotReadyDropped, notReady, fmt.Sprintf("%d NotReady/unreachable node(s) are silently left out of desired "+
+			"(not-ready/unreachable NoSchedule taint; daemon pods tolerate only the NoExecute variant); a pod already there stays and counts as misscheduled", len(notReady)))
+		add(TrapNoScheduleKeepsPods, keeps, fmt.Sprintf("%d node(s) hold a pod of this DaemonSet but are excluded by NoSchedule taints only: "+
+			"the pod stays (counted in numberMisscheduled) until deleted — a rolling update deletes it if out of date — and is never recreated", len(keeps)))
+		add(TrapNoExecuteEvicts, evicts, fmt.Sprintf("%d node(s) hold a pod of this DaemonSet and carry an untolerated NoExecute taint: "+
+			"the controller deletes those pods at once and does not recreate them", len(evicts)))
+		add(TrapPendingPods, pending, fmt.Sprintf("%d pod(s) are created but cannot be scheduled: they count in desired and as unavailable, "+
+			"and a rollout waiting for them never completes", len(pending)))
+		add(TrapCordonedNodes, cordoned, fmt.Sprintf("%d cordoned node(s) still get daemon pods: daemon pods tolerate node.kubernetes.io/unschedulable", len(cordoned)))
+		if desired == 0 && len(c.Nodes) > 0 {
+			traps = append(traps, Trap{Kind: TrapDesiredZero, DaemonSet: key,
+				Message: fmt.Sprintf("desiredNumberScheduled is 0 on %d node(s): kubectl rollout status and Helm report success at once; check the excluded nodes' reasons", len(c.Nodes))})
+		}
+		if tolerationSecondsOverridden(ds) {
+			traps = append(traps, Trap{Kind: TrapTolerationSecondsOverridden, DaemonSet: key,
+				Message: "the template's not-ready/unreachable NoExecute toleration with tolerationSeconds is replaced by the controller's own, " +
+					"which has none: daemon pods stay on NotReady and unreachable nodes indefinitely"})
+		}
+		if len(needs[k].ports) > 0 && surges(ds) {
+			traps = append(traps, Trap{Kind: TrapSurgeHostPort, DaemonSet: key,
+				Message: fmt.Sprintf("the pod binds host port %d/%s and the update strategy has maxSurge > 0: during an update the new pod collides with the old one "+
+					"on each node and stays Pending, so the rollout stalls; use maxSurge 0", needs[k].ports[0].port, needs[k].ports[0].proto)})
+		}
+	}
+	slices.SortStableFunc(traps, func(a, b Trap) int {
+		return cmp.Or(cmp.Compare(a.DaemonSet, b.DaemonSet), cmp.Compare(a.Kind, b.Kind))
+	})
+	return traps
+}
+
+// clusterTraps are the traps about the cluster itself, whatever the DaemonSet.
+func clusterTraps(nodes []*corev1.Node, ix *clusterIndex) []Trap {
+	var noAlloc, condNoTaint []string
+	for i, n := range nodes {
+		if n == nil {
+			continue
+		}
+		if !ix.nodes[i].hasAlloc {
+			noAlloc = append(noAlloc, n.Name)
+		}
+		if len(missingLifecycleTaints(n)) > 0 {
+			condNoTaint = append(condNoTaint, n.Name)
+		}
+	}
+	var out []Trap
+	if len(noAlloc) > 0 {
+		out = append(out, Trap{Kind: TrapNoAllocatable, Nodes: noAlloc,
+			Message: fmt.Sprintf("%d node(s) report no status.allocatable: the scheduler reads zero pods, cpu and memory there, so no pod binds", len(noAlloc))})
+	}
+	if len(condNoTaint) > 0 {
+		out = append(out, Trap{Kind: TrapConditionsWithoutTaints, Nodes: condNoTaint,
+			Message: fmt.Sprintf("%d node(s) report NotReady, pressure, network-unavailable or cordoning without the taint the node lifecycle controller adds; "+
+				"the DaemonSet controller reads only taints, so they were placed as healthy nodes (apply ApplyLifecycleTaints to model a real cluster)", len(condNoTaint))})
+	}
+	return out
+}
+
+// onlyTaints: every reason of d is an untolerated taint (the node matches
+// the DaemonSet's name, selector and affinity).
+func onlyTaints(d daemonset.Decision) bool {
+	for _, r := range d.Reasons {
+		if r.Kind != daemonset.ReasonUntoleratedTaint {
+			return false
+		}
+	}
+	return len(d.Reasons) > 0
+}
+
+func hasUntolerated(logger klog.Logger, taints []corev1.Taint, tols []corev1.Toleration, filter func(*corev1.Taint) bool) bool {
+	_, bad := v1helper.FindMatchingUntoleratedTaint(logger, taints, tols, filter, false)
+	return bad
+}
+
+// targetsOS: the template pins the pod to os (spec.os.name, nodeSelector
+// kubernetes.io/os, or a required affinity term naming it with In).
+func targetsOS(spec *corev1.PodSpec, os string) bool {
+	if spec.OS != nil && string(spec.OS.Name) == os {
+		return true
+	}
+	if spec.NodeSelector[corev1.LabelOSStable] == os {
+		return true
+	}
+	if a := spec.Affinity; a != nil && a.NodeAffinity != nil && a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution != nil {
+		for _, t := range a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms {
+			for _, e := range t.MatchExpressions {
+				if e.Key == corev1.LabelOSStable && e.Operator == corev1.NodeSelectorOpIn && slices.Contains(e.Values, os) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// tolerationSecondsOverridden: a template toleration that the controller's
+// not-ready/unreachable NoExecute default replaces in place (same key, effect,
+// operator Exists, empty value) carries tolerationSeconds.
+// upstream: pkg/apis/core/v1/helper/helpers.go AddOrUpdateTolerationInPodSpec
+func tolerationSecondsOverridden(ds *appsv1.DaemonSet) bool {
+	for _, t := range ds.Spec.Template.Spec.Tolerations {
+		if (t.Key == corev1.TaintNodeNotReady || t.Key == corev1.TaintNodeUnreachable) &&
+			t.Effect == corev1.TaintEffectNoExecute && t.Operator == corev1.TolerationOpExists && t.Value == "" && t.TolerationSeconds != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// surges: RollingUpdate (the default) with a maxSurge that is not zero.
+func surges(ds *appsv1.DaemonSet) bool {
+	st := ds.Spec.UpdateStrategy
+	if st.Type == appsv1.OnDeleteDaemonSetStrategyType || st.RollingUpdate == nil || st.RollingUpdate.MaxSurge == nil {
+		return false
+	}
+	ms := st.RollingUpdate.MaxSurge
+	if ms.Type == intstr.Int {
+		return ms.IntVal > 0
+	}
+	s := strings.TrimSuffix(ms.StrVal, "%")
+	return s != "" && strings.Trim(s, "0") != ""
+}
