@@ -1,0 +1,586 @@
+package presets
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+// lintContext is what every check sees: the DaemonSet, precomputed facts, and
+// where findings go.
+type lintContext struct {
+	ds       *appsv1.DaemonSet
+	spec     *corev1.PodSpec
+	reasons  map[string]string
+	current  LintCheck
+	findings []Finding
+}
+
+const tmplPrefix = "spec.template."
+
+func newLintContext(ds *appsv1.DaemonSet) *lintContext {
+	return &lintContext{ds: ds, spec: &ds.Spec.Template.Spec, reasons: recordedReasons(&ds.Spec.Template)}
+}
+
+// report adds a finding of the running check; rel is relative to the template
+// ("spec.containers[0]...") unless it starts with "spec." of the DaemonSet
+// itself, marked by abs.
+func (c *lintContext) report(rel string, abs bool, hint, format string, args ...any) {
+	path := rel
+	if !abs {
+		path = tmplPrefix + rel
+	}
+	c.findings = append(c.findings, Finding{
+		ID: c.current.ID, Severity: c.current.Severity, Path: path,
+		Message: fmt.Sprintf(format, args...), Hint: hint,
+	})
+}
+
+// justified reports whether a reason is recorded for the field at rel.
+func (c *lintContext) justified(rel string) bool {
+	return reasonFor(rel, c.reasons) != ""
+}
+
+// regular visits the long-running containers: regular containers and
+// restartable (sidecar) init containers.
+func (c *lintContext) regular(fn func(rel string, ct *corev1.Container)) {
+	for i := range c.spec.InitContainers {
+		ct := &c.spec.InitContainers[i]
+		if ct.RestartPolicy != nil && *ct.RestartPolicy == corev1.ContainerRestartPolicyAlways {
+			fn(fmt.Sprintf("spec.initContainers[%d]", i), ct)
+		}
+	}
+	for i := range c.spec.Containers {
+		fn(fmt.Sprintf("spec.containers[%d]", i), &c.spec.Containers[i])
+	}
+}
+
+// all visits init and regular containers.
+func (c *lintContext) all(fn func(rel string, ct *corev1.Container)) {
+	for i := range c.spec.InitContainers {
+		fn(fmt.Sprintf("spec.initContainers[%d]", i), &c.spec.InitContainers[i])
+	}
+	for i := range c.spec.Containers {
+		fn(fmt.Sprintf("spec.containers[%d]", i), &c.spec.Containers[i])
+	}
+}
+
+func lintTable() []LintCheck {
+	return []LintCheck{
+		{ID: "DK101", Name: "missing-requests", Severity: SeverityWarning,
+			Summary: "A container without cpu or memory requests is scheduled as if it used nothing; on a full node the daemon pod is evicted first or starves the node.",
+			Source:  "kube-linter unset-cpu-requirements; Polaris cpuRequestsMissing/memoryRequestsMissing", run: checkRequests},
+		{ID: "DK102", Name: "missing-memory-limit", Severity: SeverityWarning,
+			Summary: "A container without a memory limit can exhaust the node it is meant to serve; a daemon runs on every node, so a leak hits every node.",
+			Source:  "kube-linter unset-memory-requirements; Polaris memoryLimitsMissing", run: checkMemoryLimit},
+		{ID: "DK103", Name: "missing-readiness-probe", Severity: SeverityWarning,
+			Summary: "Without a readiness probe a pod counts as available as soon as it starts, so a rolling update proceeds past broken pods.",
+			Source:  "kube-linter no-readiness-probe; Polaris readinessProbeMissing", run: checkReadiness},
+		{ID: "DK104", Name: "mutable-image-tag", Severity: SeverityWarning,
+			Summary: "An image tagged :latest or untagged changes under the DaemonSet: nodes run different code, and the pull policy defaults to Always.",
+			Source:  "kube-linter latest-tag; Polaris tagNotSpecified", run: checkImageTag},
+		{ID: "DK105", Name: "writable-host-path", Severity: SeverityWarning,
+			Summary: "A hostPath mounted read-write lets the container change the node; it needs a recorded reason.",
+			Source:  "kube-linter writable-host-mount; Polaris hostPathSet", run: checkWritableHostPath},
+		{ID: "DK106", Name: "privilege-without-reason", Severity: SeverityWarning,
+			Summary: "Privileged containers, host namespaces, privilege escalation and capabilities beyond Pod Security baseline each need a recorded reason.",
+			Source:  "kube-linter privileged-container/host-network/host-pid/privilege-escalation-container; Polaris dangerousCapabilities", run: checkPrivilegeReasons},
+		{ID: "DK107", Name: "no-os-selector", Severity: SeverityWarning,
+			Summary: "Without a kubernetes.io/os nodeSelector or required affinity the pods also land on Windows nodes and never become available, blocking rollouts.",
+			Source:  "flannel#1459, k/k#94366", run: checkOSSelector},
+		{ID: "DK108", Name: "node-critical-priority", Severity: SeverityWarning,
+			Summary: "A node-critical agent (CNI install, host networking with NET_ADMIN or privileged, or tolerating every taint) should run at system-node-critical so it is never preempted and wins capacity on new nodes.",
+			Source:  "kube-linter priority-class-name; helm/charts#24429", run: checkNodeCriticalPriority},
+		{ID: "DK109", Name: "surge-with-host-port", Severity: SeverityError,
+			Summary: "With maxSurge > 0 the new pod is created beside the old one; a hostPort (declared, or defaulted from containerPort under hostNetwork) collides, the surge pod stays Pending and the rollout stalls for ever.",
+			Source:  "k/k#106417, haproxytech/helm-charts#189", run: checkSurgeHostPort},
+		{ID: "DK110", Name: "tolerate-all-without-reason", Severity: SeverityWarning,
+			Summary: "A toleration with no key, operator Exists and effect NoExecute or empty keeps pods on nodes being drained or evicted for any reason; it needs a recorded reason.",
+			Source:  "cilium/calico manifests; k/k#70184", run: checkTolerateAll},
+		{ID: "DK111", Name: "probe-port-undeclared", Severity: SeverityError,
+			Summary: "A probe that names a port the container does not declare can never succeed.",
+			Source:  "kube-linter liveness-port/readiness-port/startup-port", run: checkProbePorts},
+		{ID: "DK112", Name: "host-network-dns-policy", Severity: SeverityWarning,
+			Summary: "With hostNetwork, dnsPolicy ClusterFirst falls back to the node's resolver; set ClusterFirstWithHostNet to resolve cluster services, or Default to say you do not need them.",
+			Source:  "Kubernetes DNS docs (pod-s-dns-policy)", run: checkHostNetworkDNS},
+		{ID: "DK113", Name: "overridden-toleration", Severity: SeverityWarning,
+			Summary: "The DaemonSet controller rewrites not-ready and unreachable NoExecute tolerations without tolerationSeconds; a value set here has no effect.",
+			Source:  "k/k#92960; daemonset_util.go AddOrUpdateDaemonPodTolerations", run: checkOverriddenTolerations},
+		{ID: "DK114", Name: "on-delete-strategy", Severity: SeverityInfo,
+			Summary: "With OnDelete a template change reaches a node only when its pod is deleted by someone.",
+			Source:  "kube-linter no-rolling-update-strategy", run: checkOnDelete},
+		{ID: "DK115", Name: "no-priority-class", Severity: SeverityInfo,
+			Summary: "Daemon pods without a priority class lose the race for capacity on new nodes and cannot preempt workload pods.",
+			Source:  "helm/charts#24429, Mellanox/network-operator#2960; Polaris priorityClassNotSet", run: checkNoPriorityClass},
+		{ID: "DK116", Name: "serial-rollout", Severity: SeverityInfo,
+			Summary: "maxUnavailable 1 without surge replaces one node at a time: the rollout takes N times the pod start time, and one NotReady node stops it.",
+			Source:  "kubernetes/test-infra#31706, cybozu-go/neco#1910", run: checkSerialRollout},
+		{ID: "DK117", Name: "container-runtime-socket", Severity: SeverityWarning,
+			Summary: "A container runtime socket from the host gives full control of every container on the node.",
+			Source:  "kube-linter docker-sock", run: checkRuntimeSocket},
+		{ID: "DK118", Name: "missing-liveness-probe", Severity: SeverityInfo,
+			Summary: "Without a liveness probe a hung agent is never restarted.",
+			Source:  "kube-linter no-liveness-probe; Polaris livenessProbeMissing", run: checkLiveness},
+		{ID: "DK119", Name: "duplicate-env", Severity: SeverityWarning,
+			Summary: "An env var defined twice: the last definition silently wins.",
+			Source:  "kube-linter duplicate-env-var", run: checkDuplicateEnv},
+		{ID: "DK120", Name: "literal-secret-env", Severity: SeverityWarning,
+			Summary: "An env var named like a secret (password, token, secret, key) has a literal value; it is stored in the DaemonSet and its revisions.",
+			Source:  "kube-linter env-var-secret; Polaris sensitiveContainerEnvVar", run: checkSecretEnv},
+		{ID: "DK121", Name: "tolerate-all-virtual-nodes", Severity: SeverityInfo,
+			Summary: "Tolerating every NoSchedule taint also schedules onto virtual-kubelet and Fargate nodes (tainted NoSchedule), where a node agent cannot work; exclude them with required node affinity.",
+			Source:  "aws-samples/amazon-cloudwatch-container-insights#61; node-exporter chart affinity", run: checkVirtualNodes},
+		{ID: "DK122", Name: "surge-with-host-network", Severity: SeverityWarning,
+			Summary: "With maxSurge > 0 and hostNetwork but no declared ports, the scheduler sees no conflict, yet old and new pod share the node's network: any port both bind (health, metrics) fails in the new pod.",
+			Source:  "k/k#106417; cilium health port 127.0.0.1:9879 (undeclared)", run: checkSurgeHostNetwork},
+	}
+}
+
+func checkRequests(c *lintContext) {
+	c.regular(func(rel string, ct *corev1.Container) {
+		var missing []string
+		for _, r := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory} {
+			if _, ok := ct.Resources.Requests[r]; ok {
+				continue
+			}
+			// upstream: pkg/apis/core/v1/defaults.go SetDefaults_Pod — a
+			// limit without a request becomes the request on the Pod.
+			if _, ok := ct.Resources.Limits[r]; ok {
+				continue
+			}
+			missing = append(missing, string(r))
+		}
+		if len(missing) > 0 {
+			c.report(rel+".resources.requests", false, "set requests from observed usage (Requests(cpu, memory) on the builder)",
+				"container %q has no %s request", ct.Name, strings.Join(missing, " or "))
+		}
+	})
+}
+
+func checkMemoryLimit(c *lintContext) {
+	c.regular(func(rel string, ct *corev1.Container) {
+		if _, ok := ct.Resources.Limits[corev1.ResourceMemory]; !ok {
+			c.report(rel+".resources.limits", false, "set a memory limit (Limits on the builder)",
+				"container %q has no memory limit", ct.Name)
+		}
+	})
+}
+
+func checkReadiness(c *lintContext) {
+	c.regular(func(rel string, ct *corev1.Container) {
+		if ct.ReadinessProbe == nil {
+			c.report(rel+".readinessProbe", false, "add a readiness probe so rollouts wait for a working pod",
+				"container %q has no readiness probe", ct.Name)
+		}
+	})
+}
+
+// imageTag returns the tag of an image reference and whether it is pinned by
+// digest. upstream: pkg/util/parsers ParseImageName (tag after the last "/").
+func imageTag(image string) (tag string, digest bool) {
+	if i := strings.Index(image, "@"); i >= 0 {
+		return "", true
+	}
+	last := image
+	if i := strings.LastIndex(image, "/"); i >= 0 {
+		last = image[i+1:]
+	}
+	if i := strings.LastIndex(last, ":"); i >= 0 {
+		return last[i+1:], false
+	}
+	return "", false
+}
+
+func checkImageTag(c *lintContext) {
+	c.all(func(rel string, ct *corev1.Container) {
+		if ct.Image == "" {
+			return
+		}
+		tag, digest := imageTag(ct.Image)
+		switch {
+		case digest:
+		case tag == "":
+			c.report(rel+".image", false, "pin a version tag or a digest", "container %q image %q has no tag", ct.Name, ct.Image)
+		case tag == "latest":
+			c.report(rel+".image", false, "pin a version tag or a digest", "container %q image %q uses the latest tag", ct.Name, ct.Image)
+		}
+	})
+}
+
+func checkWritableHostPath(c *lintContext) {
+	hostVols := map[string]int{}
+	for i, v := range c.spec.Volumes {
+		if v.HostPath != nil {
+			hostVols[v.Name] = i
+		}
+	}
+	reported := map[string]bool{}
+	c.all(func(rel string, ct *corev1.Container) {
+		for k, m := range ct.VolumeMounts {
+			i, ok := hostVols[m.Name]
+			if !ok || m.ReadOnly {
+				continue
+			}
+			volRel := fmt.Sprintf("spec.volumes[%d].hostPath", i)
+			mountRel := fmt.Sprintf("%s.volumeMounts[%d]", rel, k)
+			if c.justified(volRel) || c.justified(mountRel) || reported[mountRel] {
+				continue
+			}
+			reported[mountRel] = true
+			c.report(mountRel+".readOnly", false, "mount it read-only, or record why the agent writes there (Justify on the builder)",
+				"container %q mounts hostPath %q (volume %q) read-write without a reason", ct.Name, c.spec.Volumes[i].HostPath.Path, m.Name)
+		}
+	})
+}
+
+func checkPrivilegeReasons(c *lintContext) {
+	for _, h := range []struct {
+		on   bool
+		name string
+	}{{c.spec.HostNetwork, "hostNetwork"}, {c.spec.HostPID, "hostPID"}, {c.spec.HostIPC, "hostIPC"}} {
+		if h.on && !c.justified("spec."+h.name) {
+			c.report("spec."+h.name, false, "record why the agent needs it (Justify on the builder)", "%s=true without a reason", h.name)
+		}
+	}
+	c.all(func(rel string, ct *corev1.Container) {
+		sc := ct.SecurityContext
+		if sc == nil {
+			return
+		}
+		if sc.Privileged != nil && *sc.Privileged && !c.justified(rel+".securityContext.privileged") {
+			c.report(rel+".securityContext.privileged", false, "drop privileged for specific capabilities, or record why (Justify on the builder)",
+				"container %q is privileged without a reason", ct.Name)
+		}
+		if sc.AllowPrivilegeEscalation != nil && *sc.AllowPrivilegeEscalation && !c.justified(rel+".securityContext.allowPrivilegeEscalation") {
+			c.report(rel+".securityContext.allowPrivilegeEscalation", false, "set allowPrivilegeEscalation=false, or record why",
+				"container %q allows privilege escalation without a reason", ct.Name)
+		}
+		if sc.Capabilities != nil {
+			for k, cp := range sc.Capabilities.Add {
+				p := fmt.Sprintf("%s.securityContext.capabilities.add[%d]", rel, k)
+				if !baselineCapabilities[cp] && !c.justified(p) {
+					c.report(p, false, "record why the agent needs the capability (Justify on the builder)",
+						"container %q adds capability %s without a reason", ct.Name, cp)
+				}
+			}
+		}
+	})
+}
+
+// osKey is the well-known node label for the operating system.
+const osKey = corev1.LabelOSStable
+
+func checkOSSelector(c *lintContext) {
+	if _, ok := c.spec.NodeSelector[osKey]; ok {
+		return
+	}
+	if a := c.spec.Affinity; a != nil && a.NodeAffinity != nil && a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution != nil {
+		terms := a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms
+		all := len(terms) > 0
+		for _, t := range terms {
+			has := false
+			for _, e := range t.MatchExpressions {
+				if e.Key == osKey {
+					has = true
+				}
+			}
+			all = all && has
+		}
+		if all {
+			return
+		}
+	}
+	c.report("spec.nodeSelector", false, `select kubernetes.io/os: linux (LinuxOnly on the builder)`,
+		"no kubernetes.io/os node selector or required affinity: pods are also created on Windows nodes")
+}
+
+// nodeCritical reports whether the pod looks like an agent the node cannot
+// work without, and why.
+func nodeCritical(spec *corev1.PodSpec) (bool, string) {
+	for _, v := range spec.Volumes {
+		if v.HostPath == nil {
+			continue
+		}
+		p := strings.TrimSuffix(v.HostPath.Path, "/")
+		if p == "/etc/cni/net.d" || p == "/opt/cni/bin" {
+			return true, "it installs CNI configuration (" + p + ")"
+		}
+	}
+	if spec.HostNetwork {
+		for _, l := range [][]corev1.Container{spec.InitContainers, spec.Containers} {
+			for _, ct := range l {
+				if ct.SecurityContext == nil {
+					continue
+				}
+				if ct.SecurityContext.Privileged != nil && *ct.SecurityContext.Privileged {
+					return true, "it runs privileged on the host network"
+				}
+				if ct.SecurityContext.Capabilities != nil {
+					for _, cp := range ct.SecurityContext.Capabilities.Add {
+						if cp == "NET_ADMIN" {
+							return true, "it manages host networking (NET_ADMIN on the host network)"
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, t := range spec.Tolerations {
+		if t.Key == "" && t.Operator == corev1.TolerationOpExists && t.Effect == "" {
+			return true, "it tolerates every taint"
+		}
+	}
+	return false, ""
+}
+
+func checkNodeCriticalPriority(c *lintContext) {
+	crit, why := nodeCritical(c.spec)
+	if !crit || c.spec.PriorityClassName == "system-node-critical" {
+		return
+	}
+	c.report("spec.priorityClassName", false, "set priorityClassName: system-node-critical (PriorityClass on the builder)",
+		"node-critical agent (%s) runs at priority class %q", why, c.spec.PriorityClassName)
+}
+
+// isZero reports whether an IntOrString budget is 0 or "0%".
+// upstream: apps/validation ValidateRollingUpdateDaemonSet getIntOrPercentValue
+func isZero(v *intstr.IntOrString) bool {
+	if v == nil {
+		return true
+	}
+	if v.Type == intstr.String {
+		return strings.TrimSuffix(v.StrVal, "%") == "0"
+	}
+	return v.IntVal == 0
+}
+
+func checkSurgeHostPort(c *lintContext) {
+	us := c.ds.Spec.UpdateStrategy
+	if us.Type == appsv1.OnDeleteDaemonSetStrategyType || us.RollingUpdate == nil || isZero(us.RollingUpdate.MaxSurge) {
+		return
+	}
+	c.all(func(rel string, ct *corev1.Container) {
+		for j, p := range ct.Ports {
+			switch {
+			case p.HostPort != 0:
+				c.report(fmt.Sprintf("%s.ports[%d].hostPort", rel, j), false,
+					"use maxUnavailable instead of maxSurge, or drop the hostPort",
+					"container %q uses hostPort %d and maxSurge is %s: the surge pod can never start beside the old one", ct.Name, p.HostPort, us.RollingUpdate.MaxSurge.String())
+			case c.spec.HostNetwork && p.ContainerPort != 0:
+				c.report(fmt.Sprintf("%s.ports[%d].containerPort", rel, j), false,
+					"use maxUnavailable instead of maxSurge: on the host network every port is a host port",
+					"container %q port %d becomes a hostPort under hostNetwork and maxSurge is %s: the surge pod can never start beside the old one", ct.Name, p.ContainerPort, us.RollingUpdate.MaxSurge.String())
+			}
+		}
+	})
+}
+
+func checkSurgeHostNetwork(c *lintContext) {
+	us := c.ds.Spec.UpdateStrategy
+	if !c.spec.HostNetwork || us.Type == appsv1.OnDeleteDaemonSetStrategyType || us.RollingUpdate == nil || isZero(us.RollingUpdate.MaxSurge) {
+		return
+	}
+	declared := false
+	c.all(func(_ string, ct *corev1.Container) {
+		for _, p := range ct.Ports {
+			declared = declared || p.HostPort != 0 || p.ContainerPort != 0
+		}
+	})
+	if declared {
+		return // DK109 reports the declared ports.
+	}
+	c.report("spec.updateStrategy.rollingUpdate.maxSurge", true, "use maxUnavailable instead of maxSurge, or make sure the agent binds no fixed port",
+		"maxSurge is %s on the host network: old and new pod share the node's ports", us.RollingUpdate.MaxSurge.String())
+}
+
+func checkTolerateAll(c *lintContext) {
+	for i, t := range c.spec.Tolerations {
+		if t.Key != "" || t.Operator != corev1.TolerationOpExists || (t.Effect != "" && t.Effect != corev1.TaintEffectNoExecute) {
+			continue
+		}
+		rel := fmt.Sprintf("spec.tolerations[%d]", i)
+		if c.justified(rel) || c.justified("spec.tolerations") {
+			continue
+		}
+		what := "every taint"
+		if t.Effect == corev1.TaintEffectNoExecute {
+			what = "every NoExecute taint"
+		}
+		c.report(rel, false, "tolerate the taints the agent needs, or record why it must survive every eviction (Justify on the builder)",
+			"toleration %d tolerates %s without a reason", i, what)
+	}
+}
+
+func checkProbePorts(c *lintContext) {
+	c.all(func(rel string, ct *corev1.Container) {
+		names := map[string]bool{}
+		for _, p := range ct.Ports {
+			if p.Name != "" {
+				names[p.Name] = true
+			}
+		}
+		for _, pr := range []struct {
+			name  string
+			probe *corev1.Probe
+		}{{"livenessProbe", ct.LivenessProbe}, {"readinessProbe", ct.ReadinessProbe}, {"startupProbe", ct.StartupProbe}} {
+			if pr.probe == nil {
+				continue
+			}
+			var port *intstr.IntOrString
+			sub := ""
+			switch {
+			case pr.probe.HTTPGet != nil:
+				port, sub = &pr.probe.HTTPGet.Port, "httpGet"
+			case pr.probe.TCPSocket != nil:
+				port, sub = &pr.probe.TCPSocket.Port, "tcpSocket"
+			}
+			if port == nil || port.Type != intstr.String || names[port.StrVal] {
+				continue
+			}
+			c.report(fmt.Sprintf("%s.%s.%s.port", rel, pr.name, sub), false, "declare the port by that name, or probe a number",
+				"container %q %s uses port %q, which the container does not declare", ct.Name, pr.name, port.StrVal)
+		}
+	})
+}
+
+func checkHostNetworkDNS(c *lintContext) {
+	if c.spec.HostNetwork && (c.spec.DNSPolicy == "" || c.spec.DNSPolicy == corev1.DNSClusterFirst) {
+		c.report("spec.dnsPolicy", false, "set dnsPolicy: ClusterFirstWithHostNet (or Default if the agent never resolves cluster names)",
+			"hostNetwork with dnsPolicy %q resolves through the node, not cluster DNS", string(orDefault(c.spec.DNSPolicy, corev1.DNSClusterFirst)))
+	}
+}
+
+func orDefault(p, d corev1.DNSPolicy) corev1.DNSPolicy {
+	if p == "" {
+		return d
+	}
+	return p
+}
+
+func checkOverriddenTolerations(c *lintContext) {
+	for i, t := range c.spec.Tolerations {
+		if (t.Key == corev1.TaintNodeNotReady || t.Key == corev1.TaintNodeUnreachable) && t.Effect == corev1.TaintEffectNoExecute && t.TolerationSeconds != nil {
+			c.report(fmt.Sprintf("spec.tolerations[%d].tolerationSeconds", i), false,
+				"remove it: daemon pods always tolerate not-ready and unreachable for ever",
+				"tolerationSeconds %d on %s is replaced by the DaemonSet controller", *t.TolerationSeconds, t.Key)
+		}
+	}
+}
+
+func checkOnDelete(c *lintContext) {
+	if c.ds.Spec.UpdateStrategy.Type == appsv1.OnDeleteDaemonSetStrategyType {
+		c.report("spec.updateStrategy.type", true, "use RollingUpdate unless an operator deletes pods deliberately",
+			"updateStrategy OnDelete: template changes roll out only as pods are deleted")
+	}
+}
+
+func checkNoPriorityClass(c *lintContext) {
+	if crit, _ := nodeCritical(c.spec); crit || c.spec.PriorityClassName != "" {
+		return
+	}
+	c.report("spec.priorityClassName", false, "set a priority class above workloads (PriorityClass on the builder)",
+		"no priorityClassName: daemon pods compete with workloads for capacity")
+}
+
+func checkSerialRollout(c *lintContext) {
+	us := c.ds.Spec.UpdateStrategy
+	if us.Type == appsv1.OnDeleteDaemonSetStrategyType {
+		return
+	}
+	// upstream: apps/v1 SetDefaults_DaemonSet — unset means maxUnavailable 1, maxSurge 0.
+	var mu, ms *intstr.IntOrString
+	if us.RollingUpdate != nil {
+		mu, ms = us.RollingUpdate.MaxUnavailable, us.RollingUpdate.MaxSurge
+	}
+	one := mu == nil || (mu.Type == intstr.Int && mu.IntVal == 1)
+	if one && isZero(ms) {
+		c.report("spec.updateStrategy.rollingUpdate.maxUnavailable", true, "use a percentage such as 10% on large clusters",
+			"maxUnavailable 1 without surge: one node at a time")
+	}
+}
+
+// runtimeSockets are host paths that control the container runtime.
+var runtimeSockets = []string{
+	"/var/run/docker.sock", "/run/docker.sock",
+	"/var/run/containerd/containerd.sock", "/run/containerd/containerd.sock",
+	"/var/run/crio/crio.sock", "/run/crio/crio.sock",
+}
+
+func checkRuntimeSocket(c *lintContext) {
+	for i, v := range c.spec.Volumes {
+		if v.HostPath == nil {
+			continue
+		}
+		for _, s := range runtimeSockets {
+			if strings.TrimSuffix(v.HostPath.Path, "/") == s {
+				c.report(fmt.Sprintf("spec.volumes[%d].hostPath.path", i), false, "use the kubelet APIs (pod-resources, CRI logs) instead",
+					"volume %q mounts the container runtime socket %s", v.Name, v.HostPath.Path)
+				break
+			}
+		}
+	}
+}
+
+func checkLiveness(c *lintContext) {
+	c.regular(func(rel string, ct *corev1.Container) {
+		if ct.LivenessProbe == nil {
+			c.report(rel+".livenessProbe", false, "add a liveness probe", "container %q has no liveness probe", ct.Name)
+		}
+	})
+}
+
+func checkDuplicateEnv(c *lintContext) {
+	c.all(func(rel string, ct *corev1.Container) {
+		seen := map[string]bool{}
+		for k, e := range ct.Env {
+			if seen[e.Name] {
+				c.report(fmt.Sprintf("%s.env[%d]", rel, k), false, "define each variable once", "container %q defines %s more than once", ct.Name, e.Name)
+			}
+			seen[e.Name] = true
+		}
+	})
+}
+
+// secretEnvName matches env names that usually hold credentials.
+// upstream-like: kube-linter env-var-secret uses (?i).*secret.*|.*password.*|.*token.*
+var secretEnvName = regexp.MustCompile(`(?i)(secret|password|passwd|token|api_?key|private_?key)`)
+
+func checkSecretEnv(c *lintContext) {
+	c.all(func(rel string, ct *corev1.Container) {
+		for k, e := range ct.Env {
+			if e.Value != "" && e.ValueFrom == nil && secretEnvName.MatchString(e.Name) {
+				c.report(fmt.Sprintf("%s.env[%d].value", rel, k), false, "read it from a Secret (valueFrom.secretKeyRef)",
+					"container %q sets %s to a literal value", ct.Name, e.Name)
+			}
+		}
+	})
+}
+
+func checkVirtualNodes(c *lintContext) {
+	// Virtual-kubelet and Fargate nodes carry NoSchedule taints; tolerating
+	// every NoSchedule taint is enough to land there.
+	tolerAll := false
+	for _, t := range c.spec.Tolerations {
+		if t.Key == "" && t.Operator == corev1.TolerationOpExists && (t.Effect == "" || t.Effect == corev1.TaintEffectNoSchedule) {
+			tolerAll = true
+		}
+	}
+	if !tolerAll {
+		return
+	}
+	if a := c.spec.Affinity; a != nil && a.NodeAffinity != nil && a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution != nil {
+		for _, t := range a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms {
+			for _, e := range t.MatchExpressions {
+				if (e.Key == "type" || e.Key == "eks.amazonaws.com/compute-type") && e.Operator == corev1.NodeSelectorOpNotIn {
+					return
+				}
+			}
+		}
+	}
+	c.report("spec.affinity.nodeAffinity", false, "exclude virtual nodes: type NotIn [virtual-kubelet], eks.amazonaws.com/compute-type NotIn [fargate]",
+		"tolerates every NoSchedule taint and does not exclude virtual-kubelet or Fargate nodes")
+}

@@ -1,0 +1,400 @@
+package presets
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/daemonkit/daemonkit/builder"
+	"github.com/daemonkit/daemonkit/daemonset"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/utils/ptr"
+	"pgregory.net/rapid"
+)
+
+// cleanDaemonSet has no lint findings at all; each test case breaks one rule.
+func cleanDaemonSet() *appsv1.DaemonSet {
+	ten := intstr.FromString("10%")
+	return &appsv1.DaemonSet{
+		Spec: appsv1.DaemonSetSpec{
+			UpdateStrategy: appsv1.DaemonSetUpdateStrategy{Type: appsv1.RollingUpdateDaemonSetStrategyType,
+				RollingUpdate: &appsv1.RollingUpdateDaemonSet{MaxUnavailable: &ten}},
+			Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
+				NodeSelector:      map[string]string{corev1.LabelOSStable: "linux"},
+				PriorityClassName: "high",
+				Containers: []corev1.Container{{
+					Name: "agent", Image: "example.com/agent:1.2.3",
+					Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: 8080}},
+					Resources: corev1.ResourceRequirements{
+						Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("10m"), corev1.ResourceMemory: resource.MustParse("16Mi")},
+						Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("32Mi")},
+					},
+					ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/ready", Port: intstr.FromString("http")}}},
+					LivenessProbe:  &corev1.Probe{ProbeHandler: corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromInt32(8080)}}},
+					Env:            []corev1.EnvVar{{Name: "LOG_LEVEL", Value: "info"}},
+				}},
+			}},
+		},
+	}
+}
+
+func lintIDs(fs []Finding) []string {
+	var out []string
+	for _, f := range fs {
+		if !slices.Contains(out, f.ID) {
+			out = append(out, f.ID)
+		}
+	}
+	return out
+}
+
+func TestLintCleanDaemonSetHasNoFindings(t *testing.T) {
+	if fs := Lint(cleanDaemonSet()); len(fs) != 0 {
+		t.Fatalf("clean DaemonSet has findings: %v", fs)
+	}
+}
+
+// Each check fires on the one rule its case breaks, and only that check
+// fires, at the path named. Removing a check makes its case fail.
+func TestLintChecks(t *testing.T) {
+	hostPath := func(s *corev1.PodSpec, path string, readOnly bool) {
+		s.Volumes = append(s.Volumes, corev1.Volume{Name: "host", VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: path}}})
+		s.Containers[0].VolumeMounts = append(s.Containers[0].VolumeMounts, corev1.VolumeMount{Name: "host", MountPath: "/host", ReadOnly: readOnly})
+	}
+	tests := []struct {
+		id, name string
+		mutate   func(ds *appsv1.DaemonSet, s *corev1.PodSpec)
+		path     string
+	}{
+		{"DK101", "no cpu request", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			delete(s.Containers[0].Resources.Requests, corev1.ResourceCPU)
+		}, "spec.template.spec.containers[0].resources.requests"},
+		{"DK101", "sidecar init container without requests", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			c := s.Containers[0]
+			c.Name, c.Resources.Requests = "sidecar", nil
+			c.RestartPolicy = ptr.To(corev1.ContainerRestartPolicyAlways)
+			s.InitContainers = []corev1.Container{c}
+		}, "spec.template.spec.initContainers[0].resources.requests"},
+		{"DK102", "no memory limit", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			s.Containers[0].Resources.Limits = nil
+		}, "spec.template.spec.containers[0].resources.limits"},
+		{"DK103", "no readiness probe", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			s.Containers[0].ReadinessProbe = nil
+		}, "spec.template.spec.containers[0].readinessProbe"},
+		{"DK104", "latest tag", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			s.Containers[0].Image = "example.com:5000/agent:latest"
+		}, "spec.template.spec.containers[0].image"},
+		{"DK104", "untagged image behind a registry port", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			s.Containers[0].Image = "example.com:5000/agent"
+		}, "spec.template.spec.containers[0].image"},
+		{"DK105", "writable hostPath without reason", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			hostPath(s, "/var/log", false)
+		}, "spec.template.spec.containers[0].volumeMounts[0].readOnly"},
+		{"DK106", "privileged without reason", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			s.Containers[0].SecurityContext = &corev1.SecurityContext{Privileged: ptr.To(true)}
+		}, "spec.template.spec.containers[0].securityContext.privileged"},
+		{"DK106", "hostPID without reason", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			s.HostPID = true
+		}, "spec.template.spec.hostPID"},
+		{"DK106", "non-default capability without reason", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			s.Containers[0].SecurityContext = &corev1.SecurityContext{Capabilities: &corev1.Capabilities{Add: []corev1.Capability{"CHOWN", "SYS_ADMIN"}}}
+		}, "spec.template.spec.containers[0].securityContext.capabilities.add[1]"},
+		{"DK106", "privilege escalation allowed", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			s.Containers[0].SecurityContext = &corev1.SecurityContext{AllowPrivilegeEscalation: ptr.To(true)}
+		}, "spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation"},
+		{"DK107", "no OS selector", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			s.NodeSelector = nil
+		}, "spec.template.spec.nodeSelector"},
+		{"DK107", "OS constrained in only one of two affinity terms", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			s.NodeSelector = nil
+			s.Affinity = &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
+				NodeSelectorTerms: []corev1.NodeSelectorTerm{
+					{MatchExpressions: []corev1.NodeSelectorRequirement{{Key: corev1.LabelOSStable, Operator: corev1.NodeSelectorOpIn, Values: []string{"linux"}}}},
+					{MatchExpressions: []corev1.NodeSelectorRequirement{{Key: "pool", Operator: corev1.NodeSelectorOpExists}}},
+				}}}}
+		}, "spec.template.spec.nodeSelector"},
+		{"DK108", "CNI agent at a low priority", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			hostPath(s, "/opt/cni/bin", true)
+		}, "spec.template.spec.priorityClassName"},
+		{"DK109", "maxSurge with a hostPort", func(ds *appsv1.DaemonSet, s *corev1.PodSpec) {
+			one, zero := intstr.FromInt32(1), intstr.FromInt32(0)
+			ds.Spec.UpdateStrategy.RollingUpdate = &appsv1.RollingUpdateDaemonSet{MaxSurge: &one, MaxUnavailable: &zero}
+			s.Containers[0].Ports[0].HostPort = 8080
+		}, "spec.template.spec.containers[0].ports[0].hostPort"},
+		{"DK110", "tolerate every NoExecute taint without reason", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			s.Tolerations = []corev1.Toleration{{Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoExecute}}
+		}, "spec.template.spec.tolerations[0]"},
+		{"DK111", "readiness probe on an undeclared port name", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			s.Containers[0].ReadinessProbe.HTTPGet.Port = intstr.FromString("metrics")
+		}, "spec.template.spec.containers[0].readinessProbe.httpGet.port"},
+		{"DK112", "hostNetwork with ClusterFirst", func(ds *appsv1.DaemonSet, s *corev1.PodSpec) {
+			s.HostNetwork = true
+			s.Containers[0].Ports = nil
+			s.Containers[0].ReadinessProbe.HTTPGet.Port = intstr.FromInt32(8080)
+			ds.Spec.Template.Annotations = map[string]string{builder.PrivilegesAnnotation: `[{"privilege":"hostNetwork","container":"","reason":"test"}]`}
+		}, "spec.template.spec.dnsPolicy"},
+		{"DK113", "tolerationSeconds on not-ready", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			s.Tolerations = []corev1.Toleration{{Key: corev1.TaintNodeNotReady, Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoExecute, TolerationSeconds: ptr.To[int64](30)}}
+		}, "spec.template.spec.tolerations[0].tolerationSeconds"},
+		{"DK114", "OnDelete", func(ds *appsv1.DaemonSet, _ *corev1.PodSpec) {
+			ds.Spec.UpdateStrategy = appsv1.DaemonSetUpdateStrategy{Type: appsv1.OnDeleteDaemonSetStrategyType}
+		}, "spec.updateStrategy.type"},
+		{"DK115", "no priority class", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			s.PriorityClassName = ""
+		}, "spec.template.spec.priorityClassName"},
+		{"DK116", "default update strategy", func(ds *appsv1.DaemonSet, _ *corev1.PodSpec) {
+			ds.Spec.UpdateStrategy = appsv1.DaemonSetUpdateStrategy{}
+		}, "spec.updateStrategy.rollingUpdate.maxUnavailable"},
+		{"DK117", "docker socket", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			hostPath(s, "/var/run/docker.sock", true)
+		}, "spec.template.spec.volumes[0].hostPath.path"},
+		{"DK118", "no liveness probe", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			s.Containers[0].LivenessProbe = nil
+		}, "spec.template.spec.containers[0].livenessProbe"},
+		{"DK119", "duplicate env", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			s.Containers[0].Env = append(s.Containers[0].Env, corev1.EnvVar{Name: "LOG_LEVEL", Value: "debug"})
+		}, "spec.template.spec.containers[0].env[1]"},
+		{"DK120", "literal token", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
+			s.Containers[0].Env = append(s.Containers[0].Env, corev1.EnvVar{Name: "API_TOKEN", Value: "abc"})
+		}, "spec.template.spec.containers[0].env[1].value"},
+		{"DK121", "tolerate all without excluding virtual nodes", func(ds *appsv1.DaemonSet, s *corev1.PodSpec) {
+			s.Tolerations = []corev1.Toleration{{Operator: corev1.TolerationOpExists}}
+			s.PriorityClassName = "system-node-critical"
+			ds.Spec.Template.Annotations = map[string]string{TolerateAllReasonAnnotation: "test"}
+		}, "spec.template.spec.affinity.nodeAffinity"},
+		{"DK122", "maxSurge on the host network without declared ports", func(ds *appsv1.DaemonSet, s *corev1.PodSpec) {
+			one, zero := intstr.FromInt32(1), intstr.FromInt32(0)
+			ds.Spec.UpdateStrategy.RollingUpdate = &appsv1.RollingUpdateDaemonSet{MaxSurge: &one, MaxUnavailable: &zero}
+			s.HostNetwork = true
+			s.DNSPolicy = corev1.DNSClusterFirstWithHostNet
+			s.Containers[0].Ports = nil
+			s.Containers[0].ReadinessProbe.HTTPGet.Port = intstr.FromInt32(8080)
+			ds.Spec.Template.Annotations = map[string]string{builder.PrivilegesAnnotation: `[{"privilege":"hostNetwork","container":"","reason":"test"}]`}
+		}, "spec.updateStrategy.rollingUpdate.maxSurge"},
+	}
+	covered := map[string]bool{}
+	for _, tt := range tests {
+		t.Run(tt.id+" "+tt.name, func(t *testing.T) {
+			ds := cleanDaemonSet()
+			tt.mutate(ds, &ds.Spec.Template.Spec)
+			fs := Lint(ds)
+			if got := lintIDs(fs); !slices.Equal(got, []string{tt.id}) {
+				t.Fatalf("checks fired %q, want only %s: %v", got, tt.id, fs)
+			}
+			if fs[0].Path != tt.path {
+				t.Errorf("path %q, want %q", fs[0].Path, tt.path)
+			}
+			if fs[0].Message == "" || fs[0].Hint == "" {
+				t.Errorf("finding without message or hint: %+v", fs[0])
+			}
+			covered[tt.id] = true
+		})
+	}
+	for _, c := range LintChecks() {
+		if !covered[c.ID] {
+			t.Errorf("check %s has no test case", c.ID)
+		}
+	}
+}
+
+// Reasons recorded by the builder silence DK105, DK106 and DK110.
+func TestLintAcceptsRecordedReasons(t *testing.T) {
+	ds := mustBuild(t, builder.New("agent").
+		Container("agent", "example.com/agent:1",
+			builder.HostPath("log", "/var/log", "/var/log", builder.Writable("keeps its offsets")),
+			builder.Privileged("loads eBPF programs"),
+			builder.AddCapability("NET_ADMIN", "programs routes")).
+		HostPID("reads processes").
+		TolerateAll())
+	ds.Spec.Template.Annotations[TolerateAllReasonAnnotation] = "must run everywhere"
+	for _, f := range Lint(ds) {
+		if f.ID == "DK105" || f.ID == "DK106" || f.ID == "DK110" {
+			t.Errorf("fires despite a reason: %s", f)
+		}
+	}
+	// Without the reasons the same object fires all three.
+	delete(ds.Spec.Template.Annotations, builder.PrivilegesAnnotation)
+	delete(ds.Spec.Template.Annotations, TolerateAllReasonAnnotation)
+	got := lintIDs(Lint(ds))
+	for _, id := range []string{"DK105", "DK106", "DK110"} {
+		if !slices.Contains(got, id) {
+			t.Errorf("%s does not fire without a reason (got %q)", id, got)
+		}
+	}
+}
+
+func TestLintIgnoreAnnotation(t *testing.T) {
+	ds := cleanDaemonSet()
+	ds.Spec.Template.Spec.PriorityClassName = ""
+	ds.Spec.Template.Spec.Containers[0].LivenessProbe = nil
+	ds.Annotations = map[string]string{LintIgnoreAnnotation: "DK115, DK118"}
+	if fs := Lint(ds); len(fs) != 0 {
+		t.Errorf("ignored checks still report: %v", fs)
+	}
+}
+
+// hostNetwork ports count as host ports for DK109.
+func TestLintSurgeWithHostNetworkPort(t *testing.T) {
+	ds := cleanDaemonSet()
+	one, zero := intstr.FromString("10%"), intstr.FromInt32(0)
+	ds.Spec.UpdateStrategy.RollingUpdate = &appsv1.RollingUpdateDaemonSet{MaxSurge: &one, MaxUnavailable: &zero}
+	ds.Spec.Template.Spec.HostNetwork = true
+	found := false
+	for _, f := range Lint(ds) {
+		found = found || (f.ID == "DK109" && f.Path == "spec.template.spec.containers[0].ports[0].containerPort")
+	}
+	if !found {
+		t.Error("DK109 does not fire for a hostNetwork containerPort with maxSurge")
+	}
+	// "0%" surge is no surge.
+	zp := intstr.FromString("0%")
+	ds.Spec.UpdateStrategy.RollingUpdate.MaxSurge = &zp
+	for _, f := range Lint(ds) {
+		if f.ID == "DK109" {
+			t.Errorf("fires with maxSurge 0%%: %s", f)
+		}
+	}
+}
+
+func TestImageTag(t *testing.T) {
+	for _, tt := range []struct {
+		image, tag string
+		digest     bool
+	}{
+		{"nginx", "", false}, {"nginx:1.25", "1.25", false}, {"registry:5000/nginx", "", false},
+		{"registry:5000/team/nginx:latest", "latest", false}, {"nginx@sha256:abc", "", true}, {"nginx:1@sha256:abc", "", true},
+	} {
+		if tag, digest := imageTag(tt.image); tag != tt.tag || digest != tt.digest {
+			t.Errorf("imageTag(%q) = %q, %v; want %q, %v", tt.image, tag, digest, tt.tag, tt.digest)
+		}
+	}
+}
+
+func TestLintChecksTable(t *testing.T) {
+	checks := LintChecks()
+	ids := map[string]bool{}
+	for i, c := range checks {
+		if ids[c.ID] || c.Name == "" || c.Summary == "" || c.Source == "" || c.run == nil {
+			t.Errorf("check %d (%s) duplicated or undocumented", i, c.ID)
+		}
+		ids[c.ID] = true
+		if i > 0 && checks[i-1].ID >= c.ID {
+			t.Errorf("checks not ordered by ID at %s", c.ID)
+		}
+		if c.Severity != SeverityError && c.Severity != SeverityWarning && c.Severity != SeverityInfo {
+			t.Errorf("%s severity %q", c.ID, c.Severity)
+		}
+	}
+}
+
+// Properties over random DaemonSets: Lint never panics, never modifies its
+// input, is deterministic, sorted, and every finding carries a known ID, its
+// check's severity and a path into the object.
+func TestLintProperties(t *testing.T) {
+	sev := map[string]Severity{}
+	for _, c := range LintChecks() {
+		sev[c.ID] = c.Severity
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		meta, spec := genPodSpec(t)
+		ds := &appsv1.DaemonSet{Spec: appsv1.DaemonSetSpec{Template: corev1.PodTemplateSpec{ObjectMeta: *meta, Spec: *spec}}}
+		if rapid.Bool().Draw(t, "surge") {
+			s, z := intstr.FromInt32(1), intstr.FromInt32(0)
+			ds.Spec.UpdateStrategy.RollingUpdate = &appsv1.RollingUpdateDaemonSet{MaxSurge: &s, MaxUnavailable: &z}
+		}
+		before, _ := json.Marshal(ds)
+		a, b := Lint(ds), Lint(ds)
+		after, _ := json.Marshal(ds)
+		if string(before) != string(after) {
+			t.Fatal("Lint modified its input")
+		}
+		if !slices.Equal(a, b) {
+			t.Fatal("Lint is not deterministic")
+		}
+		for i, f := range a {
+			if sev[f.ID] != f.Severity {
+				t.Fatalf("finding %s severity %s", f.ID, f.Severity)
+			}
+			if !strings.HasPrefix(f.Path, "spec.") {
+				t.Fatalf("finding %s path %q", f.ID, f.Path)
+			}
+			if i > 0 && (a[i-1].ID > f.ID || (a[i-1].ID == f.ID && a[i-1].Path > f.Path)) {
+				t.Fatal("findings not sorted")
+			}
+		}
+	})
+}
+
+// FuzzLint feeds arbitrary JSON as a DaemonSet to Lint and the Pod Security
+// evaluation: neither may panic.
+func FuzzLint(f *testing.F) {
+	for _, p := range Catalog() {
+		ds, err := p.Builder().Build()
+		if err != nil {
+			f.Fatal(err)
+		}
+		data, _ := json.Marshal(ds)
+		f.Add(data)
+	}
+	f.Add([]byte(`{"spec":{"template":{"metadata":{"annotations":{"daemonkit.io/privileges":"[{]"}},"spec":{"hostNetwork":true,"containers":[{"name":"a","ports":[{"containerPort":1}]}]}}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var ds appsv1.DaemonSet
+		if json.Unmarshal(data, &ds) != nil {
+			return
+		}
+		_ = Lint(&ds)
+		_ = EvaluatePodSecurity(&ds)
+	})
+}
+
+func BenchmarkLint(b *testing.B) {
+	ds := mustBuild(b, Cilium(CiliumOptions{}))
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = Lint(ds)
+	}
+}
+
+// Real-world manifests (testdata/manifests, copied from shared/manifests with
+// their headers) lint and evaluate to the pinned report; rerun with -update
+// after a deliberate change.
+func TestLintRealManifests(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "manifests", "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no manifests: %v", err)
+	}
+	var out bytes.Buffer
+	for _, file := range files {
+		objs, err := daemonset.DecodeFile(file)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		for _, ds := range objs.DaemonSets {
+			fmt.Fprintf(&out, "== %s %s/%s pod-security=%s\n", filepath.Base(file), ds.Namespace, ds.Name, EvaluatePodSecurity(ds).Level)
+			for _, f := range Lint(ds) {
+				fmt.Fprintf(&out, "%s\n", f)
+			}
+		}
+	}
+	path := filepath.Join("testdata", "manifests.lint.golden")
+	if *update {
+		if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if !bytes.Equal(out.Bytes(), want) {
+		t.Errorf("lint report differs from %s:\n%s", path, out.String())
+	}
+}
