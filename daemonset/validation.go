@@ -1,16 +1,313 @@
 package daemonset
 
 import (
+	"strconv"
+
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
-// Validate reports what the API server answers on create.
+// ValidateOption changes how Validate and ValidateUpdate model the API server.
+// Options are values; combine as many as needed.
 //
-// TEMPORARY SKELETON: owned by the validation work; replaced before commit.
-func Validate(ds *appsv1.DaemonSet) field.ErrorList { return nil }
+//	errs := daemonset.Validate(ds, daemonset.StrictPrivileged())
+type ValidateOption func(*validateConfig)
 
-// ValidateUpdate reports what the API server answers on update.
+// validateConfig is the subset of upstream's PodValidationOptions (as
+// pod.GetValidationOptionsFromPodTemplate computes them for v1.37.2 defaults)
+// and of the API server's capabilities that the covered rules depend on.
+type validateConfig struct {
+	// allowPrivileged models kube-apiserver --allow-privileged.
+	// upstream: pkg/capabilities, ValidateSecurityContext
+	allowPrivileged bool
+	// Relaxed on update when the old object already used invalid values.
+	// upstream: strategy.go ValidateUpdate, pod/util.go GetValidationOptionsFromPodSpecAndMeta
+	allowInvalidLabelValueInSelector             bool
+	allowInvalidLabelValueInRequiredNodeAffinity bool
+	allowTolerationComparisonOperators           bool
+	allowUserNamespacesHostNetwork               bool
+	// Alpha fields the API server drops before validating unless the old
+	// object already used them (upstream: pod/util.go dropDisabledFields with
+	// EmptyDirVolumeMode and GRPCContainerProbeTLS off in v1.37.2).
+	keepEmptyDirMode bool
+	keepGRPCMode     bool
+}
+
+// StrictPrivileged models an API server started with --allow-privileged=false:
+// any container with securityContext.privileged: true is rejected with
+// Forbidden at ...securityContext.privileged. Without it, Validate models
+// --allow-privileged=true, the setting of kubeadm, kind and managed clusters.
+func StrictPrivileged() ValidateOption {
+	return func(c *validateConfig) { c.allowPrivileged = false }
+}
+
+func newValidateConfig(opts []ValidateOption) validateConfig {
+	c := validateConfig{allowPrivileged: true}
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	return c
+}
+
+// Validate reports what the Kubernetes v1.37.2 API server answers when the
+// DaemonSet is created: it defaults a copy with SetDefaults and validates the
+// copy, with the field paths and error types of upstream's ValidateDaemonSet.
+// The input is never modified. A nil ds yields a single Required error.
 //
-// TEMPORARY SKELETON: owned by the validation work; replaced before commit.
-func ValidateUpdate(newDS, oldDS *appsv1.DaemonSet) field.ErrorList { return nil }
+// Covered rules (same paths, types and detail messages as upstream, checked
+// in conformance/): metadata (name, namespace, labels, annotations,
+// finalizers, ownerReferences, generateName); the selector and its match
+// with the template labels; updateStrategy and its rollingUpdate budgets;
+// minReadySeconds; revisionHistoryLimit; restartPolicy Always;
+// activeDeadlineSeconds. In the pod template: containers and init containers
+// (name, uniqueness, image, ports and host-port conflicts, env and valueFrom,
+// volumeMounts, resources, probes and lifecycle handlers, pull and
+// termination-message policies, sidecar rules, and the privileged, runAsUser,
+// runAsGroup and allowPrivilegeEscalation parts of securityContext); volumes
+// (names, exactly one source, emptyDir, hostPath, secret, configMap,
+// persistentVolumeClaim); tolerations; node affinity; pod (anti-)affinity
+// weights, selectors, namespaces and topology keys; nodeSelector; dnsPolicy
+// and dnsConfig; priorityClassName; preemptionPolicy; serviceAccountName;
+// nodeName; hostname; subdomain; host namespaces (hostNetwork ports,
+// shareProcessNamespace with hostPID, hostUsers: false); pod securityContext
+// user and group ids; terminationGracePeriodSeconds; ephemeral containers.
+//
+// Not covered (never reported, so Validate never rejects what upstream
+// accepts, but it may accept what upstream rejects): the contents of other
+// volume sources (nfs, csi, projected, downwardAPI, ...) and of
+// defaultUser/user fields, envFrom, fileKeyRef selectors, volumeDevices,
+// bindMountOptions, per-container restartPolicy and restart rules,
+// resizePolicy, lifecycle stopSignal, httpGet protocol, hugepage
+// divisibility, resource claims, the rest of securityContext (capabilities,
+// procMount, seccomp, AppArmor, sysctls, Windows options) and the
+// pod-specific annotations, topologySpreadConstraints, hostAliases, os,
+// overhead, pod-level resources, runtimeClassName, schedulingGates,
+// readinessGates, pod affinity matchLabelKeys/mismatchLabelKeys.
+//
+// Fields behind alpha feature gates that are off in v1.37.2 (emptyDir mode,
+// gRPC probe mode) are dropped by the API server before validation, so
+// Validate never rejects them; ValidateUpdate checks them only when the old
+// object already used them, as upstream.
+func Validate(ds *appsv1.DaemonSet, opts ...ValidateOption) field.ErrorList {
+	if ds == nil {
+		return field.ErrorList{field.Required(field.NewPath(""), "a DaemonSet is required")}
+	}
+	cfg := newValidateConfig(opts)
+	obj := ds.DeepCopy()
+	SetDefaults(obj)
+	return validateDaemonSet(obj, cfg)
+}
+
+// ValidateUpdate reports what the Kubernetes v1.37.2 API server answers when
+// oldDS (as stored) is replaced by newDS: the create rules of Validate plus
+// the update rules of upstream's ValidateDaemonSetUpdate (metadata update
+// rules, selector immutable). Both inputs are defaulted on copies; neither is
+// modified. The server-managed template generation always satisfies its own
+// rules (spec §5.3), so they never fire here. As for a real update, newDS must
+// carry metadata.resourceVersion (Invalid otherwise). On update the API server
+// keeps accepting what the old object already used: invalid label values in
+// selectors and required node affinity, Lt/Gt tolerations, hostNetwork with
+// hostUsers: false. Options as for Validate.
+func ValidateUpdate(newDS, oldDS *appsv1.DaemonSet, opts ...ValidateOption) field.ErrorList {
+	if newDS == nil || oldDS == nil {
+		return field.ErrorList{field.Required(field.NewPath(""), "both the new and the old DaemonSet are required")}
+	}
+	cfg := newValidateConfig(opts)
+	newObj, oldObj := newDS.DeepCopy(), oldDS.DeepCopy()
+	SetDefaults(newObj)
+	SetDefaults(oldObj)
+
+	// upstream: strategy.go ValidateUpdate; pod/util.go GetValidationOptionsFromPodSpecAndMeta
+	cfg.allowInvalidLabelValueInSelector = metav1validation.LabelSelectorHasInvalidLabelValue(oldObj.Spec.Selector) ||
+		hasInvalidLabelValueInAffinitySelector(&oldObj.Spec.Template.Spec)
+	cfg.allowInvalidLabelValueInRequiredNodeAffinity = hasInvalidLabelValueInRequiredNodeAffinity(&oldObj.Spec.Template.Spec)
+	cfg.allowTolerationComparisonOperators = usesTolerationComparisonOperators(&oldObj.Spec.Template.Spec)
+	oldSpec := &oldObj.Spec.Template.Spec
+	cfg.allowUserNamespacesHostNetwork = oldSpec.HostUsers != nil && !*oldSpec.HostUsers && oldSpec.HostNetwork
+	cfg.keepEmptyDirMode = emptyDirModeInUse(oldSpec)
+	cfg.keepGRPCMode = grpcProbeModeInUse(oldSpec)
+
+	// upstream: validation.go ValidateDaemonSetUpdate
+	allErrs := validateObjectMetaUpdate(&newObj.ObjectMeta, &oldObj.ObjectMeta, field.NewPath("metadata"))
+	allErrs = append(allErrs, apimachineryvalidation.ValidateImmutableField(newObj.Spec.Selector, oldObj.Spec.Selector, field.NewPath("spec", "selector"))...)
+	allErrs = append(allErrs, validateDaemonSetSpec(&newObj.Spec, field.NewPath("spec"), cfg)...)
+	return allErrs
+}
+
+// upstream: apps/validation/validation.go ValidateDaemonSet
+func validateDaemonSet(ds *appsv1.DaemonSet, cfg validateConfig) field.ErrorList {
+	allErrs := validateObjectMeta(&ds.ObjectMeta, field.NewPath("metadata"))
+	allErrs = append(allErrs, validateDaemonSetSpec(&ds.Spec, field.NewPath("spec"), cfg)...)
+	return allErrs
+}
+
+// upstream: core/validation/validation.go ValidateObjectMeta (apimachinery's
+// plus the Kubernetes finalizer-name check), DaemonSet names are DNS subdomains.
+func validateObjectMeta(meta *metav1.ObjectMeta, fldPath *field.Path) field.ErrorList {
+	allErrs := apimachineryvalidation.ValidateObjectMeta(meta, true, apimachineryvalidation.NameIsDNSSubdomain, fldPath)
+	allErrs = append(allErrs, validateKubeFinalizerNames(meta.Finalizers, fldPath.Child("finalizers"))...)
+	return allErrs
+}
+
+// upstream: core/validation/validation.go ValidateObjectMetaUpdate
+func validateObjectMetaUpdate(newMeta, oldMeta *metav1.ObjectMeta, fldPath *field.Path) field.ErrorList {
+	allErrs := apimachineryvalidation.ValidateObjectMetaUpdate(newMeta, oldMeta, fldPath)
+	allErrs = append(allErrs, validateKubeFinalizerNames(newMeta.Finalizers, fldPath.Child("finalizers"))...)
+	return allErrs
+}
+
+// upstream: core/validation/validation.go validateKubeFinalizerName,
+// core/helper IsStandardFinalizerName
+func validateKubeFinalizerNames(finalizers []string, fldPath *field.Path) field.ErrorList {
+	var allErrs field.ErrorList
+	for i, f := range finalizers {
+		if containsSlash(f) {
+			continue
+		}
+		switch f {
+		case string(corev1.FinalizerKubernetes), metav1.FinalizerOrphanDependents, metav1.FinalizerDeleteDependents:
+		default:
+			allErrs = append(allErrs, field.Invalid(fldPath.Index(i), f, "name is neither a standard finalizer name nor is it fully qualified"))
+		}
+	}
+	return allErrs
+}
+
+func containsSlash(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '/' {
+			return true
+		}
+	}
+	return false
+}
+
+// upstream: apps/validation/validation.go ValidateDaemonSetSpec
+func validateDaemonSetSpec(spec *appsv1.DaemonSetSpec, fldPath *field.Path, cfg validateConfig) field.ErrorList {
+	var allErrs field.ErrorList
+	selOpts := metav1validation.LabelSelectorValidationOptions{AllowInvalidLabelValueInSelector: cfg.allowInvalidLabelValueInSelector}
+	allErrs = append(allErrs, metav1validation.ValidateLabelSelector(spec.Selector, selOpts, fldPath.Child("selector"))...)
+
+	// A nil selector converts to labels.Nothing(), which matches nothing.
+	selector, err := metav1.LabelSelectorAsSelector(spec.Selector)
+	if err == nil && !selector.Matches(labels.Set(spec.Template.Labels)) {
+		allErrs = append(allErrs, field.Invalid(fldPath.Child("template", "metadata", "labels"), spec.Template.Labels, "`selector` does not match template `labels`"))
+	}
+	if spec.Selector != nil && len(spec.Selector.MatchLabels)+len(spec.Selector.MatchExpressions) == 0 {
+		allErrs = append(allErrs, field.Invalid(fldPath.Child("selector"), spec.Selector, "empty selector is invalid for daemonset"))
+	}
+
+	allErrs = append(allErrs, validatePodTemplateSpec(&spec.Template, fldPath.Child("template"), cfg)...)
+	// upstream: restartPolicy is first-order validated by the pod template too.
+	if spec.Template.Spec.RestartPolicy != corev1.RestartPolicyAlways {
+		allErrs = append(allErrs, field.NotSupported(fldPath.Child("template", "spec", "restartPolicy"), spec.Template.Spec.RestartPolicy, []string{string(corev1.RestartPolicyAlways)}))
+	}
+	if spec.Template.Spec.ActiveDeadlineSeconds != nil {
+		allErrs = append(allErrs, field.Forbidden(fldPath.Child("template", "spec", "activeDeadlineSeconds"), "activeDeadlineSeconds in DaemonSet is not Supported"))
+	}
+	allErrs = append(allErrs, apimachineryvalidation.ValidateNonnegativeField(int64(spec.MinReadySeconds), fldPath.Child("minReadySeconds"))...)
+
+	allErrs = append(allErrs, validateUpdateStrategy(&spec.UpdateStrategy, fldPath.Child("updateStrategy"))...)
+	if spec.RevisionHistoryLimit != nil {
+		// zero is a valid RevisionHistoryLimit
+		allErrs = append(allErrs, apimachineryvalidation.ValidateNonnegativeField(int64(*spec.RevisionHistoryLimit), fldPath.Child("revisionHistoryLimit"))...)
+	}
+	return allErrs
+}
+
+// upstream: apps/validation/validation.go ValidateDaemonSetUpdateStrategy
+func validateUpdateStrategy(strategy *appsv1.DaemonSetUpdateStrategy, fldPath *field.Path) field.ErrorList {
+	var allErrs field.ErrorList
+	switch strategy.Type {
+	case appsv1.OnDeleteDaemonSetStrategyType:
+	case appsv1.RollingUpdateDaemonSetStrategyType:
+		if strategy.RollingUpdate == nil {
+			return append(allErrs, field.Required(fldPath.Child("rollingUpdate"), ""))
+		}
+		allErrs = append(allErrs, validateRollingUpdate(strategy.RollingUpdate, fldPath.Child("rollingUpdate"))...)
+	default:
+		validValues := []string{string(appsv1.RollingUpdateDaemonSetStrategyType), string(appsv1.OnDeleteDaemonSetStrategyType)}
+		allErrs = append(allErrs, field.NotSupported(fldPath, strategy, validValues))
+	}
+	return allErrs
+}
+
+// upstream: apps/validation/validation.go ValidateRollingUpdateDaemonSet. The
+// internal type holds the budgets by value; a nil apps/v1 pointer converts to
+// the zero IntOrString (int 0).
+func validateRollingUpdate(ru *appsv1.RollingUpdateDaemonSet, fldPath *field.Path) field.ErrorList {
+	var maxUnavailable, maxSurge intstr.IntOrString
+	if ru.MaxUnavailable != nil {
+		maxUnavailable = *ru.MaxUnavailable
+	}
+	if ru.MaxSurge != nil {
+		maxSurge = *ru.MaxSurge
+	}
+	var allErrs field.ErrorList
+	allErrs = append(allErrs, validatePositiveIntOrPercent(maxUnavailable, fldPath.Child("maxUnavailable"))...)
+	allErrs = append(allErrs, validatePositiveIntOrPercent(maxSurge, fldPath.Child("maxSurge"))...)
+	allErrs = append(allErrs, isNotMoreThan100Percent(maxUnavailable, fldPath.Child("maxUnavailable"))...)
+	allErrs = append(allErrs, isNotMoreThan100Percent(maxSurge, fldPath.Child("maxSurge"))...)
+
+	hasUnavailable := intOrPercentValue(maxUnavailable) != 0
+	hasSurge := intOrPercentValue(maxSurge) != 0
+	switch {
+	case hasUnavailable && hasSurge:
+		allErrs = append(allErrs, field.Invalid(fldPath.Child("maxSurge"), maxSurge, "may not be set when maxUnavailable is non-zero"))
+	case !hasUnavailable && !hasSurge:
+		allErrs = append(allErrs, field.Required(fldPath.Child("maxUnavailable"), "cannot be 0 when maxSurge is 0"))
+	}
+	return allErrs
+}
+
+// upstream: apps/validation/validation.go ValidatePositiveIntOrPercent
+func validatePositiveIntOrPercent(v intstr.IntOrString, fldPath *field.Path) field.ErrorList {
+	var allErrs field.ErrorList
+	switch v.Type {
+	case intstr.String:
+		for _, msg := range validation.IsValidPercent(v.StrVal) {
+			allErrs = append(allErrs, field.Invalid(fldPath, v, msg))
+		}
+	case intstr.Int:
+		allErrs = append(allErrs, apimachineryvalidation.ValidateNonnegativeField(int64(v.IntValue()), fldPath)...)
+	default:
+		allErrs = append(allErrs, field.Invalid(fldPath, v, "must be an integer or percentage (e.g '5%%')"))
+	}
+	return allErrs
+}
+
+// upstream: apps/validation/validation.go getPercentValue
+func percentValue(v intstr.IntOrString) (int, bool) {
+	if v.Type != intstr.String || len(validation.IsValidPercent(v.StrVal)) != 0 {
+		return 0, false
+	}
+	n, _ := strconv.Atoi(v.StrVal[:len(v.StrVal)-1])
+	return n, true
+}
+
+// upstream: apps/validation/validation.go getIntOrPercentValue. A string that is
+// not a valid percent counts through IntValue (Atoi, 0 on error), as upstream.
+func intOrPercentValue(v intstr.IntOrString) int {
+	if n, ok := percentValue(v); ok {
+		return n
+	}
+	return v.IntValue()
+}
+
+// upstream: apps/validation/validation.go IsNotMoreThan100Percent
+func isNotMoreThan100Percent(v intstr.IntOrString, fldPath *field.Path) field.ErrorList {
+	n, ok := percentValue(v)
+	if !ok || n <= 100 {
+		return nil
+	}
+	return field.ErrorList{field.Invalid(fldPath, v, "must not be greater than 100%")}
+}
