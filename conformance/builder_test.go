@@ -96,11 +96,19 @@ func genBuilder(t *rapid.T) *builder.DaemonSet {
 		func(b *builder.DaemonSet) *builder.DaemonSet {
 			return b.RollingUpdate(builder.Percent(rapid.Int32Range(1, 100).Draw(t, "mup")))
 		},
-		func(b *builder.DaemonSet) *builder.DaemonSet { return b.Surge(builder.Percent(rapid.Int32Range(1, 100).Draw(t, "ms"))) },
+		func(b *builder.DaemonSet) *builder.DaemonSet {
+			return b.Surge(builder.Percent(rapid.Int32Range(1, 100).Draw(t, "ms")))
+		},
 		func(b *builder.DaemonSet) *builder.DaemonSet { return b.OnDelete() },
-		func(b *builder.DaemonSet) *builder.DaemonSet { return b.MinReadySeconds(rapid.Int32Range(0, 600).Draw(t, "mrs")) },
-		func(b *builder.DaemonSet) *builder.DaemonSet { return b.RevisionHistoryLimit(rapid.Int32Range(0, 20).Draw(t, "rhl")) },
-		func(b *builder.DaemonSet) *builder.DaemonSet { return b.Label("team", "platform").PodAnnotation("example.com/scrape", "true") },
+		func(b *builder.DaemonSet) *builder.DaemonSet {
+			return b.MinReadySeconds(rapid.Int32Range(0, 600).Draw(t, "mrs"))
+		},
+		func(b *builder.DaemonSet) *builder.DaemonSet {
+			return b.RevisionHistoryLimit(rapid.Int32Range(0, 20).Draw(t, "rhl"))
+		},
+		func(b *builder.DaemonSet) *builder.DaemonSet {
+			return b.Label("team", "platform").PodAnnotation("example.com/scrape", "true")
+		},
 		func(b *builder.DaemonSet) *builder.DaemonSet { return b.RemoveContainer("sidecar") },
 		func(b *builder.DaemonSet) *builder.DaemonSet {
 			return b.UpdateContainer("main", builder.Image("registry.example/agent:1.3"))

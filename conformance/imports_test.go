@@ -4,6 +4,9 @@ package conformance
 // while the tests are written.
 import (
 	_ "github.com/daemonkit/daemonkit/daemonset"
+	_ "github.com/google/go-cmp/cmp"
+	_ "k8s.io/client-go/informers"
+	_ "k8s.io/client-go/kubernetes/fake"
 	_ "k8s.io/kubernetes/pkg/api/v1/pod"
 	_ "k8s.io/kubernetes/pkg/apis/apps/install"
 	_ "k8s.io/kubernetes/pkg/apis/apps/v1"
@@ -15,8 +18,5 @@ import (
 	_ "k8s.io/kubernetes/pkg/controller/daemon/util"
 	_ "k8s.io/pod-security-admission/policy"
 	_ "pgregory.net/rapid"
-	_ "github.com/google/go-cmp/cmp"
 	_ "sigs.k8s.io/randfill"
-	_ "k8s.io/client-go/kubernetes/fake"
-	_ "k8s.io/client-go/informers"
 )
