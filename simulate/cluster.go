@@ -16,7 +16,9 @@ import (
 //
 // Build one with NewCluster (or LoadCluster from kubectl output, or a shape
 // such as DevCluster) so that it is validated and indexed once. A Cluster
-// written as a literal also works: Place indexes it on every call instead.
+// written as a literal also works, unvalidated: Place, Node and PodsOn index
+// it on every call instead (a duplicate node name then resolves to the first).
+// A Cluster is safe for concurrent use by Place.
 // Treat Nodes and Pods as read-only after NewCluster; to change the cluster,
 // build a new one.
 type Cluster struct {
@@ -126,6 +128,9 @@ type clusterIndex struct {
 	// podReq holds each counted pod's requests as the scheduler sums them,
 	// by index into Cluster.Pods (zero for pods that are not counted).
 	podReq []resources
+	// podPrio: each counted pod's priority (spec.priority, or the
+	// well-known system classes, else 0).
+	podPrio []int32
 	// daemonPods: pods with a DaemonSet controller reference, by
 	// "namespace/name" of the DaemonSet.
 	daemonPods map[string][]ownedPod
@@ -171,11 +176,12 @@ func (ix *clusterIndex) matches(nodes []*corev1.Node, pods []*corev1.Pod) bool {
 
 func buildIndex(nodes []*corev1.Node, pods []*corev1.Pod) *clusterIndex {
 	ix := &clusterIndex{
-		nodes:  make([]schedNode, len(nodes)),
-		byName: make(map[string]int, len(nodes)),
-		podReq: make([]resources, len(pods)),
-		nNodes: len(nodes),
-		nPods:  len(pods),
+		nodes:   make([]schedNode, len(nodes)),
+		byName:  make(map[string]int, len(nodes)),
+		podReq:  make([]resources, len(pods)),
+		podPrio: make([]int32, len(pods)),
+		nNodes:  len(nodes),
+		nPods:   len(pods),
 	}
 	if len(nodes) > 0 {
 		ix.nodesPtr = &nodes[0]
@@ -207,10 +213,14 @@ func buildIndex(nodes []*corev1.Node, pods []*corev1.Pod) *clusterIndex {
 		}
 		req := podRequests(pod)
 		ix.podReq[pi] = req
+		ix.podPrio[pi] = podPriority(&pod.Spec)
 		ns := &ix.nodes[ni]
 		ns.used.add(req)
 		ns.pods++
-		ns.ports = append(ns.ports, podHostPorts(pod)...)
+		for _, hp := range podHostPorts(pod) {
+			hp.owner = int32(pi)
+			ns.ports = append(ns.ports, hp)
+		}
 		ns.podIdx = append(ns.podIdx, int32(pi))
 		if ref := controllerRef(pod); ref != nil && ref.Kind == "DaemonSet" {
 			if ix.daemonPods == nil {

@@ -51,6 +51,9 @@ type NodePlacement struct {
 	Decision daemonset.Decision
 	// Pending lists the scheduler filters the created pod fails (State Pending only).
 	Pending []PendingReason
+	// Preempts names ("namespace/name") the lower-priority pods the scheduler
+	// evicts from the node so that the daemon pod runs there (State Runs).
+	Preempts []string
 	// ExistingPod: the cluster already holds a pod of this DaemonSet on the
 	// node (a cluster loaded from a real one). Such pods are replaced by the
 	// simulated one and take no room of their own.
@@ -177,8 +180,20 @@ func (p *Placement) DaemonSet(namespace, name string) *DaemonSetPlacement {
 // 2000001000 / 2000000000 for priorityClassName system-node-critical /
 // system-cluster-critical, else 0), ties in the order given — one admissible
 // order; kube-scheduler's queue also sorts by priority. A pod that does not
-// fit is Pending and takes no room. Preemption is not modelled: a Pending pod
-// that could evict lower-priority pods is still reported Pending.
+// fit is Pending and takes no room — unless evicting lower-priority pods on
+// its node makes it fit: then the scheduler preempts them (upstream
+// DefaultPreemption; the victims are in NodePlacement.Preempts) and the pod
+// Runs. Pod priorities are spec.priority, else the well-known system classes,
+// else 0 (other PriorityClass objects are not read).
+//
+// The daemon pod's needs are those of the pod the controller creates, as the
+// API server stores it: requests defaulted from limits, hostNetwork ports
+// bound on the host, init containers and sidecars counted as the scheduler
+// counts them, and spec.overhead when the template sets it (RuntimeClass
+// admission, which fills it in a real cluster, is not modelled). A template
+// with spec.nodeName is bound without the scheduler; the kubelet's admission
+// runs the same resource and port checks, so Pending there means the pod is
+// rejected (Failed) and recreated in a loop.
 //
 // Pods of dss already in the cluster (controller owner reference to a
 // DaemonSet of the same namespace and name) are replaced by the simulated
@@ -232,6 +247,7 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 		ports     []hostPort
 		shared    = len(dss) > 1
 		portsCopy []hostPort
+		evicted   []int32
 	)
 	for i, node := range c.Nodes {
 		ns := &ix.nodes[i]
@@ -242,6 +258,7 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 			continue
 		}
 		used, podCount, ports = ns.used, ns.pods, ns.ports
+		evicted = evicted[:0]
 		mine, hasMine := own.byNode[i]
 		if hasMine || shared {
 			used = used.clone()
@@ -271,9 +288,27 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 			np.Decision = daemonset.Decision{ShouldRun: true, ShouldContinueRunning: cont}
 			reasons := needs[k].fits(ns.alloc, used, podCount, ports, ns.unscheduled, describe)
 			if len(reasons) > 0 {
-				np.State = Pending
-				np.Pending = reasons
-				continue
+				var victims []int32
+				ok := false
+				if !slices.ContainsFunc(reasons, func(r PendingReason) bool { return r.Kind == PendingNodeUnschedulable }) {
+					skip := func(pi int32) bool {
+						return slices.Contains(evicted, pi) || slices.ContainsFunc(mine, func(p [2]int) bool { return p[0] == int(pi) })
+					}
+					victims, used, podCount, ports, ok = needs[k].preempt(ix, ns, used, podCount, ports, skip)
+				}
+				if !ok {
+					np.State = Pending
+					np.Pending = reasons
+					continue
+				}
+				evicted = append(evicted, victims...)
+				np.Preempts = make([]string, len(victims))
+				for v, pi := range victims {
+					np.Preempts[v] = describe(pi)
+				}
+				if shared {
+					portsCopy = ports
+				}
 			}
 			np.State = Runs
 			if shared {

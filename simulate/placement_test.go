@@ -1,6 +1,8 @@
 package simulate_test
 
 import (
+	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -223,6 +225,22 @@ func TestPlacement_P8_WindowsNodesTrap(t *testing.T) {
 	simtest.AssertNoTrap(t, p, simulate.TrapWindowsNodes)
 }
 
+// P9: a node registers before its kubernetes.io/os label arrives: a
+// selector on that label leaves it uncovered until then.
+func TestPlacement_P9_LabelArrivesAfterRegistration(t *testing.T) {
+	registered := pool(t, simulate.NewNodePool("new", 1))[0]
+	delete(registered.Labels, corev1.LabelOSStable)
+	labelled := registered.DeepCopy()
+	labelled.Labels[corev1.LabelOSStable] = "linux"
+	d := ds("kube-proxy", func(s *corev1.PodSpec) { s.NodeSelector = map[string]string{corev1.LabelOSStable: "linux"} })
+	before := place(t, cluster(t, []*corev1.Node{registered}), d)
+	simtest.AssertExcluded(t, before.DaemonSets[0], "new-0", daemonset.ReasonNodeSelector)
+	after := place(t, cluster(t, []*corev1.Node{labelled}), d)
+	if got := simulate.Diff(before.DaemonSets[0], after.DaemonSets[0]).Gained(); !slices.Equal(got, []string{"new-0"}) {
+		t.Errorf("gained = %v", got)
+	}
+}
+
 // P10/F21: removing a node label drops the pod at once.
 func TestPlacement_P10_LabelRemovalLosesCoverage(t *testing.T) {
 	with := cluster(t, pool(t, simulate.NewNodePool("storage", 3).Label("ceph-mon", "true")))
@@ -276,6 +294,54 @@ func TestPlacement_S1_FullNodePendingCountedInDesired(t *testing.T) {
 		t.Errorf("status = %+v", s)
 	}
 	simtest.AssertTrap(t, p, simulate.TrapPendingPods)
+}
+
+// F17: with a system-node-critical priority the daemon pod preempts
+// lower-priority pods on its (only) node: the fewest needed, lowest
+// priority first; equal priority, preemptionPolicy Never, or a node too
+// small even when empty leave it Pending.
+// upstream: defaultpreemption/default_preemption_test.go TestSelectCandidate,
+// SelectVictimsOnNode (reprieve by priority)
+func TestPlacement_F17_PreemptionOfLowerPriorityPods(t *testing.T) {
+	prio := func(p int32) func(*corev1.Pod) { return func(pd *corev1.Pod) { pd.Spec.Priority = ptr.To(p) } }
+	critical := func(s *corev1.PodSpec) { s.PriorityClassName = "system-node-critical" }
+	node := func(cpu string) []*corev1.Node {
+		return pool(t, simulate.NewNodePool("n", 1).Allocatable(cpu, "8Gi", 110))
+	}
+	full := func() []*corev1.Pod {
+		return []*corev1.Pod{pod("low-a", "n-0", "600m", prio(10)), pod("low-b", "n-0", "300m", prio(100)), pod("high", "n-0", "100m", prio(2000000000))}
+	}
+	t.Run("evicts the fewest, lowest priority first", func(t *testing.T) {
+		p := place(t, cluster(t, node("1"), full()...), ds("agent", requests("500m", "64Mi"), critical))
+		simtest.AssertRuns(t, p.DaemonSets[0], "n-0")
+		if n, _ := p.DaemonSets[0].Node("n-0"); !slices.Equal(n.Preempts, []string{"default/low-a"}) {
+			t.Errorf("preempts = %v", n.Preempts)
+		}
+		simtest.AssertTrap(t, p, simulate.TrapPreemption)
+	})
+	t.Run("equal priority: Pending", func(t *testing.T) {
+		p := place(t, cluster(t, node("1"), full()...), ds("agent", requests("500m", "64Mi")))
+		simtest.AssertPending(t, p.DaemonSets[0], "n-0", simulate.PendingInsufficientResource)
+	})
+	t.Run("preemptionPolicy Never: Pending", func(t *testing.T) {
+		p := place(t, cluster(t, node("1"), full()...), ds("agent", requests("500m", "64Mi"), critical, func(s *corev1.PodSpec) {
+			s.PreemptionPolicy = ptr.To(corev1.PreemptNever)
+		}))
+		simtest.AssertPending(t, p.DaemonSets[0], "n-0", simulate.PendingInsufficientResource)
+	})
+	t.Run("too big for the node: Pending", func(t *testing.T) {
+		p := place(t, cluster(t, node("1"), full()...), ds("agent", requests("2", "64Mi"), critical))
+		simtest.AssertPending(t, p.DaemonSets[0], "n-0", simulate.PendingInsufficientResource)
+	})
+	t.Run("host port held by a lower-priority pod", func(t *testing.T) {
+		holder := pod("holder", "n-0", "10m", prio(0), func(p *corev1.Pod) {
+			p.Spec.Containers[0].Ports = []corev1.ContainerPort{{ContainerPort: 9100, HostPort: 9100}}
+		})
+		p := place(t, cluster(t, node("4"), pod("other", "n-0", "10m"), holder), ds("agent", hostPort(9100), critical))
+		if n, _ := p.DaemonSets[0].Node("n-0"); n.State != simulate.Runs || !slices.Equal(n.Preempts, []string{"default/holder"}) {
+			t.Errorf("state %s, preempts %v", n.State, n.Preempts)
+		}
+	})
 }
 
 // S2/F18: workload bound first took the cpu: "needs 200m cpu, 100m free".
@@ -400,7 +466,7 @@ func TestScheduler_HostPortConflicts(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c := cluster(t, pool(t, simulate.NewNodePool("n", 1)), tc.holder)
+			c := cluster(t, pool(t, simulate.NewNodePool("n", 1)), pod("first", "n-0", "1m"), tc.holder)
 			d := ds("exporter", func(s *corev1.PodSpec) {
 				s.Containers[0].Ports = []corev1.ContainerPort{{ContainerPort: 9100, HostPort: 9100, HostIP: tc.ip, Protocol: tc.proto}}
 			})
@@ -437,7 +503,8 @@ func TestScheduler_HostPortConflictBetweenDaemonSets(t *testing.T) {
 
 // The DaemonSet's own pods already in a loaded cluster are replaced, not counted twice.
 func TestPlacement_OwnPodsReplacedNotDoubleCounted(t *testing.T) {
-	c := cluster(t, pool(t, simulate.NewNodePool("n", 1).Allocatable("1", "4Gi", 2)),
+	c := cluster(t, pool(t, simulate.NewNodePool("n", 1).Allocatable("1", "4Gi", 3)),
+		pod("first", "n-0", "10m"),
 		pod("agent-abc", "n-0", "900m", ownedBy("agent"), func(p *corev1.Pod) {
 			p.Spec.Containers[0].Ports = []corev1.ContainerPort{{ContainerPort: 9100, HostPort: 9100}}
 		}),
@@ -635,5 +702,48 @@ func TestPlacement_DoesNotModifyInputs(t *testing.T) {
 	}
 	if !equalJSON(t, before, d) || !equalJSON(t, nodeBefore, c.Nodes[0]) {
 		t.Error("inputs modified")
+	}
+}
+
+// The published manifests of shared/manifests on the mixed production shape:
+// P1 (dcgm-exporter has no GPU toleration: it never reaches the tainted GPU
+// pool) and P4 (the device plugin, its sibling, does), P8 (flannel's
+// required affinity keeps it off Windows).
+func TestPlacement_PublishedManifestsOnMixedCluster(t *testing.T) {
+	c, err := simulate.MixedCluster(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := func(name string) *appsv1.DaemonSet {
+		t.Helper()
+		objs, err := daemonset.DecodeFile(filepath.Join("..", "..", "shared", "manifests", name))
+		if err != nil {
+			t.Skipf("shared manifests not available: %v", err)
+		}
+		if len(objs.DaemonSets) != 1 {
+			t.Fatalf("%s: %d DaemonSets", name, len(objs.DaemonSets))
+		}
+		return objs.DaemonSets[0]
+	}
+	dcgm, plugin, flannel := load("dcgm-exporter.yaml"), load("nvidia-device-plugin.yaml"), load("kube-flannel.yaml")
+	p := place(t, c, dcgm, plugin, flannel)
+	d, dp, fl := p.DaemonSets[0], p.DaemonSets[1], p.DaemonSets[2]
+	for i := range 8 {
+		gpu := fmt.Sprintf("gpu-%d", i)
+		simtest.AssertExcluded(t, d, gpu, daemonset.ReasonUntoleratedTaint)
+		simtest.AssertRuns(t, dp, gpu)
+	}
+	// The small nodes have one free pod slot: the device plugin
+	// (system-node-critical) binds first, dcgm-exporter stays Pending (S5).
+	for i := range 4 {
+		small := fmt.Sprintf("small-%d", i)
+		simtest.AssertRuns(t, dp, small)
+		simtest.AssertPending(t, d, small, simulate.PendingTooManyPods)
+	}
+	if lost := simulate.Diff(dp, d).Lost(); len(lost) != 12 {
+		t.Errorf("siblings differ on %v, want the 8 GPU and 4 small nodes", lost)
+	}
+	for i := range 4 {
+		simtest.AssertExcluded(t, fl, fmt.Sprintf("windows-%d", i), daemonset.ReasonNodeAffinity)
 	}
 }

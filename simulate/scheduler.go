@@ -23,7 +23,7 @@ import (
 // TaintToleration, NodeAffinity and NodeName give the controller stage's answer
 // again for a freshly created pod, so they are not repeated. Not modelled:
 // volumes, DRA (including DRA-backed extended resources), inter-pod affinity,
-// topology spread, scheduling gates, preemption.
+// topology spread, scheduling gates. Preemption is in preempt below.
 
 // PendingKind names the scheduler filter that leaves a daemon pod Pending.
 type PendingKind string
@@ -352,6 +352,10 @@ type daemonPodNeeds struct {
 	ports []hostPort
 	// toleratesUnschedulable: the pod tolerates node.kubernetes.io/unschedulable:NoSchedule.
 	toleratesUnschedulable bool
+	// priority of the pod, and whether it may preempt (preemptionPolicy is
+	// not Never).
+	priority int32
+	preempts bool
 }
 
 func newDaemonPodNeeds(pod *corev1.Pod, owner int32) daemonPodNeeds {
@@ -361,6 +365,8 @@ func newDaemonPodNeeds(pod *corev1.Pod, owner int32) daemonPodNeeds {
 	}
 	taint := corev1.Taint{Key: corev1.TaintNodeUnschedulable, Effect: corev1.TaintEffectNoSchedule}
 	n.toleratesUnschedulable = v1helper.TolerationsTolerateTaint(klog.Background(), pod.Spec.Tolerations, &taint, false)
+	n.priority = podPriority(&pod.Spec)
+	n.preempts = pod.Spec.PreemptionPolicy == nil || *pod.Spec.PreemptionPolicy != corev1.PreemptNever
 	return n
 }
 
@@ -428,4 +434,68 @@ func formatQuantity(name corev1.ResourceName, v int64) string {
 		}
 		return resource.NewQuantity(v, resource.DecimalSI).String()
 	}
+}
+
+// preempt finds the pods the scheduler's DefaultPreemption would evict from
+// the node so that the daemon pod fits: all pods of lower priority are
+// removed; if the pod then fits, they are put back one by one, highest
+// priority first (then in cluster order), as long as it still fits; those
+// that cannot be put back are the victims. The daemon pod is pinned to its
+// node, so this node is the only candidate. PodDisruptionBudgets, which
+// upstream only uses to prefer some victims, are not modelled.
+// It returns the victims (indexes into Cluster.Pods) and the node's usage
+// after their eviction, or ok=false when preemption cannot help.
+// upstream: plugins/defaultpreemption/default_preemption.go SelectVictimsOnNode
+func (n *daemonPodNeeds) preempt(ix *clusterIndex, ns *schedNode, used resources, podCount int64, ports []hostPort,
+	skip func(pod int32) bool) (victims []int32, _ resources, _ int64, _ []hostPort, ok bool) {
+	if !n.preempts {
+		return nil, used, podCount, ports, false
+	}
+	var cands []int32
+	for _, pi := range ns.podIdx {
+		if !skip(pi) && ix.podPrio[pi] < n.priority {
+			cands = append(cands, pi)
+		}
+	}
+	if len(cands) == 0 {
+		return nil, used, podCount, ports, false
+	}
+	isCand := func(owner int32) bool { return owner >= 0 && slices.Contains(cands, owner) }
+	u := used.clone()
+	for _, pi := range cands {
+		u.sub(ix.podReq[pi])
+	}
+	pc := podCount - int64(len(cands))
+	pr := slices.DeleteFunc(slices.Clone(ports), func(hp hostPort) bool { return isCand(hp.owner) })
+	noName := func(int32) string { return "" }
+	if len(n.fits(ns.alloc, u, pc, pr, false, noName)) > 0 {
+		return nil, used, podCount, ports, false
+	}
+	slices.SortStableFunc(cands, func(a, b int32) int { return cmpInt32(ix.podPrio[b], ix.podPrio[a]) })
+	for _, pi := range cands {
+		u2 := u.clone()
+		u2.add(ix.podReq[pi])
+		pr2 := slices.Clone(pr)
+		for _, hp := range ns.ports {
+			if hp.owner == pi {
+				pr2 = append(pr2, hp)
+			}
+		}
+		if len(n.fits(ns.alloc, u2, pc+1, pr2, false, noName)) == 0 {
+			u, pc, pr = u2, pc+1, pr2
+			continue
+		}
+		victims = append(victims, pi)
+	}
+	return victims, u, pc, pr, true
+}
+
+func cmpInt32(a, b int32) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }

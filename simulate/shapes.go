@@ -15,7 +15,9 @@ import (
 // Sizes of the large cluster presets: the scalability test size most
 // published DaemonSet figures use, and the largest GKE cluster.
 const (
-	Large5K  = 5000
+	// Large5K is the node count of Kubernetes' scalability tests.
+	Large5K = 5000
+	// Large65K is the largest GKE cluster size.
 	Large65K = 65000
 )
 

@@ -52,6 +52,9 @@ const (
 	// TrapPendingPods: pods are created but cannot be scheduled: they count in
 	// desired and as unavailable forever; rollouts never complete. (S1, S3)
 	TrapPendingPods TrapKind = "PendingPods"
+	// TrapPreemption: the daemon pod fits only by evicting lower-priority
+	// pods, which the scheduler's preemption does on that node. (S1, F17)
+	TrapPreemption TrapKind = "Preemption"
 	// TrapCordonedNodes: daemon pods are created and run on cordoned nodes
 	// (they tolerate node.kubernetes.io/unschedulable). (P6, P7)
 	TrapCordonedNodes TrapKind = "CordonedNodes"
@@ -92,7 +95,7 @@ func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []
 		key := d.Key()
 		tols := daemonset.DaemonPodTolerations(ds)
 		targetsWindows := targetsOS(&ds.Spec.Template.Spec, "windows")
-		var windows, notReady, keeps, evicts, pending, cordoned []string
+		var windows, notReady, keeps, evicts, pending, cordoned, preempts []string
 		desired := 0
 		for i := range d.Nodes {
 			np := &d.Nodes[i]
@@ -110,6 +113,9 @@ func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []
 					pending = append(pending, np.Node)
 				} else if ns.unscheduled {
 					cordoned = append(cordoned, np.Node)
+				}
+				if len(np.Preempts) > 0 {
+					preempts = append(preempts, np.Node)
 				}
 			case Excluded:
 				node := c.Nodes[i]
@@ -147,6 +153,8 @@ func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []
 			"the controller deletes those pods at once and does not recreate them", len(evicts)))
 		add(TrapPendingPods, pending, fmt.Sprintf("%d pod(s) are created but cannot be scheduled: they count in desired and as unavailable, "+
 			"and a rollout waiting for them never completes", len(pending)))
+		add(TrapPreemption, preempts, fmt.Sprintf("on %d node(s) the daemon pod fits only by preempting lower-priority pods: "+
+			"the scheduler evicts them (see each node's Preempts) and the pod runs once they have terminated", len(preempts)))
 		add(TrapCordonedNodes, cordoned, fmt.Sprintf("%d cordoned node(s) still get daemon pods: daemon pods tolerate node.kubernetes.io/unschedulable", len(cordoned)))
 		if desired == 0 && len(c.Nodes) > 0 {
 			traps = append(traps, Trap{Kind: TrapDesiredZero, DaemonSet: key,

@@ -137,7 +137,7 @@ func TestLintSharedManifests(t *testing.T) {
 			if code != 0 && code != 1 {
 				t.Fatalf("exit %d: %s", code, f.stderr.String())
 			}
-			golden(t, "lint/"+base(m)+".txt", fmt.Sprintf("exit %d\n%s%s", code, strings.ReplaceAll(f.stdout.String(), manifests+"/", ""), f.stderr.String()))
+			golden(t, "lint/"+base(m)+".txt", strings.ReplaceAll(fmt.Sprintf("exit %d\n%s%s", code, f.stdout.String(), f.stderr.String()), manifests+"/", ""))
 		})
 	}
 }
