@@ -17,10 +17,14 @@ import (
 // DaemonSets and nodes (spec §1).
 func TestPlacementMatchesUpstream(t *testing.T) {
 	logger := klog.Background()
+	outcomes := map[[2]bool]int{}
+	total := 0
 	rapid.Check(t, func(t *rapid.T) {
 		ds := genPlacementDaemonSet().Draw(t, "ds")
 		node := genPlacementNode().Draw(t, "node")
 		wantRun, wantCont := daemon.NodeShouldRunDaemonPod(logger, node, ds)
+		outcomes[[2]bool{wantRun, wantCont}]++
+		total++
 
 		d := daemonset.Evaluate(ds, node)
 		if d.ShouldRun != wantRun || d.ShouldContinueRunning != wantCont {
@@ -40,6 +44,13 @@ func TestPlacementMatchesUpstream(t *testing.T) {
 			}
 		}
 	})
+	// The generator must exercise every outcome, not only exclusions.
+	t.Logf("outcomes (shouldRun, shouldContinueRunning) over %d cases: %v", total, outcomes)
+	for _, o := range [][2]bool{{true, true}, {false, true}, {false, false}} {
+		if total >= 1000 && outcomes[o]*100 < total {
+			t.Errorf("outcome %v in under 1%% of %d cases", o, total)
+		}
+	}
 }
 
 // FuzzPlacementVsUpstream decodes a DaemonSet and a node from JSON and holds
