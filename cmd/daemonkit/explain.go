@@ -75,7 +75,7 @@ func runExplain(e *env, args []string) error {
 	fs := newFlags(e, "explain", explainUsage)
 	file := fs.String("f", "", "manifest `FILE` with one or more DaemonSets (- for stdin); other kinds are ignored")
 	out := fs.String("o", "text", "output `format`: text, json or yaml")
-	wide := fs.Bool("wide", false, "one row per node even on large clusters")
+	wide := fs.Bool("wide", false, "one row per node (the default up to 20 nodes; larger clusters are grouped by state and reason)")
 	var cf clusterFlags
 	cf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -243,15 +243,15 @@ func renderExplain(w io.Writer, rep *explainReport, wide, color bool) {
 		}
 		fmt.Fprintln(w)
 		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-		if wide || len(x.Nodes) <= 60 {
+		if wide || len(x.Nodes) <= 20 {
 			fmt.Fprintln(tw, "  NODE\tSTATE\tWHY")
 			for _, n := range x.Nodes {
-				fmt.Fprintf(tw, "  %s\t%s\t%s\n", n.Node, paint(n.State, color), strings.Join(n.Reasons, "; "))
+				fmt.Fprintf(tw, "  %s\t%s\t%s\n", n.Node, paint(n.State, color), orDash(strings.Join(n.Reasons, "; ")))
 			}
 		} else {
-			fmt.Fprintln(tw, "  STATE\tNODES\tWHY\tEXAMPLES")
+			fmt.Fprintln(tw, "  STATE\tNODES\tEXAMPLES\tWHY")
 			for _, g := range x.groups {
-				fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\n", paint(g.state, color), len(g.nodes), orDash(g.why), examples(g.nodes, 3))
+				fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\n", paint(g.state, color), len(g.nodes), examples(g.nodes, 3), orDash(g.why))
 			}
 		}
 		tw.Flush()

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/daemonkit/daemonkit/simulate"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// --kubeconfig/--context read the live cluster with the loader, describe
+// it, keep its DaemonSets, and conflict with --nodes/--cluster.
+func TestLiveFlagsLoadTheCluster(t *testing.T) {
+	var lf liveFlags
+	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	lf.register(fs)
+	if lf.active() {
+		t.Fatal("active before any flag")
+	}
+	if err := fs.Parse([]string{"--kubeconfig", "/home/me/.kube/config", "--context", "prod"}); err != nil {
+		t.Fatal(err)
+	}
+	var got [2]string
+	lf.loader = func(_ context.Context, kc, ctx string) (*simulate.Cluster, []*appsv1.DaemonSet, error) {
+		got = [2]string{kc, ctx}
+		cl, err := simulate.NewCluster([]*corev1.Node{{ObjectMeta: metav1.ObjectMeta{Name: "n1"}}}, nil)
+		return cl, []*appsv1.DaemonSet{{ObjectMeta: metav1.ObjectMeta{Name: "agent"}}}, err
+	}
+	cl, where, err := lf.loadCluster(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != [2]string{"/home/me/.kube/config", "prod"} || len(cl.Nodes) != 1 {
+		t.Errorf("loader got %v, %d nodes", got, len(cl.Nodes))
+	}
+	if where != "live cluster /home/me/.kube/config, context prod (1 nodes, 0 pods)" {
+		t.Errorf("where = %q", where)
+	}
+	if len(lf.daemonSets()) != 1 {
+		t.Errorf("daemonSets() = %v", lf.daemonSets())
+	}
+	var ue usageError
+	if _, _, err := lf.loadCluster(true); !errors.As(err, &ue) {
+		t.Errorf("with --nodes too: %v; want a usage error", err)
+	}
+}
+
+// Loader errors and empty clusters are errors that say what was read.
+func TestLiveFlagsErrors(t *testing.T) {
+	lf := liveFlags{kubeContext: "staging", loader: func(context.Context, string, string) (*simulate.Cluster, []*appsv1.DaemonSet, error) {
+		return nil, nil, errors.New(`context "staging" does not exist`)
+	}}
+	if _, _, err := lf.loadCluster(false); err == nil || !strings.Contains(err.Error(), `reading the live cluster: context "staging" does not exist`) {
+		t.Errorf("got %v", err)
+	}
+	lf.loader = func(context.Context, string, string) (*simulate.Cluster, []*appsv1.DaemonSet, error) {
+		cl, err := simulate.NewCluster(nil, nil)
+		return cl, nil, err
+	}
+	if _, _, err := lf.loadCluster(false); err == nil || !strings.Contains(err.Error(), "default kubeconfig, context staging: the cluster has no nodes") {
+		t.Errorf("got %v", err)
+	}
+}
