@@ -138,11 +138,11 @@ func TestUpstreamHarnessUpdatesPods(t *testing.T) {
 	}
 }
 
-// upstream: update_test.go TestDaemonSetUpdatesWhenNewPodIsNotReady —
-// maxUnavailable 3, new pods never Ready: (D3), (C3), then nothing. Here every
-// node is broken after the first wave: pods of the From template were Ready
-// only on healthy nodes, so the scenario marks three nodes broken and checks
-// the budget stays eaten.
+// A broken node's old pod (never Ready) is deleted regardless of the budget
+// and eats one unit of it: with maxUnavailable 3, the first wave deletes it
+// and 2 available old pods; the new pod there never turns Ready, so later
+// waves have 2 units.
+// upstream: update_test.go TestDaemonSetUpdatesWhenNewPodIsNotReady, TestDaemonSetUpdatesAllOldPodsNotReady
 func TestUpstreamHarnessBrokenNodesEatBudget(t *testing.T) {
 	nodes := rolloutNodes(5)
 	sc := upstreamScenario{
@@ -153,8 +153,6 @@ func TestUpstreamHarnessBrokenNodesEatBudget(t *testing.T) {
 		Broken:  []string{"node-000"},
 	}
 	tr := runUpstreamRollout(t, sc)
-	// node-000's old pod was never Ready: deleted regardless of the budget
-	// and it eats one unit, so 2 available old pods go in the first wave.
 	if got, want := actingCounts(tr), "t=0:(c0,d3)(c3,d0) t=4:(c0,d2)(c2,d0)"; got != want {
 		t.Errorf("acting reconciles:\n got %s\nwant %s", got, want)
 	}
@@ -280,8 +278,8 @@ func TestUpstreamHarnessBurstReplicas(t *testing.T) {
 // rolloutCases and rolloutChangesCases are how many random scenarios
 // TestRolloutMatchesUpstream and TestRolloutChangesMatchUpstream run.
 var (
-	rolloutCases        = flag.Int("rollout.cases", 1000, "random scenarios in TestRolloutMatchesUpstream")
-	rolloutChangesCases = flag.Int("rollout.changes.cases", 400, "random scenarios in TestRolloutChangesMatchUpstream")
+	rolloutCases        = flag.Int("rollout.cases", 2000, "random scenarios in TestRolloutMatchesUpstream")
+	rolloutChangesCases = flag.Int("rollout.changes.cases", 600, "random scenarios in TestRolloutChangesMatchUpstream")
 )
 
 // engineScenario is c for simulate.Rollout, picking nodes in order (the
@@ -545,4 +543,57 @@ func TestRolloutChangesMatchUpstream(t *testing.T) {
 	}
 	t.Logf("%d random scenarios with later updates compared (%d upstream reconciles, %d acting) in %v; %d disagreeing",
 		ran, reconciles, acting, time.Since(start).Round(time.Millisecond), failed)
+}
+
+// The worked examples and upstream-test sequences above, through the engine
+// too: same node sets per reconcile (in upstream's pick order) and statuses.
+func TestRolloutNamedSequencesMatchUpstream(t *testing.T) {
+	allBroken := func(n int) []string {
+		var out []string
+		for _, node := range rolloutNodes(n) {
+			out = append(out, node.Name)
+		}
+		return out
+	}
+	minReady := func(ds *appsv1.DaemonSet) *appsv1.DaemonSet { ds.Spec.MinReadySeconds = 15; return ds }
+	for _, nc := range []struct {
+		name string
+		c    rolloutCase
+	}{
+		{"WorkedExampleA", rolloutCase{Nodes: rolloutNodes(10), Startup: 10 * time.Second,
+			From: withMaxUnavailable(rolloutDS("agent:v1"), intstr.FromString("25%")),
+			To:   withMaxUnavailable(rolloutDS("agent:v2"), intstr.FromString("25%"))}},
+		{"WorkedExampleB", rolloutCase{Nodes: rolloutNodes(10), Startup: 10 * time.Second,
+			From: withMaxSurge(rolloutDS("agent:v1"), intstr.FromInt32(1)),
+			To:   withMaxSurge(rolloutDS("agent:v2"), intstr.FromInt32(1))}},
+		{"UpdatesPodsWithMaxSurge", rolloutCase{Nodes: rolloutNodes(5), Startup: 5 * time.Second,
+			From: withMaxSurge(rolloutDS("agent:v1"), intstr.FromInt32(2)),
+			To:   withMaxSurge(rolloutDS("agent:v2"), intstr.FromInt32(2))}},
+		{"UpdatesAllOldPodsNotReady", rolloutCase{Nodes: rolloutNodes(5), Startup: 5 * time.Second, Broken: allBroken(5),
+			From: withMaxUnavailable(rolloutDS("agent:v1"), intstr.FromInt32(3)),
+			To:   withMaxUnavailable(rolloutDS("agent:v2"), intstr.FromInt32(3))}},
+		{"UpdatesAllOldPodsNotReadyMaxSurge", rolloutCase{Nodes: rolloutNodes(5), Startup: 5 * time.Second, Broken: allBroken(5),
+			From: withMaxSurge(rolloutDS("agent:v1"), intstr.FromInt32(3)),
+			To:   withMaxSurge(rolloutDS("agent:v2"), intstr.FromInt32(3))}},
+		{"SaveOldHealthyPods", rolloutCase{Nodes: rolloutNodes(20), Startup: 5 * time.Second, Broken: allBroken(10),
+			From: withMaxUnavailable(rolloutDS("agent:v1"), intstr.FromInt32(5)),
+			To:   withMaxUnavailable(rolloutDS("agent:v2"), intstr.FromInt32(5))}},
+		{"MinReadyInclusive", rolloutCase{Nodes: rolloutNodes(3), Startup: 10 * time.Second,
+			From: minReady(withMaxSurge(rolloutDS("agent:v1"), intstr.FromInt32(1))),
+			To:   minReady(withMaxSurge(rolloutDS("agent:v2"), intstr.FromInt32(1)))}},
+		{"BurstReplicas", rolloutCase{Nodes: rolloutNodes(300), Startup: 2 * time.Second,
+			To: withMaxUnavailable(rolloutDS("agent:v1"), intstr.FromInt32(1))}},
+	} {
+		c := nc.c
+		t.Run(nc.name, func(t *testing.T) {
+			tr := runUpstreamRollout(t, c.upstream())
+			res, err := simulate.Rollout(context.Background(), c.engineScenario(t, tr.PickOrder))
+			if err != nil {
+				t.Fatalf("engine: %v", err)
+			}
+			if diffs := compareRollout(tr, res, true); len(diffs) > 0 {
+				t.Errorf("%d disagreements with upstream (%s):\n  %s", len(diffs), actingCounts(tr), strings.Join(diffs, "\n  "))
+			}
+		})
+	}
 }

@@ -38,6 +38,20 @@ package conformance
 //     can only run a reconcile on a consistent world, where it is a no-op or
 //     the instant's own reconcile.
 //
+// Comparing with the engine (rollout_test.go). Upstream picks nodes in Go
+// map order (candidates to delete or surge onto) and informer order (creates
+// beyond burstReplicas), so per-reconcile node choices — and, on
+// heterogeneous clusters, later counts — differ from run to run. The trace
+// records PickOrder: nodes in the order upstream first created or deleted a
+// pod on them. In one rollout every selection upstream makes takes some
+// candidates and leaves the rest for a later reconcile, and a node is first
+// picked at most once, so the engine run with OrderExplicit(PickOrder) (a
+// prefix of the candidates in that order) makes exactly upstream's choices
+// if it is right: node sets, not just counts, are compared. Across several
+// template changes a node is picked once per rollout and one static order
+// cannot replay them all; those scenarios are compared on homogeneous
+// clusters where node identity cannot matter.
+//
 // Instants: the harness advances the clock to the next instant where
 // something happens — a pod turns Ready (creation + startup; never on broken
 // nodes), a Ready pod becomes available (Ready + minReadySeconds, inclusive),
@@ -144,8 +158,10 @@ type upstreamInstant struct {
 type upstreamTrace struct {
 	Instants []upstreamInstant
 	// PickOrder lists nodes in the order upstream first created or deleted a
-	// pod on them (from t=0), then the other nodes by name: the node order
-	// under which a sorted-order engine makes upstream's choices.
+	// pod on them (from t=0; nodes first picked in the same reconcile by
+	// name), then the other nodes by name: the node order under which an
+	// engine picking in a given order makes upstream's choices (valid for one
+	// rollout; see the file comment).
 	PickOrder []string
 	// Final is the DaemonSet at the end, with its status.
 	Final *appsv1.DaemonSet
@@ -286,10 +302,15 @@ func newUpstreamHarness(t testing.TB, nodes []*corev1.Node, pods []*corev1.Pod, 
 	return h
 }
 
-// stop ends the controller and waits for it.
+// stop ends the controller and waits for it (not forever: after a harness
+// failure the worker may be parked on the world lock, and a failed test must
+// still end).
 func (h *upstreamHarness) stop() {
 	h.cancel()
-	<-h.done
+	select {
+	case <-h.done:
+	case <-time.After(10 * time.Second):
+	}
 }
 
 func (h *upstreamHarness) nextRV() string {

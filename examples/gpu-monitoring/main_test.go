@@ -1,0 +1,13 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/daemonkit/daemonkit/internal/goldentest"
+)
+
+// TestOutput runs the example and holds its output to testdata/output.golden
+// (go test -update rewrites it).
+func TestOutput(t *testing.T) {
+	goldentest.Check(t, "output.golden", goldentest.Stdout(t, main))
+}
