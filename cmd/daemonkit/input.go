@@ -11,6 +11,7 @@ import (
 	"github.com/daemonkit/daemonkit/daemonset"
 	"github.com/daemonkit/daemonkit/simulate"
 	appsv1 "k8s.io/api/apps/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // stringList is a repeatable string flag.
@@ -122,6 +123,15 @@ func loadDaemonSets(e *env, name string) ([]*appsv1.DaemonSet, *daemonset.Object
 	}
 	for _, w := range objs.Warnings {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+	}
+	for _, ds := range objs.DaemonSets {
+		// kubectl sends a namespaced object without a namespace to the
+		// context's namespace, so the API server never sees it empty.
+		if ds.Namespace == "" {
+			ds.Namespace = metav1.NamespaceDefault
+			src, _ := objs.SourceOf(ds)
+			fmt.Fprintf(e.stderr, "note: %s: DaemonSet %s has no namespace; using %q as kubectl would with the default context\n", src, ds.Name, ds.Namespace)
+		}
 	}
 	return objs.DaemonSets, objs, nil
 }

@@ -425,8 +425,8 @@ func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where 
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  every desired node updated\t%s\n", durOrNever(s.AllUpdated))
 	fmt.Fprintf(tw, "  every desired node available\t%s\n", durOrNever(s.AllAvailable))
-	fmt.Fprintf(tw, "  lowest availability\t%d pods (at %v)\n", s.MinAvailable, s.MinAvailableAt)
-	fmt.Fprintf(tw, "  highest unavailability\t%d pods (at %v)\n", s.MaxUnavailable, s.MaxUnavailableAt)
+	fmt.Fprintf(tw, "  lowest availability\t%s available (at %v)\n", pods(s.MinAvailable), s.MinAvailableAt)
+	fmt.Fprintf(tw, "  highest unavailability\t%s unavailable (at %v)\n", pods(s.MaxUnavailable), s.MaxUnavailableAt)
 	if len(s.Breaches) == 0 {
 		fmt.Fprintf(tw, "  budget exceeded\tnever\n")
 	} else {
@@ -558,4 +558,12 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// pods renders a pod count: "1 pod", "30 pods".
+func pods(n int32) string {
+	if n == 1 {
+		return "1 pod"
+	}
+	return fmt.Sprintf("%d pods", n)
 }
