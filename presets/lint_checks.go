@@ -294,7 +294,7 @@ func checkOSSelector(c *lintContext) {
 			return
 		}
 	}
-	c.report("spec.nodeSelector", false, `select kubernetes.io/os: linux (LinuxOnly on the builder)`,
+	c.report("spec.nodeSelector", false, `select kubernetes.io/os: linux (NodeSelector("kubernetes.io/os", "linux") on the builder)`,
 		"no kubernetes.io/os node selector or required affinity: pods are also created on Windows nodes")
 }
 
