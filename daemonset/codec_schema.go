@@ -5,9 +5,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -182,7 +183,7 @@ func (c *schemaChecker) check(v any, t reflect.Type, path fpath, out *[]schemaPr
 			return
 		}
 		fields := c.structFields(t)
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			ft, known := fields[k]
 			if !known {
 				*out = append(*out, schemaProblem{path: path.Key(k),
@@ -198,7 +199,7 @@ func (c *schemaChecker) check(v any, t reflect.Type, path fpath, out *[]schemaPr
 			bad("a mapping")
 			return
 		}
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			c.check(m[k], t.Elem(), path.MapKey(k), out)
 		}
 	case reflect.Slice:
@@ -331,13 +332,4 @@ func (c *schemaChecker) structFields(t reflect.Type) map[string]reflect.Type {
 		f[name] = sf.Type
 	}
 	return f
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -85,12 +85,8 @@ func runExplain(e *env, args []string) error {
 		return err
 	}
 	cluster, where, err := cf.load(e)
-	if errors.Is(err, errListClusters) {
-		printClusters(e)
-		return nil
-	}
 	if err != nil {
-		return err
+		return helpOK(err)
 	}
 	dss, objs, err := loadDaemonSets(e, *file)
 	if err != nil {

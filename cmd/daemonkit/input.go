@@ -175,7 +175,10 @@ func (c *clusterFlags) load(e *env) (*simulate.Cluster, string, error) {
 		return nil, "", usagef("give either --nodes or --cluster, not both")
 	}
 	if c.cluster == "list" {
-		return nil, "", errListClusters
+		for _, s := range simulate.Shapes() {
+			fmt.Fprintf(e.stdout, "%-10s %s\n", s.Name, s.Description)
+		}
+		return nil, "", errHelp // the listing is the answer
 	}
 	if len(c.nodes) == 0 {
 		name := c.cluster
@@ -207,15 +210,6 @@ func (c *clusterFlags) load(e *env) (*simulate.Cluster, string, error) {
 		return nil, "", fmt.Errorf("%s: no Node objects found; expected the output of 'kubectl get nodes -o yaml'", strings.Join(c.nodes, ", "))
 	}
 	return cl, fmt.Sprintf("%s (%d nodes, %d pods)", strings.Join(c.nodes, ", "), len(cl.Nodes), len(cl.Pods)), nil
-}
-
-// errListClusters asks the command to print the built-in clusters.
-var errListClusters = errors.New("list clusters")
-
-func printClusters(e *env) {
-	for _, s := range simulate.Shapes() {
-		fmt.Fprintf(e.stdout, "%-10s %s\n", s.Name, s.Description)
-	}
 }
 
 func uniqueSorted(in []string) []string {

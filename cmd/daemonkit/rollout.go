@@ -3,10 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -51,7 +51,7 @@ func runRollout(e *env, args []string) error {
 		return err
 	}
 	durations := map[string]time.Duration{"--startup": *startup, "--startup-jitter": *jitter, "--termination": *termination}
-	for _, flagName := range sortedKeys(durations) {
+	for _, flagName := range slices.Sorted(maps.Keys(durations)) {
 		if d := durations[flagName]; d < 0 || d > 24*time.Hour {
 			return usagef("%s %v: expected a duration between 0s and 24h", flagName, d)
 		}
@@ -60,12 +60,8 @@ func runRollout(e *env, args []string) error {
 		return usagef("--max-time %v: expected a duration between 1s and %v", *maxTime, maxSimulatedTime)
 	}
 	cluster, where, err := cf.load(e)
-	if errors.Is(err, errListClusters) {
-		printClusters(e)
-		return nil
-	}
 	if err != nil {
-		return err
+		return helpOK(err)
 	}
 	newDSs, _, err := loadDaemonSets(e, *file)
 	if err != nil {
@@ -548,16 +544,6 @@ func yesNo(b bool, yes, no string) string {
 		return yes
 	}
 	return no
-}
-
-// sortedKeys returns the keys of m in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // pods renders a pod count: "1 pod", "30 pods".
