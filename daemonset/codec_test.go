@@ -327,8 +327,7 @@ func TestEncodeYAMLKeepsNonZeroStatus(t *testing.T) {
 }
 
 func FuzzDecode(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(manifestsDir, "*.yaml"))
-	for _, file := range files {
+	for _, file := range seedFiles() {
 		if b, err := os.ReadFile(file); err == nil {
 			f.Add(b)
 		}

@@ -496,6 +496,9 @@ func FuzzSetDefaults(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
+	for _, seed := range seedDaemonSets(f) {
+		f.Add(seed)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var ds appsv1.DaemonSet
 		if err := json.Unmarshal(data, &ds); err != nil {

@@ -423,6 +423,9 @@ func FuzzEvaluate(f *testing.F) {
 	f.Add([]byte(`{"ds":{"spec":{"template":{"spec":{"affinity":{"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"cores","operator":"Gt","values":["4"]}]},{"matchFields":[{"key":"metadata.name","operator":"In","values":["n"]}]}]}}}}}}},"node":{"metadata":{"name":"n","labels":{"cores":"8"}}}}`))
 	f.Add([]byte(`{"ds":{"spec":{"template":{"spec":{"nodeName":"x","hostNetwork":true,"affinity":{"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[{}]}}}}}}},"node":{}}`))
 	f.Add([]byte(`{}`))
+	for _, seed := range seedEvaluateInputs(f) {
+		f.Add(seed)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var in struct {
 			DS   *appsv1.DaemonSet `json:"ds"`

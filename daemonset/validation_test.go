@@ -491,6 +491,9 @@ func FuzzValidate(f *testing.F) {
 	f.Add([]byte(`{"spec":{"template":{"spec":{"containers":[{"name":"a","ports":[{"containerPort":-1}]}],"volumes":[{"name":"v","hostPath":{"path":""},"emptyDir":{}}]}}}}`))
 	f.Add([]byte(`{"spec":{"template":{"spec":{"affinity":{"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[{"matchFields":[{"key":"metadata.name","operator":"Gt"}]}]}}}}}}}`))
 	f.Add([]byte(`{"spec":{"template":{"spec":{"containers":[{"env":[{"name":"x","valueFrom":{"fieldRef":{"fieldPath":"metadata.labels['"}}}],"livenessProbe":{"httpGet":{"port":"x"},"exec":{}}}]}}}}`))
+	for _, seed := range seedDaemonSets(f) {
+		f.Add(seed)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ds := &appsv1.DaemonSet{}
 		if err := json.Unmarshal(data, ds); err != nil {

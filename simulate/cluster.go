@@ -37,12 +37,16 @@ type Cluster struct {
 //
 // Errors (all found are reported, with field paths into the arguments): a nil
 // node or pod, a node without a name, two nodes with the same name, a pod
-// without a name, two pods with the same namespace/name. Documented behaviour
+// without a name, two pods with the same namespace/name, more than MaxNodes
+// nodes (checked first, alone). Documented behaviour
 // instead of errors: a pod bound to a node not in the list, or bound to no
 // node, takes no room anywhere; a node without status.allocatable has room for
 // nothing (kube-scheduler reads missing allocatable as zero, so every pod is
 // Pending there with "Too many pods"); Place names such nodes in a Trap.
 func NewCluster(nodes []*corev1.Node, pods []*corev1.Pod) (*Cluster, error) {
+	if len(nodes) > MaxNodes {
+		return nil, fmt.Errorf("invalid cluster: %w", errTooManyNodes(field.NewPath("nodes"), len(nodes)))
+	}
 	var errs field.ErrorList
 	seen := make(map[string]int, len(nodes))
 	for i, n := range nodes {

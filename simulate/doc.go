@@ -49,6 +49,19 @@
 // module holds placement and rollouts to upstream's own controller on
 // thousands of random scenarios.
 //
+// # Guarantees and bounds
+//
+// No global state: every function may be called concurrently, and the same
+// inputs and seed give byte-identical results whatever GOMAXPROCS is. No
+// input makes a function panic, hang or exhaust memory: clusters hold at most
+// MaxNodes nodes, Place computes at most MaxPlacements node placements, a
+// rollout takes at most MaxEvents events and MaxChanges template changes,
+// and runs within its Limits (simulated time, reconciles, recorded steps,
+// pods), each capped by a documented maximum. Inputs beyond a cap are
+// refused with an error naming it; a run that reaches a limit ends with
+// Summary.Truncated. Rollout checks ctx between reconciles, so a caller can
+// bound wall time too.
+//
 // Not modelled: volumes, DRA, inter-pod affinity and topology spread in the
 // scheduler stage; PodDisruptionBudgets; watch delays between the manage and
 // rolling-update halves of a sync; API errors.

@@ -119,6 +119,13 @@ type engine struct {
 	now     int64
 	maxTime int64
 	maxRec  int
+	// maxSteps and maxPods bound the recorded steps and the pods created
+	// (Limits.MaxSteps, Limits.MaxPods); crowded says a node holds more
+	// than MaxPodsPerNode pods.
+	maxSteps, maxPods int
+	crowded           bool
+	// wakes are the instants with a pending backoff wake event.
+	wakes map[int64]bool
 
 	ds       *appsv1.DaemonSet
 	placer   *daemonset.Placer
@@ -259,6 +266,10 @@ func (e *engine) loop() error {
 	need := true // the DaemonSet was created or updated at t=0
 	for {
 		if e.now > e.maxTime {
+			// nothing happened after maxTime's last instant: the run ends there
+			// (not at the far instant of the next event, which may lie years
+			// or centuries ahead)
+			e.now = e.maxTime
 			e.trace.truncated = true
 			break
 		}
@@ -272,7 +283,7 @@ func (e *engine) loop() error {
 			}
 		}
 		if e.phase == phaseIdle && need {
-			if e.trace.reconciles >= e.maxRec {
+			if e.trace.reconciles >= e.maxRec || len(e.trace.steps) >= e.maxSteps || len(e.pods) >= e.maxPods || e.crowded {
 				e.trace.truncated = true
 				break
 			}
@@ -339,6 +350,7 @@ func (e *engine) apply(ev event) bool {
 		e.bind(ev.a)
 	case evWake:
 		// requeue (failed-pod backoff): the reconcile re-reads everything
+		delete(e.wakes, ev.t)
 	case evCreate:
 		e.createPod(ev.a)
 	case evDelete:
@@ -433,6 +445,10 @@ func (e *engine) issue(creates, dels []int32) {
 	}
 }
 
+// maxWait bounds an API call's wait (seconds): beyond MaxSimulatedTime, so
+// it is never reached, and far from int64 overflow.
+const maxWait = 1 << 40
+
 // takeToken reserves one API call on the client's token bucket and returns
 // the whole second at which it goes out.
 func (e *engine) takeToken() int64 {
@@ -450,6 +466,11 @@ func (e *engine) takeToken() int64 {
 		return e.now
 	}
 	wait := -e.tokens / qps
+	if !(wait < maxWait) {
+		// a QPS so small the call never goes out within any horizon (the
+		// float-to-int conversion below would be undefined)
+		return e.now + maxWait
+	}
 	w := int64(wait)
 	if float64(w) < wait {
 		w++
@@ -522,7 +543,13 @@ func (e *engine) manageNode(i int32, apply bool, dels []int32) (create bool, out
 					b, ok := e.backoffs[key]
 					if ok && e.now-b.last <= 2*backoffMax && e.now-b.last < b.delay {
 						// upstream: IsInBackOffSinceUpdate -> enqueueDaemonSetAfter(delay)
-						e.push(e.now+b.delay, evWake, i)
+						// one wake per instant is enough (the workqueue keeps one
+						// entry per key): without this, failed pods piling up on a
+						// node push one event each per reconcile
+						if t := e.now + b.delay; !e.wakes[t] {
+							e.wakes[t] = true
+							e.push(t, evWake, i)
+						}
 						continue
 					}
 					if !ok || e.now-b.last > 2*backoffMax {

@@ -3,6 +3,7 @@ package simulate
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sort"
 	"strconv"
@@ -17,12 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
-// Defaults of Limits and Scenario.Start.
-const (
-	defaultMaxTime       = 30 * 24 * time.Hour
-	defaultMaxReconciles = 10_000_000
-)
-
+// Default of Scenario.Start (the defaults of Limits are in bounds.go).
 var defaultStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // preexisting is how long before t=0 the pods of Scenario.From were created.
@@ -41,6 +37,19 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 	cluster := s.Cluster
 	if cluster == nil {
 		cluster = &Cluster{}
+	}
+	// Size caps first, before any per-item work (bounds.go).
+	if len(s.Events) > MaxEvents {
+		errs = append(errs, field.TooMany(root.Child("events"), len(s.Events), MaxEvents))
+	}
+	if len(s.Changes) > MaxChanges {
+		errs = append(errs, field.TooMany(root.Child("changes"), len(s.Changes), MaxChanges))
+	}
+	if len(cluster.Nodes) > MaxNodes {
+		errs = append(errs, errTooManyNodes(root.Child("cluster", "nodes"), len(cluster.Nodes)))
+	}
+	if len(errs) > 0 {
+		return nil, errs.ToAggregate()
 	}
 
 	// The chain of objects the API server stores: From, To, each change.
@@ -93,12 +102,10 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 	if s.Kubelet.BindPerSecond < 0 {
 		errs = append(errs, field.Invalid(kp.Child("bindPerSecond"), s.Kubelet.BindPerSecond, "must not be negative"))
 	}
-	if s.API.QPS < 0 || s.API.Burst < 0 {
-		errs = append(errs, field.Invalid(root.Child("api"), fmt.Sprintf("%v/%d", s.API.QPS, s.API.Burst), "must not be negative"))
+	if !(s.API.QPS >= 0) || math.IsInf(s.API.QPS, 1) || s.API.Burst < 0 {
+		errs = append(errs, field.Invalid(root.Child("api"), fmt.Sprintf("%v/%d", s.API.QPS, s.API.Burst), "must be finite and not negative"))
 	}
-	if s.Limits.MaxTime < 0 || s.Limits.MaxReconciles < 0 {
-		errs = append(errs, field.Invalid(root.Child("limits"), fmt.Sprintf("%v", s.Limits), "must not be negative"))
-	}
+	errs = append(errs, checkLimits(root.Child("limits"), s.Limits)...)
 
 	// Every node name the run can meet, in the chosen order.
 	names := map[string]bool{}
@@ -181,9 +188,12 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 		start:    s.Start,
 		maxTime:  secs(s.Limits.MaxTime),
 		maxRec:   s.Limits.MaxReconciles,
+		maxSteps: s.Limits.MaxSteps,
+		maxPods:  s.Limits.MaxPods,
 		hashIDs:  map[string]int32{},
 		byName:   map[string]int32{},
 		backoffs: map[backoffKey]backoffEntry{},
+		wakes:    map[int64]bool{},
 		grace:    secs(s.Kubelet.Termination),
 		curRev:   -1,
 		curHash:  -1,
@@ -192,11 +202,17 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 	if e.start.IsZero() {
 		e.start = defaultStart
 	}
-	if e.maxTime == 0 {
+	if s.Limits.MaxTime == 0 { // not e.maxTime: a MaxTime under 1s means t=0 only
 		e.maxTime = secs(defaultMaxTime)
 	}
 	if e.maxRec == 0 {
 		e.maxRec = defaultMaxReconciles
+	}
+	if e.maxSteps == 0 {
+		e.maxSteps = defaultMaxSteps
+	}
+	if e.maxPods == 0 {
+		e.maxPods = defaultMaxPods
 	}
 	e.tokens = float64(max(s.API.Burst, 1))
 
@@ -204,6 +220,10 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 	claimed, targets := claimPods(cluster.Pods, to)
 	for _, t := range targets {
 		names[t] = true
+	}
+	if len(names) > MaxNodes {
+		// the nodes of the cluster, of NodeAdd events and those claimed pods name
+		return nil, field.ErrorList{errTooManyNodes(root.Child("cluster", "nodes"), len(names))}.ToAggregate()
 	}
 	e.layoutNodes(names, cluster)
 	e.pods = make([]pod, 0, 2*len(e.nodes)+len(claimed))

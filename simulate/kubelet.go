@@ -62,6 +62,9 @@ func (e *engine) addToNode(id int32) {
 	p := &e.pods[id]
 	n := &e.nodes[p.node]
 	n.pods = append(n.pods, id)
+	if len(n.pods) > MaxPodsPerNode {
+		e.crowded = true
+	}
 	e.sortPods(n.pods)
 	if p.hash >= 0 {
 		e.hashLive[p.hash]++

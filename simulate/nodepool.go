@@ -165,6 +165,9 @@ func (p *NodePool) Build() ([]*corev1.Node, error) {
 	if len(p.errs) > 0 {
 		return nil, fmt.Errorf("node pool %q: %w", p.name, p.errs.ToAggregate())
 	}
+	if p.count > MaxNodes {
+		return nil, fmt.Errorf("node pool %q: %w", p.name, errTooManyNodes(p.path("count"), p.count))
+	}
 	if p.notReady+p.unknown > p.count {
 		return nil, fmt.Errorf("node pool %q: %w", p.name,
 			field.Invalid(p.path("notReady"), p.notReady+p.unknown, "notReady + unreachable exceeds the pool size"))
@@ -216,6 +219,15 @@ func (p *NodePool) Build() ([]*corev1.Node, error) {
 func BuildCluster(pools ...*NodePool) (*Cluster, error) {
 	var all []*corev1.Node
 	var errs []error
+	total := 0
+	for _, p := range pools {
+		if p != nil {
+			total += max(p.count, 0)
+		}
+	}
+	if total > MaxNodes {
+		return nil, fmt.Errorf("build cluster: %w", errTooManyNodes(field.NewPath("pools"), total))
+	}
 	for _, p := range pools {
 		if p == nil {
 			errs = append(errs, errors.New("nil node pool"))

@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // State is where a DaemonSet stands on one node after both stages.
@@ -200,10 +201,17 @@ func (p *Placement) DaemonSet(namespace, name string) *DaemonSetPlacement {
 // ones; other pods keep their room. Place reads dss and c and modifies
 // neither. It does not validate the DaemonSets (see daemonset.Validate).
 //
-// Errors: nil cluster, nil DaemonSet, the same namespace/name twice.
+// Errors: nil cluster, nil DaemonSet, the same namespace/name twice, more
+// than MaxNodes nodes, more than MaxPlacements node × DaemonSet pairs.
 func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 	if c == nil {
 		return nil, errors.New("place: nil cluster")
+	}
+	if len(c.Nodes) > MaxNodes {
+		return nil, fmt.Errorf("place: %w", errTooManyNodes(field.NewPath("cluster", "nodes"), len(c.Nodes)))
+	}
+	if len(dss) > 0 && len(c.Nodes) > MaxPlacements/len(dss) {
+		return nil, fmt.Errorf("place: %d DaemonSets on %d nodes: more than MaxPlacements (%d) node placements", len(dss), len(c.Nodes), MaxPlacements)
 	}
 	seen := make(map[string]int, len(dss))
 	for i, ds := range dss {

@@ -1,6 +1,8 @@
 package simulate_test
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/daemonkit/daemonkit/daemonset"
@@ -67,6 +69,15 @@ func FuzzLoadCluster(f *testing.F) {
 func FuzzPlace(f *testing.F) {
 	f.Add([]byte(fuzzDaemonSet))
 	f.Add([]byte(fuzzDaemonSet + "---\n" + fuzzDaemonSet))
+	// the shared real-world manifests and the presets' generated DaemonSets
+	for _, pattern := range []string{"../../shared/manifests/*.yaml", "../presets/testdata/*.yaml"} {
+		files, _ := filepath.Glob(pattern)
+		for _, file := range files {
+			if b, err := os.ReadFile(file); err == nil {
+				f.Add(b)
+			}
+		}
+	}
 	c, err := simulate.LoadCluster(simulate.ClusterFile{Name: "nodes.yaml", Data: []byte(fuzzNodes)})
 	if err != nil {
 		f.Fatal(err)

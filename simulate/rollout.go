@@ -210,12 +210,26 @@ type Order struct {
 	Names []string
 }
 
-// Limits bounds a simulation; reaching one ends it with Summary.Truncated.
+// Limits bounds a simulation; reaching one ends it with Summary.Truncated
+// (the pod and step caps are checked before each reconcile, which may create
+// or delete up to 250 pods more). Together they bound the run's time and
+// memory: with the defaults a run stays within a few hundred megabytes.
+// A value above its documented maximum is refused by Rollout.
 type Limits struct {
-	// MaxTime is the last instant simulated (default 30 days).
+	// MaxTime is the last instant simulated (default 30 days, at most
+	// MaxSimulatedTime).
 	MaxTime time.Duration
-	// MaxReconciles caps the number of reconciles (default 10,000,000).
+	// MaxReconciles caps the number of reconciles (default 10,000,000, at
+	// most MaxReconcileLimit).
 	MaxReconciles int
+	// MaxSteps caps the steps recorded in Result.Steps (default 1,000,000,
+	// at most MaxStepLimit).
+	MaxSteps int
+	// MaxPods caps the pods the run holds: those of From, the claimed ones
+	// and every pod created, deleted ones included (default 2,000,000, at
+	// most MaxPodLimit). A crash loop on many Failing nodes reaches it. A
+	// node holding more than MaxPodsPerNode pods at once also ends the run.
+	MaxPods int
 }
 
 // EventKind names a scripted cluster change.

@@ -137,10 +137,10 @@ func MixedCluster(seed int64) (*Cluster, error) {
 // LargeCluster is an n-node cluster over 3 zones: 3 control-plane nodes (1
 // when n < 10), then 5% tainted GPU nodes, 10% arm64 nodes and general nodes
 // for the rest. Every node runs kube-proxy and one workload pod sized from
-// seed. Use Large5K and Large65K for the usual sizes.
+// seed. Use Large5K and Large65K for the usual sizes. n is at most MaxNodes.
 func LargeCluster(n int, seed int64) (*Cluster, error) {
-	if n < 1 {
-		return nil, fmt.Errorf("large cluster: n must be >= 1, got %d", n)
+	if n < 1 || n > MaxNodes {
+		return nil, fmt.Errorf("large cluster: n must be between 1 and MaxNodes (%d), got %d", MaxNodes, n)
 	}
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x6c617267))
 	zones := []string{"zone-a", "zone-b", "zone-c"}

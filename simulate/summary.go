@@ -10,7 +10,7 @@ type Summary struct {
 	Reconciles int
 	// Creates and Deletes count the pod writes that took effect.
 	Creates, Deletes int
-	// Truncated says a limit (Limits.MaxTime or MaxReconciles) ended the run
+	// Truncated says a limit (a field of Limits) ended the run
 	// before the controller came to rest.
 	Truncated bool
 

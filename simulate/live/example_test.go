@@ -1,0 +1,90 @@
+package live_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/daemonkit/daemonkit/simulate"
+	"github.com/daemonkit/daemonkit/simulate/live"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	dynamicfake "k8s.io/client-go/dynamic/fake"
+	"k8s.io/client-go/kubernetes/fake"
+	"k8s.io/client-go/kubernetes/scheme"
+	k8stesting "k8s.io/client-go/testing"
+)
+
+// LoadFrom reads a cluster through a client (Load builds the client from a
+// kubeconfig); the result feeds simulate directly.
+func ExampleLoadFrom() {
+	agent := &appsv1.DaemonSet{
+		ObjectMeta: metav1.ObjectMeta{Name: "agent", Namespace: "kube-system"},
+		Spec: appsv1.DaemonSetSpec{
+			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "agent"}},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "agent"}},
+				Spec: corev1.PodSpec{
+					NodeSelector: map[string]string{"pool": "gpu"},
+					Containers:   []corev1.Container{{Name: "agent", Image: "agent:1"}},
+				},
+			},
+		},
+	}
+	room := corev1.NodeStatus{Allocatable: corev1.ResourceList{corev1.ResourcePods: resource.MustParse("110")}}
+	cs := fake.NewClientset(
+		&corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "gpu-1", Labels: map[string]string{"pool": "gpu"}}, Status: room},
+		&corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "cpu-1"}, Status: room},
+		agent,
+	)
+	cluster, dss, err := live.LoadFrom(context.Background(), cs)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	pl, err := simulate.Place(cluster, dss...)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, n := range pl.DaemonSet("kube-system", "agent").Nodes {
+		fmt.Println(n.Node, n.State)
+	}
+	// Output:
+	// cpu-1 Excluded
+	// gpu-1 Runs
+}
+
+// An Applier server-side-applies as field manager "daemonkit"; here a fake
+// client stands in for the cluster NewApplier(config) would talk to.
+func ExampleApplier_Apply() {
+	mapper := meta.NewDefaultRESTMapper(nil)
+	mapper.Add(schema.GroupVersionKind{Version: "v1", Kind: "Namespace"}, meta.RESTScopeRoot)
+	dyn := dynamicfake.NewSimpleDynamicClient(scheme.Scheme)
+	// The fake answers an apply with the applied object, as a server would.
+	dyn.PrependReactor("patch", "*", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		u := &unstructured.Unstructured{}
+		err := u.UnmarshalJSON(a.(k8stesting.PatchAction).GetPatch())
+		return true, u, err
+	})
+	ap := live.NewApplierFrom(dyn, mapper)
+	res, err := ap.Apply(context.Background(), []runtime.Object{
+		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "monitoring"}},
+	}, live.ApplyOptions{DryRun: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range res {
+		fmt.Println(r.GroupVersionKind.Kind, r.Name, r.Err, r.Object.GetKind())
+	}
+	fmt.Println("field manager:", live.FieldManager)
+	// Output:
+	// Namespace monitoring <nil> Namespace
+	// field manager: daemonkit
+}
