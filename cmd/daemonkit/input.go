@@ -161,16 +161,21 @@ type clusterFlags struct {
 	nodes   stringList
 	cluster string
 	seed    int64
+	live    liveFlags
 }
 
 func (c *clusterFlags) register(fs *flag.FlagSet) {
 	fs.Var(&c.nodes, "nodes", "nodes (and pods) of your cluster: `FILE` from 'kubectl get nodes -o yaml' (and 'kubectl get pods -A -o yaml'); repeatable, - for stdin")
 	fs.StringVar(&c.cluster, "cluster", "", "a built-in cluster `NAME` instead of --nodes ('list' shows them; default mixed)")
 	fs.Int64Var(&c.seed, "cluster-seed", 1, "seed of the built-in cluster")
+	c.live.register(fs)
 }
 
 // load returns the cluster and a short description of where it came from.
 func (c *clusterFlags) load(e *env) (*simulate.Cluster, string, error) {
+	if c.live.active() {
+		return c.live.loadCluster(len(c.nodes) > 0 || c.cluster != "")
+	}
 	if len(c.nodes) > 0 && c.cluster != "" {
 		return nil, "", usagef("give either --nodes or --cluster, not both")
 	}

@@ -9,6 +9,11 @@
 //	daemonkit lint -f FILE
 //	daemonkit preset NAME [--set key=value ...]
 //	daemonkit demo
+//	daemonkit apply -f FILE [--kubeconfig FILE] [--context NAME]
+//
+// explain and rollout also read a live cluster with --kubeconfig/--context
+// (read-only); only apply writes, with server-side apply as field manager
+// "daemonkit".
 //
 // Run `daemonkit help COMMAND` for the flags of a command. Exit status: 0 on
 // success, 1 when the command found a problem (an error-severity lint finding,
@@ -57,6 +62,7 @@ var commands = []struct {
 	{"lint", "API-server validation, Pod Security level and lint checks", runLint},
 	{"preset", "print a production preset and its companion objects as YAML", runPreset},
 	{"demo", "the main job on built-in presets and clusters, no input needed", runDemo},
+	{"apply", "server-side apply a manifest to a cluster (the only command that writes)", runApply},
 }
 
 func main() {

@@ -1,0 +1,151 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/daemonkit/daemonkit/e2e/harness"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/client-go/kubernetes"
+)
+
+// groupLabel isolates each test's nodes: its DaemonSets select its group.
+const groupLabel = "e2e.daemonkit.dev/group"
+
+func inGroup(n *corev1.Node, group string) *corev1.Node {
+	n.Labels[groupLabel] = group
+	return n
+}
+
+// createNodes creates nodes for a test and deletes them when it ends.
+func createNodes(t *testing.T, ctx context.Context, cs kubernetes.Interface, nodes []*corev1.Node) {
+	t.Helper()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		for _, n := range nodes {
+			_ = cs.CoreV1().Nodes().Delete(ctx, n.Name, metav1.DeleteOptions{})
+		}
+	})
+	if err := harness.CreateNodes(ctx, cs, nodes, 3*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// daemonPods returns the pods the DaemonSet owns, by node, leaving out
+// terminal ones; withDeleting includes pods being deleted.
+func daemonPods(ctx context.Context, cs kubernetes.Interface, ds *appsv1.DaemonSet, withDeleting bool) (map[string][]*corev1.Pod, error) {
+	sel, err := metav1.LabelSelectorAsSelector(ds.Spec.Selector)
+	if err != nil {
+		return nil, err
+	}
+	l, err := cs.CoreV1().Pods(ds.Namespace).List(ctx, metav1.ListOptions{LabelSelector: sel.String()})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]*corev1.Pod{}
+	for i := range l.Items {
+		p := &l.Items[i]
+		ref := metav1.GetControllerOf(p)
+		if ref == nil || ref.UID != ds.UID || p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
+			continue
+		}
+		if p.DeletionTimestamp != nil && !withDeleting {
+			continue
+		}
+		out[p.Spec.NodeName] = append(out[p.Spec.NodeName], p)
+	}
+	return out, nil
+}
+
+func podReady(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+func nodeIsReady(n *corev1.Node) bool {
+	for _, c := range n.Status.Conditions {
+		if c.Type == corev1.NodeReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+// waitSettled waits until the DaemonSet controller has caught up with the
+// DaemonSet and its pods: the status is of the current generation, every pod
+// on a Ready node is Ready, no pod is being deleted, and the status has not
+// changed for settleFor. It returns the settled DaemonSet.
+func waitSettled(t *testing.T, ctx context.Context, cs kubernetes.Interface, ns, name string, settleFor time.Duration) *appsv1.DaemonSet {
+	t.Helper()
+	var last appsv1.DaemonSetStatus
+	var since time.Time
+	var ds *appsv1.DaemonSet
+	err := harness.Poll(ctx, 3*time.Minute, 500*time.Millisecond, func() (bool, string, error) {
+		var err error
+		ds, err = cs.AppsV1().DaemonSets(ns).Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return false, "", err
+		}
+		if ds.Status.ObservedGeneration < ds.Generation {
+			return false, "status not of the current generation", nil
+		}
+		pods, err := daemonPods(ctx, cs, ds, true)
+		if err != nil {
+			return false, "", err
+		}
+		nodes, err := cs.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return false, "", err
+		}
+		ready := map[string]bool{}
+		for i := range nodes.Items {
+			ready[nodes.Items[i].Name] = nodeIsReady(&nodes.Items[i])
+		}
+		for node, ps := range pods {
+			for _, p := range ps {
+				if p.DeletionTimestamp != nil {
+					return false, fmt.Sprintf("pod %s on %s is being deleted", p.Name, node), nil
+				}
+				if ready[node] && !podReady(p) {
+					return false, fmt.Sprintf("pod %s on Ready node %s not Ready", p.Name, node), nil
+				}
+			}
+		}
+		if !equality.Semantic.DeepEqual(ds.Status, last) || since.IsZero() {
+			last, since = ds.Status, time.Now()
+			return false, "status changed", nil
+		}
+		return time.Since(since) >= settleFor, "status settling", nil
+	})
+	if err != nil {
+		t.Fatalf("DaemonSet %s/%s did not settle: %v", ns, name, err)
+	}
+	return ds
+}
+
+// sortedKeys returns the keys of m, sorted.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// groupSelector selects a test's nodes.
+func groupSelector(group string) string {
+	return labels.SelectorFromSet(labels.Set{groupLabel: group}).String()
+}
