@@ -1,16 +1,11 @@
 package builder
 
 import (
-	"flag"
-	"os"
-	"path/filepath"
-	"testing"
-
+	"github.com/daemonkit/daemonkit/internal/goldentest"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
+	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata golden files")
 
 // goldenCases are full builds whose output is compared byte for byte with
 // testdata/<name>.golden (YAML of the object, or the error text).
@@ -100,23 +95,7 @@ func TestGolden(t *testing.T) {
 					t.Fatal(merr)
 				}
 			}
-			path := filepath.Join("testdata", tc.name+".golden")
-			if *update {
-				if err := os.MkdirAll("testdata", 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, rerr := os.ReadFile(path)
-			if rerr != nil {
-				t.Fatalf("%v (run go test -update to create it)", rerr)
-			}
-			if string(got) != string(want) {
-				t.Errorf("%s differs from the golden file (go test -run TestGolden -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
-			}
+			goldentest.Check(t, tc.name+".golden", string(got))
 		})
 	}
 }

@@ -2,8 +2,8 @@ package daemonset
 
 import (
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/daemonkit/daemonkit/internal/goldentest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,8 +14,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // manifestsDir is the shared corpus of real-world manifests.
 const manifestsDir = "../../shared/manifests"
@@ -48,27 +46,6 @@ func summarize(objs *Objects, err error) string {
 	return b.String()
 }
 
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
-}
-
 func TestDecodeSharedManifests(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(manifestsDir, "*.yaml"))
 	if err != nil || len(files) == 0 {
@@ -84,7 +61,7 @@ func TestDecodeSharedManifests(t *testing.T) {
 				t.Fatalf("want one DaemonSet, got %d", len(objs.DaemonSets))
 			}
 			got := strings.ReplaceAll(summarize(objs, err), manifestsDir+"/", "")
-			golden(t, "codec/"+strings.TrimSuffix(filepath.Base(f), ".yaml")+".summary", got)
+			goldentest.Check(t, "codec/"+strings.TrimSuffix(filepath.Base(f), ".yaml")+".summary", got)
 		})
 	}
 }
@@ -294,7 +271,7 @@ func TestEncodeYAMLKubectlStyle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "codec/encode.yaml", string(out))
+	goldentest.Check(t, "codec/encode.yaml", string(out))
 	s := string(out)
 	for _, noise := range []string{"status:", "creationTimestamp"} {
 		if strings.Contains(s, noise) {

@@ -3,8 +3,7 @@ package daemonset
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
+	"github.com/daemonkit/daemonkit/internal/goldentest"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -57,20 +56,5 @@ func TestEvaluateGolden(t *testing.T) {
 			}
 		}
 	}
-	path := filepath.Join("testdata", "placement", "decisions.golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Fatalf("decisions differ from %s (run with -update to accept):\n%s", path, buf.String())
-	}
+	goldentest.Check(t, "placement/decisions.golden", buf.String())
 }

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
+	"github.com/daemonkit/daemonkit/internal/goldentest"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -384,17 +384,5 @@ func TestLintRealManifests(t *testing.T) {
 			}
 		}
 	}
-	path := filepath.Join("testdata", "manifests.lint.golden")
-	if *update {
-		if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if !bytes.Equal(out.Bytes(), want) {
-		t.Errorf("lint report differs from %s:\n%s", path, out.String())
-	}
+	goldentest.Check(t, "manifests.lint.golden", out.String())
 }

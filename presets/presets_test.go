@@ -2,7 +2,7 @@ package presets
 
 import (
 	"bytes"
-	"flag"
+	"github.com/daemonkit/daemonkit/internal/goldentest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,8 +14,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	psaapi "k8s.io/pod-security-admission/api"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 func mustBuild(t testing.TB, b *builder.DaemonSet) *appsv1.DaemonSet {
 	t.Helper()
@@ -44,19 +42,7 @@ func TestPresetGoldens(t *testing.T) {
 	for _, p := range Catalog() {
 		t.Run(p.Name, func(t *testing.T) {
 			got := presetYAML(t, p)
-			path := filepath.Join("testdata", p.Name+".golden.yaml")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from the preset; rerun with -update if intended\n--- got ---\n%s", path, got)
-			}
+			goldentest.Check(t, p.Name+".golden.yaml", string(got))
 		})
 	}
 }

@@ -2,9 +2,7 @@ package simulate_test
 
 import (
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
+	"github.com/daemonkit/daemonkit/internal/goldentest"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -13,19 +11,6 @@ import (
 
 	"github.com/daemonkit/daemonkit/simulate"
 )
-
-// The -update flag may already be registered by another test file of the
-// package (the internal tests are linked into the same binary).
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files under testdata/")
-	}
-}
-
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // TestGolden_MixedCluster pins the whole placement of three DaemonSets on
 // the mixed production shape: every node's state, reasons, pending reasons,
@@ -67,20 +52,5 @@ func TestGolden_MixedCluster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("testdata", "mixed_placement.golden.json")
-	if updateGolden() {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create)", err)
-	}
-	if string(want) != string(got)+"\n" {
-		t.Errorf("placement differs from %s; run with -update if intended", path)
-	}
+	goldentest.Check(t, "mixed_placement.golden.json", string(got)+"\n")
 }

@@ -3,10 +3,8 @@ package simulate
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
+	"github.com/daemonkit/daemonkit/internal/goldentest"
 	"strings"
 	"testing"
 	"time"
@@ -18,25 +16,10 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
-var update_ = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update_ {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	goldentest.Check(t, name, string(got))
 }
 
 func traceText(t *testing.T, r *Result) []byte {

@@ -3,20 +3,17 @@ package main
 import (
 	"bytes"
 	"encoding/xml"
-	"flag"
 	"fmt"
+	"github.com/daemonkit/daemonkit/internal/goldentest"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // fakeEnv runs commands against in-memory files; real files (the shared
 // manifests, testdata) are read through when not overridden.
@@ -47,27 +44,6 @@ func (f *fakeEnv) run(args ...string) int {
 	return run(e, args)
 }
 
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
-}
-
 const manifests = "../../../shared/manifests"
 
 // sharedManifests lists the real-world manifests every command must handle.
@@ -95,7 +71,7 @@ func TestExplainSharedManifests(t *testing.T) {
 			if code := f.run("explain", "-f", m, "--cluster", "mixed"); code != 0 {
 				t.Fatalf("exit %d: %s", code, f.stderr.String())
 			}
-			golden(t, "explain/"+base(m)+".txt", strings.ReplaceAll(f.stdout.String(), manifests+"/", ""))
+			goldentest.Check(t, "explain/"+base(m)+".txt", strings.ReplaceAll(f.stdout.String(), manifests+"/", ""))
 		})
 	}
 }
@@ -105,7 +81,7 @@ func TestExplainJSON(t *testing.T) {
 	if code := f.run("explain", "-f", manifests+"/dcgm-exporter.yaml", "--cluster", "dev", "-o", "json"); code != 0 {
 		t.Fatalf("exit %d: %s", code, f.stderr.String())
 	}
-	golden(t, "explain/dcgm-exporter-dev.json", strings.ReplaceAll(f.stdout.String(), manifests+"/", ""))
+	goldentest.Check(t, "explain/dcgm-exporter-dev.json", strings.ReplaceAll(f.stdout.String(), manifests+"/", ""))
 }
 
 func TestExplainOwnNodesFromStdin(t *testing.T) {
@@ -126,7 +102,7 @@ items:
 	if code := f.run("explain", "-f", manifests+"/nvidia-device-plugin.yaml", "--nodes", "-"); code != 0 {
 		t.Fatalf("exit %d: %s", code, f.stderr.String())
 	}
-	golden(t, "explain/device-plugin-own-nodes.txt", strings.ReplaceAll(f.stdout.String(), manifests+"/", ""))
+	goldentest.Check(t, "explain/device-plugin-own-nodes.txt", strings.ReplaceAll(f.stdout.String(), manifests+"/", ""))
 }
 
 func TestLintSharedManifests(t *testing.T) {
@@ -137,7 +113,7 @@ func TestLintSharedManifests(t *testing.T) {
 			if code != 0 && code != 1 {
 				t.Fatalf("exit %d: %s", code, f.stderr.String())
 			}
-			golden(t, "lint/"+base(m)+".txt", strings.ReplaceAll(fmt.Sprintf("exit %d\n%s%s", code, f.stdout.String(), f.stderr.String()), manifests+"/", ""))
+			goldentest.Check(t, "lint/"+base(m)+".txt", strings.ReplaceAll(fmt.Sprintf("exit %d\n%s%s", code, f.stdout.String(), f.stderr.String()), manifests+"/", ""))
 		})
 	}
 }
@@ -167,13 +143,13 @@ func TestPreset(t *testing.T) {
 	if code := f.run("preset", "list"); code != 0 {
 		t.Fatalf("exit %d: %s", code, f.stderr.String())
 	}
-	golden(t, "preset/list.txt", f.stdout.String())
+	goldentest.Check(t, "preset/list.txt", f.stdout.String())
 	for _, name := range []string{"cilium", "fluent-bit"} {
 		f := newFakeEnv()
 		if code := f.run("preset", name); code != 0 {
 			t.Fatalf("exit %d: %s", code, f.stderr.String())
 		}
-		golden(t, "preset/"+name+".yaml", f.stdout.String())
+		goldentest.Check(t, "preset/"+name+".yaml", f.stdout.String())
 		// What preset prints, lint reads back without errors.
 		g := newFakeEnv()
 		g.files["p.yaml"] = f.stdout.Bytes()
@@ -221,7 +197,7 @@ func TestRolloutWithPlotAndEvents(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, f.stderr.String())
 	}
-	golden(t, "rollout/dev.txt", f.stdout.String())
+	goldentest.Check(t, "rollout/dev.txt", f.stdout.String())
 	svg, ok := f.written["out.svg"]
 	if !ok {
 		t.Fatal("no plot written")
@@ -254,7 +230,7 @@ func TestRolloutJSONIsDeterministic(t *testing.T) {
 	if outs[0] != outs[1] {
 		t.Error("same inputs and seed gave different JSON")
 	}
-	golden(t, "rollout/mixed-seed7.json", outs[0])
+	goldentest.Check(t, "rollout/mixed-seed7.json", outs[0])
 }
 
 // TestBadInputs holds each bad input to the exact error line a user sees.
