@@ -41,7 +41,7 @@ func runDemo(e *env, args []string) error {
 		for _, f := range r.Findings {
 			counts[f.Severity]++
 		}
-		fmt.Fprintf(e.stdout, "  %-14s pod security %-10s  %d validation errors, lint: %d error, %d warning, %d info\n",
+		fmt.Fprintf(e.stdout, "  %-16s pod security %-10s  %d validation errors, lint: %d error, %d warning, %d info\n",
 			p.Name, r.PodSecurity.Level, len(r.Validation), counts["error"], counts["warning"], counts["info"])
 		dss = append(dss, ds)
 	}
@@ -59,7 +59,7 @@ func runDemo(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "  %s\n", rep.Cluster)
 	for _, x := range rep.DaemonSets {
-		fmt.Fprintf(e.stdout, "  %-14s desired %2d  runs %2d  pending %2d  excluded %2d", x.Name, x.Status.Desired, x.Runs, x.Pending, x.Excluded)
+		fmt.Fprintf(e.stdout, "  %-16s desired %2d  runs %2d  pending %2d  excluded %2d", x.Name, x.Status.Desired, x.Runs, x.Pending, x.Excluded)
 		for _, g := range x.groups {
 			if g.state != "Runs" {
 				fmt.Fprintf(e.stdout, "\n      %s on %d node(s): %s", g.state, len(g.nodes), orDash(g.why))
