@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"encoding/json"
+	"github.com/daemonkit/daemonkit/internal/placementgen"
 	"testing"
 
 	"github.com/daemonkit/daemonkit/daemonset"
@@ -20,8 +21,8 @@ func TestPlacementMatchesUpstream(t *testing.T) {
 	outcomes := map[[2]bool]int{}
 	total := 0
 	rapid.Check(t, func(t *rapid.T) {
-		ds := genPlacementDaemonSet().Draw(t, "ds")
-		node := genPlacementNode().Draw(t, "node")
+		ds := placementgen.DaemonSet().Draw(t, "ds")
+		node := placementgen.Node().Draw(t, "node")
 		wantRun, wantCont := daemon.NodeShouldRunDaemonPod(logger, node, ds)
 		outcomes[[2]bool{wantRun, wantCont}]++
 		total++

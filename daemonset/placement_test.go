@@ -2,6 +2,7 @@ package daemonset
 
 import (
 	"encoding/json"
+	"github.com/daemonkit/daemonkit/internal/placementgen"
 	"reflect"
 	"strconv"
 	"strings"
@@ -356,8 +357,8 @@ func TestParseInt64MatchesStrconv(t *testing.T) {
 // Properties over generated DaemonSets and nodes.
 func TestPlacementProperties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		ds := plGenPlacementDaemonSet().Draw(t, "ds")
-		node := plGenPlacementNode().Draw(t, "node")
+		ds := placementgen.DaemonSet().Draw(t, "ds")
+		node := placementgen.Node().Draw(t, "node")
 		p := NewPlacer(ds)
 		run, cont := p.ShouldRun(node)
 		d := Evaluate(ds, node)
@@ -386,13 +387,13 @@ func TestPlacementProperties(t *testing.T) {
 		}
 		// Adding a toleration never excludes more.
 		more := ds.DeepCopy()
-		more.Spec.Template.Spec.Tolerations = append(more.Spec.Template.Spec.Tolerations, plGenToleration().Draw(t, "extraToleration"))
+		more.Spec.Template.Spec.Tolerations = append(more.Spec.Template.Spec.Tolerations, placementgen.Toleration().Draw(t, "extraToleration"))
 		if r2, c2 := NewPlacer(more).ShouldRun(node); (run && !r2) || (cont && !c2) {
 			t.Fatalf("adding a toleration turned (%v,%v) into (%v,%v)", run, cont, r2, c2)
 		}
 		// Adding a taint never includes more.
 		tainted := node.DeepCopy()
-		tainted.Spec.Taints = append(tainted.Spec.Taints, plGenTaint().Draw(t, "extraTaint"))
+		tainted.Spec.Taints = append(tainted.Spec.Taints, placementgen.Taint().Draw(t, "extraTaint"))
 		if r2, c2 := p.ShouldRun(tainted); (!run && r2) || (!cont && c2) {
 			t.Fatalf("adding a taint turned (%v,%v) into (%v,%v)", run, cont, r2, c2)
 		}
@@ -401,7 +402,7 @@ func TestPlacementProperties(t *testing.T) {
 		if narrower.Spec.Template.Spec.NodeSelector == nil {
 			narrower.Spec.Template.Spec.NodeSelector = map[string]string{}
 		}
-		narrower.Spec.Template.Spec.NodeSelector[rapid.SampledFrom(plGenKeys).Draw(t, "selKey")] = rapid.SampledFrom(plGenValues).Draw(t, "selValue")
+		narrower.Spec.Template.Spec.NodeSelector[rapid.SampledFrom(placementgen.Keys).Draw(t, "selKey")] = rapid.SampledFrom(placementgen.Values).Draw(t, "selValue")
 		if r2, c2 := NewPlacer(narrower).ShouldRun(node); (!run && r2) || (!cont && c2) {
 			t.Fatalf("adding a nodeSelector entry turned (%v,%v) into (%v,%v)", run, cont, r2, c2)
 		}
