@@ -12,6 +12,8 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	sigsjson "sigs.k8s.io/json"
 	"sigs.k8s.io/yaml"
 )
@@ -393,14 +395,7 @@ func (d *decoder) object(doc document, path fpath, obj map[string]any,
 	case "DaemonSet":
 		switch apiVersion {
 		case "apps/v1":
-			ds := &appsv1.DaemonSet{}
-			if errs := d.typed(obj, ds, path, at); len(errs) > 0 {
-				return errs
-			}
-			ds.APIVersion, ds.Kind = apiVersion, kind
-			objs.DaemonSets = append(objs.DaemonSets, ds)
-			objs.setSource(ds, src)
-			return nil
+			return decodeAs(d, obj, path, at, src, apiVersion, kind, &objs.DaemonSets)
 		case "extensions/v1beta1", "apps/v1beta2", "apps/v1beta1":
 			return []*DecodeError{at(path.Key("apiVersion"),
 				fmt.Sprintf("DaemonSet in %s is no longer served (removed in Kubernetes v1.16)", apiVersion),
@@ -415,23 +410,9 @@ func (d *decoder) object(doc document, path fpath, obj map[string]any,
 				fmt.Sprintf("unknown apiVersion %q for %s", apiVersion, kind), "use apiVersion: v1")}
 		}
 		if kind == "Node" {
-			n := &corev1.Node{}
-			if errs := d.typed(obj, n, path, at); len(errs) > 0 {
-				return errs
-			}
-			n.APIVersion, n.Kind = apiVersion, kind
-			objs.Nodes = append(objs.Nodes, n)
-			objs.setSource(n, src)
-			return nil
+			return decodeAs(d, obj, path, at, src, apiVersion, kind, &objs.Nodes)
 		}
-		p := &corev1.Pod{}
-		if errs := d.typed(obj, p, path, at); len(errs) > 0 {
-			return errs
-		}
-		p.APIVersion, p.Kind = apiVersion, kind
-		objs.Pods = append(objs.Pods, p)
-		objs.setSource(p, src)
-		return nil
+		return decodeAs(d, obj, path, at, src, apiVersion, kind, &objs.Pods)
 	}
 
 	o := Other{Source: src, APIVersion: apiVersion, Kind: kind, Object: obj}
@@ -443,6 +424,23 @@ func (d *decoder) object(doc document, path fpath, obj map[string]any,
 	if msg := removedAPI(apiVersion, kind); msg != "" {
 		objs.Warnings = append(objs.Warnings, Warning{Source: src, Message: msg})
 	}
+	return nil
+}
+
+// decodeAs decodes obj strictly into a new T, stamps its apiVersion and kind,
+// and appends it to dst with its source.
+func decodeAs[T any, PT interface {
+	*T
+	runtime.Object
+}](d *decoder, obj map[string]any, path fpath, at func(fpath, string, string) *DecodeError,
+	src Source, apiVersion, kind string, dst *[]PT) []*DecodeError {
+	out := PT(new(T))
+	if errs := d.typed(obj, out, path, at); len(errs) > 0 {
+		return errs
+	}
+	out.GetObjectKind().SetGroupVersionKind(schema.FromAPIVersionAndKind(apiVersion, kind))
+	*dst = append(*dst, out)
+	d.objs.setSource(out, src)
 	return nil
 }
 
