@@ -215,6 +215,14 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 		fmt.Sprintf("--server-address=127.0.0.1:%d", kwokPort),
 		"--cidr=10.244.0.0/16",
 		"--node-ip=10.1.0.1",
+		// Node leases are the heartbeat the node lifecycle controller
+		// watches (the node-heartbeat-with-lease stage refreshes the
+		// status only every 10-20 minutes). KWOK's default of 40 s is not
+		// applied when --config holds no KwokConfiguration: without this
+		// flag no lease is ever written, the controller marks every node
+		// Unknown after its grace period and sets every pod on it
+		// Ready=False, and KWOK's pod stages never set it back.
+		"--node-lease-duration-seconds=40",
 	}); err != nil {
 		return c, err
 	}

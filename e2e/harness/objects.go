@@ -58,7 +58,9 @@ func IsManaged(n *corev1.Node) bool { return n.Annotations[KWOKNodeAnnotation] =
 // CreateNodes creates the nodes and, for the ones KWOK manages, waits until
 // they are Ready and the node lifecycle controller has lifted the
 // node.kubernetes.io/not-ready:NoSchedule taint the API server's admission
-// put on them at registration (daemon pods do not tolerate it). Unmanaged
+// put on them at registration (daemon pods do not tolerate it), and until
+// KWOK renews a node lease for each of them (the heartbeat that keeps them
+// Ready). Unmanaged
 // nodes are left as the API server and the controllers make them.
 func CreateNodes(ctx context.Context, cs kubernetes.Interface, nodes []*corev1.Node, timeout time.Duration) error {
 	for _, n := range nodes {
@@ -84,7 +86,22 @@ func CreateNodes(ctx context.Context, cs kubernetes.Interface, nodes []*corev1.N
 				waiting++
 			}
 		}
-		return waiting == 0, fmt.Sprintf("%d of %d KWOK nodes not Ready or still tainted not-ready", waiting, len(want)), nil
+		if waiting > 0 {
+			return false, fmt.Sprintf("%d of %d KWOK nodes not Ready or still tainted not-ready", waiting, len(want)), nil
+		}
+		// Without a lease heartbeat the node lifecycle controller marks the
+		// node Unknown after its grace period (and its pods not Ready).
+		leases, err := cs.CoordinationV1().Leases(corev1.NamespaceNodeLease).List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return false, "", err
+		}
+		held := 0
+		for _, l := range leases.Items {
+			if want[l.Name] && l.Spec.RenewTime != nil {
+				held++
+			}
+		}
+		return held == len(want), fmt.Sprintf("%d of %d KWOK nodes without a node lease", len(want)-held, len(want)), nil
 	})
 }
 
