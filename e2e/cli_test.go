@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,12 +43,6 @@ func TestCLIAgainstLiveCluster(t *testing.T) {
 	cs := client(t)
 	ctx := testContext(t, 3*time.Minute)
 	bin := buildCLI(t)
-	help, _, _ := runCLI(t, bin, "help")
-	explainHelp, _, _ := runCLI(t, bin, "help", "explain")
-	if !strings.Contains(help, "apply") || !strings.Contains(explainHelp, "-kubeconfig") {
-		banner("E2E: cmd/daemonkit does not expose `apply` and `explain --kubeconfig` yet (wire cmd/daemonkit/live.go and apply.go into input.go and main.go)")
-		t.Skip("CLI live mode not wired into cmd/daemonkit yet")
-	}
 	var nodes []*corev1.Node
 	for _, name := range []string{"cli-0", "cli-1"} {
 		nodes = append(nodes, inGroup(harness.FakeNode(name), "cli"))
@@ -92,5 +87,51 @@ func TestCLIAgainstLiveCluster(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("explain output lacks %q:\n%s", want, out)
 		}
+	}
+
+	// "Simulate this update on my real nodes": rollout of a new image with
+	// no --from starts from the DaemonSet running in the cluster and its
+	// real pods, one per node, each replaced once.
+	waitSettled(t, ctx, cs, ns, "cli-agent", time.Second)
+	ds.Spec.Template.Spec.Containers[0].Image = "registry.k8s.io/pause:3.10.1"
+	manifest, err = daemonset.EncodeYAML(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newFile := filepath.Join(t.TempDir(), "agent-new.yaml")
+	if err := os.WriteFile(newFile, manifest, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	live := []string{"--kubeconfig", cluster.Kubeconfig, "--context", "e2e", "--startup", "5s"}
+	out, stderr, err = runCLI(t, bin, append([]string{"rollout", "-f", newFile}, live...)...)
+	if err != nil {
+		t.Fatalf("rollout: %v\n%s%s", err, out, stderr)
+	}
+	if !strings.Contains(out, "from the DaemonSet running in the cluster") {
+		t.Errorf("rollout does not start from the running DaemonSet:\n%s", out)
+	}
+	out, stderr, err = runCLI(t, bin, append([]string{"rollout", "-f", newFile, "-o", "json"}, live...)...)
+	if err != nil {
+		t.Fatalf("rollout -o json: %v\n%s%s", err, out, stderr)
+	}
+	var trace struct {
+		Summary struct {
+			Creates, Deletes int
+			Done             bool `json:"kubectlRolloutStatusDone"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &trace); err != nil {
+		t.Fatalf("rollout -o json: %v\n%s", err, out)
+	}
+	if s := trace.Summary; s.Creates != 2 || s.Deletes != 2 || !s.Done {
+		t.Errorf("rollout of 2 running pods: %d creates, %d deletes, done %v; want 2, 2, true", s.Creates, s.Deletes, s.Done)
+	}
+	// read-only: the prediction changed nothing
+	after, err := cs.AppsV1().DaemonSets(ns).Get(ctx, "cli-agent", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Spec.Template.Spec.Containers[0].Image == ds.Spec.Template.Spec.Containers[0].Image {
+		t.Errorf("rollout wrote the new template to the cluster")
 	}
 }

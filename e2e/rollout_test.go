@@ -101,21 +101,19 @@ func TestRollingUpdateTimeMatchesModel(t *testing.T) {
 			measured, clean := waitRolledOut(t, ctx, cs, updated, start)
 			final := waitSettled(t, ctx, cs, ns, "agent", 2*time.Second)
 
-			// The model: the same nodes, From fully rolled out, the same delays.
+			// The model: the cluster as read before the update (its nodes and
+			// the DaemonSet's real pods), the DaemonSet as the server stored
+			// it, t=0 at the update, the same delays.
 			var groupNodes []*corev1.Node
 			for _, nd := range snap.Nodes {
 				if nd.Labels[groupLabel] == group {
 					groupNodes = append(groupNodes, nd)
 				}
 			}
-			nodesOnly, err := simulate.NewCluster(groupNodes, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
 			fromModel, toModel := from.DeepCopy(), to.DeepCopy()
-			fromModel.Status, toModel.Status = appsv1.DaemonSetStatus{}, appsv1.DaemonSetStatus{}
+			toModel.Status = appsv1.DaemonSetStatus{}
 			res, err := simulate.Rollout(ctx, simulate.Scenario{
-				Cluster: nodesOnly, From: fromModel, To: toModel,
+				Cluster: snap, From: fromModel, To: toModel, Start: start,
 				Kubelet: simulate.KubeletModel{Startup: delayCreate + delayReady, TerminationFromTemplate: true},
 				API:     simulate.DefaultAPIModel(),
 			})
@@ -124,6 +122,10 @@ func TestRollingUpdateTimeMatchesModel(t *testing.T) {
 			}
 			if !res.Summary.Done || res.Summary.AllAvailable == nil {
 				t.Fatalf("model: rollout not done: %+v", res.Summary)
+			}
+			// The model started from the n real pods: it replaced each once.
+			if res.Summary.Creates != n || res.Summary.Deletes != n {
+				t.Errorf("model: %d creates and %d deletes, want %d each (one per real pod)", res.Summary.Creates, res.Summary.Deletes, n)
 			}
 			predicted := *res.Summary.AllAvailable
 			ratio := predicted.Seconds() / measured.Seconds()

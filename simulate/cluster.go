@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/daemonkit/daemonkit/daemonset"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -114,6 +116,61 @@ func (c *Cluster) PodsOn(name string) []*corev1.Pod {
 		out = append(out, c.Pods[pi])
 	}
 	return out
+}
+
+// LatestTimestamp returns the latest time recorded in the cluster's nodes
+// and pods: creation and deletion times, node condition heartbeats and
+// transitions, pod condition transitions and container start times. For a
+// snapshot (kubectl output, a live read) it is close to when the snapshot
+// was taken, which makes it a Scenario.Start that reads the ages and Ready
+// times of the snapshot's pods as they were then; the timestamps of a
+// snapshot lie about 2026-01-01 (the default Start) otherwise. Zero when the
+// cluster records no time at all. Deterministic: it depends on the objects
+// only.
+func (c *Cluster) LatestTimestamp() time.Time {
+	var latest time.Time
+	see := func(t metav1.Time) {
+		if t.After(latest) {
+			latest = t.Time
+		}
+	}
+	seeP := func(t *metav1.Time) {
+		if t != nil {
+			see(*t)
+		}
+	}
+	for _, n := range c.Nodes {
+		if n == nil {
+			continue
+		}
+		see(n.CreationTimestamp)
+		seeP(n.DeletionTimestamp)
+		for _, cond := range n.Status.Conditions {
+			see(cond.LastHeartbeatTime)
+			see(cond.LastTransitionTime)
+		}
+	}
+	for _, p := range c.Pods {
+		if p == nil {
+			continue
+		}
+		see(p.CreationTimestamp)
+		if d := p.DeletionTimestamp; d != nil {
+			// the end of the grace period; the deletion was asked for
+			// deletionGracePeriodSeconds earlier
+			t := d.Time
+			if g := p.DeletionGracePeriodSeconds; g != nil && *g > 0 && *g < 1<<31 {
+				t = t.Add(-time.Duration(*g) * time.Second)
+			}
+			see(metav1.NewTime(t))
+		}
+		seeP(p.Status.StartTime)
+		for _, cond := range p.Status.Conditions {
+			see(cond.LastProbeTime)
+			see(cond.LastTransitionTime)
+		}
+	}
+	return latest
 }
 
 // indexed returns the index NewCluster built, or a fresh one for a Cluster

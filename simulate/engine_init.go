@@ -242,7 +242,11 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 		e.placer = daemonset.NewPlacer(from)
 		e.constructHistory()
 		e.genStr, e.hasGen = genString(daemonset.TemplateGeneration(from))
-		e.seedFromPods()
+		held := make(map[string]bool, len(targets))
+		for _, t := range targets {
+			held[t] = true
+		}
+		e.seedFromPods(held)
 	}
 	e.adoptPods(claimed)
 	e.applyDS(to)
@@ -262,13 +266,21 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 
 // validateUpdate is the API server's update validation; the resourceVersion
 // a client must send is filled in, as the simulated client always sends the
-// stored one.
+// stored one, and the fields the server keeps from the stored object before
+// it validates (generation, creationTimestamp) are taken from old: an update
+// written as a plain manifest leaves them out.
+//
+// upstream: staging/src/k8s.io/apiserver/pkg/registry/rest/update.go BeforeUpdate
 func validateUpdate(nd, old *appsv1.DaemonSet) field.ErrorList {
 	n, o := nd.DeepCopy(), old.DeepCopy()
 	if o.ResourceVersion == "" {
 		o.ResourceVersion = "1"
 	}
 	n.ResourceVersion = o.ResourceVersion
+	n.Generation = o.Generation
+	if !o.CreationTimestamp.IsZero() {
+		n.CreationTimestamp = o.CreationTimestamp
+	}
 	return daemonset.ValidateUpdate(n, o)
 }
 
@@ -391,11 +403,13 @@ func claimPods(pods []*corev1.Pod, ds *appsv1.DaemonSet) (claimed []*corev1.Pod,
 }
 
 // seedFromPods puts one pod of the current (From) revision on every node
-// where it should run.
-func (e *engine) seedFromPods() {
+// where it should run, except the nodes in held: the cluster's own pods of
+// the DaemonSet are there (a snapshot of a live cluster), and they are its
+// state.
+func (e *engine) seedFromPods(held map[string]bool) {
 	for i := range e.nodes {
 		n := &e.nodes[i]
-		if !n.present {
+		if !n.present || held[n.name] {
 			continue
 		}
 		n.run, n.cont = e.placer.ShouldRun(n.obj)

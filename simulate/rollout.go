@@ -65,9 +65,11 @@ type Scenario struct {
 	// From is the DaemonSet as it was before the rollout, fully rolled out:
 	// every node where From should run holds one From pod, created before t=0,
 	// Ready and available at t=0 (never Ready on Kubelet.Broken and
-	// Kubelet.CrashLoop nodes, Pending on Kubelet.Pending nodes). nil means To
-	// is created at t=0 and there are no earlier pods (apart from claimed
-	// Cluster pods).
+	// Kubelet.CrashLoop nodes, Pending on Kubelet.Pending nodes). A node where
+	// Cluster holds pods the DaemonSet claims (From's pods in a snapshot of a
+	// live cluster: controller reference to From's UID) starts with those
+	// pods instead, as they are. nil means To is created at t=0 and there are
+	// no earlier pods (apart from claimed Cluster pods).
 	From *appsv1.DaemonSet
 
 	// To is the DaemonSet the user applies at t=0 (required). It is defaulted

@@ -183,3 +183,23 @@ func ExampleTainted() {
 	// 1m20s created [node-99] deleted []
 	// scenario.events[0].node: Not found: "ghost"
 }
+
+// A snapshot (kubectl output, or simulate/live) records times: its latest
+// one is the Scenario.Start that reads its pods' ages and Ready times as
+// they were when it was taken.
+func ExampleCluster_LatestTimestamp() {
+	c, err := simulate.LoadCluster(simulate.ClusterFile{Name: "nodes.yaml", Data: []byte(`apiVersion: v1
+kind: Node
+metadata: {name: worker-1, creationTimestamp: "2026-11-01T08:00:00Z"}
+status:
+  conditions:
+  - {type: Ready, status: "True", lastHeartbeatTime: "2026-11-27T09:30:00Z", lastTransitionTime: "2026-11-01T08:01:00Z"}
+`)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(c.LatestTimestamp().Format(time.RFC3339))
+	// Output:
+	// 2026-11-27T09:30:00Z
+}

@@ -306,10 +306,11 @@ func TestDaemonKillFailedPods(t *testing.T) {
 // failed pods beside a running one: the first delete starts the node's
 // backoff (1s), so the second waits for it. (The backoff key holds
 // status.observedGeneration, so the DaemonSet is not new here: a first sync
-// would change the key.)
+// would change the key. The running pod is in the cluster too: a node with
+// pods of From in the cluster gets no idealized From pod.)
 func TestDaemonKillFailedPodsBackoff(t *testing.T) {
 	ds := upstreamDS(nil)
-	var pods []*corev1.Pod
+	pods := []*corev1.Pod{readyPod(upstreamPod(ds, "running", "node-0"), defaultStart.Add(-time.Hour))}
 	for _, p := range podsOn(ds, "node-0", 2) {
 		p.Name = "failed-" + p.Name
 		p.CreationTimestamp = metav1.NewTime(defaultStart)

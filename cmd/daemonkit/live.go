@@ -26,6 +26,8 @@ type liveFlags struct {
 	loader liveLoader
 	// dss are the DaemonSets read with the cluster by loadCluster.
 	dss []*appsv1.DaemonSet
+	// readAt is when loadCluster finished reading the cluster.
+	readAt time.Time
 }
 
 func (l *liveFlags) register(fs *flag.FlagSet) {
@@ -56,6 +58,7 @@ func (l *liveFlags) loadCluster(conflicting bool) (*simulate.Cluster, string, er
 		return nil, "", fmt.Errorf("%s: the cluster has no nodes", l.describe())
 	}
 	l.dss = dss
+	l.readAt = time.Now()
 	return cl, fmt.Sprintf("live cluster %s (%d nodes, %d pods)", l.describe(), len(cl.Nodes), len(cl.Pods)), nil
 }
 

@@ -72,6 +72,18 @@ func runRollout(e *env, args []string) error {
 		return err
 	}
 	var old *appsv1.DaemonSet
+	origin := ""
+	if *from == "" && cf.live.active() {
+		// "simulate this update on my real nodes": the DaemonSet of that
+		// name running in the cluster is the one being updated, and its
+		// pods (which the snapshot holds) are where the rollout starts.
+		for _, ds := range cf.live.daemonSets() {
+			if ds.Namespace == to.Namespace && ds.Name == to.Name {
+				old = ds.DeepCopy()
+				origin = fmt.Sprintf("from the DaemonSet running in the cluster (generation %d, %d pods)", ds.Generation, ds.Status.CurrentNumberScheduled+ds.Status.NumberMisscheduled)
+			}
+		}
+	}
 	if *from != "" {
 		oldDSs, _, err := loadDaemonSets(e, *from)
 		if err != nil {
@@ -118,6 +130,13 @@ func runRollout(e *env, args []string) error {
 	if *seed != 0 {
 		sc.Order = simulate.Order{Kind: simulate.OrderRandom, Seed: *seed}
 	}
+	// t=0 is when the cluster was read, so that the ages and Ready times of
+	// its pods count as they were then.
+	if cf.live.active() {
+		sc.Start = cf.live.readAt
+	} else if len(cluster.Pods) > 0 {
+		sc.Start = cluster.LatestTimestamp()
+	}
 	res, err := simulateWithProgress(e, sc)
 	if err != nil {
 		return err
@@ -135,7 +154,7 @@ func runRollout(e *env, args []string) error {
 	case "json", "yaml":
 		return writeStructured(e.stdout, *out, traceOf(res, where))
 	}
-	renderRollout(e.stdout, res, sc, where)
+	renderRollout(e.stdout, res, sc, where, origin)
 	if *plot != "" {
 		fmt.Fprintf(e.stdout, "\nPlot written to %s\n", *plot)
 	}
@@ -400,12 +419,17 @@ func issueString(n simulate.NodeIssue) string {
 }
 
 // renderRollout prints the summary and a timeline for people.
-func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where string) {
+// origin, when not empty, says where the rollout starts instead of the
+// default wording.
+func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where, origin string) {
 	ds := sc.To
 	s := r.Summary
 	start := "from the running template"
 	if sc.From == nil {
 		start = "from the creation of the DaemonSet"
+	}
+	if origin != "" {
+		start = origin
 	}
 	fmt.Fprintf(w, "Rollout of %s/%s %s\n", ds.Namespace, ds.Name, start)
 	fmt.Fprintf(w, "  cluster:  %s\n", where)
