@@ -89,6 +89,17 @@ func TestCLIAgainstLiveCluster(t *testing.T) {
 		}
 	}
 
+	// "Explain my DaemonSet on my real cluster", with no file at all.
+	out, stderr, err = runCLI(t, bin, "explain", "--kubeconfig", cluster.Kubeconfig, "--context", "e2e", "--name", ns+"/cli-agent")
+	if err != nil {
+		t.Fatalf("explain --name: %v\n%s%s", err, out, stderr)
+	}
+	for _, want := range []string{"DaemonSet " + ns + "/cli-agent", "2 run a pod", "cli-0", "cli-1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explain --name output lacks %q:\n%s", want, out)
+		}
+	}
+
 	// "Simulate this update on my real nodes": rollout of a new image with
 	// no --from starts from the DaemonSet running in the cluster and its
 	// real pods, one per node, each replaced once.

@@ -69,13 +69,15 @@ type explainGroup struct {
 	nodes      []string
 }
 
-const explainUsage = "-f FILE [--nodes FILE | --cluster NAME] [-o text|json|yaml] [--wide]"
+const explainUsage = "-f FILE [--nodes FILE | --cluster NAME | --kubeconfig FILE [--context NAME]] [-o text|json|yaml] [--wide]\n" +
+	"       daemonkit explain --kubeconfig FILE [--context NAME] [--name NS/NAME]   (the DaemonSets running in the cluster)"
 
 func runExplain(e *env, args []string) error {
 	fs := newFlags(e, "explain", explainUsage)
 	file := fs.String("f", "", "manifest `FILE` with one or more DaemonSets (- for stdin); other kinds are ignored")
 	out := fs.String("o", "text", "output `format`: text, json or yaml")
 	wide := fs.Bool("wide", false, "one row per node (the default up to 20 nodes; larger clusters are grouped by state and reason)")
+	name := fs.String("name", "", "with --kubeconfig and no -f: explain only this DaemonSet of the cluster (`NAME` or namespace/name)")
 	var cf clusterFlags
 	cf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -84,12 +86,23 @@ func runExplain(e *env, args []string) error {
 	if err := outputFormat(*out); err != nil {
 		return err
 	}
+	if *name != "" && (*file != "" || !cf.live.active()) {
+		return usagef("--name picks a DaemonSet of a live cluster: give it with --kubeconfig/--context and without -f")
+	}
 	cluster, where, err := cf.load(e)
 	if err != nil {
 		return helpOK(err)
 	}
-	dss, objs, err := loadDaemonSets(e, *file)
-	if err != nil {
+	var (
+		dss  []*appsv1.DaemonSet
+		objs *daemonset.Objects
+	)
+	if *file == "" && cf.live.active() {
+		// "explain my DaemonSet on my real cluster": the ones running there
+		if dss, err = liveDaemonSets(cf.live.daemonSets(), *name, cf.live.describe()); err != nil {
+			return err
+		}
+	} else if dss, objs, err = loadDaemonSets(e, *file); err != nil {
 		return err
 	}
 	rep, err := explain(cluster, where, dss, objs)
@@ -319,4 +332,32 @@ func helpOK(err error) error {
 		return nil
 	}
 	return err
+}
+
+// liveDaemonSets returns the DaemonSets read from a live cluster, or the one
+// named (NAME or namespace/name; a bare NAME must be unique).
+func liveDaemonSets(all []*appsv1.DaemonSet, name, where string) ([]*appsv1.DaemonSet, error) {
+	if name == "" {
+		if len(all) == 0 {
+			return nil, fmt.Errorf("%s: the cluster has no DaemonSets; give one with -f", where)
+		}
+		return all, nil
+	}
+	var found []*appsv1.DaemonSet
+	for _, ds := range all {
+		if ds.Namespace+"/"+ds.Name == name || (!strings.Contains(name, "/") && ds.Name == name) {
+			found = append(found, ds)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("%s: no DaemonSet %q in the cluster (it has %d)", where, name, len(all))
+	case 1:
+		return found, nil
+	}
+	var names []string
+	for _, ds := range found {
+		names = append(names, ds.Namespace+"/"+ds.Name)
+	}
+	return nil, usagef("--name %q: %d DaemonSets have that name (%s); give namespace/name", name, len(found), strings.Join(names, ", "))
 }

@@ -68,3 +68,41 @@ func TestLiveFlagsErrors(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// explain on a live cluster without -f explains the DaemonSets running
+// there, or the one --name picks.
+func TestLiveDaemonSetsPicksByName(t *testing.T) {
+	mk := func(ns, name string) *appsv1.DaemonSet {
+		return &appsv1.DaemonSet{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
+	}
+	all := []*appsv1.DaemonSet{mk("kube-system", "cilium"), mk("logging", "agent"), mk("monitoring", "agent")}
+	names := func(dss []*appsv1.DaemonSet) (out []string) {
+		for _, ds := range dss {
+			out = append(out, ds.Namespace+"/"+ds.Name)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name, want, err string
+	}{
+		{name: "", want: "kube-system/cilium logging/agent monitoring/agent"},
+		{name: "cilium", want: "kube-system/cilium"},
+		{name: "monitoring/agent", want: "monitoring/agent"},
+		{name: "agent", err: `--name "agent": 2 DaemonSets have that name (logging/agent, monitoring/agent); give namespace/name`},
+		{name: "kube-system/agent", err: `prod: no DaemonSet "kube-system/agent" in the cluster (it has 3)`},
+	} {
+		got, err := liveDaemonSets(all, tc.name, "prod")
+		if tc.err != "" {
+			if err == nil || err.Error() != tc.err {
+				t.Errorf("%q: error %v, want %q", tc.name, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || strings.Join(names(got), " ") != tc.want {
+			t.Errorf("%q: %v, %v; want %s", tc.name, names(got), err, tc.want)
+		}
+	}
+	if _, err := liveDaemonSets(nil, "", "prod"); err == nil || err.Error() != "prod: the cluster has no DaemonSets; give one with -f" {
+		t.Errorf("empty cluster: %v", err)
+	}
+}

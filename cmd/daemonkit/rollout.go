@@ -80,7 +80,13 @@ func runRollout(e *env, args []string) error {
 		for _, ds := range cf.live.daemonSets() {
 			if ds.Namespace == to.Namespace && ds.Name == to.Name {
 				old = ds.DeepCopy()
-				origin = fmt.Sprintf("from the DaemonSet running in the cluster (generation %d, %d pods)", ds.Generation, ds.Status.CurrentNumberScheduled+ds.Status.NumberMisscheduled)
+				pods := 0
+				for _, p := range cluster.Pods {
+					if ref := metav1.GetControllerOf(p); ref != nil && ref.UID == ds.UID && ds.UID != "" {
+						pods++
+					}
+				}
+				origin = fmt.Sprintf("from the DaemonSet running in the cluster (generation %d, %d pods)", ds.Generation, pods)
 			}
 		}
 	}
