@@ -104,7 +104,7 @@ func TestCLIAgainstLiveCluster(t *testing.T) {
 	// no --from starts from the DaemonSet running in the cluster and its
 	// real pods, one per node, each replaced once.
 	waitSettled(t, ctx, cs, ns, "cli-agent", time.Second)
-	ds.Spec.Template.Spec.Containers[0].Image = "registry.k8s.io/pause:3.10.1"
+	ds.Spec.Template.Spec.Containers[0].Image = newImage
 	manifest, err = daemonset.EncodeYAML(ds)
 	if err != nil {
 		t.Fatal(err)

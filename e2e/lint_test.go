@@ -11,7 +11,6 @@ import (
 	"github.com/daemonkit/daemonkit/e2e/harness"
 	"github.com/daemonkit/daemonkit/presets"
 	"github.com/daemonkit/daemonkit/simulate"
-	"github.com/daemonkit/daemonkit/simulate/live"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -63,17 +62,7 @@ func TestLintSurgeWithHostPortStallsOnTheRealScheduler(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = cs.AppsV1().DaemonSets(ns).Delete(ctx, ds.Name, metav1.DeleteOptions{}) })
 	from := waitSettled(t, ctx, cs, ns, ds.Name, time.Second)
-	snap, _, err := live.LoadFrom(ctx, cs)
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	to := from.DeepCopy()
-	to.Spec.Template.Spec.Containers[0].Image = "registry.k8s.io/pause:3.10.1"
-	start := time.Now()
-	if _, err := cs.AppsV1().DaemonSets(ns).Update(ctx, to, metav1.UpdateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	snap, to, _, start := snapshotThenUpdate(t, ctx, cs, from)
 
 	// The model: stuck, one node (maxSurge) blocked by the host port.
 	toModel := to.DeepCopy()

@@ -62,6 +62,11 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "e2e: starting the control plane:", err)
 		return 1
 	}
+	var took []string
+	for _, s := range cluster.Startup {
+		took = append(took, fmt.Sprintf("%s %s", s.Name, s.Took.Round(10*time.Millisecond)))
+	}
+	fmt.Fprintf(os.Stderr, "e2e: control plane ready in %s (%s)\n", cluster.StartedIn.Round(10*time.Millisecond), strings.Join(took, ", "))
 	code := m.Run()
 	if code != 0 || *keepLogs {
 		// keep the logs of a failed run

@@ -12,7 +12,6 @@ import (
 
 	"github.com/daemonkit/daemonkit/e2e/harness"
 	"github.com/daemonkit/daemonkit/simulate"
-	"github.com/daemonkit/daemonkit/simulate/live"
 	"github.com/google/go-cmp/cmp"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -85,19 +84,8 @@ func TestRollingUpdateTimeMatchesModel(t *testing.T) {
 			if from.Status.NumberAvailable != int32(n) {
 				t.Fatalf("before the update: %d of %d available", from.Status.NumberAvailable, n)
 			}
-			snap, _, err := live.LoadFrom(ctx, cs)
-			if err != nil {
-				t.Fatal(err)
-			}
-
 			// The update: a new image.
-			to := from.DeepCopy()
-			to.Spec.Template.Spec.Containers[0].Image = "registry.k8s.io/pause:3.10.1"
-			start := time.Now()
-			updated, err := cs.AppsV1().DaemonSets(ns).Update(ctx, to, metav1.UpdateOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			snap, to, updated, start := snapshotThenUpdate(t, ctx, cs, from)
 			measured, clean := waitRolledOut(t, ctx, cs, updated, start)
 			final := waitSettled(t, ctx, cs, ns, "agent", 2*time.Second)
 

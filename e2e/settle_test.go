@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/daemonkit/daemonkit/e2e/harness"
+	"github.com/daemonkit/daemonkit/simulate"
+	"github.com/daemonkit/daemonkit/simulate/live"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -148,4 +150,26 @@ func sortedKeys[V any](m map[string]V) []string {
 // groupSelector selects a test's nodes.
 func groupSelector(group string) string {
 	return labels.SelectorFromSet(labels.Set{groupLabel: group}).String()
+}
+
+// newImage is the image every update test rolls out.
+const newImage = "registry.k8s.io/pause:3.10.1"
+
+// snapshotThenUpdate reads the cluster as simulate/live does (the model's
+// starting point), then updates the settled DaemonSet from to newImage. It
+// returns the snapshot, the DaemonSet as sent and as stored, and the time
+// of the update (the model's t=0).
+func snapshotThenUpdate(t *testing.T, ctx context.Context, cs kubernetes.Interface, from *appsv1.DaemonSet) (snap *simulate.Cluster, to, stored *appsv1.DaemonSet, start time.Time) {
+	t.Helper()
+	snap, _, err := live.LoadFrom(ctx, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	to = from.DeepCopy()
+	to.Spec.Template.Spec.Containers[0].Image = newImage
+	start = time.Now()
+	if stored, err = cs.AppsV1().DaemonSets(from.Namespace).Update(ctx, to, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return snap, to, stored, start
 }

@@ -63,8 +63,15 @@ type Cluster struct {
 	// Host is the API server URL.
 	Host string
 
+	// Startup is how long each component took from its start until it
+	// answered healthy, in start order; StartedIn is how long Start took in
+	// all (keys, files and the components one after another).
+	Startup   []ComponentStartup
+	StartedIn time.Duration
+
 	token   string
 	procs   []*process
+	started time.Time
 	tempDir bool
 	keep    bool
 }
@@ -85,7 +92,7 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if m := Missing(opts.BinDir); len(m) > 0 {
 		return nil, fmt.Errorf("binaries missing in %q: %s", opts.BinDir, strings.Join(m, ", "))
 	}
-	c = &Cluster{Dir: opts.WorkDir, keep: opts.KeepLogs}
+	c = &Cluster{Dir: opts.WorkDir, keep: opts.KeepLogs, started: time.Now()}
 	if c.Dir == "" {
 		if c.Dir, err = os.MkdirTemp("", "daemonkit-e2e-"); err != nil {
 			return nil, err
@@ -139,6 +146,7 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if err := waitHealthy(ctx, p, etcdURL+"/health", "", time.Minute); err != nil {
 		return c, err
 	}
+	c.ready(p.name)
 
 	apiArgs := []string{
 		"--etcd-servers=" + etcdURL,
@@ -165,6 +173,7 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if err := waitHealthy(ctx, p, c.Host+"/readyz", c.token, 2*time.Minute); err != nil {
 		return c, err
 	}
+	c.ready(p.name)
 
 	controllers := opts.Controllers
 	if controllers == nil {
@@ -187,6 +196,7 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if err := waitHealthy(ctx, p, fmt.Sprintf("https://127.0.0.1:%d/healthz", kcmPort), "", 2*time.Minute); err != nil {
 		return c, err
 	}
+	c.ready(p.name)
 
 	if p, err = startProcess(KubeScheduler, bin(KubeScheduler), c.Dir, []string{
 		"--kubeconfig=" + c.Kubeconfig,
@@ -202,6 +212,7 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if err := waitHealthy(ctx, p, fmt.Sprintf("https://127.0.0.1:%d/healthz", schedPort), "", 2*time.Minute); err != nil {
 		return c, err
 	}
+	c.ready(p.name)
 
 	stages, err := writeStages(path("kwok-stages.yaml"))
 	if err != nil {
@@ -230,7 +241,27 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if err := waitHealthy(ctx, p, fmt.Sprintf("http://127.0.0.1:%d/healthz", kwokPort), "", time.Minute); err != nil {
 		return c, err
 	}
+	c.ready(p.name)
+	c.StartedIn = time.Since(c.started)
 	return c, nil
+}
+
+// ComponentStartup is one component's start-up time.
+type ComponentStartup struct {
+	Name string
+	// Took is from the component's start to its first healthy answer.
+	Took time.Duration
+}
+
+// ready records that the component started last is healthy.
+func (c *Cluster) ready(name string) {
+	var since time.Time
+	for _, p := range c.procs {
+		if p.name == name {
+			since = p.started
+		}
+	}
+	c.Startup = append(c.Startup, ComponentStartup{Name: name, Took: time.Since(since)})
 }
 
 // KWOKNodeAnnotation marks the nodes KWOK manages (value "fake").

@@ -21,6 +21,8 @@ type process struct {
 	log  *os.File
 	done chan struct{}
 	err  error
+	// started is when the process was started.
+	started time.Time
 }
 
 // startProcess starts bin with args, its output in dir/NAME.log. The child
@@ -39,7 +41,7 @@ func startProcess(name, bin, dir string, args []string) (*process, error) {
 		log.Close()
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	p := &process{name: name, cmd: cmd, log: log, done: make(chan struct{})}
+	p := &process{name: name, cmd: cmd, log: log, done: make(chan struct{}), started: time.Now()}
 	go func() {
 		p.err = cmd.Wait()
 		close(p.done)
