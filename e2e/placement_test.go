@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 )
 
 // On a KWOK cluster with plain, labelled, tainted (NoSchedule and
@@ -72,6 +74,17 @@ func TestPlacementMatchesController(t *testing.T) {
 			s.Tolerations = []corev1.Toleration{{Operator: corev1.TolerationOpExists}}
 		}),
 	}
+	checkPlacement(t, ctx, cs, ns, group, dss)
+}
+
+// checkPlacement creates the DaemonSets, waits until the controller has
+// settled them, and holds daemonkit to it: the nodes with a daemon pod equal
+// simulate.Place's on the cluster as simulate/live reads it, and the status
+// the controller wrote equals the rollout engine's (pods on NotReady nodes
+// never Ready). It deletes the DaemonSets at the end and returns how many
+// DaemonSets agreed.
+func checkPlacement(t *testing.T, ctx context.Context, cs kubernetes.Interface, ns, group string, dss []*appsv1.DaemonSet) (agreed int) {
+	t.Helper()
 	for _, ds := range dss {
 		if _, err := cs.AppsV1().DaemonSets(ns).Create(ctx, ds, metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
@@ -118,7 +131,7 @@ func TestPlacementMatchesController(t *testing.T) {
 	}
 
 	for _, ds := range mine {
-		t.Run(ds.Name, func(t *testing.T) {
+		ok := t.Run(ds.Name, func(t *testing.T) {
 			got := stored[ds.Name]
 			pods, err := daemonPods(ctx, cs, got, false)
 			if err != nil {
@@ -161,10 +174,14 @@ func TestPlacementMatchesController(t *testing.T) {
 			}
 			t.Logf("controller status %+v; nodes %v", countsOf(got.Status), realNodes)
 		})
+		if ok {
+			agreed++
+		}
 	}
 	for _, ds := range dss {
 		_ = cs.AppsV1().DaemonSets(ns).Delete(ctx, ds.Name, metav1.DeleteOptions{})
 	}
+	return agreed
 }
 
 // statusCounts are the status numbers both sides compute.

@@ -87,8 +87,9 @@ func nodeIsReady(n *corev1.Node) bool {
 
 // waitSettled waits until the DaemonSet controller has caught up with the
 // DaemonSet and its pods: the status is of the current generation, every pod
-// on a Ready node is Ready, no pod is being deleted, and the status has not
-// changed for settleFor. It returns the settled DaemonSet.
+// on a Ready node is Ready, no pod is being deleted, the status counts the
+// pods there are, and it has not changed for settleFor. It returns the
+// settled DaemonSet.
 func waitSettled(t *testing.T, ctx context.Context, cs kubernetes.Interface, ns, name string, settleFor time.Duration) *appsv1.DaemonSet {
 	t.Helper()
 	var last appsv1.DaemonSetStatus
@@ -115,7 +116,9 @@ func waitSettled(t *testing.T, ctx context.Context, cs kubernetes.Interface, ns,
 		for i := range nodes.Items {
 			ready[nodes.Items[i].Name] = nodeIsReady(&nodes.Items[i])
 		}
+		readyNodes := int32(0)
 		for node, ps := range pods {
+			r := false
 			for _, p := range ps {
 				if p.DeletionTimestamp != nil {
 					return false, fmt.Sprintf("pod %s on %s is being deleted", p.Name, node), nil
@@ -123,7 +126,19 @@ func waitSettled(t *testing.T, ctx context.Context, cs kubernetes.Interface, ns,
 				if ready[node] && !podReady(p) {
 					return false, fmt.Sprintf("pod %s on Ready node %s not Ready", p.Name, node), nil
 				}
+				r = r || podReady(p)
 			}
+			if r {
+				readyNodes++
+			}
+		}
+		// The status must tell of these pods: a sync that failed (and waits
+		// out its backoff) leaves an old status standing for a while.
+		st := ds.Status
+		if int(st.CurrentNumberScheduled+st.NumberMisscheduled) != len(pods) || st.NumberReady > readyNodes || st.NumberReady < readyNodes-st.NumberMisscheduled {
+			since = time.Time{}
+			return false, fmt.Sprintf("status (current %d, misscheduled %d, ready %d) behind the pods (%d nodes with pods, %d with a Ready one)",
+				st.CurrentNumberScheduled, st.NumberMisscheduled, st.NumberReady, len(pods), readyNodes), nil
 		}
 		if !equality.Semantic.DeepEqual(ds.Status, last) || since.IsZero() {
 			last, since = ds.Status, time.Now()
