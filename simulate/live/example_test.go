@@ -3,7 +3,9 @@ package live_test
 import (
 	"context"
 	"fmt"
+	"time"
 
+	"github.com/daemonkit/daemonkit/daemonset"
 	"github.com/daemonkit/daemonkit/simulate"
 	"github.com/daemonkit/daemonkit/simulate/live"
 	appsv1 "k8s.io/api/apps/v1"
@@ -58,6 +60,55 @@ func ExampleLoadFrom() {
 	// Output:
 	// cpu-1 Excluded
 	// gpu-1 Runs
+}
+
+// "Simulate this update on my real nodes": the DaemonSet as the cluster
+// stores it is From, its real pods (in the snapshot) are where the rollout
+// starts, and t=0 is when the cluster was read.
+func ExampleLoadFrom_rollout() {
+	readAt := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	agent := &appsv1.DaemonSet{
+		ObjectMeta: metav1.ObjectMeta{Name: "agent", Namespace: "kube-system", UID: "a1", Generation: 3},
+		Spec: appsv1.DaemonSetSpec{
+			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "agent"}},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "agent"}},
+				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "agent", Image: "agent:1"}}},
+			},
+		},
+	}
+	daemonset.SetDefaults(agent) // as the API server stored it
+	room := corev1.NodeStatus{Allocatable: corev1.ResourceList{corev1.ResourcePods: resource.MustParse("110")}}
+	objs := []runtime.Object{agent}
+	for _, node := range []string{"node-a", "node-b"} {
+		objs = append(objs, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: node}, Status: room})
+		p := daemonset.NewPod(agent, node) // the pod the controller made
+		p.Name, p.Spec.NodeName = "agent-"+node, node
+		p.Status.Phase = corev1.PodRunning
+		p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue,
+			LastTransitionTime: metav1.NewTime(readAt.Add(-time.Hour))}}
+		objs = append(objs, p)
+	}
+	cluster, dss, err := live.LoadFrom(context.Background(), fake.NewClientset(objs...))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	next := dss[0].DeepCopy()
+	next.Spec.Template.Spec.Containers[0].Image = "agent:2"
+	res, err := simulate.Rollout(context.Background(), simulate.Scenario{
+		Cluster: cluster, From: dss[0], To: next, Start: readAt,
+		Kubelet: simulate.KubeletModel{Startup: 10 * time.Second},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s := res.Summary
+	fmt.Printf("%d pods replaced (%d created), all available after %v, generation %d\n",
+		s.Deletes, s.Creates, *s.AllAvailable, res.DaemonSet.Generation)
+	// Output:
+	// 2 pods replaced (2 created), all available after 20s, generation 4
 }
 
 // An Applier server-side-applies as field manager "daemonkit"; here a fake
