@@ -123,10 +123,11 @@ func (c *Cluster) PodsOn(name string) []*corev1.Pod {
 // transitions, pod condition transitions and container start times. For a
 // snapshot (kubectl output, a live read) it is close to when the snapshot
 // was taken, which makes it a Scenario.Start that reads the ages and Ready
-// times of the snapshot's pods as they were then; the timestamps of a
-// snapshot lie about 2026-01-01 (the default Start) otherwise. Zero when the
-// cluster records no time at all. Deterministic: it depends on the objects
-// only.
+// times of the snapshot's pods as they were then (with the default Start,
+// 2026-01-01, they would be read relative to that day). A pod's deletion
+// counts at the time it was asked for, not at the end of its grace period.
+// Zero when the cluster records no time at all. Deterministic: it depends
+// on the objects only.
 func (c *Cluster) LatestTimestamp() time.Time {
 	var latest time.Time
 	see := func(t metav1.Time) {
