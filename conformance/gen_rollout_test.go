@@ -41,6 +41,15 @@ func rolloutNodes(n int) []*corev1.Node {
 	return out
 }
 
+// nodeNames returns the names of nodes, in order.
+func nodeNames(nodes []*corev1.Node) []string {
+	out := make([]string, len(nodes))
+	for i, n := range nodes {
+		out[i] = n.Name
+	}
+	return out
+}
+
 // rolloutDS is a DaemonSet "ds" in namespace default running image.
 func rolloutDS(image string) *appsv1.DaemonSet {
 	labels := map[string]string{"app": "agent"}

@@ -168,10 +168,7 @@ func TestUpstreamHarnessBrokenNodesEatBudget(t *testing.T) {
 // are broken, so the new pods never turn Ready either and nothing follows.
 func TestUpstreamHarnessUpdatesAllOldPodsNotReady(t *testing.T) {
 	nodes := rolloutNodes(5)
-	var broken []string
-	for _, n := range nodes {
-		broken = append(broken, n.Name)
-	}
+	broken := nodeNames(nodes)
 	sc := upstreamScenario{
 		Nodes:   nodes,
 		From:    withMaxUnavailable(rolloutDS("agent:v1"), intstr.FromInt32(3)),
@@ -191,10 +188,7 @@ func TestUpstreamHarnessUpdatesAllOldPodsNotReady(t *testing.T) {
 // new one (D5).
 func TestUpstreamHarnessUpdatesAllOldPodsNotReadyMaxSurge(t *testing.T) {
 	nodes := rolloutNodes(5)
-	var broken []string
-	for _, n := range nodes {
-		broken = append(broken, n.Name)
-	}
+	broken := nodeNames(nodes)
 	sc := upstreamScenario{
 		Nodes:   nodes,
 		From:    withMaxSurge(rolloutDS("agent:v1"), intstr.FromInt32(3)),
@@ -214,10 +208,7 @@ func TestUpstreamHarnessUpdatesAllOldPodsNotReadyMaxSurge(t *testing.T) {
 // because the new pods on broken nodes keep the budget eaten.
 func TestUpstreamHarnessSaveOldHealthyPods(t *testing.T) {
 	nodes := rolloutNodes(20)
-	var broken []string
-	for _, n := range nodes[:10] {
-		broken = append(broken, n.Name)
-	}
+	broken := nodeNames(nodes[:10])
 	sc := upstreamScenario{
 		Nodes:   nodes,
 		From:    withMaxUnavailable(rolloutDS("agent:v1"), intstr.FromInt32(5)),
@@ -548,13 +539,7 @@ func TestRolloutChangesMatchUpstream(t *testing.T) {
 // The worked examples and upstream-test sequences above, through the engine
 // too: same node sets per reconcile (in upstream's pick order) and statuses.
 func TestRolloutNamedSequencesMatchUpstream(t *testing.T) {
-	allBroken := func(n int) []string {
-		var out []string
-		for _, node := range rolloutNodes(n) {
-			out = append(out, node.Name)
-		}
-		return out
-	}
+	allBroken := func(n int) []string { return nodeNames(rolloutNodes(n)) }
 	minReady := func(ds *appsv1.DaemonSet) *appsv1.DaemonSet { ds.Spec.MinReadySeconds = 15; return ds }
 	for _, nc := range []struct {
 		name string
