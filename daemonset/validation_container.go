@@ -2,6 +2,7 @@ package daemonset
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -408,14 +409,20 @@ func validateContainerResourceDivisor(rName string, divisor resource.Quantity, f
 
 // upstream: core/validation/validation.go validatePullPolicy
 func validatePullPolicy(p corev1.PullPolicy, fldPath *field.Path) field.ErrorList {
-	switch p {
-	case corev1.PullAlways, corev1.PullIfNotPresent, corev1.PullNever:
-		return nil
-	case "":
+	return validateOneOf(p, p, []corev1.PullPolicy{corev1.PullAlways, corev1.PullIfNotPresent, corev1.PullNever}, fldPath)
+}
+
+// validateOneOf is the shape of upstream's enum checks: Required when v is
+// empty, NotSupported (reporting badValue, which upstream passes as the value
+// or a pointer to it) when v is not one of valid.
+func validateOneOf[T ~string](v T, badValue any, valid []T, fldPath *field.Path) field.ErrorList {
+	switch {
+	case v == "":
 		return field.ErrorList{field.Required(fldPath, "")}
+	case slices.Contains(valid, v):
+		return nil
 	default:
-		valid := []corev1.PullPolicy{corev1.PullAlways, corev1.PullIfNotPresent, corev1.PullNever}
-		return field.ErrorList{field.NotSupported(fldPath, p, valid)}
+		return field.ErrorList{field.NotSupported(fldPath, badValue, valid)}
 	}
 }
 

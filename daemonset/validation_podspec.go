@@ -115,28 +115,12 @@ func validatePodHostNetworkDeps(spec *corev1.PodSpec, fldPath *field.Path) field
 
 // upstream: core/validation/validation.go validateRestartPolicy
 func validateRestartPolicy(p corev1.RestartPolicy, fldPath *field.Path) field.ErrorList {
-	switch p {
-	case corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever:
-		return nil
-	case "":
-		return field.ErrorList{field.Required(fldPath, "")}
-	default:
-		valid := []corev1.RestartPolicy{corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever}
-		return field.ErrorList{field.NotSupported(fldPath, p, valid)}
-	}
+	return validateOneOf(p, p, []corev1.RestartPolicy{corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever}, fldPath)
 }
 
 // upstream: core/validation/validation.go validateDNSPolicy
 func validateDNSPolicy(p corev1.DNSPolicy, fldPath *field.Path) field.ErrorList {
-	switch p {
-	case corev1.DNSClusterFirstWithHostNet, corev1.DNSClusterFirst, corev1.DNSDefault, corev1.DNSNone:
-		return nil
-	case "":
-		return field.ErrorList{field.Required(fldPath, "")}
-	default:
-		valid := []corev1.DNSPolicy{corev1.DNSClusterFirstWithHostNet, corev1.DNSClusterFirst, corev1.DNSDefault, corev1.DNSNone}
-		return field.ErrorList{field.NotSupported(fldPath, &p, valid)}
-	}
+	return validateOneOf(p, &p, []corev1.DNSPolicy{corev1.DNSClusterFirstWithHostNet, corev1.DNSClusterFirst, corev1.DNSDefault, corev1.DNSNone}, fldPath)
 }
 
 // Limits of the pod DNS configuration (upstream: core/validation/validation.go).
@@ -192,15 +176,7 @@ func validatePodDNSConfig(cfg *corev1.PodDNSConfig, policy corev1.DNSPolicy, fld
 
 // upstream: core/validation/validation.go ValidatePreemptionPolicy
 func validatePreemptionPolicy(p *corev1.PreemptionPolicy, fldPath *field.Path) field.ErrorList {
-	switch *p {
-	case corev1.PreemptLowerPriority, corev1.PreemptNever:
-		return nil
-	case "":
-		return field.ErrorList{field.Required(fldPath, "")}
-	default:
-		valid := []corev1.PreemptionPolicy{corev1.PreemptLowerPriority, corev1.PreemptNever}
-		return field.ErrorList{field.NotSupported(fldPath, p, valid)}
-	}
+	return validateOneOf(*p, p, []corev1.PreemptionPolicy{corev1.PreemptLowerPriority, corev1.PreemptNever}, fldPath)
 }
 
 // upstream: core/validation/validation.go validatePodSpecSecurityContext, the
