@@ -476,16 +476,10 @@ func validateReadinessProbe(p *corev1.Probe, gracePeriod *int64, fldPath *field.
 	return allErrs
 }
 
+// validateStartupProbe has the liveness probe's rules (successThreshold 1).
 // upstream: core/validation/validation.go validateStartupProbe
 func validateStartupProbe(p *corev1.Probe, gracePeriod *int64, fldPath *field.Path, cfg validateConfig) field.ErrorList {
-	if p == nil {
-		return nil
-	}
-	allErrs := validateProbe(p, gracePeriod, fldPath, cfg)
-	if p.SuccessThreshold != 1 {
-		allErrs = append(allErrs, field.Invalid(fldPath.Child("successThreshold"), p.SuccessThreshold, "must be 1"))
-	}
-	return allErrs
+	return validateLivenessProbe(p, gracePeriod, fldPath, cfg)
 }
 
 // upstream: core/validation/validation.go validateProbe

@@ -158,31 +158,28 @@ func validateHostPathVolumeSource(hp *corev1.HostPathVolumeSource, fldPath *fiel
 // upstream: core/validation/validation.go validateSecretVolumeSource
 // (defaultUser not covered).
 func validateSecretVolumeSource(s *corev1.SecretVolumeSource, fldPath *field.Path) field.ErrorList {
-	var allErrs field.ErrorList
-	if len(s.SecretName) == 0 {
-		allErrs = append(allErrs, field.Required(fldPath.Child("secretName"), ""))
-	}
-	if s.DefaultMode != nil && (*s.DefaultMode > 0777 || *s.DefaultMode < 0) {
-		allErrs = append(allErrs, field.Invalid(fldPath.Child("defaultMode"), *s.DefaultMode, fileModeErrorMsg))
-	}
-	for i := range s.Items {
-		allErrs = append(allErrs, validateKeyToPath(&s.Items[i], fldPath.Child("items").Index(i))...)
-	}
-	return allErrs
+	return validateFilesVolume("secretName", s.SecretName, s.DefaultMode, s.Items, fldPath)
 }
 
 // upstream: core/validation/validation.go validateConfigMapVolumeSource
 // (defaultUser not covered).
 func validateConfigMapVolumeSource(s *corev1.ConfigMapVolumeSource, fldPath *field.Path) field.ErrorList {
+	return validateFilesVolume("name", s.Name, s.DefaultMode, s.Items, fldPath)
+}
+
+// validateFilesVolume holds the rules secret and configMap volumes share:
+// the object's name (in field nameField) is required, defaultMode is a file
+// mode, and every item is a valid key-to-path mapping.
+func validateFilesVolume(nameField, name string, defaultMode *int32, items []corev1.KeyToPath, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
-	if len(s.Name) == 0 {
-		allErrs = append(allErrs, field.Required(fldPath.Child("name"), ""))
+	if len(name) == 0 {
+		allErrs = append(allErrs, field.Required(fldPath.Child(nameField), ""))
 	}
-	if s.DefaultMode != nil && (*s.DefaultMode > 0777 || *s.DefaultMode < 0) {
-		allErrs = append(allErrs, field.Invalid(fldPath.Child("defaultMode"), *s.DefaultMode, fileModeErrorMsg))
+	if defaultMode != nil && (*defaultMode > 0777 || *defaultMode < 0) {
+		allErrs = append(allErrs, field.Invalid(fldPath.Child("defaultMode"), *defaultMode, fileModeErrorMsg))
 	}
-	for i := range s.Items {
-		allErrs = append(allErrs, validateKeyToPath(&s.Items[i], fldPath.Child("items").Index(i))...)
+	for i := range items {
+		allErrs = append(allErrs, validateKeyToPath(&items[i], fldPath.Child("items").Index(i))...)
 	}
 	return allErrs
 }
