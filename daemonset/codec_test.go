@@ -15,8 +15,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// manifestsDir is the shared corpus of real-world manifests.
-const manifestsDir = "../../shared/manifests"
+// manifestsDir is the repository's corpus of real-world manifests.
+const manifestsDir = "../internal/testdata/manifests"
 
 // summarize renders what Decode found, for golden files.
 func summarize(objs *Objects, err error) string {

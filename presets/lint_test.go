@@ -363,11 +363,10 @@ func BenchmarkLint(b *testing.B) {
 	}
 }
 
-// Real-world manifests (testdata/manifests, copied from shared/manifests with
-// their headers) lint and evaluate to the pinned report; rerun with -update
+// Real-world manifests (internal/testdata/manifests, with their headers) lint and evaluate to the pinned report; rerun with -update
 // after a deliberate change.
 func TestLintRealManifests(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "manifests", "*.yaml"))
+	files, err := filepath.Glob(filepath.Join("..", "internal", "testdata", "manifests", "*.yaml"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no manifests: %v", err)
 	}

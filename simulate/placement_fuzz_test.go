@@ -69,8 +69,8 @@ func FuzzLoadCluster(f *testing.F) {
 func FuzzPlace(f *testing.F) {
 	f.Add([]byte(fuzzDaemonSet))
 	f.Add([]byte(fuzzDaemonSet + "---\n" + fuzzDaemonSet))
-	// the shared real-world manifests and the presets' generated DaemonSets
-	for _, pattern := range []string{"../../shared/manifests/*.yaml", "../presets/testdata/*.yaml"} {
+	// the repository's real-world manifests and the presets' generated DaemonSets
+	for _, pattern := range []string{"../internal/testdata/manifests/*.yaml", "../presets/testdata/*.yaml"} {
 		files, _ := filepath.Glob(pattern)
 		for _, file := range files {
 			if b, err := os.ReadFile(file); err == nil {

@@ -705,7 +705,7 @@ func TestPlacement_DoesNotModifyInputs(t *testing.T) {
 	}
 }
 
-// The published manifests of shared/manifests on the mixed production shape:
+// The published manifests of internal/testdata/manifests on the mixed production shape:
 // P1 (dcgm-exporter has no GPU toleration: it never reaches the tainted GPU
 // pool) and P4 (the device plugin, its sibling, does), P8 (flannel's
 // required affinity keeps it off Windows).
@@ -716,9 +716,9 @@ func TestPlacement_PublishedManifestsOnMixedCluster(t *testing.T) {
 	}
 	load := func(name string) *appsv1.DaemonSet {
 		t.Helper()
-		objs, err := daemonset.DecodeFile(filepath.Join("..", "..", "shared", "manifests", name))
+		objs, err := daemonset.DecodeFile(filepath.Join("..", "internal", "testdata", "manifests", name))
 		if err != nil {
-			t.Skipf("shared manifests not available: %v", err)
+			t.Fatal(err)
 		}
 		if len(objs.DaemonSets) != 1 {
 			t.Fatalf("%s: %d DaemonSets", name, len(objs.DaemonSets))

@@ -15,7 +15,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// fakeEnv runs commands against in-memory files; real files (the shared
+// fakeEnv runs commands against in-memory files; real files (the
 // manifests, testdata) are read through when not overridden.
 type fakeEnv struct {
 	files          map[string][]byte
@@ -44,7 +44,8 @@ func (f *fakeEnv) run(args ...string) int {
 	return run(e, args)
 }
 
-const manifests = "../../../shared/manifests"
+// manifests is the repository's corpus of real-world manifests.
+const manifests = "../../internal/testdata/manifests"
 
 // sharedManifests lists the real-world manifests every command must handle.
 func sharedManifests(t *testing.T) []string {

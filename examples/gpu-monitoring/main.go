@@ -22,7 +22,7 @@ import (
 )
 
 func main() {
-	// The upstream manifest as NVIDIA publishes it (kept in examples/manifests).
+	// The upstream manifest as NVIDIA publishes it (kept in internal/testdata/manifests, the repository's corpus of real-world manifests).
 	objs, err := daemonset.DecodeFile(manifest("dcgm-exporter.yaml"))
 	if err != nil {
 		log.Fatal(err)
@@ -70,13 +70,13 @@ func main() {
 	}
 }
 
-// manifest finds a file of examples/manifests whether the program runs from
-// the repository root or from its own folder.
+// manifest finds a file of internal/testdata/manifests whether the program
+// runs from the repository root or from its own folder.
 func manifest(name string) string {
 	_, self, _, _ := runtime.Caller(0)
-	p := filepath.Join(filepath.Dir(self), "..", "manifests", name)
+	p := filepath.Join(filepath.Dir(self), "..", "..", "internal", "testdata", "manifests", name)
 	if _, err := os.Stat(p); err == nil {
 		return p
 	}
-	return filepath.Join("examples", "manifests", name)
+	return filepath.Join("internal", "testdata", "manifests", name)
 }
