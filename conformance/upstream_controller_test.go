@@ -95,6 +95,8 @@ import (
 	"k8s.io/kubernetes/pkg/controller/daemon"
 	daemonutil "k8s.io/kubernetes/pkg/controller/daemon/util"
 	"k8s.io/utils/clock"
+
+	"github.com/daemonkit/daemonkit/simulate"
 )
 
 // harnessEpoch is the wall-clock time of t=0 (the same as simulate's default
@@ -126,6 +128,13 @@ type upstreamScenario struct {
 	Broken []string
 	// MaxTime bounds the run (default 30 days).
 	MaxTime time.Duration
+	// Events are scripted node changes from t=0 (upstream_churn_test.go):
+	// applied at their instants, in order, before the pod GC, the kubelet
+	// and the controller of that instant.
+	Events []simulate.Event
+	// PodGC is the pod garbage collector emulated beside the controller;
+	// nil deletes a removed node's pods at the instant of the removal.
+	PodGC *harnessPodGC
 }
 
 // upstreamChange is a DaemonSet update at a chosen instant.
@@ -220,6 +229,8 @@ type upstreamHarness struct {
 	atZero func()
 	// noKubelet leaves pods as they are (upstreamStatusFor).
 	noKubelet bool
+	// churn is the state of scripted node events and the pod GC.
+	churn churnState
 
 	// world is held by the controller for a whole reconcile and by the
 	// harness while it changes the world.
@@ -895,7 +906,14 @@ func (h *upstreamHarness) readyAt(p *corev1.Pod) (time.Duration, bool) {
 	if c := harnessReadyCondition(p); c != nil && c.Status == corev1.ConditionTrue {
 		return 0, false
 	}
-	return p.CreationTimestamp.Sub(harnessEpoch) + h.startup, true
+	if !h.kubeletRuns(p.Spec.NodeName) {
+		return 0, false
+	}
+	at := p.CreationTimestamp.Sub(harnessEpoch) + h.startup
+	if since, ok := h.churn.kubeletSince[p.Spec.NodeName]; ok {
+		at = max(at, since)
+	}
+	return at, true
 }
 
 // applyKubelet turns Ready every pod whose startup has elapsed at the
@@ -912,10 +930,7 @@ func (h *upstreamHarness) applyKubelet() {
 		}
 		cur := p.DeepCopy()
 		cur.Status.Phase = corev1.PodRunning
-		ltt := metav1.NewTime(harnessEpoch.Add(at))
-		cur.Status.Conditions = append(cur.Status.Conditions, corev1.PodCondition{
-			Type: corev1.PodReady, Status: corev1.ConditionTrue, LastTransitionTime: ltt,
-		})
+		setPodReady(cur, corev1.ConditionTrue, metav1.NewTime(harnessEpoch.Add(at)))
 		h.mu.Lock()
 		cur.ResourceVersion = h.nextRV()
 		h.mu.Unlock()
@@ -958,6 +973,7 @@ func (h *upstreamHarness) nextEvent(now time.Duration, minReady int32) (time.Dur
 func (h *upstreamHarness) instant(t time.Duration, apply func()) []syncRecord {
 	h.world.Lock()
 	h.setTime(t)
+	h.applyChurn(t)
 	h.applyKubelet()
 	if apply != nil {
 		apply()
@@ -1045,6 +1061,9 @@ func (h *upstreamHarness) rollout(sc upstreamScenario) upstreamTrace {
 		h.atZero()
 	}
 
+	h.churn.events = slices.Clone(sc.Events)
+	h.churn.gc = sc.PodGC
+
 	var tr upstreamTrace
 	to := h.prepareDS(sc.To, prev)
 	apply := func() { h.applyDS(to, prev == nil) }
@@ -1062,6 +1081,9 @@ func (h *upstreamHarness) rollout(sc upstreamScenario) upstreamTrace {
 		apply = nil
 		minReady := h.currentDS().Spec.MinReadySeconds
 		next, ok := h.nextEvent(now, minReady)
+		if at, due := h.nextChurn(now); due && (!ok || at < next) {
+			next, ok = at, true
+		}
 		if len(changes) > 0 && (!ok || changes[0].At <= next) {
 			c := changes[0]
 			changes = changes[1:]

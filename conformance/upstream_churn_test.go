@@ -1,0 +1,507 @@
+package conformance
+
+// Node churn beside upstream's DaemonSet controller: the harness applies
+// scripted node events (simulate.Event: add, remove, re-add under the same
+// name, taint, untaint, label, unlabel, NotReady, Ready, cordon, uncordon) to
+// the node store, with the watch events the controller would see, and
+// emulates the parts of the control plane around the controller that act on
+// them:
+//
+//   - the pod garbage collector's orphan pass (upstream:
+//     pkg/controller/podgc/gc_controller.go gcOrphaned, discoverDeletedNodes):
+//     it runs at Offset + k·Period; each run first queues every missing node
+//     that still holds pods, ready Quarantine later (a node already queued
+//     keeps its earlier time), then takes every queued node whose time has
+//     come (inclusive) and, if it is still missing, deletes its pods at once
+//     (grace period 0);
+//   - the node lifecycle controller on NotReady / Ready (upstream:
+//     pkg/controller/nodelifecycle doNoScheduleTaintingPass,
+//     doNoExecuteTaintingPass, MarkPodsNotReady): the not-ready NoSchedule and
+//     NoExecute taints and the node's pods marked not Ready; on Ready the
+//     taints go and the kubelet reports its pods Ready again;
+//   - the kubelet of a removed node is gone: its pods keep their state. A node
+//     added under a removed node's name is a new node whose kubelet runs the
+//     pods still bound to that name (the controller matches pods to nodes by
+//     spec.nodeName).
+//
+// At one instant the order is: scripted events, the pod GC run, the kubelet,
+// then the controller's reconciles.
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/daemonkit/daemonkit/simulate"
+)
+
+// harnessPodGC is the emulated pod garbage collector (kube-controller-manager
+// v1.37.2: Period 20 s, Quarantine 40 s).
+type harnessPodGC struct {
+	// Disabled: the pods of removed nodes stay for ever.
+	Disabled bool
+	// Period, Quarantine and Offset: runs at Offset + k·Period.
+	Period, Quarantine, Offset time.Duration
+}
+
+// churnState is the harness's record of node events and the pod GC.
+type churnState struct {
+	// events are the scripted events not applied yet, in order.
+	events []simulate.Event
+	gc     *harnessPodGC
+	// queue is the pod GC's quarantine: node name -> ready time.
+	queue map[string]time.Duration
+	// kubeletSince is when a node's kubelet last (re)started reporting:
+	// pods on it turn Ready no earlier (NotReady -> Ready, re-added nodes).
+	kubeletSince map[string]time.Duration
+}
+
+// node returns the stored node of that name.
+func (h *upstreamHarness) node(name string) (*corev1.Node, bool) {
+	obj, ok, _ := h.nodInf.indexer.GetByKey(name)
+	if !ok {
+		return nil, false
+	}
+	return obj.(*corev1.Node), true
+}
+
+// kubeletRuns says whether the kubelet of the named node reports pod status:
+// the node exists and is not NotReady.
+func (h *upstreamHarness) kubeletRuns(name string) bool {
+	n, ok := h.node(name)
+	if !ok {
+		return false
+	}
+	for _, c := range n.Status.Conditions {
+		if c.Type == corev1.NodeReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return true
+}
+
+// applyChurn applies, at instant t, the scripted events due and the pod GC
+// run of t. World held.
+func (h *upstreamHarness) applyChurn(t time.Duration) {
+	for len(h.churn.events) > 0 && h.churn.events[0].At <= t {
+		ev := h.churn.events[0]
+		h.churn.events = h.churn.events[1:]
+		h.applyNodeEvent(t, &ev)
+	}
+	if gc := h.churn.gc; gc != nil && !gc.Disabled && h.gcRunsAt(t) {
+		h.gcRun(t)
+	}
+}
+
+// gcRunsAt says whether the pod GC runs at t.
+func (h *upstreamHarness) gcRunsAt(t time.Duration) bool {
+	gc := h.churn.gc
+	return t >= gc.Offset && (t-gc.Offset)%gc.Period == 0
+}
+
+// orphanNodes lists, sorted, the missing nodes that still hold pods.
+func (h *upstreamHarness) orphanNodes() []string {
+	var out []string
+	for _, p := range h.pods() {
+		if n := p.Spec.NodeName; n != "" && !slices.Contains(out, n) {
+			if _, ok := h.node(n); !ok {
+				out = append(out, n)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// gcRun is one run of the pod GC's orphan pass at t.
+func (h *upstreamHarness) gcRun(t time.Duration) {
+	if h.churn.queue == nil {
+		h.churn.queue = map[string]time.Duration{}
+	}
+	for _, n := range h.orphanNodes() {
+		if _, queued := h.churn.queue[n]; !queued {
+			h.churn.queue[n] = t + h.churn.gc.Quarantine
+		}
+	}
+	var due []string
+	for n, ready := range h.churn.queue {
+		if ready <= t {
+			due = append(due, n)
+		}
+	}
+	slices.Sort(due)
+	for _, n := range due {
+		delete(h.churn.queue, n)
+		if _, exists := h.node(n); !exists {
+			h.deleteNodePods(n)
+		}
+	}
+}
+
+// deleteNodePods deletes every pod bound to the named node at once, as the
+// pod GC does (grace period 0), with the watch events.
+func (h *upstreamHarness) deleteNodePods(name string) {
+	for _, p := range h.pods() {
+		if p.Spec.NodeName != name {
+			continue
+		}
+		if err := h.podInf.indexer.Delete(p); err != nil {
+			h.t.Fatalf("harness: GC pod: %v", err)
+		}
+		h.mu.Lock()
+		rv := h.nextRV()
+		h.mu.Unlock()
+		h.podInf.indexer.Bookmark(rv)
+		h.podInf.deliverDelete(p)
+	}
+}
+
+// nextChurn is the earliest instant after now at which a scripted event is
+// due or the pod GC changes something: it queues a missing node that holds
+// pods, or a queued node's time comes.
+func (h *upstreamHarness) nextChurn(now time.Duration) (time.Duration, bool) {
+	best, found := time.Duration(0), false
+	consider := func(t time.Duration) {
+		if !found || t < best {
+			best, found = t, true
+		}
+	}
+	if len(h.churn.events) > 0 {
+		consider(max(h.churn.events[0].At, now+time.Second))
+	}
+	gc := h.churn.gc
+	if gc == nil || gc.Disabled {
+		return best, found
+	}
+	// the first run after now
+	first := gc.Offset
+	if now >= gc.Offset {
+		first = gc.Offset + ((now-gc.Offset)/gc.Period+1)*gc.Period
+	}
+	for _, n := range h.orphanNodes() {
+		if _, queued := h.churn.queue[n]; !queued {
+			consider(first)
+		}
+	}
+	for _, ready := range h.churn.queue {
+		at := first
+		if ready > at {
+			// the first run at or after ready
+			at = gc.Offset + ((ready-gc.Offset+gc.Period-1)/gc.Period)*gc.Period
+		}
+		consider(at)
+	}
+	return best, found
+}
+
+// applyNodeEvent applies one scripted event at t through the node store.
+func (h *upstreamHarness) applyNodeEvent(t time.Duration, ev *simulate.Event) {
+	if ev.Kind == simulate.EventNodeAdd {
+		n := ev.NewNode.DeepCopy()
+		h.mu.Lock()
+		n.ResourceVersion = h.nextRV()
+		h.mu.Unlock()
+		if err := h.nodInf.indexer.Add(n); err != nil {
+			h.t.Fatalf("harness: add node: %v", err)
+		}
+		h.nodInf.indexer.Bookmark(n.ResourceVersion)
+		h.nodInf.deliverAdd(n)
+		h.kubeletStarts(n.Name, t)
+		return
+	}
+	old, ok := h.node(ev.Node)
+	if !ok {
+		return // events on absent nodes change nothing
+	}
+	if ev.Kind == simulate.EventNodeRemove {
+		if err := h.nodInf.indexer.Delete(old); err != nil {
+			h.t.Fatalf("harness: delete node: %v", err)
+		}
+		h.mu.Lock()
+		rv := h.nextRV()
+		h.mu.Unlock()
+		h.nodInf.indexer.Bookmark(rv)
+		h.nodInf.deliverDelete(old)
+		if h.churn.gc == nil {
+			h.deleteNodePods(old.Name) // the legacy model: pods go at once
+		}
+		return
+	}
+	n := old.DeepCopy()
+	notReady := corev1.Taint{Key: corev1.TaintNodeNotReady, Effect: corev1.TaintEffectNoSchedule}
+	notReadyExec := corev1.Taint{Key: corev1.TaintNodeNotReady, Effect: corev1.TaintEffectNoExecute}
+	switch ev.Kind {
+	case simulate.EventTaint:
+		n.Spec.Taints = harnessSetTaint(n.Spec.Taints, ev.Taint)
+	case simulate.EventUntaint:
+		n.Spec.Taints = harnessRemoveTaint(n.Spec.Taints, ev.Taint.Key, ev.Taint.Effect)
+	case simulate.EventLabel:
+		if n.Labels == nil {
+			n.Labels = map[string]string{}
+		}
+		n.Labels[ev.Key] = ev.Value
+	case simulate.EventUnlabel:
+		delete(n.Labels, ev.Key)
+	case simulate.EventNotReady:
+		harnessSetNodeReady(n, corev1.ConditionFalse)
+		n.Spec.Taints = harnessSetTaint(n.Spec.Taints, notReady)
+		n.Spec.Taints = harnessSetTaint(n.Spec.Taints, notReadyExec)
+	case simulate.EventReady:
+		harnessSetNodeReady(n, corev1.ConditionTrue)
+		for _, k := range []string{corev1.TaintNodeNotReady, corev1.TaintNodeUnreachable} {
+			n.Spec.Taints = harnessRemoveTaint(n.Spec.Taints, k, corev1.TaintEffectNoSchedule)
+			n.Spec.Taints = harnessRemoveTaint(n.Spec.Taints, k, corev1.TaintEffectNoExecute)
+		}
+	case simulate.EventCordon:
+		n.Spec.Unschedulable = true
+		n.Spec.Taints = harnessSetTaint(n.Spec.Taints, corev1.Taint{Key: corev1.TaintNodeUnschedulable, Effect: corev1.TaintEffectNoSchedule})
+	case simulate.EventUncordon:
+		n.Spec.Unschedulable = false
+		n.Spec.Taints = harnessRemoveTaint(n.Spec.Taints, corev1.TaintNodeUnschedulable, corev1.TaintEffectNoSchedule)
+	default:
+		h.t.Fatalf("harness: unsupported event %s", ev.Kind)
+	}
+	h.mu.Lock()
+	n.ResourceVersion = h.nextRV()
+	h.mu.Unlock()
+	if err := h.nodInf.indexer.Update(n); err != nil {
+		h.t.Fatalf("harness: update node: %v", err)
+	}
+	h.nodInf.indexer.Bookmark(n.ResourceVersion)
+	h.nodInf.deliverUpdate(old, n)
+	switch ev.Kind {
+	case simulate.EventNotReady:
+		h.markPodsNotReady(n.Name, t)
+	case simulate.EventReady:
+		h.kubeletStarts(n.Name, t)
+	}
+}
+
+// kubeletStarts records that the named node's kubelet reports pods from t.
+func (h *upstreamHarness) kubeletStarts(name string, t time.Duration) {
+	if h.churn.kubeletSince == nil {
+		h.churn.kubeletSince = map[string]time.Duration{}
+	}
+	h.churn.kubeletSince[name] = t
+}
+
+// markPodsNotReady sets Ready=False on the named node's Ready pods, as the
+// node lifecycle controller does (upstream: pkg/controller/util/node
+// MarkPodsNotReady).
+func (h *upstreamHarness) markPodsNotReady(name string, t time.Duration) {
+	for _, p := range h.pods() {
+		if p.Spec.NodeName != name {
+			continue
+		}
+		c := harnessReadyCondition(p)
+		if c == nil || c.Status != corev1.ConditionTrue {
+			continue
+		}
+		cur := p.DeepCopy()
+		setPodReady(cur, corev1.ConditionFalse, metav1.NewTime(harnessEpoch.Add(t)))
+		h.mu.Lock()
+		cur.ResourceVersion = h.nextRV()
+		h.mu.Unlock()
+		if err := h.podInf.indexer.Update(cur); err != nil {
+			h.t.Fatalf("harness: update pod: %v", err)
+		}
+		h.podInf.indexer.Bookmark(cur.ResourceVersion)
+		h.podInf.deliverUpdate(p, cur)
+	}
+}
+
+// setPodReady sets the pod's Ready condition (replacing an earlier one).
+func setPodReady(p *corev1.Pod, s corev1.ConditionStatus, ltt metav1.Time) {
+	if c := harnessReadyCondition(p); c != nil {
+		c.Status, c.LastTransitionTime = s, ltt
+		return
+	}
+	p.Status.Conditions = append(p.Status.Conditions, corev1.PodCondition{Type: corev1.PodReady, Status: s, LastTransitionTime: ltt})
+}
+
+func harnessSetNodeReady(n *corev1.Node, s corev1.ConditionStatus) {
+	for i := range n.Status.Conditions {
+		if n.Status.Conditions[i].Type == corev1.NodeReady {
+			n.Status.Conditions[i].Status = s
+			return
+		}
+	}
+	n.Status.Conditions = append(n.Status.Conditions, corev1.NodeCondition{Type: corev1.NodeReady, Status: s})
+}
+
+func harnessSetTaint(taints []corev1.Taint, t corev1.Taint) []corev1.Taint {
+	for i := range taints {
+		if taints[i].Key == t.Key && taints[i].Effect == t.Effect {
+			taints[i] = t
+			return taints
+		}
+	}
+	return append(taints, t)
+}
+
+func harnessRemoveTaint(taints []corev1.Taint, key string, effect corev1.TaintEffect) []corev1.Taint {
+	return slices.DeleteFunc(slices.Clone(taints), func(t corev1.Taint) bool { return t.Key == key && t.Effect == effect })
+}
+
+// churnCase is a random rollout with scripted node events.
+type churnCase struct {
+	rolloutCase
+	Events []simulate.Event
+}
+
+func (c churnCase) String() string {
+	out := c.rolloutCase.String()
+	for _, ev := range c.Events {
+		name := ev.Node
+		if ev.Kind == simulate.EventNodeAdd {
+			name = ev.NewNode.Name
+		}
+		out += fmt.Sprintf(" | t=%v %s %s", ev.At, ev.Kind, name)
+		switch ev.Kind {
+		case simulate.EventTaint, simulate.EventUntaint:
+			out += " " + ev.Taint.ToString()
+		case simulate.EventLabel, simulate.EventUnlabel:
+			out += " " + ev.Key + "=" + ev.Value
+		}
+	}
+	return out
+}
+
+// churnCaseFromSeed draws a rollout on 8..40 nodes (labels, NoSchedule and
+// NoExecute taints, broken nodes; old and new templates whose nodeSelector
+// and tolerations may differ; every strategy form) and 1..8 node events at
+// random whole seconds in [0, 240]: nodes removed, added (new names), tainted
+// and untainted (NoSchedule and NoExecute), labelled and unlabelled, made
+// NotReady and Ready again, cordoned and uncordoned.
+func churnCaseFromSeed(seed uint64) churnCase {
+	r := rolloutRand{rand.New(rand.NewPCG(seed, 0xc6a2))}
+	var c churnCase
+	n := r.between(8, 40)
+	var names []string
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("node-%04x", (i*7919+13)%65536)
+		names = append(names, name)
+		var taints []corev1.Taint
+		if r.percent(15) {
+			taints = append(taints, rolloutNoSchedule)
+		}
+		if r.percent(10) {
+			taints = append(taints, rolloutNoExecute)
+		}
+		c.Nodes = append(c.Nodes, rolloutNode(name, map[string]string{
+			"pool": []string{"a", "b", "c"}[r.IntN(3)],
+			"zone": []string{"z1", "z2"}[r.IntN(2)],
+		}, taints...))
+		if r.percent(5) {
+			c.Broken = append(c.Broken, name)
+		}
+	}
+	c.Startup = time.Duration(r.between(1, 30)) * time.Second
+	c.To = rolloutTemplate(r, "agent:v2")
+	rolloutStrategy(r, c.To)
+	if !r.percent(17) {
+		c.From = rolloutTemplate(r, "agent:v1")
+		c.From.Spec.UpdateStrategy = c.To.Spec.UpdateStrategy
+		c.From.Spec.MinReadySeconds = c.To.Spec.MinReadySeconds
+	}
+	present := slices.Clone(names)
+	added := 0
+	at := time.Duration(0)
+	for i, k := 0, r.between(1, 8); i < k; i++ {
+		if r.percent(60) {
+			at += time.Duration(r.between(0, 60)) * time.Second
+		}
+		pick := present[r.IntN(len(present))]
+		var ev simulate.Event
+		switch r.IntN(9) {
+		case 0:
+			if len(present) < 3 {
+				continue
+			}
+			ev = simulate.NodeRemoved(at, pick)
+			present = slices.DeleteFunc(present, func(s string) bool { return s == pick })
+		case 1:
+			name := fmt.Sprintf("added-%02d", added)
+			added++
+			ev = simulate.NodeAdded(at, rolloutNode(name, map[string]string{
+				"pool": []string{"a", "b", "c"}[r.IntN(3)], "zone": "z1"}))
+			present = append(present, name)
+		case 2:
+			ev = simulate.Tainted(at, pick, []corev1.Taint{rolloutNoSchedule, rolloutNoExecute}[r.IntN(2)])
+		case 3:
+			t := []corev1.Taint{rolloutNoSchedule, rolloutNoExecute}[r.IntN(2)]
+			ev = simulate.Untainted(at, pick, t.Key, t.Effect)
+		case 4:
+			ev = simulate.Labeled(at, pick, "pool", []string{"a", "b"}[r.IntN(2)])
+		case 5:
+			ev = simulate.Unlabeled(at, pick, "zone")
+		case 6:
+			ev = simulate.NodeNotReady(at, pick)
+		case 7:
+			ev = simulate.NodeReady(at, pick)
+		default:
+			if r.percent(50) {
+				ev = simulate.Cordoned(at, pick)
+			} else {
+				ev = simulate.Uncordoned(at, pick)
+			}
+		}
+		c.Events = append(c.Events, ev)
+	}
+	return c
+}
+
+// churnCases is the number of random scenarios in TestRolloutChurnMatchesUpstream.
+var churnCases = flag.Int("rollout.churn.cases", 2000, "random scenarios in TestRolloutChurnMatchesUpstream")
+
+// TestRolloutChurnMatchesUpstream holds simulate.Rollout's scripted events to
+// upstream's controller with the harness's node churn beside it: random
+// rollouts with nodes removed, added, tainted (NoSchedule, NoExecute),
+// relabelled, made NotReady and Ready, cordoned; at every instant the node
+// sets of each acting reconcile and the statuses must agree. The pods of a
+// removed node go at the instant of the removal (the engine's model).
+func TestRolloutChurnMatchesUpstream(t *testing.T) {
+	start := time.Now()
+	var ran, events, acting, failed int
+	for seed := 0; seed < *churnCases; seed++ {
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			if failed >= 10 {
+				t.Skip("10 scenarios failed already")
+			}
+			c := churnCaseFromSeed(uint64(seed))
+			sc := c.upstream()
+			sc.Events = c.Events
+			tr := runUpstreamRollout(t, sc)
+			esc := c.engineScenario(t, tr.PickOrder)
+			esc.Events = c.Events
+			res, err := simulate.Rollout(context.Background(), esc)
+			if err != nil {
+				failed++
+				t.Fatalf("%s: engine error: %v", c, err)
+			}
+			ran++
+			events += len(c.Events)
+			for _, in := range tr.Instants {
+				acting += len(in.Acting)
+			}
+			if diffs := compareRollout(tr, res, true); len(diffs) > 0 {
+				failed++
+				if len(diffs) > 8 {
+					diffs = append(diffs[:8], fmt.Sprintf("... %d more", len(diffs)-8))
+				}
+				t.Errorf("%s: %d disagreements with upstream:\n  upstream: %s\n  %s",
+					c, len(diffs), actingCounts(tr), strings.Join(diffs, "\n  "))
+			}
+		})
+	}
+	t.Logf("%d random churn scenarios compared (%d events, %d acting upstream reconciles) in %v; %d disagreeing",
+		ran, events, acting, time.Since(start).Round(time.Millisecond), failed)
+}
