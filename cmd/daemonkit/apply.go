@@ -97,7 +97,7 @@ func runApplyWith(e *env, args []string, deps applyDeps) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), liveTimeout)
+	ctx, cancel := context.WithTimeout(e.context(), liveTimeout)
 	defer cancel()
 	res, err := a.Apply(ctx, ordered, live.ApplyOptions{Force: *force, DryRun: *dryRun})
 	if err != nil {

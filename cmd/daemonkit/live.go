@@ -40,7 +40,7 @@ func (l *liveFlags) active() bool { return l.kubeconfig != "" || l.kubeContext !
 
 // loadCluster reads the live cluster. conflicting says whether --nodes or
 // --cluster were given too, which is a usage error.
-func (l *liveFlags) loadCluster(conflicting bool) (*simulate.Cluster, string, error) {
+func (l *liveFlags) loadCluster(ctx context.Context, conflicting bool) (*simulate.Cluster, string, error) {
 	if conflicting {
 		return nil, "", usagef("give either --kubeconfig/--context or --nodes/--cluster, not both")
 	}
@@ -48,7 +48,7 @@ func (l *liveFlags) loadCluster(conflicting bool) (*simulate.Cluster, string, er
 	if load == nil {
 		load = live.Load
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), liveTimeout)
+	ctx, cancel := context.WithTimeout(ctx, liveTimeout)
 	defer cancel()
 	cl, dss, err := load(ctx, l.kubeconfig, l.kubeContext)
 	if err != nil {

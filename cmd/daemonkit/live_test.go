@@ -33,7 +33,7 @@ func TestLiveFlagsLoadTheCluster(t *testing.T) {
 		cl, err := simulate.NewCluster([]*corev1.Node{{ObjectMeta: metav1.ObjectMeta{Name: "n1"}}}, nil)
 		return cl, []*appsv1.DaemonSet{{ObjectMeta: metav1.ObjectMeta{Name: "agent"}}}, err
 	}
-	cl, where, err := lf.loadCluster(false)
+	cl, where, err := lf.loadCluster(context.Background(), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestLiveFlagsLoadTheCluster(t *testing.T) {
 		t.Errorf("daemonSets() = %v", lf.daemonSets())
 	}
 	var ue usageError
-	if _, _, err := lf.loadCluster(true); !errors.As(err, &ue) {
+	if _, _, err := lf.loadCluster(context.Background(), true); !errors.As(err, &ue) {
 		t.Errorf("with --nodes too: %v; want a usage error", err)
 	}
 }
@@ -57,14 +57,14 @@ func TestLiveFlagsErrors(t *testing.T) {
 	lf := liveFlags{kubeContext: "staging", loader: func(context.Context, string, string) (*simulate.Cluster, []*appsv1.DaemonSet, error) {
 		return nil, nil, errors.New(`context "staging" does not exist`)
 	}}
-	if _, _, err := lf.loadCluster(false); err == nil || !strings.Contains(err.Error(), `reading the live cluster: context "staging" does not exist`) {
+	if _, _, err := lf.loadCluster(context.Background(), false); err == nil || !strings.Contains(err.Error(), `reading the live cluster: context "staging" does not exist`) {
 		t.Errorf("got %v", err)
 	}
 	lf.loader = func(context.Context, string, string) (*simulate.Cluster, []*appsv1.DaemonSet, error) {
 		cl, err := simulate.NewCluster(nil, nil)
 		return cl, nil, err
 	}
-	if _, _, err := lf.loadCluster(false); err == nil || !strings.Contains(err.Error(), "default kubeconfig, context staging: the cluster has no nodes") {
+	if _, _, err := lf.loadCluster(context.Background(), false); err == nil || !strings.Contains(err.Error(), "default kubeconfig, context staging: the cluster has no nodes") {
 		t.Errorf("got %v", err)
 	}
 }

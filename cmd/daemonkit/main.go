@@ -17,19 +17,27 @@
 //
 // Run `daemonkit help COMMAND` for the flags of a command. Exit status: 0 on
 // success, 1 when the command found a problem (an error-severity lint finding,
-// a stuck rollout with --fail-on-stuck, invalid input), 2 for usage errors.
+// invalid input) or was interrupted, 2 for usage errors. A stuck rollout is
+// reported in the summary and exits 0. Ctrl-C (SIGINT) or SIGTERM stops a
+// long simulation or a conversation with a live cluster; a second Ctrl-C
+// ends the process at once.
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 )
 
 // env is what a command reads and writes; tests replace every part.
 type env struct {
+	// ctx is cancelled by Ctrl-C; nil means context.Background().
+	ctx            context.Context
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	// terminal says whether stdout/stderr are terminals (colour, progress).
@@ -66,7 +74,13 @@ var commands = []struct {
 }
 
 func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop() // a second signal ends the process at once
+	}()
 	e := &env{
+		ctx:   ctx,
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
 		stdoutTTY: isTerminal(os.Stdout), stderrTTY: isTerminal(os.Stderr),
 		readFile: func(name string) ([]byte, error) {
@@ -77,7 +91,17 @@ func main() {
 		},
 		writeFile: func(name string, data []byte) error { return os.WriteFile(name, data, 0o644) },
 	}
-	os.Exit(run(e, os.Args[1:]))
+	code := run(e, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// context returns the command's context, cancelled by Ctrl-C.
+func (e *env) context() context.Context {
+	if e.ctx == nil {
+		return context.Background()
+	}
+	return e.ctx
 }
 
 // run executes one command line and returns the exit status. Every error is
@@ -94,6 +118,9 @@ func run(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "daemonkit: %s\n", ue.msg)
 		fmt.Fprintf(e.stderr, "Run 'daemonkit help' for usage.\n")
 		return 2
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(e.stderr, "daemonkit: interrupted\n")
+		return 1
 	case errors.As(err, &fe):
 		if fe.msg != "" {
 			fmt.Fprintf(e.stderr, "daemonkit: %s\n", fe.msg)

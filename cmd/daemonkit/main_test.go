@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"fmt"
 	"github.com/daemonkit/daemonkit/internal/goldentest"
@@ -11,13 +12,13 @@ import (
 	"strings"
 	"testing"
 
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // fakeEnv runs commands against in-memory files; real files (the
 // manifests, testdata) are read through when not overridden.
 type fakeEnv struct {
+	// ctx is the command's context (nil: never cancelled).
+	ctx            context.Context
 	files          map[string][]byte
 	written        map[string][]byte
 	stdin          string
@@ -29,7 +30,7 @@ func newFakeEnv() *fakeEnv {
 }
 
 func (f *fakeEnv) run(args ...string) int {
-	e := &env{stdin: strings.NewReader(f.stdin), stdout: &f.stdout, stderr: &f.stderr,
+	e := &env{ctx: f.ctx, stdin: strings.NewReader(f.stdin), stdout: &f.stdout, stderr: &f.stderr,
 		readFile: func(name string) ([]byte, error) {
 			if name == "-" {
 				return []byte(f.stdin), nil
@@ -189,6 +190,25 @@ spec:
       containers: [{name: agent, image: "registry.example/agent:%s", resources: {requests: {cpu: 10m, memory: 16Mi}}}]
 `
 
+// Ctrl-C cancels the command's context: a rollout stops and says it was
+// interrupted, exit status 1.
+func TestRolloutInterrupted(t *testing.T) {
+	f := newFakeEnv()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	f.ctx = ctx
+	f.files["new.yaml"] = []byte(fmt.Sprintf(smallDS, "1.1"))
+	if code := f.run("rollout", "-f", "new.yaml", "--cluster", "dev"); code != 1 {
+		t.Fatalf("exit %d, want 1; stderr:\n%s", code, f.stderr.String())
+	}
+	if got := f.stderr.String(); got != "daemonkit: interrupted\n" {
+		t.Errorf("stderr %q", got)
+	}
+	if f.stdout.Len() != 0 {
+		t.Errorf("printed a result:\n%s", f.stdout.String())
+	}
+}
+
 func TestRolloutWithPlotAndEvents(t *testing.T) {
 	f := newFakeEnv()
 	f.files["old.yaml"] = []byte(fmt.Sprintf(smallDS, "1.0"))
@@ -255,11 +275,11 @@ func TestBadInputs(t *testing.T) {
 		{"extensions/v1beta1", map[string]string{"x.yaml": strings.Replace(ds, "apps/v1", "extensions/v1beta1", 1)}, []string{"lint", "-f", "x.yaml"}, 1, "daemonkit: x.yaml: document 1, line 1: apiVersion: DaemonSet in extensions/v1beta1 is no longer served (removed in Kubernetes v1.16)"},
 		{"apps/v1beta2", map[string]string{"x.yaml": strings.Replace(ds, "apps/v1", "apps/v1beta2", 1)}, []string{"lint", "-f", "x.yaml"}, 1, "daemonkit: x.yaml: document 1, line 1: apiVersion: DaemonSet in apps/v1beta2 is no longer served (removed in Kubernetes v1.16)"},
 		{"negative startup", map[string]string{"d.yaml": ds}, []string{"rollout", "-f", "d.yaml", "--cluster", "dev", "--startup", "-5s"}, 2, "daemonkit: --startup -5s: expected a duration between 0s and 24h"},
-		{"absurd max-time", map[string]string{"d.yaml": ds}, []string{"rollout", "-f", "d.yaml", "--cluster", "dev", "--max-time", "100000h"}, 2, "daemonkit: --max-time 100000h0m0s: expected a duration between 1s and 720h0m0s"},
+		{"absurd max-time", map[string]string{"d.yaml": ds}, []string{"rollout", "-f", "d.yaml", "--cluster", "dev", "--max-time", "100000h"}, 2, "daemonkit: --max-time 100000h0m0s: expected a duration between 1s and 8784h0m0s"},
 		{"not a duration", map[string]string{"d.yaml": ds}, []string{"rollout", "-f", "d.yaml", "--startup", "soon"}, 2, `daemonkit: rollout: invalid value "soon" for flag -startup: parse error`},
 		{"broken unknown node", map[string]string{"d.yaml": ds}, []string{"rollout", "-f", "d.yaml", "--cluster", "dev", "--broken", "node-x"}, 2, `daemonkit: --broken: unknown node "node-x" (the cluster has 4 nodes)`},
 		{"event unknown node", map[string]string{"d.yaml": ds}, []string{"rollout", "-f", "d.yaml", "--cluster", "dev", "--event", "t=1m cordon ghost"}, 2, `daemonkit: --event "t=1m cordon ghost": unknown node "ghost"`},
-		{"event negative time", map[string]string{"d.yaml": ds}, []string{"rollout", "-f", "d.yaml", "--cluster", "dev", "--event", "t=-1m cordon worker-1"}, 2, `daemonkit: --event "t=-1m cordon worker-1": time "-1m": expected a duration between 0s and 720h0m0s, e.g. 90s or 5m`},
+		{"event negative time", map[string]string{"d.yaml": ds}, []string{"rollout", "-f", "d.yaml", "--cluster", "dev", "--event", "t=-1m cordon worker-1"}, 2, `daemonkit: --event "t=-1m cordon worker-1": time "-1m": expected a duration between 0s and 8784h0m0s, e.g. 90s or 5m`},
 		{"event bad taint", map[string]string{"d.yaml": ds}, []string{"rollout", "-f", "d.yaml", "--cluster", "dev", "--event", "t=1m taint worker-1 x=y:Sometimes"}, 2, `daemonkit: --event "t=1m taint worker-1 x=y:Sometimes": taint "x=y:Sometimes": expected KEY[=VALUE]:EFFECT with effect NoSchedule, PreferNoSchedule or NoExecute`},
 		{"duplicate node names", map[string]string{"d.yaml": ds, "n.yaml": "apiVersion: v1\nkind: Node\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: a}\n"}, []string{"explain", "-f", "d.yaml", "--nodes", "n.yaml"}, 1, "daemonkit: load cluster: n.yaml: document 2 (line 5): duplicate node \"a\" (first at n.yaml: document 1 (line 1))"},
 		{"both cluster inputs", map[string]string{"d.yaml": ds}, []string{"explain", "-f", "d.yaml", "--cluster", "dev", "--nodes", "n.yaml"}, 2, "daemonkit: give either --nodes or --cluster, not both"},
@@ -302,14 +322,6 @@ func yamlBomb() string {
 		fmt.Fprintf(&b, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
 	}
 	return b.String()
-}
-
-func testNodes(names ...string) []*corev1.Node {
-	out := make([]*corev1.Node, len(names))
-	for i, n := range names {
-		out[i] = &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: n, Labels: map[string]string{"kubernetes.io/hostname": n}}}
-	}
-	return out
 }
 
 func TestHelp(t *testing.T) {

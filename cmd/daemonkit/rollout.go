@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"maps"
@@ -14,15 +13,10 @@ import (
 	"github.com/daemonkit/daemonkit/daemonset"
 	"github.com/daemonkit/daemonkit/simulate"
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 const rolloutUsage = "-f NEW [--from OLD] [--nodes FILE | --cluster NAME] [--startup 10s] [--broken NODES] [--event \"t=5m taint node-3 dedicated=x:NoExecute\" ...] [--seed N] [--plot FILE.svg] [-o text|json|yaml]"
-
-// maxSimulatedTime bounds --max-time: a rollout that has not finished in a
-// simulated month is stuck, and longer horizons only burn CPU.
-const maxSimulatedTime = 30 * 24 * time.Hour
 
 func runRollout(e *env, args []string) error {
 	fs := newFlags(e, "rollout", rolloutUsage)
@@ -56,8 +50,8 @@ func runRollout(e *env, args []string) error {
 			return usagef("%s %v: expected a duration between 0s and 24h", flagName, d)
 		}
 	}
-	if *maxTime <= 0 || *maxTime > maxSimulatedTime {
-		return usagef("--max-time %v: expected a duration between 1s and %v", *maxTime, maxSimulatedTime)
+	if *maxTime <= 0 || *maxTime > simulate.MaxSimulatedTime {
+		return usagef("--max-time %v: expected a duration between 1s and %v", *maxTime, simulate.MaxSimulatedTime)
 	}
 	cluster, where, err := cf.load(e)
 	if err != nil {
@@ -116,15 +110,10 @@ func runRollout(e *env, args []string) error {
 		return err
 	}
 	var evs []simulate.Event
-	for _, s := range events {
-		ev, err := parseEvent(s, nodeSet, cluster)
-		if err != nil {
-			return usagef("--event %q: %v", s, err)
+	if len(events) > 0 {
+		if evs, err = simulate.ParseEvents(cluster, events...); err != nil {
+			return usagef("--event %v", err)
 		}
-		if ev.Kind == simulate.EventNodeAdd {
-			nodeSet[ev.NewNode.Name] = true
-		}
-		evs = append(evs, ev)
 	}
 	sc := simulate.Scenario{
 		Cluster: cluster, From: old, To: to,
@@ -175,7 +164,7 @@ func simulateWithProgress(e *env, sc simulate.Scenario) (*simulate.Result, error
 	var err error
 	go func() {
 		defer close(done)
-		res, err = simulate.Rollout(context.Background(), sc)
+		res, err = simulate.Rollout(e.context(), sc)
 	}()
 	if !e.stderrTTY {
 		<-done
@@ -219,127 +208,6 @@ func nodeList(flagName string, values stringList, nodes map[string]bool) ([]stri
 		}
 	}
 	return out, nil
-}
-
-// parseEvent reads "t=5m ACTION NODE [ARG...]".
-func parseEvent(s string, nodes map[string]bool, cluster *simulate.Cluster) (simulate.Event, error) {
-	f := strings.Fields(s)
-	if len(f) < 3 || !strings.HasPrefix(f[0], "t=") {
-		return simulate.Event{}, fmt.Errorf("expected \"t=DURATION ACTION NODE [ARG]\", e.g. \"t=5m taint node-3 dedicated=x:NoExecute\"")
-	}
-	at, err := time.ParseDuration(strings.TrimPrefix(f[0], "t="))
-	if err != nil || at < 0 || at > maxSimulatedTime {
-		return simulate.Event{}, fmt.Errorf("time %q: expected a duration between 0s and %v, e.g. 90s or 5m", strings.TrimPrefix(f[0], "t="), maxSimulatedTime)
-	}
-	action, node, rest := strings.ToLower(f[1]), f[2], f[3:]
-	if action != "add" && !nodes[node] {
-		return simulate.Event{}, fmt.Errorf("unknown node %q", node)
-	}
-	need := func(n int, what string) error {
-		if len(rest) != n {
-			return fmt.Errorf("%s expects %s", action, what)
-		}
-		return nil
-	}
-	switch action {
-	case "taint":
-		if err := need(1, "KEY[=VALUE]:EFFECT"); err != nil {
-			return simulate.Event{}, err
-		}
-		t, err := parseTaint(rest[0])
-		if err != nil {
-			return simulate.Event{}, err
-		}
-		return simulate.Tainted(at, node, t), nil
-	case "untaint":
-		if err := need(1, "KEY:EFFECT"); err != nil {
-			return simulate.Event{}, err
-		}
-		key, effect, ok := strings.Cut(rest[0], ":")
-		if !ok || !validEffect(effect) {
-			return simulate.Event{}, fmt.Errorf("expected KEY:EFFECT with effect NoSchedule, PreferNoSchedule or NoExecute")
-		}
-		return simulate.Untainted(at, node, key, corev1.TaintEffect(effect)), nil
-	case "label":
-		if err := need(1, "KEY=VALUE"); err != nil {
-			return simulate.Event{}, err
-		}
-		k, v, ok := strings.Cut(rest[0], "=")
-		if !ok || k == "" {
-			return simulate.Event{}, fmt.Errorf("expected KEY=VALUE")
-		}
-		return simulate.Labeled(at, node, k, v), nil
-	case "unlabel":
-		if err := need(1, "KEY"); err != nil {
-			return simulate.Event{}, err
-		}
-		return simulate.Unlabeled(at, node, rest[0]), nil
-	case "notready", "ready", "cordon", "uncordon", "remove":
-		if err := need(0, "no argument"); err != nil {
-			return simulate.Event{}, err
-		}
-		switch action {
-		case "notready":
-			return simulate.NodeNotReady(at, node), nil
-		case "ready":
-			return simulate.NodeReady(at, node), nil
-		case "cordon":
-			return simulate.Cordoned(at, node), nil
-		case "uncordon":
-			return simulate.Uncordoned(at, node), nil
-		}
-		return simulate.NodeRemoved(at, node), nil
-	case "add":
-		if nodes[node] {
-			return simulate.Event{}, fmt.Errorf("node %q already exists", node)
-		}
-		n := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: node, Labels: map[string]string{}}}
-		for _, kv := range rest {
-			k, v, ok := strings.Cut(kv, "=")
-			if !ok || k == "" {
-				return simulate.Event{}, fmt.Errorf("add expects labels KEY=VALUE or like=EXISTING-NODE, got %q", kv)
-			}
-			if k == "like" {
-				tmpl := cluster.Node(v)
-				if tmpl == nil {
-					return simulate.Event{}, fmt.Errorf("like=%s: unknown node", v)
-				}
-				n = tmpl.DeepCopy()
-				n.Name = node
-				n.ResourceVersion, n.UID = "", ""
-				if n.Labels == nil {
-					n.Labels = map[string]string{}
-				}
-				if _, ok := n.Labels["kubernetes.io/hostname"]; ok {
-					n.Labels["kubernetes.io/hostname"] = node
-				}
-				continue
-			}
-			n.Labels[k] = v
-		}
-		return simulate.NodeAdded(at, n), nil
-	}
-	return simulate.Event{}, fmt.Errorf("unknown action %q (taint, untaint, label, unlabel, notready, ready, cordon, uncordon, remove, add)", action)
-}
-
-func parseTaint(s string) (corev1.Taint, error) {
-	kv, effect, ok := strings.Cut(s, ":")
-	if !ok || !validEffect(effect) {
-		return corev1.Taint{}, fmt.Errorf("taint %q: expected KEY[=VALUE]:EFFECT with effect NoSchedule, PreferNoSchedule or NoExecute", s)
-	}
-	k, v, _ := strings.Cut(kv, "=")
-	if k == "" {
-		return corev1.Taint{}, fmt.Errorf("taint %q: empty key", s)
-	}
-	return corev1.Taint{Key: k, Value: v, Effect: corev1.TaintEffect(effect)}, nil
-}
-
-func validEffect(e string) bool {
-	switch corev1.TaintEffect(e) {
-	case corev1.TaintEffectNoSchedule, corev1.TaintEffectPreferNoSchedule, corev1.TaintEffectNoExecute:
-		return true
-	}
-	return false
 }
 
 // rolloutTrace is the -o json|yaml form of a rollout.
