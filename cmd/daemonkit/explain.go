@@ -27,11 +27,13 @@ type dsExplain struct {
 	Name      string `json:"name"`
 	Source    string `json:"source,omitempty"`
 	// Status holds the counts the DaemonSet controller would report.
-	Status   statusCounts        `json:"status"`
-	Runs     int                 `json:"runs"`
-	Pending  int                 `json:"pending"`
-	Excluded int                 `json:"excluded"`
-	Requests map[string]string   `json:"podRequests,omitempty"`
+	Status   statusCounts      `json:"status"`
+	Runs     int               `json:"runs"`
+	Pending  int               `json:"pending"`
+	Excluded int               `json:"excluded"`
+	Requests map[string]string `json:"podRequests,omitempty"`
+	// Overhead is what the bound daemon pods take over all nodes
+	// (simulate.DaemonSetPlacement.Overhead); Pending pods take no room.
 	Overhead map[string]string   `json:"overhead,omitempty"`
 	Nodes    []nodeExplain       `json:"nodes"`
 	Traps    []trapReport        `json:"traps,omitempty"`
@@ -143,8 +145,8 @@ func explain(cluster *simulate.Cluster, where string, dss []*appsv1.DaemonSet, o
 			Available: st.NumberAvailable, Unavailable: st.NumberUnavailable, Misscheduled: st.NumberMisscheduled, Updated: st.UpdatedNumberScheduled}
 		c := d.Counts()
 		x.Runs, x.Pending, x.Excluded = c.Runs, c.Pending, c.Excluded
-		x.Requests = quantities(d.PodRequests, 1)
-		x.Overhead = quantities(d.PodRequests, int64(c.Runs+c.Pending))
+		x.Requests = quantities(d.PodRequests, d.PodRequests)
+		x.Overhead = quantities(d.Overhead().Total, d.PodRequests)
 		groups := map[string]*explainGroup{}
 		for _, n := range d.Nodes {
 			var reasons []string
@@ -209,18 +211,24 @@ func trapOf(t simulate.Trap) trapReport {
 	return trapReport{Kind: string(t.Kind), DaemonSet: t.DaemonSet, Message: t.Message, Nodes: t.Nodes}
 }
 
-// quantities renders requests times n as strings, by resource name.
-func quantities(rl corev1.ResourceList, n int64) map[string]string {
+// quantities renders a resource list as strings by resource name, each in
+// the format of the same resource in like (the pod's requests, as written),
+// so that a total of "50Mi" requests reads "1950Mi", not "2044723200".
+func quantities(rl, like corev1.ResourceList) map[string]string {
 	if len(rl) == 0 {
 		return nil
 	}
 	out := map[string]string{}
 	for name, q := range rl {
-		total := resource.NewQuantity(q.Value()*n, q.Format)
-		if name == corev1.ResourceCPU {
-			total = resource.NewMilliQuantity(q.MilliValue()*n, q.Format)
+		format := q.Format
+		if l, ok := like[name]; ok {
+			format = l.Format
 		}
-		out[string(name)] = total.String()
+		shown := resource.NewQuantity(q.Value(), format)
+		if name == corev1.ResourceCPU {
+			shown = resource.NewMilliQuantity(q.MilliValue(), format)
+		}
+		out[string(name)] = shown.String()
 	}
 	return out
 }
@@ -242,9 +250,16 @@ func renderExplain(w io.Writer, rep *explainReport, wide, color bool) {
 		fmt.Fprintf(w, "  status: desired %d  current %d  ready %d  available %d  unavailable %d  misscheduled %d\n",
 			s.Desired, s.Current, s.Ready, s.Available, s.Unavailable, s.Misscheduled)
 		fmt.Fprintf(w, "  nodes:  %d run a pod, %d get a pod that stays Pending, %d excluded by the controller\n", x.Runs, x.Pending, x.Excluded)
-		if len(x.Requests) > 0 {
-			fmt.Fprintf(w, "  overhead: %s per node; %s on %d nodes\n", joinQuantities(x.Requests), joinQuantities(x.Overhead), x.Runs+x.Pending)
-		} else {
+		switch {
+		case len(x.Requests) > 0 && x.Runs > 0:
+			pending := ""
+			if x.Pending > 0 {
+				pending = fmt.Sprintf(" (Pending pods take no room: %d)", x.Pending)
+			}
+			fmt.Fprintf(w, "  overhead: %s per node; %s on %d nodes%s\n", joinQuantities(x.Requests), joinQuantities(x.Overhead), x.Runs, pending)
+		case len(x.Requests) > 0:
+			fmt.Fprintf(w, "  overhead: %s per node; none yet, no daemon pod runs\n", joinQuantities(x.Requests))
+		default:
 			fmt.Fprintf(w, "  overhead: the daemon pod requests nothing (the scheduler cannot reserve room for it)\n")
 		}
 		for _, v := range x.Invalid {

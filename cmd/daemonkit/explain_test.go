@@ -1,0 +1,58 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// explain's overhead is simulate's DaemonSetPlacement.Overhead: the pods
+// that run, not the Pending ones, which take no room (explain used to
+// multiply the pod's requests by runs + pending nodes).
+func TestExplainOverheadCountsBoundPodsOnly(t *testing.T) {
+	nodes := `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Node
+  metadata: {name: big-1, labels: {kubernetes.io/os: linux}}
+  status: {allocatable: {cpu: "8", memory: 32Gi, pods: "110"}}
+- apiVersion: v1
+  kind: Node
+  metadata: {name: big-2, labels: {kubernetes.io/os: linux}}
+  status: {allocatable: {cpu: "8", memory: 32Gi, pods: "110"}}
+- apiVersion: v1
+  kind: Node
+  metadata: {name: tiny-1, labels: {kubernetes.io/os: linux}}
+  status: {allocatable: {cpu: 5m, memory: 32Gi, pods: "110"}}
+`
+	f := newFakeEnv()
+	f.files["d.yaml"] = []byte(fmt.Sprintf(smallDS, "1.0"))
+	f.files["n.yaml"] = []byte(nodes)
+	if code := f.run("explain", "-f", "d.yaml", "--nodes", "n.yaml"); code != 0 {
+		t.Fatalf("exit %d: %s", code, f.stderr.String())
+	}
+	want := "  overhead: cpu 10m, memory 16Mi per node; cpu 20m, memory 32Mi on 2 nodes (Pending pods take no room: 1)\n"
+	if !strings.Contains(f.stdout.String(), want) {
+		t.Errorf("want %q in\n%s", want, f.stdout.String())
+	}
+
+	f.stdout.Reset()
+	if code := f.run("explain", "-f", "d.yaml", "--nodes", "n.yaml", "-o", "json"); code != 0 {
+		t.Fatalf("exit %d: %s", code, f.stderr.String())
+	}
+	var rep struct {
+		DaemonSets []struct {
+			Pending  int               `json:"pending"`
+			Overhead map[string]string `json:"overhead"`
+		} `json:"daemonSets"`
+	}
+	if err := json.Unmarshal(f.stdout.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.DaemonSets) != 1 || rep.DaemonSets[0].Pending != 1 ||
+		rep.DaemonSets[0].Overhead["cpu"] != "20m" || rep.DaemonSets[0].Overhead["memory"] != "32Mi" {
+		t.Errorf("json report %+v", rep)
+	}
+}
