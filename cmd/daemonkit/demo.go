@@ -59,7 +59,7 @@ func runDemo(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "  %s\n", rep.Cluster)
 	for _, x := range rep.DaemonSets {
-		fmt.Fprintf(e.stdout, "  %-16s desired %2d  runs %2d  pending %2d  excluded %2d", x.Name, x.Status.Desired, x.Runs, x.Pending, x.Excluded)
+		fmt.Fprintf(e.stdout, "  %-16s desired %2d  runs %2d  pending %2d  excluded %2d", x.Name, x.Status.DesiredNumberScheduled, x.Runs, x.Pending, x.Excluded)
 		for _, g := range x.groups {
 			if g.state != "Runs" {
 				fmt.Fprintf(e.stdout, "\n      %s on %d node(s): %s", g.state, len(g.nodes), orDash(g.why))

@@ -26,12 +26,13 @@ type dsExplain struct {
 	Namespace string `json:"namespace"`
 	Name      string `json:"name"`
 	Source    string `json:"source,omitempty"`
-	// Status holds the counts the DaemonSet controller would report.
-	Status   statusCounts      `json:"status"`
-	Runs     int               `json:"runs"`
-	Pending  int               `json:"pending"`
-	Excluded int               `json:"excluded"`
-	Requests map[string]string `json:"podRequests,omitempty"`
+	// Status is the status the DaemonSet controller would report
+	// (simulate.DaemonSetPlacement.Status).
+	Status   appsv1.DaemonSetStatus `json:"status"`
+	Runs     int                    `json:"runs"`
+	Pending  int                    `json:"pending"`
+	Excluded int                    `json:"excluded"`
+	Requests map[string]string      `json:"podRequests,omitempty"`
 	// Overhead is what the bound daemon pods take over all nodes
 	// (simulate.DaemonSetPlacement.Overhead); Pending pods take no room.
 	Overhead map[string]string   `json:"overhead,omitempty"`
@@ -40,16 +41,6 @@ type dsExplain struct {
 	Invalid  []string            `json:"validationErrors,omitempty"`
 	groups   []explainGroup      // for text output
 	stateOf  map[string][]string // state -> nodes, for text output
-}
-
-type statusCounts struct {
-	Desired      int32 `json:"desiredNumberScheduled"`
-	Current      int32 `json:"currentNumberScheduled"`
-	Ready        int32 `json:"numberReady"`
-	Available    int32 `json:"numberAvailable"`
-	Unavailable  int32 `json:"numberUnavailable"`
-	Misscheduled int32 `json:"numberMisscheduled"`
-	Updated      int32 `json:"updatedNumberScheduled"`
 }
 
 type nodeExplain struct {
@@ -140,9 +131,7 @@ func explain(cluster *simulate.Cluster, where string, dss []*appsv1.DaemonSet, o
 				x.Source = src.String()
 			}
 		}
-		st := d.Status()
-		x.Status = statusCounts{Desired: st.DesiredNumberScheduled, Current: st.CurrentNumberScheduled, Ready: st.NumberReady,
-			Available: st.NumberAvailable, Unavailable: st.NumberUnavailable, Misscheduled: st.NumberMisscheduled, Updated: st.UpdatedNumberScheduled}
+		x.Status = d.Status()
 		c := d.Counts()
 		x.Runs, x.Pending, x.Excluded = c.Runs, c.Pending, c.Excluded
 		x.Requests = quantities(d.PodRequests, d.PodRequests)
@@ -248,7 +237,7 @@ func renderExplain(w io.Writer, rep *explainReport, wide, color bool) {
 		fmt.Fprintln(w, bold(title, color))
 		s := x.Status
 		fmt.Fprintf(w, "  status: desired %d  current %d  ready %d  available %d  unavailable %d  misscheduled %d\n",
-			s.Desired, s.Current, s.Ready, s.Available, s.Unavailable, s.Misscheduled)
+			s.DesiredNumberScheduled, s.CurrentNumberScheduled, s.NumberReady, s.NumberAvailable, s.NumberUnavailable, s.NumberMisscheduled)
 		fmt.Fprintf(w, "  nodes:  %d run a pod, %d get a pod that stays Pending, %d excluded by the controller\n", x.Runs, x.Pending, x.Excluded)
 		switch {
 		case len(x.Requests) > 0 && x.Runs > 0:
