@@ -339,29 +339,17 @@ func helpOK(err error) error {
 }
 
 // liveDaemonSets returns the DaemonSets read from a live cluster, or the one
-// named (NAME or namespace/name; a bare NAME must be unique).
+// named (see pickDaemonSet).
 func liveDaemonSets(all []*appsv1.DaemonSet, name, where string) ([]*appsv1.DaemonSet, error) {
+	if len(all) == 0 {
+		return nil, fmt.Errorf("%s: the cluster has no DaemonSets; give one with -f", where)
+	}
 	if name == "" {
-		if len(all) == 0 {
-			return nil, fmt.Errorf("%s: the cluster has no DaemonSets; give one with -f", where)
-		}
 		return all, nil
 	}
-	var found []*appsv1.DaemonSet
-	for _, ds := range all {
-		if ds.Namespace+"/"+ds.Name == name || (!strings.Contains(name, "/") && ds.Name == name) {
-			found = append(found, ds)
-		}
+	ds, err := pickDaemonSet(all, where, name)
+	if err != nil {
+		return nil, err
 	}
-	switch len(found) {
-	case 0:
-		return nil, fmt.Errorf("%s: no DaemonSet %q in the cluster (it has %d)", where, name, len(all))
-	case 1:
-		return found, nil
-	}
-	var names []string
-	for _, ds := range found {
-		names = append(names, ds.Namespace+"/"+ds.Name)
-	}
-	return nil, usagef("--name %q: %d DaemonSets have that name (%s); give namespace/name", name, len(found), strings.Join(names, ", "))
+	return []*appsv1.DaemonSet{ds}, nil
 }

@@ -136,24 +136,48 @@ func loadDaemonSets(e *env, name string) ([]*appsv1.DaemonSet, *daemonset.Object
 	return objs.DaemonSets, objs, nil
 }
 
-// pickDaemonSet returns the one DaemonSet of a file, or the one named.
-func pickDaemonSet(dss []*appsv1.DaemonSet, file, name string) (*appsv1.DaemonSet, error) {
-	if name != "" {
-		for _, ds := range dss {
-			if ds.Name == name || ds.Namespace+"/"+ds.Name == name {
-				return ds, nil
-			}
+// pickDaemonSet returns the DaemonSet of dss named name, NAME or
+// namespace/name; a bare NAME must name only one of them. Without a name it
+// returns the only DaemonSet of dss and refuses to choose among several.
+// where says where dss come from (a file, a live cluster), for errors, which
+// list the candidates.
+func pickDaemonSet(dss []*appsv1.DaemonSet, where, name string) (*appsv1.DaemonSet, error) {
+	if name == "" {
+		switch len(dss) {
+		case 0:
+			return nil, fmt.Errorf("%s: no DaemonSet", where)
+		case 1:
+			return dss[0], nil
 		}
-		return nil, fmt.Errorf("%s: no DaemonSet named %q", displayName(file), name)
+		return nil, usagef("%s holds %d DaemonSets (%s); choose one with --name", where, len(dss), daemonSetKeys(dss))
 	}
-	if len(dss) > 1 {
-		var names []string
-		for _, ds := range dss {
-			names = append(names, ds.Name)
+	var found []*appsv1.DaemonSet
+	for _, ds := range dss {
+		if ds.Namespace+"/"+ds.Name == name || (!strings.Contains(name, "/") && ds.Name == name) {
+			found = append(found, ds)
 		}
-		return nil, usagef("%s holds %d DaemonSets (%s); choose one with --name", displayName(file), len(dss), strings.Join(names, ", "))
 	}
-	return dss[0], nil
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("%s: no DaemonSet %q (it has %s)", where, name, daemonSetKeys(dss))
+	case 1:
+		return found[0], nil
+	}
+	return nil, usagef("--name %q: %d DaemonSets have that name (%s); give namespace/name", name, len(found), daemonSetKeys(found))
+}
+
+// daemonSetKeys lists namespace/name of dss, the first ten.
+func daemonSetKeys(dss []*appsv1.DaemonSet) string {
+	const most = 10
+	var keys []string
+	for i, ds := range dss {
+		if i == most {
+			keys = append(keys, fmt.Sprintf("… %d more", len(dss)-most))
+			break
+		}
+		keys = append(keys, ds.Namespace+"/"+ds.Name)
+	}
+	return strings.Join(keys, ", ")
 }
 
 // clusterFlags are the cluster inputs every predicting command takes.

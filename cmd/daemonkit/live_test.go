@@ -89,7 +89,7 @@ func TestLiveDaemonSetsPicksByName(t *testing.T) {
 		{name: "cilium", want: "kube-system/cilium"},
 		{name: "monitoring/agent", want: "monitoring/agent"},
 		{name: "agent", err: `--name "agent": 2 DaemonSets have that name (logging/agent, monitoring/agent); give namespace/name`},
-		{name: "kube-system/agent", err: `prod: no DaemonSet "kube-system/agent" in the cluster (it has 3)`},
+		{name: "kube-system/agent", err: `prod: no DaemonSet "kube-system/agent" (it has kube-system/cilium, logging/agent, monitoring/agent)`},
 	} {
 		got, err := liveDaemonSets(all, tc.name, "prod")
 		if tc.err != "" {

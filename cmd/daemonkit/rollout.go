@@ -61,7 +61,7 @@ func runRollout(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	to, err := pickDaemonSet(newDSs, *file, *name)
+	to, err := pickDaemonSet(newDSs, displayName(*file), *name)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func runRollout(e *env, args []string) error {
 		if pick == "" && len(oldDSs) > 1 {
 			pick = to.Namespace + "/" + to.Name
 		}
-		if old, err = pickDaemonSet(oldDSs, *from, pick); err != nil {
+		if old, err = pickDaemonSet(oldDSs, displayName(*from), pick); err != nil {
 			return err
 		}
 	}
