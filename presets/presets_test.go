@@ -26,8 +26,13 @@ func mustBuild(t testing.TB, b *builder.DaemonSet) *appsv1.DaemonSet {
 
 func presetYAML(t testing.TB, p Preset) []byte {
 	t.Helper()
-	objs := []runtime.Object{mustBuild(t, p.Builder())}
-	objs = append(objs, p.Companions().Objects()...)
+	return presetYAMLOf(t, p.Builder(), p.Companions())
+}
+
+func presetYAMLOf(t testing.TB, b *builder.DaemonSet, comps Companions) []byte {
+	t.Helper()
+	objs := []runtime.Object{mustBuild(t, b)}
+	objs = append(objs, comps.Objects()...)
 	out, err := daemonset.EncodeYAML(objs...)
 	if err != nil {
 		t.Fatalf("EncodeYAML: %v", err)

@@ -7,44 +7,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/daemonkit/daemonkit/builder"
 	"github.com/daemonkit/daemonkit/daemonset"
 	"github.com/daemonkit/daemonkit/presets"
 	"k8s.io/apimachinery/pkg/runtime"
 )
-
-// presetMaker builds a preset from --set values applied to its typed
-// options struct.
-type presetMaker struct {
-	options reflect.Type
-	make    func(set map[string]string) (*builder.DaemonSet, presets.Companions, error)
-}
-
-// makerFor binds a preset constructor and its companions to --set parsing.
-func makerFor[O any](ds func(O) *builder.DaemonSet, companions func(O) presets.Companions) presetMaker {
-	return presetMaker{
-		options: reflect.TypeFor[O](),
-		make: func(set map[string]string) (*builder.DaemonSet, presets.Companions, error) {
-			var o O
-			if err := setOptions(reflect.ValueOf(&o).Elem(), set); err != nil {
-				return nil, presets.Companions{}, err
-			}
-			return ds(o), companions(o), nil
-		},
-	}
-}
-
-// presetMakers maps catalog names to their typed options.
-func presetMakers() map[string]presetMaker {
-	return map[string]presetMaker{
-		"calico-node":   makerFor(presets.Calico, presets.CalicoCompanions),
-		"cilium":        makerFor(presets.Cilium, presets.CiliumCompanions),
-		"dcgm-exporter": makerFor(presets.DCGMExporter, presets.DCGMExporterCompanions),
-		"flannel":       makerFor(presets.Flannel, presets.FlannelCompanions),
-		"fluent-bit":    makerFor(presets.FluentBit, presets.FluentBitCompanions),
-		"node-exporter": makerFor(presets.NodeExporter, presets.NodeExporterCompanions),
-	}
-}
 
 const presetUsage = "NAME [--set key=value ...] [--no-companions]\n       daemonkit preset list"
 
@@ -64,7 +30,6 @@ func runPreset(e *env, args []string) error {
 	if name == "" && fs.NArg() > 0 {
 		name = fs.Arg(0)
 	}
-	makers := presetMakers()
 	if name == "" || name == "list" {
 		if name == "" {
 			return usagef("preset: no preset name given; 'daemonkit preset list' shows them")
@@ -75,18 +40,18 @@ func runPreset(e *env, args []string) error {
 		return nil
 	}
 	p, ok := presets.Lookup(name)
-	m, okm := makers[name]
-	if !ok || !okm {
+	if !ok {
 		var names []string
 		for _, p := range presets.Catalog() {
 			names = append(names, p.Name)
 		}
 		return usagef("preset: unknown preset %q (known: %s)", name, strings.Join(names, ", "))
 	}
+	options := p.Options()
 	set := map[string]string{}
 	for _, s := range sets {
 		if s == "help" {
-			printOptions(e, name, m.options)
+			printOptions(e, name, reflect.TypeOf(options).Elem())
 			return nil
 		}
 		k, v, ok := strings.Cut(s, "=")
@@ -95,9 +60,12 @@ func runPreset(e *env, args []string) error {
 		}
 		set[k] = v
 	}
-	b, comps, err := m.make(set)
-	if err != nil {
+	if err := setOptions(reflect.ValueOf(options).Elem(), set); err != nil {
 		return usagef("preset %s: %v", name, err)
+	}
+	b, comps, err := p.Make(options)
+	if err != nil {
+		return err
 	}
 	ds, err := b.Build()
 	if err != nil {
