@@ -1,7 +1,7 @@
 package conformance
 
 import (
-	"github.com/daemonkit/daemonkit/internal/placementgen"
+	"github.com/daemonkit/daemonkit/simulate/simtest"
 	"testing"
 
 	"github.com/daemonkit/daemonkit/daemonset"
@@ -72,8 +72,8 @@ func TestComputeHashMatchesUpstream(t *testing.T) {
 // DaemonSets (generated placement inputs plus containers) both ways.
 func TestRevisionHashMatchesUpstreamOnDefaulted(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		ds := placementgen.DaemonSet().Draw(t, "ds")
-		ds.Spec.Template.Labels = placementgen.Labels(3).Draw(t, "labels")
+		ds := simtest.CornerDaemonSet().Draw(t, "ds")
+		ds.Spec.Template.Labels = simtest.CornerLabels(3).Draw(t, "labels")
 		n := rapid.IntRange(1, 2).Draw(t, "containers")
 		for i := 0; i < n; i++ {
 			ds.Spec.Template.Spec.Containers = append(ds.Spec.Template.Spec.Containers, corev1.Container{

@@ -2,7 +2,7 @@ package conformance
 
 import (
 	"encoding/json"
-	"github.com/daemonkit/daemonkit/internal/placementgen"
+	"github.com/daemonkit/daemonkit/simulate/simtest"
 	"testing"
 
 	"github.com/daemonkit/daemonkit/daemonset"
@@ -21,8 +21,8 @@ func TestPlacementMatchesUpstream(t *testing.T) {
 	outcomes := map[[2]bool]int{}
 	total := 0
 	rapid.Check(t, func(t *rapid.T) {
-		ds := placementgen.DaemonSet().Draw(t, "ds")
-		node := placementgen.Node().Draw(t, "node")
+		ds := simtest.CornerDaemonSet().Draw(t, "ds")
+		node := simtest.CornerNode().Draw(t, "node")
 		wantRun, wantCont := daemon.NodeShouldRunDaemonPod(logger, node, ds)
 		outcomes[[2]bool{wantRun, wantCont}]++
 		total++

@@ -1,7 +1,7 @@
 package conformance
 
 import (
-	"github.com/daemonkit/daemonkit/internal/placementgen"
+	"github.com/daemonkit/daemonkit/simulate/simtest"
 	"reflect"
 	"strconv"
 	"testing"
@@ -46,7 +46,7 @@ func TestNewPodMatchesUpstream(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		ds := &appsv1.DaemonSet{}
 		ds.Spec.Template = randTemplate(rapid.Int64().Draw(t, "seed"))
-		placement := placementgen.DaemonSet().Draw(t, "placement")
+		placement := simtest.CornerDaemonSet().Draw(t, "placement")
 		if rapid.Bool().Draw(t, "placementSpec") {
 			ds.Spec.Template.Spec.Tolerations = placement.Spec.Template.Spec.Tolerations
 			ds.Spec.Template.Spec.Affinity = placement.Spec.Template.Spec.Affinity
@@ -61,7 +61,7 @@ func TestNewPodMatchesUpstream(t *testing.T) {
 		case 2:
 			ds.Annotations = map[string]string{daemonset.TemplateGenerationAnnotation: "x"}
 		}
-		node := rapid.SampledFrom(placementgen.NodeNames).Draw(t, "node")
+		node := rapid.SampledFrom(simtest.CornerNodeNames()).Draw(t, "node")
 		hash := rapid.SampledFrom([]string{"", "abc", "54f4c57dcb"}).Draw(t, "hash")
 		orig := ds.DeepCopy()
 
@@ -90,9 +90,9 @@ func genPodForTarget() *rapid.Generator[*corev1.Pod] {
 	return rapid.Custom(func(t *rapid.T) *corev1.Pod {
 		pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p", Namespace: "ns"}}
 		if rapid.IntRange(0, 3).Draw(t, "hasNodeName") == 0 {
-			pod.Spec.NodeName = rapid.SampledFrom(placementgen.NodeNames).Draw(t, "nodeName")
+			pod.Spec.NodeName = rapid.SampledFrom(simtest.CornerNodeNames()).Draw(t, "nodeName")
 		}
-		pod.Spec.Affinity = placementgen.Affinity().Draw(t, "affinity")
+		pod.Spec.Affinity = simtest.CornerAffinity().Draw(t, "affinity")
 		return pod
 	})
 }
