@@ -29,12 +29,13 @@ const eventSyntax = `"t=DURATION ACTION NODE [ARG]", e.g. "t=5m taint node-3 ded
 //	remove NODE                      NodeRemoved
 //	add NODE [KEY=VALUE...] [like=EXISTING]  NodeAdded
 //
-// EFFECT is NoSchedule, PreferNoSchedule or NoExecute. add makes a node with
-// only the given labels, or with like=EXISTING a copy of that node of c
-// (labels, taints, capacity; its kubernetes.io/hostname label follows the new
-// name) with the given labels set on it, wherever they stand. Every action but add must name a
-// node of c; add must not. ParseEvents also knows the nodes earlier events
-// add.
+// KEY[=VALUE]:EFFECT is the form of `kubectl taint`, EFFECT one of
+// NoSchedule, PreferNoSchedule and NoExecute. add makes a node with only
+// the given labels, or with like=EXISTING a copy of that node of c (labels,
+// taints, capacity; its kubernetes.io/hostname label follows the new name)
+// with the given labels set on it, wherever they stand. Every action but add
+// must name a node of c (a nil c has none); add must not. ParseEvents also
+// knows the nodes earlier events add.
 func ParseEvent(c *Cluster, text string) (Event, error) {
 	return parseEvent(c, text, nil)
 }
@@ -70,7 +71,7 @@ func parseEvent(c *Cluster, s string, added map[string]bool) (Event, error) {
 		return Event{}, fmt.Errorf("time %q: expected a duration between 0s and %v, e.g. 90s or 5m", strings.TrimPrefix(f[0], "t="), MaxSimulatedTime)
 	}
 	action, node, rest := strings.ToLower(f[1]), f[2], f[3:]
-	known := added[node] || c.Node(node) != nil
+	known := added[node] || clusterNode(c, node) != nil
 	if action != "add" && !known {
 		return Event{}, fmt.Errorf("unknown node %q", node)
 	}
@@ -151,7 +152,7 @@ func parseNodeAdd(c *Cluster, at time.Duration, node string, args []string) (Eve
 			labels = append(labels, [2]string{k, v})
 			continue
 		}
-		tmpl := c.Node(v)
+		tmpl := clusterNode(c, v)
 		if tmpl == nil {
 			return Event{}, fmt.Errorf("like=%s: unknown node", v)
 		}
@@ -169,6 +170,14 @@ func parseNodeAdd(c *Cluster, at time.Duration, node string, args []string) (Eve
 		n.Labels[kv[0]] = kv[1]
 	}
 	return NodeAdded(at, n), nil
+}
+
+// clusterNode is c.Node(name); a nil c has no nodes.
+func clusterNode(c *Cluster, name string) *corev1.Node {
+	if c == nil {
+		return nil
+	}
+	return c.Node(name)
 }
 
 // parseTaint reads KEY[=VALUE]:EFFECT, the form of `kubectl taint`.

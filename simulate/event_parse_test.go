@@ -127,6 +127,13 @@ func TestParseEventsKnowsAddedNodes(t *testing.T) {
 	if _, err := simulate.ParseEvent(c, "t=2m cordon node-z"); err == nil {
 		t.Error("ParseEvent accepted a node only ParseEvents knows")
 	}
+	// without a cluster only add is possible
+	if evs, err := simulate.ParseEvents(nil, "t=1m add node-z", "t=2m cordon node-z"); err != nil || len(evs) != 2 {
+		t.Errorf("nil cluster: %v, %v", evs, err)
+	}
+	if _, err := simulate.ParseEvent(nil, "t=1m add node-z like=node-a"); err == nil || err.Error() != "like=node-a: unknown node" {
+		t.Errorf("nil cluster, like=: %v", err)
+	}
 }
 
 // FuzzParseEvent: any event text gives an event or an error, never a panic;
