@@ -641,22 +641,6 @@ var integerResourceNames = sets.New(
 	"persistentvolumeclaims", "services.nodeports", "services.loadbalancers",
 )
 
-// upstream: core/helper IsNativeResource
-func isNativeResource(name string) bool {
-	return !strings.Contains(name, "/") || strings.Contains(name, "kubernetes.io/")
-}
-
-// upstream: core/helper IsHugePageResourceName
-func isHugePageResourceName(name string) bool { return strings.HasPrefix(name, "hugepages-") }
-
-// upstream: core/helper IsExtendedResourceName
-func isExtendedResourceName(name string) bool {
-	if isNativeResource(name) || strings.HasPrefix(name, "requests.") {
-		return false
-	}
-	return len(validation.IsQualifiedName("requests."+name)) == 0
-}
-
 // upstream: core/validation/validation.go ValidateContainerResourceName
 func validateContainerResourceName(name string, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
@@ -674,7 +658,7 @@ func validateContainerResourceName(name string, fldPath *field.Path) field.Error
 		if name != "cpu" && name != "memory" && name != "ephemeral-storage" && !isHugePageResourceName(name) {
 			return append(allErrs, field.Invalid(fldPath, name, "must be a standard resource for containers"))
 		}
-	} else if !isNativeResource(name) && !isExtendedResourceName(name) {
+	} else if !isNativeResource(name) && !IsExtendedResourceName(corev1.ResourceName(name)) {
 		return append(allErrs, field.Invalid(fldPath, name, "doesn't follow extended resource name standard"))
 	}
 	return allErrs
@@ -686,7 +670,7 @@ func validateResourceQuantityValue(name string, q resource.Quantity, fldPath *fi
 	if q.Cmp(resource.Quantity{}) < 0 {
 		allErrs = append(allErrs, field.Invalid(fldPath, q.String(), "must be greater than or equal to 0"))
 	}
-	if integerResourceNames.Has(name) || isExtendedResourceName(name) {
+	if integerResourceNames.Has(name) || IsExtendedResourceName(corev1.ResourceName(name)) {
 		if q.MilliValue()%1000 != 0 {
 			allErrs = append(allErrs, field.Invalid(fldPath, q, "must be an integer"))
 		}
