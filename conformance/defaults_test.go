@@ -146,6 +146,34 @@ func TestDefaultPullPolicyMatchesUpstream(t *testing.T) {
 	})
 }
 
+// TestImageTagMatchesUpstream holds daemonset.ImageTag to upstream's
+// parsers.ParseImageName: the same tag (upstream fills in "latest" when there
+// is neither tag nor digest), the same digest, and the same error text.
+func TestImageTagMatchesUpstream(t *testing.T) {
+	check := func(t interface{ Fatalf(string, ...any) }, image string) {
+		_, wantTag, wantDigest, wantErr := parsers.ParseImageName(image)
+		tag, digest, err := daemonset.ImageTag(image)
+		if err == nil && tag == "" && digest == "" {
+			tag = "latest"
+		}
+		if tag != wantTag || digest != wantDigest || (err == nil) != (wantErr == nil) ||
+			(err != nil && err.Error() != wantErr.Error()) {
+			t.Fatalf("ImageTag(%q) = (%q, %q, %v), upstream ParseImageName gives (%q, %q, %v)",
+				image, tag, digest, err, wantTag, wantDigest, wantErr)
+		}
+	}
+	for _, image := range []string{"nginx", "nginx:latest", "registry:5000/nginx", "registry:5000/nginx:5000",
+		"[::1]:5000/app:v2", "nginx:1.2@sha256:" + defHex64, "nginx@sha256:" + strings.ToUpper(defHex64),
+		"nginx@sha256:" + defHex64[:63], "nginx@md5:" + defHex64[:32], "nginx@MD5:" + defHex64[:32],
+		"r.io/app:TAG@SHA256:" + defHex64, "Nginx", "registry.example.com/App", "", defHex64, "nginx:", "a___b",
+		"app" + strings.Repeat("x", 245)} {
+		check(t, image)
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		check(t, rapid.OneOf(defGenImage(), defGenImageNoise()).Draw(t, "image"))
+	})
+}
+
 // ---- structured generator ---------------------------------------------------
 
 func defOptional[V any](g *rapid.Generator[V]) *rapid.Generator[*V] {

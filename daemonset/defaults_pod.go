@@ -1,15 +1,12 @@
 package daemonset
 
 import (
-	"regexp"
-	"strings"
-
 	corev1 "k8s.io/api/core/v1"
 )
 
 // Pod-template defaults of core/v1, as the generated apps/v1 defaulter applies
 // them to a DaemonSet's template (containers, probes, env, resources, volumes),
-// and the image-reference parse behind imagePullPolicy.
+// and imagePullPolicy from the image reference (parsed by ImageTag).
 
 // setContainerDefaults defaults one (init, regular or ephemeral) container and
 // everything nested in it.
@@ -248,150 +245,15 @@ func volumeSourceEmpty(s *corev1.VolumeSource) bool {
 // IfNotPresent otherwise — including every reference that fails to parse
 // (empty, uppercase repository, bad digest), because upstream ignores the
 // parse error and finds no tag.
+// The parse is [ImageTag].
 //
-// The parse is upstream's: github.com/distribution/reference v0.6.0
-// ParseNormalizedNamed with go-digest v1.0.0 digest validation (sha256,
-// sha384 and sha512 available), reproduced here with the same regular
-// expressions so the main module does not depend on it.
-// upstream: core/v1 defaults.go SetDefaults_Container; pkg/util/parsers
-// parsers.go ParseImageName
+// upstream: pkg/apis/core/v1/defaults.go SetDefaults_Container;
+// pkg/util/parsers/parsers.go ParseImageName
 func DefaultPullPolicy(image string) corev1.PullPolicy {
-	if imageTag(image) == "latest" {
+	tag, digest, err := ImageTag(image)
+	// upstream: parsers.go ParseImageName — no tag and no digest means latest.
+	if err == nil && (tag == "latest" || tag == "" && digest == "") {
 		return corev1.PullAlways
 	}
 	return corev1.PullIfNotPresent
 }
-
-// imageTag returns the tag upstream's parsers.ParseImageName reports for
-// image: the explicit tag, "latest" when there is neither tag nor digest, and
-// "" when there is only a digest or the reference does not parse.
-func imageTag(image string) string {
-	// upstream: distribution/reference normalize.go ParseNormalizedNamed
-	if anchoredIdentifierRegexp.MatchString(image) {
-		return ""
-	}
-	domain, remainder := splitDockerDomain(image)
-	remote := remainder
-	if i := strings.IndexRune(remainder, ':'); i > -1 {
-		remote = remainder[:i]
-	}
-	if strings.ToLower(remote) != remote {
-		return ""
-	}
-	// upstream: distribution/reference reference.go Parse
-	m := referenceRegexp.FindStringSubmatch(domain + "/" + remainder)
-	if m == nil {
-		return ""
-	}
-	// The length limit is on the path without the domain. The path is a
-	// suffix of the name, so only a long name needs the second match.
-	if len(m[1]) > repositoryNameTotalLengthMax {
-		path := m[1]
-		if name := anchoredNameRegexp.FindStringSubmatch(m[1]); len(name) == 3 {
-			path = name[2]
-		}
-		if len(path) > repositoryNameTotalLengthMax {
-			return ""
-		}
-	}
-	if m[3] != "" && !validDigest(m[3]) {
-		return ""
-	}
-	// upstream: parsers.go ParseImageName — no tag and no digest means latest.
-	if m[2] == "" && m[3] == "" {
-		return "latest"
-	}
-	return m[2]
-}
-
-// splitDockerDomain splits a reference into registry domain and path,
-// normalising Docker Hub names (nginx -> docker.io/library/nginx).
-// upstream: distribution/reference normalize.go splitDockerDomain
-func splitDockerDomain(name string) (domain, remoteName string) {
-	const (
-		defaultDomain       = "docker.io"
-		legacyDefaultDomain = "index.docker.io"
-		officialRepoPrefix  = "library/"
-	)
-	maybeDomain, maybeRemoteName, ok := strings.Cut(name, "/")
-	if !ok {
-		return defaultDomain, officialRepoPrefix + name
-	}
-	switch {
-	case maybeDomain == "localhost":
-		domain, remoteName = maybeDomain, maybeRemoteName
-	case maybeDomain == legacyDefaultDomain:
-		domain, remoteName = defaultDomain, maybeRemoteName
-	case strings.ContainsAny(maybeDomain, ".:"):
-		domain, remoteName = maybeDomain, maybeRemoteName
-	case strings.ToLower(maybeDomain) != maybeDomain:
-		domain, remoteName = maybeDomain, maybeRemoteName
-	default:
-		domain, remoteName = defaultDomain, name
-	}
-	if domain == defaultDomain && !strings.ContainsRune(remoteName, '/') {
-		remoteName = officialRepoPrefix + remoteName
-	}
-	return domain, remoteName
-}
-
-// validDigest reports whether go-digest's Parse accepts d: a registered and
-// available algorithm with a lowercase hex encoding of exactly its size.
-// upstream: opencontainers/go-digest digest.go Validate, algorithm.go Validate
-func validDigest(d string) bool {
-	i := strings.Index(d, ":")
-	if i <= 0 || i+1 == len(d) {
-		return false
-	}
-	var size int
-	switch d[:i] {
-	case "sha256":
-		size = 64
-	case "sha384":
-		size = 96
-	case "sha512":
-		size = 128
-	default:
-		return false
-	}
-	encoded := d[i+1:]
-	if len(encoded) != size {
-		return false
-	}
-	for k := 0; k < len(encoded); k++ {
-		c := encoded[k]
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
-}
-
-// The reference grammar, built exactly as distribution/reference v0.6.0
-// regexp.go builds it. Compiled once; *regexp.Regexp is immutable and safe
-// for concurrent use.
-const (
-	repositoryNameTotalLengthMax = 255
-
-	refAlphanumeric        = `[a-z0-9]+`
-	refSeparator           = `(?:[._]|__|[-]+)`
-	refDomainNameComponent = `(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])`
-	refOptionalPort        = `(?::[0-9]+)?`
-	refTag                 = `[\w][\w.-]{0,127}`
-	refDigest              = `[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][[:xdigit:]]{32,}`
-	refIdentifier          = `([a-f0-9]{64})`
-	refIPv6Address         = `\[(?:[a-fA-F0-9:]+)\]`
-
-	refDomainName    = refDomainNameComponent + `(?:\.` + refDomainNameComponent + `)*`
-	refHost          = `(?:` + refDomainName + `|` + refIPv6Address + `)`
-	refDomainAndPort = refHost + refOptionalPort
-	refPathComponent = refAlphanumeric + `(?:` + refSeparator + refAlphanumeric + `)*`
-	refRemoteName    = refPathComponent + `(?:/` + refPathComponent + `)*`
-	refName          = `(?:` + refDomainAndPort + `/)?` + refRemoteName
-)
-
-var (
-	anchoredIdentifierRegexp = regexp.MustCompile(`^` + refIdentifier + `$`)
-	anchoredNameRegexp       = regexp.MustCompile(`^(?:(` + refDomainAndPort + `)/)?(` + refRemoteName + `)$`)
-	referenceRegexp          = regexp.MustCompile(`^(` + refName + `)(?::(` + refTag + `))?(?:@(` + refDigest + `))?$`)
-)

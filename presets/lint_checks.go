@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/daemonkit/daemonkit/daemonset"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -179,30 +180,16 @@ func checkReadiness(c *lintContext) {
 	})
 }
 
-// imageTag returns the tag of an image reference and whether it is pinned by
-// digest. upstream: pkg/util/parsers ParseImageName (tag after the last "/").
-func imageTag(image string) (tag string, digest bool) {
-	if i := strings.Index(image, "@"); i >= 0 {
-		return "", true
-	}
-	last := image
-	if i := strings.LastIndex(image, "/"); i >= 0 {
-		last = image[i+1:]
-	}
-	if i := strings.LastIndex(last, ":"); i >= 0 {
-		return last[i+1:], false
-	}
-	return "", false
-}
-
 func checkImageTag(c *lintContext) {
 	c.all(func(rel string, ct *corev1.Container) {
 		if ct.Image == "" {
 			return
 		}
-		tag, digest := imageTag(ct.Image)
+		// A reference the runtime cannot parse has no tag to judge; the
+		// kubelet refuses it (InvalidImageName) whatever lint says.
+		tag, digest, err := daemonset.ImageTag(ct.Image)
 		switch {
-		case digest:
+		case err != nil, digest != "":
 		case tag == "":
 			c.report(rel+".image", false, "pin a version tag or a digest", "container %q image %q has no tag", ct.Name, ct.Image)
 		case tag == "latest":

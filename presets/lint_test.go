@@ -264,16 +264,38 @@ func TestLintSurgeWithHostNetworkPort(t *testing.T) {
 	}
 }
 
-func TestImageTag(t *testing.T) {
+// TestLintImageTagParsesAsUpstream: DK104 reads the tag with
+// daemonset.ImageTag (upstream pkg/util/parsers ParseImageName), so a
+// registry port is not a tag, a tag beside a valid digest is pinned, and a
+// reference the runtime cannot parse (which the former hand-written parser
+// read as tagged or pinned) gets no tag finding.
+func TestLintImageTagParsesAsUpstream(t *testing.T) {
+	const hex = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 	for _, tt := range []struct {
-		image, tag string
-		digest     bool
+		image, want string // want: the DK104 message after the image, "" for none
 	}{
-		{"nginx", "", false}, {"nginx:1.25", "1.25", false}, {"registry:5000/nginx", "", false},
-		{"registry:5000/team/nginx:latest", "latest", false}, {"nginx@sha256:abc", "", true}, {"nginx:1@sha256:abc", "", true},
+		{"nginx", "has no tag"},
+		{"nginx:1.25", ""},
+		{"nginx:latest", "uses the latest tag"},
+		{"registry:5000/nginx", "has no tag"},
+		{"registry:5000/team/nginx:latest", "uses the latest tag"},
+		{"[::1]:5000/app", "has no tag"},
+		{"nginx@sha256:" + hex, ""},
+		{"nginx:latest@sha256:" + hex, ""},
+		{"nginx@sha256:abc", ""},      // invalid digest: not a reference
+		{"Nginx:latest", ""},          // uppercase repository: not a reference
+		{"nginx@md5:" + hex[:32], ""}, // unsupported digest: not a reference
 	} {
-		if tag, digest := imageTag(tt.image); tag != tt.tag || digest != tt.digest {
-			t.Errorf("imageTag(%q) = %q, %v; want %q, %v", tt.image, tag, digest, tt.tag, tt.digest)
+		ds := &appsv1.DaemonSet{}
+		ds.Spec.Template.Spec.Containers = []corev1.Container{{Name: "c", Image: tt.image}}
+		got := ""
+		for _, f := range Lint(ds) {
+			if f.ID == "DK104" {
+				got = strings.TrimPrefix(f.Message, fmt.Sprintf("container %q image %q ", "c", tt.image))
+			}
+		}
+		if got != tt.want {
+			t.Errorf("DK104 for %q = %q, want %q", tt.image, got, tt.want)
 		}
 	}
 }

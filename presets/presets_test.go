@@ -294,7 +294,7 @@ func TestPresetOptions(t *testing.T) {
 	t.Run("calico Version tags both images", func(t *testing.T) {
 		ds := mustBuild(t, Calico(CalicoOptions{Version: "v3.31.0"}))
 		for _, c := range append(ds.Spec.Template.Spec.InitContainers, ds.Spec.Template.Spec.Containers...) {
-			if tag, _ := imageTag(c.Image); tag != "v3.31.0" {
+			if tag, _, err := daemonset.ImageTag(c.Image); err != nil || tag != "v3.31.0" {
 				t.Errorf("%s image %s", c.Name, c.Image)
 			}
 		}
