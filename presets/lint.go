@@ -91,9 +91,10 @@ func LintChecks() []LintCheck {
 
 // Lint runs every check on ds and returns the findings sorted by ID, then
 // path, then message. It never modifies ds; a nil ds has no findings.
-// Checks see the DaemonSet as stored (templates are not defaulted by the API
-// server beyond what daemonset.SetDefaults does), plus the Pod defaulting the
-// checks name explicitly (hostNetwork ports).
+// Checks read the template as written, plus the Pod defaulting they name
+// explicitly (hostNetwork ports); the update-strategy checks read the
+// DaemonSet as the API server stores it (daemonset.SetDefaults), so whether
+// it surges is daemonset.AllowsSurge's answer.
 //
 //	for _, f := range presets.Lint(ds) { fmt.Println(f) }
 func Lint(ds *appsv1.DaemonSet) []Finding {

@@ -14,7 +14,11 @@ import (
 // lintContext is what every check sees: the DaemonSet, precomputed facts, and
 // where findings go.
 type lintContext struct {
-	ds       *appsv1.DaemonSet
+	ds *appsv1.DaemonSet
+	// stored is ds as the API server stores it (daemonset.SetDefaults on a
+	// copy): the update strategy checks read it, so a manifest that omits
+	// updateStrategy.type is judged as the RollingUpdate it becomes.
+	stored   *appsv1.DaemonSet
 	spec     *corev1.PodSpec
 	reasons  map[string]string
 	current  LintCheck
@@ -24,7 +28,9 @@ type lintContext struct {
 const tmplPrefix = "spec.template."
 
 func newLintContext(ds *appsv1.DaemonSet) *lintContext {
-	return &lintContext{ds: ds, spec: &ds.Spec.Template.Spec, reasons: recordedReasons(&ds.Spec.Template)}
+	stored := ds.DeepCopy()
+	daemonset.SetDefaults(stored)
+	return &lintContext{ds: ds, stored: stored, spec: &ds.Spec.Template.Spec, reasons: recordedReasons(&ds.Spec.Template)}
 }
 
 // report adds a finding of the running check; rel is relative to the template
@@ -333,23 +339,13 @@ func checkNodeCriticalPriority(c *lintContext) {
 		"node-critical agent (%s) runs at priority class %q", why, c.spec.PriorityClassName)
 }
 
-// isZero reports whether an IntOrString budget is 0 or "0%".
-// upstream: apps/validation ValidateRollingUpdateDaemonSet getIntOrPercentValue
-func isZero(v *intstr.IntOrString) bool {
-	if v == nil {
-		return true
-	}
-	if v.Type == intstr.String {
-		return strings.TrimSuffix(v.StrVal, "%") == "0"
-	}
-	return v.IntVal == 0
-}
-
+// upstream: pkg/controller/daemon/util/daemonset_util.go AllowsSurge, on the
+// stored (defaulted) DaemonSet.
 func checkSurgeHostPort(c *lintContext) {
-	us := c.ds.Spec.UpdateStrategy
-	if us.Type == appsv1.OnDeleteDaemonSetStrategyType || us.RollingUpdate == nil || isZero(us.RollingUpdate.MaxSurge) {
+	if !daemonset.AllowsSurge(c.stored) {
 		return
 	}
+	us := c.stored.Spec.UpdateStrategy
 	c.all(func(rel string, ct *corev1.Container) {
 		for j, p := range ct.Ports {
 			switch {
@@ -367,10 +363,10 @@ func checkSurgeHostPort(c *lintContext) {
 }
 
 func checkSurgeHostNetwork(c *lintContext) {
-	us := c.ds.Spec.UpdateStrategy
-	if !c.spec.HostNetwork || us.Type == appsv1.OnDeleteDaemonSetStrategyType || us.RollingUpdate == nil || isZero(us.RollingUpdate.MaxSurge) {
+	if !c.spec.HostNetwork || !daemonset.AllowsSurge(c.stored) {
 		return
 	}
+	us := c.stored.Spec.UpdateStrategy
 	declared := false
 	c.all(func(_ string, ct *corev1.Container) {
 		for _, p := range ct.Ports {
@@ -474,17 +470,14 @@ func checkNoPriorityClass(c *lintContext) {
 }
 
 func checkSerialRollout(c *lintContext) {
-	us := c.ds.Spec.UpdateStrategy
-	if us.Type == appsv1.OnDeleteDaemonSetStrategyType {
+	// On the stored DaemonSet a RollingUpdate strategy has both budgets set
+	// (upstream: pkg/apis/apps/v1/defaults.go SetDefaults_DaemonSet).
+	us := c.stored.Spec.UpdateStrategy
+	if us.Type != appsv1.RollingUpdateDaemonSetStrategyType || us.RollingUpdate == nil {
 		return
 	}
-	// upstream: apps/v1 SetDefaults_DaemonSet — unset means maxUnavailable 1, maxSurge 0.
-	var mu, ms *intstr.IntOrString
-	if us.RollingUpdate != nil {
-		mu, ms = us.RollingUpdate.MaxUnavailable, us.RollingUpdate.MaxSurge
-	}
-	one := mu == nil || (mu.Type == intstr.Int && mu.IntVal == 1)
-	if one && isZero(ms) {
+	mu := us.RollingUpdate.MaxUnavailable
+	if mu != nil && mu.Type == intstr.Int && mu.IntVal == 1 && !daemonset.AllowsSurge(c.stored) {
 		c.report("spec.updateStrategy.rollingUpdate.maxUnavailable", true, "use a percentage such as 10% on large clusters",
 			"maxUnavailable 1 without surge: one node at a time")
 	}

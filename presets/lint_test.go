@@ -264,6 +264,67 @@ func TestLintSurgeWithHostNetworkPort(t *testing.T) {
 	}
 }
 
+// TestLintSurgeIsAllowsSurge: DK109, DK122 and DK116 ask
+// daemonset.AllowsSurge (upstream daemonset_util.go AllowsSurge) about the
+// DaemonSet as the API server stores it. A manifest that omits
+// updateStrategy.type surges like the RollingUpdate it is stored as; a
+// maxSurge upstream cannot scale ("abc%", "1" without "%", a fraction) or an
+// unknown strategy type does not surge, though the former hand-written check
+// said it did.
+func TestLintSurgeIsAllowsSurge(t *testing.T) {
+	str, num := intstr.FromString, intstr.FromInt32
+	for _, tc := range []struct {
+		name      string
+		typ       appsv1.DaemonSetUpdateStrategyType
+		maxSurge  *intstr.IntOrString
+		unavail   *intstr.IntOrString
+		surge     bool // DK109 and DK122 fire
+		serialOne bool // DK116 fires
+	}{
+		{"RollingUpdate with maxSurge 1", appsv1.RollingUpdateDaemonSetStrategyType, ptr.To(num(1)), ptr.To(num(0)), true, false},
+		{"type omitted, maxSurge 1: stored as RollingUpdate", "", ptr.To(num(1)), ptr.To(num(0)), true, false},
+		{"type omitted, maxSurge 10%", "", ptr.To(str("10%")), ptr.To(num(1)), true, false},
+		{"maxSurge 1% rounds up to one node", appsv1.RollingUpdateDaemonSetStrategyType, ptr.To(str("1%")), ptr.To(num(0)), true, false},
+		{"maxSurge 0%", appsv1.RollingUpdateDaemonSetStrategyType, ptr.To(str("0%")), ptr.To(num(1)), false, true},
+		{"maxSurge abc% is an error: no surge", appsv1.RollingUpdateDaemonSetStrategyType, ptr.To(str("abc%")), ptr.To(num(1)), false, true},
+		{"maxSurge \"1\" without % is an error: no surge", appsv1.RollingUpdateDaemonSetStrategyType, ptr.To(str("1")), ptr.To(num(1)), false, true},
+		{"maxSurge 0.5% is an error: no surge", appsv1.RollingUpdateDaemonSetStrategyType, ptr.To(str("0.5%")), ptr.To(num(1)), false, true},
+		{"maxSurge -1", appsv1.RollingUpdateDaemonSetStrategyType, ptr.To(num(-1)), ptr.To(num(1)), false, true},
+		{"type omitted, nothing set: maxUnavailable 1", "", nil, nil, false, true},
+		{"OnDelete keeps a rollingUpdate but never surges", appsv1.OnDeleteDaemonSetStrategyType, ptr.To(num(1)), ptr.To(num(1)), false, false},
+		{"unknown type never surges", "Surge", ptr.To(num(1)), ptr.To(num(1)), false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, hostNetwork := range []bool{false, true} {
+				ds := cleanDaemonSet()
+				ds.Spec.UpdateStrategy = appsv1.DaemonSetUpdateStrategy{Type: tc.typ}
+				if tc.maxSurge != nil || tc.unavail != nil {
+					ds.Spec.UpdateStrategy.RollingUpdate = &appsv1.RollingUpdateDaemonSet{MaxSurge: tc.maxSurge, MaxUnavailable: tc.unavail}
+				}
+				spec := &ds.Spec.Template.Spec
+				spec.HostNetwork = hostNetwork
+				if hostNetwork {
+					spec.DNSPolicy = corev1.DNSClusterFirstWithHostNet
+					spec.Containers[0].Ports = nil // DK122: undeclared ports
+				} else {
+					spec.Containers[0].Ports[0].HostPort = 8080 // DK109
+				}
+				got := lintIDs(Lint(ds))
+				want := "DK109"
+				if hostNetwork {
+					want = "DK122"
+				}
+				if slices.Contains(got, want) != tc.surge {
+					t.Errorf("hostNetwork=%t: %s fires = %t, want %t (findings %q)", hostNetwork, want, !tc.surge, tc.surge, got)
+				}
+				if slices.Contains(got, "DK116") != tc.serialOne {
+					t.Errorf("hostNetwork=%t: DK116 fires = %t, want %t (findings %q)", hostNetwork, !tc.serialOne, tc.serialOne, got)
+				}
+			}
+		})
+	}
+}
+
 // TestLintImageTagParsesAsUpstream: DK104 reads the tag with
 // daemonset.ImageTag (upstream pkg/util/parsers ParseImageName), so a
 // registry port is not a tag, a tag beside a valid digest is pinned, and a
