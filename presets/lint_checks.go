@@ -9,6 +9,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // lintContext is what every check sees: the DaemonSet, precomputed facts, and
@@ -20,59 +21,61 @@ type lintContext struct {
 	// updateStrategy.type is judged as the RollingUpdate it becomes.
 	stored   *appsv1.DaemonSet
 	spec     *corev1.PodSpec
-	reasons  map[string]string
+	reasons  reasons
 	current  LintCheck
 	findings []Finding
 }
 
-const tmplPrefix = "spec.template."
+// Roots of the paths lint reports: the DaemonSet's own spec, and the pod
+// spec of its template.
+var (
+	dsSpecPath   = field.NewPath("spec")
+	podSpecPath  = dsSpecPath.Child("template", "spec")
+	rollingPath  = dsSpecPath.Child("updateStrategy", "rollingUpdate")
+	initCtrsPath = podSpecPath.Child("initContainers")
+	ctrsPath     = podSpecPath.Child("containers")
+)
 
 func newLintContext(ds *appsv1.DaemonSet) *lintContext {
 	stored := ds.DeepCopy()
 	daemonset.SetDefaults(stored)
-	return &lintContext{ds: ds, stored: stored, spec: &ds.Spec.Template.Spec, reasons: recordedReasons(&ds.Spec.Template)}
+	return &lintContext{ds: ds, stored: stored, spec: &ds.Spec.Template.Spec, reasons: recordedReasons(&ds.Spec.Template, podSpecPath)}
 }
 
-// report adds a finding of the running check; rel is relative to the template
-// ("spec.containers[0]...") unless it starts with "spec." of the DaemonSet
-// itself, marked by abs.
-func (c *lintContext) report(rel string, abs bool, hint, format string, args ...any) {
-	path := rel
-	if !abs {
-		path = tmplPrefix + rel
-	}
+// report adds a finding of the running check about the field at path.
+func (c *lintContext) report(path *field.Path, hint, format string, args ...any) {
 	c.findings = append(c.findings, Finding{
-		ID: c.current.ID, Severity: c.current.Severity, Path: path,
+		ID: c.current.ID, Severity: c.current.Severity, Path: path.String(),
 		Message: fmt.Sprintf(format, args...), Hint: hint,
 	})
 }
 
-// justified reports whether a reason is recorded for the field at rel.
-func (c *lintContext) justified(rel string) bool {
-	return reasonFor(rel, c.reasons) != ""
+// justified reports whether a reason is recorded for the field at path.
+func (c *lintContext) justified(path *field.Path) bool {
+	return c.reasons.at(path) != ""
 }
 
 // regular visits the long-running containers: regular containers and
 // restartable (sidecar) init containers.
-func (c *lintContext) regular(fn func(rel string, ct *corev1.Container)) {
+func (c *lintContext) regular(fn func(path *field.Path, ct *corev1.Container)) {
 	for i := range c.spec.InitContainers {
 		ct := &c.spec.InitContainers[i]
 		if ct.RestartPolicy != nil && *ct.RestartPolicy == corev1.ContainerRestartPolicyAlways {
-			fn(fmt.Sprintf("spec.initContainers[%d]", i), ct)
+			fn(initCtrsPath.Index(i), ct)
 		}
 	}
 	for i := range c.spec.Containers {
-		fn(fmt.Sprintf("spec.containers[%d]", i), &c.spec.Containers[i])
+		fn(ctrsPath.Index(i), &c.spec.Containers[i])
 	}
 }
 
 // all visits init and regular containers.
-func (c *lintContext) all(fn func(rel string, ct *corev1.Container)) {
+func (c *lintContext) all(fn func(path *field.Path, ct *corev1.Container)) {
 	for i := range c.spec.InitContainers {
-		fn(fmt.Sprintf("spec.initContainers[%d]", i), &c.spec.InitContainers[i])
+		fn(initCtrsPath.Index(i), &c.spec.InitContainers[i])
 	}
 	for i := range c.spec.Containers {
-		fn(fmt.Sprintf("spec.containers[%d]", i), &c.spec.Containers[i])
+		fn(ctrsPath.Index(i), &c.spec.Containers[i])
 	}
 }
 
@@ -148,7 +151,7 @@ func lintTable() []LintCheck {
 }
 
 func checkRequests(c *lintContext) {
-	c.regular(func(rel string, ct *corev1.Container) {
+	c.regular(func(path *field.Path, ct *corev1.Container) {
 		var missing []string
 		for _, r := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory} {
 			if _, ok := ct.Resources.Requests[r]; ok {
@@ -162,32 +165,32 @@ func checkRequests(c *lintContext) {
 			missing = append(missing, string(r))
 		}
 		if len(missing) > 0 {
-			c.report(rel+".resources.requests", false, "set requests from observed usage (Requests(cpu, memory) on the builder)",
+			c.report(path.Child("resources", "requests"), "set requests from observed usage (Requests(cpu, memory) on the builder)",
 				"container %q has no %s request", ct.Name, strings.Join(missing, " or "))
 		}
 	})
 }
 
 func checkMemoryLimit(c *lintContext) {
-	c.regular(func(rel string, ct *corev1.Container) {
+	c.regular(func(path *field.Path, ct *corev1.Container) {
 		if _, ok := ct.Resources.Limits[corev1.ResourceMemory]; !ok {
-			c.report(rel+".resources.limits", false, "set a memory limit (Limits on the builder)",
+			c.report(path.Child("resources", "limits"), "set a memory limit (Limits on the builder)",
 				"container %q has no memory limit", ct.Name)
 		}
 	})
 }
 
 func checkReadiness(c *lintContext) {
-	c.regular(func(rel string, ct *corev1.Container) {
+	c.regular(func(path *field.Path, ct *corev1.Container) {
 		if ct.ReadinessProbe == nil {
-			c.report(rel+".readinessProbe", false, "add a readiness probe so rollouts wait for a working pod",
+			c.report(path.Child("readinessProbe"), "add a readiness probe so rollouts wait for a working pod",
 				"container %q has no readiness probe", ct.Name)
 		}
 	})
 }
 
 func checkImageTag(c *lintContext) {
-	c.all(func(rel string, ct *corev1.Container) {
+	c.all(func(path *field.Path, ct *corev1.Container) {
 		if ct.Image == "" {
 			return
 		}
@@ -197,9 +200,9 @@ func checkImageTag(c *lintContext) {
 		switch {
 		case err != nil, digest != "":
 		case tag == "":
-			c.report(rel+".image", false, "pin a version tag or a digest", "container %q image %q has no tag", ct.Name, ct.Image)
+			c.report(path.Child("image"), "pin a version tag or a digest", "container %q image %q has no tag", ct.Name, ct.Image)
 		case tag == "latest":
-			c.report(rel+".image", false, "pin a version tag or a digest", "container %q image %q uses the latest tag", ct.Name, ct.Image)
+			c.report(path.Child("image"), "pin a version tag or a digest", "container %q image %q uses the latest tag", ct.Name, ct.Image)
 		}
 	})
 }
@@ -212,19 +215,19 @@ func checkWritableHostPath(c *lintContext) {
 		}
 	}
 	reported := map[string]bool{}
-	c.all(func(rel string, ct *corev1.Container) {
+	c.all(func(path *field.Path, ct *corev1.Container) {
 		for k, m := range ct.VolumeMounts {
 			i, ok := hostVols[m.Name]
 			if !ok || m.ReadOnly {
 				continue
 			}
-			volRel := fmt.Sprintf("spec.volumes[%d].hostPath", i)
-			mountRel := fmt.Sprintf("%s.volumeMounts[%d]", rel, k)
-			if c.justified(volRel) || c.justified(mountRel) || reported[mountRel] {
+			volPath := podSpecPath.Child("volumes").Index(i).Child("hostPath")
+			mountPath := path.Child("volumeMounts").Index(k)
+			if c.justified(volPath) || c.justified(mountPath) || reported[mountPath.String()] {
 				continue
 			}
-			reported[mountRel] = true
-			c.report(mountRel+".readOnly", false, "mount it read-only, or record why the agent writes there (Justify on the builder)",
+			reported[mountPath.String()] = true
+			c.report(mountPath.Child("readOnly"), "mount it read-only, or record why the agent writes there (Justify on the builder)",
 				"container %q mounts hostPath %q (volume %q) read-write without a reason", ct.Name, c.spec.Volumes[i].HostPath.Path, m.Name)
 		}
 	})
@@ -235,28 +238,29 @@ func checkPrivilegeReasons(c *lintContext) {
 		on   bool
 		name string
 	}{{c.spec.HostNetwork, "hostNetwork"}, {c.spec.HostPID, "hostPID"}, {c.spec.HostIPC, "hostIPC"}} {
-		if h.on && !c.justified("spec."+h.name) {
-			c.report("spec."+h.name, false, "record why the agent needs it (Justify on the builder)", "%s=true without a reason", h.name)
+		if h.on && !c.justified(podSpecPath.Child(h.name)) {
+			c.report(podSpecPath.Child(h.name), "record why the agent needs it (Justify on the builder)", "%s=true without a reason", h.name)
 		}
 	}
-	c.all(func(rel string, ct *corev1.Container) {
+	c.all(func(path *field.Path, ct *corev1.Container) {
 		sc := ct.SecurityContext
 		if sc == nil {
 			return
 		}
-		if sc.Privileged != nil && *sc.Privileged && !c.justified(rel+".securityContext.privileged") {
-			c.report(rel+".securityContext.privileged", false, "drop privileged for specific capabilities, or record why (Justify on the builder)",
+		scPath := path.Child("securityContext")
+		if sc.Privileged != nil && *sc.Privileged && !c.justified(scPath.Child("privileged")) {
+			c.report(scPath.Child("privileged"), "drop privileged for specific capabilities, or record why (Justify on the builder)",
 				"container %q is privileged without a reason", ct.Name)
 		}
-		if sc.AllowPrivilegeEscalation != nil && *sc.AllowPrivilegeEscalation && !c.justified(rel+".securityContext.allowPrivilegeEscalation") {
-			c.report(rel+".securityContext.allowPrivilegeEscalation", false, "set allowPrivilegeEscalation=false, or record why",
+		if sc.AllowPrivilegeEscalation != nil && *sc.AllowPrivilegeEscalation && !c.justified(scPath.Child("allowPrivilegeEscalation")) {
+			c.report(scPath.Child("allowPrivilegeEscalation"), "set allowPrivilegeEscalation=false, or record why",
 				"container %q allows privilege escalation without a reason", ct.Name)
 		}
 		if sc.Capabilities != nil {
 			for k, cp := range sc.Capabilities.Add {
-				p := fmt.Sprintf("%s.securityContext.capabilities.add[%d]", rel, k)
+				p := scPath.Child("capabilities", "add").Index(k)
 				if !baselineCapabilities[cp] && !c.justified(p) {
-					c.report(p, false, "record why the agent needs the capability (Justify on the builder)",
+					c.report(p, "record why the agent needs the capability (Justify on the builder)",
 						"container %q adds capability %s without a reason", ct.Name, cp)
 				}
 			}
@@ -287,7 +291,7 @@ func checkOSSelector(c *lintContext) {
 			return
 		}
 	}
-	c.report("spec.nodeSelector", false, `select kubernetes.io/os: linux (NodeSelector("kubernetes.io/os", "linux") on the builder)`,
+	c.report(podSpecPath.Child("nodeSelector"), `select kubernetes.io/os: linux (NodeSelector("kubernetes.io/os", "linux") on the builder)`,
 		"no kubernetes.io/os node selector or required affinity: pods are also created on Windows nodes")
 }
 
@@ -335,7 +339,7 @@ func checkNodeCriticalPriority(c *lintContext) {
 	if !crit || c.spec.PriorityClassName == "system-node-critical" {
 		return
 	}
-	c.report("spec.priorityClassName", false, "set priorityClassName: system-node-critical (PriorityClass on the builder)",
+	c.report(podSpecPath.Child("priorityClassName"), "set priorityClassName: system-node-critical (PriorityClass on the builder)",
 		"node-critical agent (%s) runs at priority class %q", why, c.spec.PriorityClassName)
 }
 
@@ -346,15 +350,15 @@ func checkSurgeHostPort(c *lintContext) {
 		return
 	}
 	us := c.stored.Spec.UpdateStrategy
-	c.all(func(rel string, ct *corev1.Container) {
+	c.all(func(path *field.Path, ct *corev1.Container) {
 		for j, p := range ct.Ports {
 			switch {
 			case p.HostPort != 0:
-				c.report(fmt.Sprintf("%s.ports[%d].hostPort", rel, j), false,
+				c.report(path.Child("ports").Index(j).Child("hostPort"),
 					"use maxUnavailable instead of maxSurge, or drop the hostPort",
 					"container %q uses hostPort %d and maxSurge is %s: the surge pod can never start beside the old one", ct.Name, p.HostPort, us.RollingUpdate.MaxSurge.String())
 			case c.spec.HostNetwork && p.ContainerPort != 0:
-				c.report(fmt.Sprintf("%s.ports[%d].containerPort", rel, j), false,
+				c.report(path.Child("ports").Index(j).Child("containerPort"),
 					"use maxUnavailable instead of maxSurge: on the host network every port is a host port",
 					"container %q port %d becomes a hostPort under hostNetwork and maxSurge is %s: the surge pod can never start beside the old one", ct.Name, p.ContainerPort, us.RollingUpdate.MaxSurge.String())
 			}
@@ -368,7 +372,7 @@ func checkSurgeHostNetwork(c *lintContext) {
 	}
 	us := c.stored.Spec.UpdateStrategy
 	declared := false
-	c.all(func(_ string, ct *corev1.Container) {
+	c.all(func(_ *field.Path, ct *corev1.Container) {
 		for _, p := range ct.Ports {
 			declared = declared || p.HostPort != 0 || p.ContainerPort != 0
 		}
@@ -376,7 +380,7 @@ func checkSurgeHostNetwork(c *lintContext) {
 	if declared {
 		return // DK109 reports the declared ports.
 	}
-	c.report("spec.updateStrategy.rollingUpdate.maxSurge", true, "use maxUnavailable instead of maxSurge, or make sure the agent binds no fixed port",
+	c.report(rollingPath.Child("maxSurge"), "use maxUnavailable instead of maxSurge, or make sure the agent binds no fixed port",
 		"maxSurge is %s on the host network: old and new pod share the node's ports", us.RollingUpdate.MaxSurge.String())
 }
 
@@ -385,21 +389,22 @@ func checkTolerateAll(c *lintContext) {
 		if t.Key != "" || t.Operator != corev1.TolerationOpExists || (t.Effect != "" && t.Effect != corev1.TaintEffectNoExecute) {
 			continue
 		}
-		rel := fmt.Sprintf("spec.tolerations[%d]", i)
-		if c.justified(rel) || c.justified("spec.tolerations") {
+		// The tolerate-all reason covers every toleration (TolerateAllReasonAnnotation).
+		path := podSpecPath.Child("tolerations").Index(i)
+		if c.justified(path) || c.justified(podSpecPath.Child("tolerations")) {
 			continue
 		}
 		what := "every taint"
 		if t.Effect == corev1.TaintEffectNoExecute {
 			what = "every NoExecute taint"
 		}
-		c.report(rel, false, "tolerate the taints the agent needs, or record why it must survive every eviction (Justify on the builder)",
+		c.report(path, "tolerate the taints the agent needs, or record why it must survive every eviction (Justify on the builder)",
 			"toleration %d tolerates %s without a reason", i, what)
 	}
 }
 
 func checkProbePorts(c *lintContext) {
-	c.all(func(rel string, ct *corev1.Container) {
+	c.all(func(path *field.Path, ct *corev1.Container) {
 		names := map[string]bool{}
 		for _, p := range ct.Ports {
 			if p.Name != "" {
@@ -424,7 +429,7 @@ func checkProbePorts(c *lintContext) {
 			if port == nil || port.Type != intstr.String || names[port.StrVal] {
 				continue
 			}
-			c.report(fmt.Sprintf("%s.%s.%s.port", rel, pr.name, sub), false, "declare the port by that name, or probe a number",
+			c.report(path.Child(pr.name, sub, "port"), "declare the port by that name, or probe a number",
 				"container %q %s uses port %q, which the container does not declare", ct.Name, pr.name, port.StrVal)
 		}
 	})
@@ -432,7 +437,7 @@ func checkProbePorts(c *lintContext) {
 
 func checkHostNetworkDNS(c *lintContext) {
 	if c.spec.HostNetwork && (c.spec.DNSPolicy == "" || c.spec.DNSPolicy == corev1.DNSClusterFirst) {
-		c.report("spec.dnsPolicy", false, "set dnsPolicy: ClusterFirstWithHostNet (or Default if the agent never resolves cluster names)",
+		c.report(podSpecPath.Child("dnsPolicy"), "set dnsPolicy: ClusterFirstWithHostNet (or Default if the agent never resolves cluster names)",
 			"hostNetwork with dnsPolicy %q resolves through the node, not cluster DNS", string(orDefault(c.spec.DNSPolicy, corev1.DNSClusterFirst)))
 	}
 }
@@ -447,7 +452,7 @@ func orDefault(p, d corev1.DNSPolicy) corev1.DNSPolicy {
 func checkOverriddenTolerations(c *lintContext) {
 	for i, t := range c.spec.Tolerations {
 		if (t.Key == corev1.TaintNodeNotReady || t.Key == corev1.TaintNodeUnreachable) && t.Effect == corev1.TaintEffectNoExecute && t.TolerationSeconds != nil {
-			c.report(fmt.Sprintf("spec.tolerations[%d].tolerationSeconds", i), false,
+			c.report(podSpecPath.Child("tolerations").Index(i).Child("tolerationSeconds"),
 				"remove it: daemon pods always tolerate not-ready and unreachable for ever",
 				"tolerationSeconds %d on %s is replaced by the DaemonSet controller", *t.TolerationSeconds, t.Key)
 		}
@@ -456,7 +461,7 @@ func checkOverriddenTolerations(c *lintContext) {
 
 func checkOnDelete(c *lintContext) {
 	if c.ds.Spec.UpdateStrategy.Type == appsv1.OnDeleteDaemonSetStrategyType {
-		c.report("spec.updateStrategy.type", true, "use RollingUpdate unless an operator deletes pods deliberately",
+		c.report(dsSpecPath.Child("updateStrategy", "type"), "use RollingUpdate unless an operator deletes pods deliberately",
 			"updateStrategy OnDelete: template changes roll out only as pods are deleted")
 	}
 }
@@ -465,7 +470,7 @@ func checkNoPriorityClass(c *lintContext) {
 	if crit, _ := nodeCritical(c.spec); crit || c.spec.PriorityClassName != "" {
 		return
 	}
-	c.report("spec.priorityClassName", false, "set a priority class above workloads (PriorityClass on the builder)",
+	c.report(podSpecPath.Child("priorityClassName"), "set a priority class above workloads (PriorityClass on the builder)",
 		"no priorityClassName: daemon pods compete with workloads for capacity")
 }
 
@@ -478,7 +483,7 @@ func checkSerialRollout(c *lintContext) {
 	}
 	mu := us.RollingUpdate.MaxUnavailable
 	if mu != nil && mu.Type == intstr.Int && mu.IntVal == 1 && !daemonset.AllowsSurge(c.stored) {
-		c.report("spec.updateStrategy.rollingUpdate.maxUnavailable", true, "use a percentage such as 10% on large clusters",
+		c.report(rollingPath.Child("maxUnavailable"), "use a percentage such as 10% on large clusters",
 			"maxUnavailable 1 without surge: one node at a time")
 	}
 }
@@ -497,7 +502,7 @@ func checkRuntimeSocket(c *lintContext) {
 		}
 		for _, s := range runtimeSockets {
 			if strings.TrimSuffix(v.HostPath.Path, "/") == s {
-				c.report(fmt.Sprintf("spec.volumes[%d].hostPath.path", i), false, "use the kubelet APIs (pod-resources, CRI logs) instead",
+				c.report(podSpecPath.Child("volumes").Index(i).Child("hostPath", "path"), "use the kubelet APIs (pod-resources, CRI logs) instead",
 					"volume %q mounts the container runtime socket %s", v.Name, v.HostPath.Path)
 				break
 			}
@@ -506,19 +511,19 @@ func checkRuntimeSocket(c *lintContext) {
 }
 
 func checkLiveness(c *lintContext) {
-	c.regular(func(rel string, ct *corev1.Container) {
+	c.regular(func(path *field.Path, ct *corev1.Container) {
 		if ct.LivenessProbe == nil {
-			c.report(rel+".livenessProbe", false, "add a liveness probe", "container %q has no liveness probe", ct.Name)
+			c.report(path.Child("livenessProbe"), "add a liveness probe", "container %q has no liveness probe", ct.Name)
 		}
 	})
 }
 
 func checkDuplicateEnv(c *lintContext) {
-	c.all(func(rel string, ct *corev1.Container) {
+	c.all(func(path *field.Path, ct *corev1.Container) {
 		seen := map[string]bool{}
 		for k, e := range ct.Env {
 			if seen[e.Name] {
-				c.report(fmt.Sprintf("%s.env[%d]", rel, k), false, "define each variable once", "container %q defines %s more than once", ct.Name, e.Name)
+				c.report(path.Child("env").Index(k), "define each variable once", "container %q defines %s more than once", ct.Name, e.Name)
 			}
 			seen[e.Name] = true
 		}
@@ -530,10 +535,10 @@ func checkDuplicateEnv(c *lintContext) {
 var secretEnvName = regexp.MustCompile(`(?i)(secret|password|passwd|token|api_?key|private_?key)`)
 
 func checkSecretEnv(c *lintContext) {
-	c.all(func(rel string, ct *corev1.Container) {
+	c.all(func(path *field.Path, ct *corev1.Container) {
 		for k, e := range ct.Env {
 			if e.Value != "" && e.ValueFrom == nil && secretEnvName.MatchString(e.Name) {
-				c.report(fmt.Sprintf("%s.env[%d].value", rel, k), false, "read it from a Secret (valueFrom.secretKeyRef)",
+				c.report(path.Child("env").Index(k).Child("value"), "read it from a Secret (valueFrom.secretKeyRef)",
 					"container %q sets %s to a literal value", ct.Name, e.Name)
 			}
 		}
@@ -561,6 +566,6 @@ func checkVirtualNodes(c *lintContext) {
 			}
 		}
 	}
-	c.report("spec.affinity.nodeAffinity", false, "exclude virtual nodes: type NotIn [virtual-kubelet], eks.amazonaws.com/compute-type NotIn [fargate]",
+	c.report(podSpecPath.Child("affinity", "nodeAffinity"), "exclude virtual nodes: type NotIn [virtual-kubelet], eks.amazonaws.com/compute-type NotIn [fargate]",
 		"tolerates every NoSchedule taint and does not exclude virtual-kubelet or Fargate nodes")
 }

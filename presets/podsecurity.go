@@ -3,7 +3,6 @@ package presets
 import (
 	"fmt"
 	"slices"
-	"sort"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -228,7 +227,8 @@ func (e *PodSecurityEvaluator) evaluate(tmpl *corev1.PodTemplateSpec, root *fiel
 func (e *PodSecurityEvaluator) run(checks []namedCheck, level psaapi.Level, meta *metav1.ObjectMeta, spec *corev1.PodSpec,
 	tmpl *corev1.PodTemplateSpec, root *field.Path, defaulted map[portRef]bool) LevelResult {
 	res := LevelResult{Level: level}
-	reasons := recordedReasons(tmpl)
+	specPath, metaPath := childOf(root, "spec"), childOf(root, "metadata")
+	reasons := recordedReasons(tmpl, specPath)
 	for _, c := range checks {
 		r := c.fn(meta, spec)
 		if r.Allowed {
@@ -239,8 +239,8 @@ func (e *PodSecurityEvaluator) run(checks []namedCheck, level psaapi.Level, meta
 			reason = policy.UnknownForbiddenReason
 		}
 		f := CheckFailure{ID: string(c.id), Level: c.level, Reason: reason, Detail: r.ForbiddenDetail}
-		for _, loc := range locateCheck(string(c.id), c.fn, meta, spec, defaulted) {
-			f.Causes = append(f.Causes, loc.cause(root, &tmpl.Spec, reasons))
+		for _, loc := range locateCheck(string(c.id), c.fn, meta, spec, specPath, metaPath, defaulted) {
+			f.Causes = append(f.Causes, loc.cause(specPath, reasons))
 		}
 		res.Failures = append(res.Failures, f)
 	}
@@ -336,14 +336,4 @@ func defaultHostNetworkPorts(spec *corev1.PodSpec) map[portRef]bool {
 	fill("containers", spec.Containers)
 	fill("initContainers", spec.InitContainers)
 	return out
-}
-
-// sortedKeys returns m's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

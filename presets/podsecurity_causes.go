@@ -2,6 +2,8 @@ package presets
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -10,34 +12,40 @@ import (
 	"k8s.io/pod-security-admission/policy"
 )
 
-// location is one field that fails a check, relative to the pod template.
+// location is one field that fails a check.
 type location struct {
-	// rel is the path below the template, e.g. "spec.volumes[0].hostPath".
-	rel  string
+	path *field.Path
 	note string
+	// call is the builder call that sets the field, or "".
+	call string
+	// hostNetworkPort marks a hostPort the API server defaults from
+	// containerPort under hostNetwork: it takes the hostNetwork reason.
+	hostNetworkPort bool
 }
 
-// cause roots the location and attaches the builder call and recorded reason.
-// A hostPort defaulted from hostNetwork takes the hostNetwork reason.
-func (l location) cause(root *field.Path, spec *corev1.PodSpec, reasons map[string]string) Cause {
-	c := Cause{Path: joinPath(root, l.rel), Note: l.note, Call: builderCall(l.rel, spec)}
-	c.Reason = reasonFor(l.rel, reasons)
-	if c.Reason == "" && strings.HasSuffix(l.rel, ".containerPort") {
-		c.Reason = reasons["spec.hostNetwork"]
+// cause attaches the recorded reason to the location; spec is the path of
+// the pod spec the reasons are rooted at.
+func (l location) cause(spec *field.Path, reasons reasons) Cause {
+	c := Cause{Path: l.path.String(), Note: l.note, Call: l.call, Reason: reasons.at(l.path)}
+	if c.Reason == "" && l.hostNetworkPort {
+		c.Reason = reasons.at(spec.Child("hostNetwork"))
 	}
 	return c
 }
 
-func joinPath(root *field.Path, rel string) string {
+// childOf is root.Child(name), or a path starting at name when root is nil.
+func childOf(root *field.Path, name string) *field.Path {
 	if root == nil {
-		return rel
+		return field.NewPath(name)
 	}
-	return root.String() + "." + rel
+	return root.Child(name)
 }
 
-// containerList is one of the pod's container lists with its field name.
+// containerList is one of the pod's container lists with its field name and
+// the builder constructor that adds its containers ("" for none).
 type containerList struct {
 	name string
+	ctor string
 	cs   []corev1.Container
 }
 
@@ -47,14 +55,19 @@ func containerLists(spec *corev1.PodSpec) []containerList {
 		eph[i] = corev1.Container(spec.EphemeralContainers[i].EphemeralContainerCommon)
 	}
 	// upstream: policy/visitor.go visitContainers — init, regular, ephemeral.
-	return []containerList{{"initContainers", spec.InitContainers}, {"containers", spec.Containers}, {"ephemeralContainers", eph}}
+	return []containerList{
+		{"initContainers", "InitContainer", spec.InitContainers},
+		{"containers", "Container", spec.Containers},
+		{"ephemeralContainers", "", eph},
+	}
 }
 
-// forEachContainer calls fn with the relative path prefix of every container.
-func forEachContainer(spec *corev1.PodSpec, fn func(prefix string, c *corev1.Container)) {
+// forEachContainer calls fn with the path of every container of spec (whose
+// own path is specPath) and the builder constructor that adds it.
+func forEachContainer(spec *corev1.PodSpec, specPath *field.Path, fn func(path *field.Path, ctor string, c *corev1.Container)) {
 	for _, l := range containerLists(spec) {
 		for i := range l.cs {
-			fn(fmt.Sprintf("spec.%s[%d]", l.name, i), &l.cs[i])
+			fn(specPath.Child(l.name).Index(i), l.ctor, &l.cs[i])
 		}
 	}
 }
@@ -67,50 +80,59 @@ var baselineCapabilities = map[corev1.Capability]bool{
 	"SETPCAP": true, "SETUID": true, "SYS_CHROOT": true,
 }
 
-// locateCheck finds the fields that make check id fail on the (defaulted) pod.
+// locateCheck finds the fields that make check id fail on the (defaulted) pod;
+// specPath and metaPath are the paths of spec and meta.
 // It mirrors each upstream check's per-field logic; it only runs when the
 // upstream check has already failed, so it names culprits, it does not judge.
 // An unknown (future) check yields no locations.
 //
 // For checks whose allowed set changes between policy versions (sysctls,
 // seLinuxOptions) it asks the check itself, fn, about each item alone.
-func locateCheck(id string, fn policy.CheckPodFn, meta *metav1.ObjectMeta, spec *corev1.PodSpec, defaulted map[portRef]bool) []location {
+func locateCheck(id string, fn policy.CheckPodFn, meta *metav1.ObjectMeta, spec *corev1.PodSpec,
+	specPath, metaPath *field.Path, defaulted map[portRef]bool) []location {
 	var out []location
-	add := func(rel, note string) { out = append(out, location{rel: rel, note: note}) }
+	add := func(path *field.Path, note, call string) {
+		out = append(out, location{path: path, note: note, call: call})
+	}
+	each := func(fn func(path *field.Path, ctor string, c *corev1.Container)) {
+		forEachContainer(spec, specPath, fn)
+	}
+	pscPath := specPath.Child("securityContext")
 	psc := spec.SecurityContext
 	switch id {
 	case "hostNamespaces":
 		// upstream: check_hostNamespaces.go hostNamespaces_1_0
 		if spec.HostNetwork {
-			add("spec.hostNetwork", "")
+			add(specPath.Child("hostNetwork"), "", "HostNetwork(reason)")
 		}
 		if spec.HostPID {
-			add("spec.hostPID", "")
+			add(specPath.Child("hostPID"), "", "HostPID(reason)")
 		}
 		if spec.HostIPC {
-			add("spec.hostIPC", "")
+			add(specPath.Child("hostIPC"), "", "HostIPC(reason)")
 		}
 	case "privileged":
-		forEachContainer(spec, func(p string, c *corev1.Container) {
+		each(func(p *field.Path, ctor string, c *corev1.Container) {
 			if c.SecurityContext != nil && c.SecurityContext.Privileged != nil && *c.SecurityContext.Privileged {
-				add(p+".securityContext.privileged", "")
+				add(p.Child("securityContext", "privileged"), "", containerCall("Privileged(reason)", ctor, c))
 			}
 		})
 	case "capabilities_baseline":
-		forEachContainer(spec, func(p string, c *corev1.Container) {
+		each(func(p *field.Path, ctor string, c *corev1.Container) {
 			if c.SecurityContext == nil || c.SecurityContext.Capabilities == nil {
 				return
 			}
 			for k, cp := range c.SecurityContext.Capabilities.Add {
 				if !baselineCapabilities[cp] {
-					add(fmt.Sprintf("%s.securityContext.capabilities.add[%d]", p, k), string(cp))
+					add(p.Child("securityContext", "capabilities", "add").Index(k), string(cp), addCapabilityCall(cp, ctor, c))
 				}
 			}
 		})
 	case "capabilities_restricted":
-		forEachContainer(spec, func(p string, c *corev1.Container) {
+		each(func(p *field.Path, ctor string, c *corev1.Container) {
+			caps := p.Child("securityContext", "capabilities")
 			if c.SecurityContext == nil || c.SecurityContext.Capabilities == nil {
-				add(p+".securityContext.capabilities", `unset: must drop ["ALL"] (DropAllCapabilities())`)
+				add(caps, `unset: must drop ["ALL"] (DropAllCapabilities())`, "")
 				return
 			}
 			dropped := false
@@ -120,62 +142,68 @@ func locateCheck(id string, fn policy.CheckPodFn, meta *metav1.ObjectMeta, spec 
 				}
 			}
 			if !dropped {
-				add(p+".securityContext.capabilities.drop", `must drop ["ALL"] (DropAllCapabilities())`)
+				add(caps.Child("drop"), `must drop ["ALL"] (DropAllCapabilities())`, "")
 			}
 			for k, cp := range c.SecurityContext.Capabilities.Add {
 				if cp != "NET_BIND_SERVICE" {
-					add(fmt.Sprintf("%s.securityContext.capabilities.add[%d]", p, k), string(cp))
+					add(caps.Child("add").Index(k), string(cp), addCapabilityCall(cp, ctor, c))
 				}
 			}
 		})
 	case "hostPathVolumes":
-		for i, v := range spec.Volumes {
-			if v.HostPath != nil {
-				add(fmt.Sprintf("spec.volumes[%d].hostPath", i), "hostPath "+v.HostPath.Path)
+		for i := range spec.Volumes {
+			if v := &spec.Volumes[i]; v.HostPath != nil {
+				add(specPath.Child("volumes").Index(i).Child("hostPath"), "hostPath "+v.HostPath.Path, hostPathCall(v))
 			}
 		}
 	case "restrictedVolumes":
-		for i, v := range spec.Volumes {
+		for i := range spec.Volumes {
+			v := &spec.Volumes[i]
 			switch {
 			case v.ConfigMap != nil, v.CSI != nil, v.DownwardAPI != nil, v.EmptyDir != nil, v.Ephemeral != nil,
 				v.Image != nil, v.PersistentVolumeClaim != nil, v.Projected != nil, v.Secret != nil:
 			case v.HostPath != nil:
-				add(fmt.Sprintf("spec.volumes[%d].hostPath", i), "hostPath "+v.HostPath.Path)
+				add(specPath.Child("volumes").Index(i).Child("hostPath"), "hostPath "+v.HostPath.Path, hostPathCall(v))
 			default:
-				add(fmt.Sprintf("spec.volumes[%d]", i), "volume type not allowed by restricted")
+				add(specPath.Child("volumes").Index(i), "volume type not allowed by restricted", "")
 			}
 		}
 	case "hostPorts":
 		for _, l := range containerLists(spec) {
 			for i := range l.cs {
-				for j, port := range l.cs[i].Ports {
+				c := &l.cs[i]
+				for j, port := range c.Ports {
 					if port.HostPort == 0 {
 						continue
 					}
-					rel := fmt.Sprintf("spec.%s[%d].ports[%d].hostPort", l.name, i, j)
-					note := ""
+					pp := specPath.Child(l.name).Index(i).Child("ports").Index(j)
 					if defaulted[portRef{l.name, i, j}] {
-						rel = fmt.Sprintf("spec.%s[%d].ports[%d].containerPort", l.name, i, j)
-						note = fmt.Sprintf("hostNetwork=true makes containerPort %d a hostPort when the pod is created", port.ContainerPort)
+						call := containerCall(fmt.Sprintf("Port(%q, %d)", port.Name, port.ContainerPort), l.ctor, c)
+						if call != "" {
+							call += " with HostNetwork(reason)"
+						}
+						out = append(out, location{path: pp.Child("containerPort"), call: call, hostNetworkPort: true,
+							note: fmt.Sprintf("hostNetwork=true makes containerPort %d a hostPort when the pod is created", port.ContainerPort)})
+						continue
 					}
-					add(rel, note)
+					add(pp.Child("hostPort"), "", containerCall(hostPortCall(port), l.ctor, c))
 				}
 			}
 		}
 	case "appArmorProfile":
 		if psc != nil && psc.AppArmorProfile != nil && !allowedAppArmor(psc.AppArmorProfile.Type) {
-			add("spec.securityContext.appArmorProfile.type", string(psc.AppArmorProfile.Type))
+			add(pscPath.Child("appArmorProfile", "type"), string(psc.AppArmorProfile.Type), "")
 		}
-		forEachContainer(spec, func(p string, c *corev1.Container) {
+		each(func(p *field.Path, _ string, c *corev1.Container) {
 			if c.SecurityContext != nil && c.SecurityContext.AppArmorProfile != nil && !allowedAppArmor(c.SecurityContext.AppArmorProfile.Type) {
-				add(p+".securityContext.appArmorProfile.type", string(c.SecurityContext.AppArmorProfile.Type))
+				add(p.Child("securityContext", "appArmorProfile", "type"), string(c.SecurityContext.AppArmorProfile.Type), "")
 			}
 		})
-		for _, k := range sortedKeys(meta.Annotations) {
+		for _, k := range slices.Sorted(maps.Keys(meta.Annotations)) {
 			v := meta.Annotations[k]
 			if strings.HasPrefix(k, corev1.DeprecatedAppArmorBetaContainerAnnotationKeyPrefix) &&
 				!(v == "" || v == corev1.DeprecatedAppArmorBetaProfileRuntimeDefault || strings.HasPrefix(v, corev1.DeprecatedAppArmorBetaProfileNamePrefix)) {
-				add(fmt.Sprintf("metadata.annotations[%s]", k), v)
+				add(metaPath.Child("annotations").Key(k), v, "")
 			}
 		}
 	case "seccompProfile_baseline", "seccompProfile_restricted":
@@ -184,26 +212,26 @@ func locateCheck(id string, fn policy.CheckPodFn, meta *metav1.ObjectMeta, spec 
 			if validSeccomp(psc.SeccompProfile.Type) {
 				podOK = true
 			} else {
-				add("spec.securityContext.seccompProfile.type", string(psc.SeccompProfile.Type))
+				add(pscPath.Child("seccompProfile", "type"), string(psc.SeccompProfile.Type), "")
 			}
 		}
-		forEachContainer(spec, func(p string, c *corev1.Container) {
+		each(func(p *field.Path, _ string, c *corev1.Container) {
 			switch {
 			case c.SecurityContext != nil && c.SecurityContext.SeccompProfile != nil:
 				if !validSeccomp(c.SecurityContext.SeccompProfile.Type) {
-					add(p+".securityContext.seccompProfile.type", string(c.SecurityContext.SeccompProfile.Type))
+					add(p.Child("securityContext", "seccompProfile", "type"), string(c.SecurityContext.SeccompProfile.Type), "")
 				}
 			case id == "seccompProfile_restricted" && !podOK:
-				add(p+".securityContext.seccompProfile", `unset: set RuntimeDefault or Localhost on the pod or the container (SeccompRuntimeDefault())`)
+				add(p.Child("securityContext", "seccompProfile"), `unset: set RuntimeDefault or Localhost on the pod or the container (SeccompRuntimeDefault())`, "")
 			}
 		})
 		if id == "seccompProfile_baseline" {
 			// upstream: check_seccompProfile_baseline.go seccompProfileBaseline_1_0 (policy < v1.19)
-			for _, k := range sortedKeys(meta.Annotations) {
+			for _, k := range slices.Sorted(maps.Keys(meta.Annotations)) {
 				v := meta.Annotations[k]
 				if (k == "seccomp.security.alpha.kubernetes.io/pod" || strings.HasPrefix(k, "container.seccomp.security.alpha.kubernetes.io/")) &&
 					!(v == corev1.SeccompProfileRuntimeDefault || v == corev1.DeprecatedSeccompProfileDockerDefault || strings.HasPrefix(v, corev1.SeccompLocalhostProfileNamePrefix)) {
-					add(fmt.Sprintf("metadata.annotations[%s]", k), v)
+					add(metaPath.Child("annotations").Key(k), v, "")
 				}
 			}
 		}
@@ -213,17 +241,17 @@ func locateCheck(id string, fn policy.CheckPodFn, meta *metav1.ObjectMeta, spec 
 			return !fn(&metav1.ObjectMeta{}, alone).Allowed
 		}
 		if psc != nil && psc.SELinuxOptions != nil && bad(psc.SELinuxOptions) {
-			add("spec.securityContext.seLinuxOptions", psc.SELinuxOptions.Type)
+			add(pscPath.Child("seLinuxOptions"), psc.SELinuxOptions.Type, "")
 		}
-		forEachContainer(spec, func(p string, c *corev1.Container) {
+		each(func(p *field.Path, _ string, c *corev1.Container) {
 			if c.SecurityContext != nil && c.SecurityContext.SELinuxOptions != nil && bad(c.SecurityContext.SELinuxOptions) {
-				add(p+".securityContext.seLinuxOptions", c.SecurityContext.SELinuxOptions.Type)
+				add(p.Child("securityContext", "seLinuxOptions"), c.SecurityContext.SELinuxOptions.Type, "")
 			}
 		})
 	case "procMount", "procMount_restricted":
-		forEachContainer(spec, func(p string, c *corev1.Container) {
+		each(func(p *field.Path, _ string, c *corev1.Container) {
 			if c.SecurityContext != nil && c.SecurityContext.ProcMount != nil && *c.SecurityContext.ProcMount != corev1.DefaultProcMount {
-				add(p+".securityContext.procMount", string(*c.SecurityContext.ProcMount))
+				add(p.Child("securityContext", "procMount"), string(*c.SecurityContext.ProcMount), "")
 			}
 		})
 	case "sysctls":
@@ -231,21 +259,21 @@ func locateCheck(id string, fn policy.CheckPodFn, meta *metav1.ObjectMeta, spec 
 			for i, s := range psc.Sysctls {
 				alone := &corev1.PodSpec{SecurityContext: &corev1.PodSecurityContext{Sysctls: []corev1.Sysctl{s}}}
 				if !fn(&metav1.ObjectMeta{}, alone).Allowed {
-					add(fmt.Sprintf("spec.securityContext.sysctls[%d]", i), s.Name)
+					add(pscPath.Child("sysctls").Index(i), s.Name, "")
 				}
 			}
 		}
 	case "windowsHostProcess":
 		if psc != nil && psc.WindowsOptions != nil && psc.WindowsOptions.HostProcess != nil && *psc.WindowsOptions.HostProcess {
-			add("spec.securityContext.windowsOptions.hostProcess", "")
+			add(pscPath.Child("windowsOptions", "hostProcess"), "", "")
 		}
-		forEachContainer(spec, func(p string, c *corev1.Container) {
+		each(func(p *field.Path, _ string, c *corev1.Container) {
 			if c.SecurityContext != nil && c.SecurityContext.WindowsOptions != nil && c.SecurityContext.WindowsOptions.HostProcess != nil && *c.SecurityContext.WindowsOptions.HostProcess {
-				add(p+".securityContext.windowsOptions.hostProcess", "")
+				add(p.Child("securityContext", "windowsOptions", "hostProcess"), "", "")
 			}
 		})
 	case "hostProbesAndHostLifecycle":
-		forEachContainer(spec, func(p string, c *corev1.Container) {
+		each(func(p *field.Path, _ string, c *corev1.Container) {
 			for _, pr := range []struct {
 				name  string
 				probe *corev1.Probe
@@ -254,10 +282,10 @@ func locateCheck(id string, fn policy.CheckPodFn, meta *metav1.ObjectMeta, spec 
 					continue
 				}
 				if pr.probe.HTTPGet != nil && pr.probe.HTTPGet.Host != "" {
-					add(p+"."+pr.name+".httpGet.host", pr.probe.HTTPGet.Host)
+					add(p.Child(pr.name, "httpGet", "host"), pr.probe.HTTPGet.Host, "")
 				}
 				if pr.probe.TCPSocket != nil && pr.probe.TCPSocket.Host != "" {
-					add(p+"."+pr.name+".tcpSocket.host", pr.probe.TCPSocket.Host)
+					add(p.Child(pr.name, "tcpSocket", "host"), pr.probe.TCPSocket.Host, "")
 				}
 			}
 			if c.Lifecycle == nil {
@@ -271,19 +299,20 @@ func locateCheck(id string, fn policy.CheckPodFn, meta *metav1.ObjectMeta, spec 
 					continue
 				}
 				if h.h.HTTPGet != nil && h.h.HTTPGet.Host != "" {
-					add(p+".lifecycle."+h.name+".httpGet.host", h.h.HTTPGet.Host)
+					add(p.Child("lifecycle", h.name, "httpGet", "host"), h.h.HTTPGet.Host, "")
 				}
 				if h.h.TCPSocket != nil && h.h.TCPSocket.Host != "" {
-					add(p+".lifecycle."+h.name+".tcpSocket.host", h.h.TCPSocket.Host)
+					add(p.Child("lifecycle", h.name, "tcpSocket", "host"), h.h.TCPSocket.Host, "")
 				}
 			}
 		})
 	case "allowPrivilegeEscalation":
-		forEachContainer(spec, func(p string, c *corev1.Container) {
+		each(func(p *field.Path, _ string, c *corev1.Container) {
+			ape := p.Child("securityContext", "allowPrivilegeEscalation")
 			if c.SecurityContext == nil || c.SecurityContext.AllowPrivilegeEscalation == nil {
-				add(p+".securityContext.allowPrivilegeEscalation", "unset: must be false (NoPrivilegeEscalation())")
+				add(ape, "unset: must be false (NoPrivilegeEscalation())", "")
 			} else if *c.SecurityContext.AllowPrivilegeEscalation {
-				add(p+".securityContext.allowPrivilegeEscalation", "true: must be false (NoPrivilegeEscalation())")
+				add(ape, "true: must be false (NoPrivilegeEscalation())", "")
 			}
 		})
 	case "runAsNonRoot":
@@ -292,26 +321,26 @@ func locateCheck(id string, fn policy.CheckPodFn, meta *metav1.ObjectMeta, spec 
 			if *psc.RunAsNonRoot {
 				podNonRoot = true
 			} else {
-				add("spec.securityContext.runAsNonRoot", "false: must be true")
+				add(pscPath.Child("runAsNonRoot"), "false: must be true", "")
 			}
 		}
-		forEachContainer(spec, func(p string, c *corev1.Container) {
+		each(func(p *field.Path, _ string, c *corev1.Container) {
 			switch {
 			case c.SecurityContext != nil && c.SecurityContext.RunAsNonRoot != nil:
 				if !*c.SecurityContext.RunAsNonRoot {
-					add(p+".securityContext.runAsNonRoot", "false: must be true")
+					add(p.Child("securityContext", "runAsNonRoot"), "false: must be true", "")
 				}
 			case !podNonRoot:
-				add(p+".securityContext.runAsNonRoot", "unset: set true on the pod or the container (RunAsNonRoot())")
+				add(p.Child("securityContext", "runAsNonRoot"), "unset: set true on the pod or the container (RunAsNonRoot())", "")
 			}
 		})
 	case "runAsUser":
 		if psc != nil && psc.RunAsUser != nil && *psc.RunAsUser == 0 {
-			add("spec.securityContext.runAsUser", "0")
+			add(pscPath.Child("runAsUser"), "0", "")
 		}
-		forEachContainer(spec, func(p string, c *corev1.Container) {
+		each(func(p *field.Path, ctor string, c *corev1.Container) {
 			if c.SecurityContext != nil && c.SecurityContext.RunAsUser != nil && *c.SecurityContext.RunAsUser == 0 {
-				add(p+".securityContext.runAsUser", "0")
+				add(p.Child("securityContext", "runAsUser"), "0", containerCall("RunAsUser(0)", ctor, c))
 			}
 		})
 	}
