@@ -16,14 +16,18 @@ import (
 // where findings go.
 type lintContext struct {
 	ds *appsv1.DaemonSet
-	// stored is ds as the API server stores it (daemonset.SetDefaults on a
-	// copy): the update strategy checks read it, so a manifest that omits
-	// updateStrategy.type is judged as the RollingUpdate it becomes.
-	stored   *appsv1.DaemonSet
-	spec     *corev1.PodSpec
-	reasons  reasons
-	current  LintCheck
-	findings []Finding
+	// stored holds ds's update strategy as the API server stores it
+	// (daemonset.SetDefaults on a copy of the strategy alone): the strategy
+	// checks read it, so a manifest that omits updateStrategy.type is judged
+	// as the RollingUpdate it becomes.
+	stored *appsv1.DaemonSet
+	spec   *corev1.PodSpec
+	// initPaths and ctrPaths are the paths of spec's init and regular
+	// containers, built once for every check.
+	initPaths, ctrPaths []*field.Path
+	reasons             reasons
+	current             LintCheck
+	findings            []Finding
 }
 
 // Roots of the paths lint reports: the DaemonSet's own spec, and the pod
@@ -37,9 +41,16 @@ var (
 )
 
 func newLintContext(ds *appsv1.DaemonSet) *lintContext {
-	stored := ds.DeepCopy()
+	stored := &appsv1.DaemonSet{Spec: appsv1.DaemonSetSpec{UpdateStrategy: *ds.Spec.UpdateStrategy.DeepCopy()}}
 	daemonset.SetDefaults(stored)
-	return &lintContext{ds: ds, stored: stored, spec: &ds.Spec.Template.Spec, reasons: recordedReasons(&ds.Spec.Template, podSpecPath)}
+	c := &lintContext{ds: ds, stored: stored, spec: &ds.Spec.Template.Spec, reasons: recordedReasons(&ds.Spec.Template, podSpecPath)}
+	for i := range c.spec.InitContainers {
+		c.initPaths = append(c.initPaths, initCtrsPath.Index(i))
+	}
+	for i := range c.spec.Containers {
+		c.ctrPaths = append(c.ctrPaths, ctrsPath.Index(i))
+	}
+	return c
 }
 
 // report adds a finding of the running check about the field at path.
@@ -61,21 +72,21 @@ func (c *lintContext) regular(fn func(path *field.Path, ct *corev1.Container)) {
 	for i := range c.spec.InitContainers {
 		ct := &c.spec.InitContainers[i]
 		if ct.RestartPolicy != nil && *ct.RestartPolicy == corev1.ContainerRestartPolicyAlways {
-			fn(initCtrsPath.Index(i), ct)
+			fn(c.initPaths[i], ct)
 		}
 	}
 	for i := range c.spec.Containers {
-		fn(ctrsPath.Index(i), &c.spec.Containers[i])
+		fn(c.ctrPaths[i], &c.spec.Containers[i])
 	}
 }
 
 // all visits init and regular containers.
 func (c *lintContext) all(fn func(path *field.Path, ct *corev1.Container)) {
 	for i := range c.spec.InitContainers {
-		fn(initCtrsPath.Index(i), &c.spec.InitContainers[i])
+		fn(c.initPaths[i], &c.spec.InitContainers[i])
 	}
 	for i := range c.spec.Containers {
-		fn(ctrsPath.Index(i), &c.spec.Containers[i])
+		fn(c.ctrPaths[i], &c.spec.Containers[i])
 	}
 }
 

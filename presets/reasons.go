@@ -70,8 +70,10 @@ func recordedReasons(tmpl *corev1.PodTemplateSpec, spec *field.Path) reasons {
 			// The volume itself (a Pod Security hostPathVolumes cause) takes
 			// the reason of its first writable mount.
 			for j, v := range podSpec.Volumes {
-				vp := spec.Child("volumes").Index(j).Child("hostPath")
-				if v.Name == p.Volume && v.HostPath != nil && out.at(vp) == "" {
+				if v.Name != p.Volume || v.HostPath == nil {
+					continue
+				}
+				if vp := spec.Child("volumes").Index(j).Child("hostPath"); out.at(vp) == "" {
 					out.set(vp, p.Reason)
 				}
 			}
