@@ -150,7 +150,7 @@ func (b *DaemonSet) applySelector(out *appsv1.DaemonSet) field.ErrorList {
 	if out.Spec.Template.Labels == nil {
 		out.Spec.Template.Labels = make(map[string]string, len(out.Spec.Selector.MatchLabels))
 	}
-	for _, k := range sortedKeys(out.Spec.Selector.MatchLabels) {
+	for _, k := range slices.Sorted(maps.Keys(out.Spec.Selector.MatchLabels)) {
 		v := out.Spec.Selector.MatchLabels[k]
 		if old, ok := out.Spec.Template.Labels[k]; ok && old != v {
 			errs = append(errs, field.Invalid(labelsPath.Key(k), old,
@@ -356,13 +356,4 @@ func setKey(m map[string]string, key, value string) map[string]string {
 	}
 	m[key] = value
 	return m
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -1,6 +1,7 @@
 package builder
 
 import (
+	"cmp"
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
@@ -64,7 +65,7 @@ func putPort(p corev1.ContainerPort, opts []PortOption) ContainerOption {
 			if p.Name != "" || q.Name != "" {
 				return p.Name == q.Name
 			}
-			return p.ContainerPort == q.ContainerPort && protocolOrTCP(p.Protocol) == protocolOrTCP(q.Protocol)
+			return p.ContainerPort == q.ContainerPort && cmp.Or(p.Protocol, corev1.ProtocolTCP) == cmp.Or(q.Protocol, corev1.ProtocolTCP)
 		}
 		ports := slices.Clone(x.c.Ports)
 		if i := slices.IndexFunc(ports, same); i >= 0 {
@@ -74,11 +75,4 @@ func putPort(p corev1.ContainerPort, opts []PortOption) ContainerOption {
 		}
 		x.c.Ports = ports
 	})
-}
-
-func protocolOrTCP(p corev1.Protocol) corev1.Protocol {
-	if p == "" {
-		return corev1.ProtocolTCP
-	}
-	return p
 }

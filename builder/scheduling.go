@@ -7,6 +7,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/utils/ptr"
 )
 
 // ControlPlaneTaint is the taint kubeadm and most installers put on control
@@ -179,7 +180,7 @@ func (b *DaemonSet) Tolerate(tols ...corev1.Toleration) *DaemonSet {
 	spec := &b.obj.Spec.Template.Spec
 	for _, t := range tols {
 		if !slices.ContainsFunc(spec.Tolerations, func(o corev1.Toleration) bool {
-			return o.MatchToleration(&t) && equalSeconds(o.TolerationSeconds, t.TolerationSeconds)
+			return o.MatchToleration(&t) && ptr.Equal(o.TolerationSeconds, t.TolerationSeconds)
 		}) {
 			spec.Tolerations = append(spec.Tolerations, *t.DeepCopy())
 		}
@@ -221,13 +222,6 @@ func (b *DaemonSet) TolerateAll() *DaemonSet {
 // (ControlPlaneTaint), so the agent runs there too.
 func (b *DaemonSet) TolerateControlPlane() *DaemonSet {
 	return b.Tolerate(corev1.Toleration{Key: ControlPlaneTaint, Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoSchedule})
-}
-
-func equalSeconds(a, b *int64) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return *a == *b
 }
 
 // PriorityClass sets priorityClassName; node agents usually use

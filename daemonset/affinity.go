@@ -2,6 +2,7 @@ package daemonset
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -62,9 +63,9 @@ func (r *labelRequirement) matches(nodeLabels map[string]string) bool {
 	val, ok := nodeLabels[r.key]
 	switch r.op {
 	case opIn:
-		return ok && hasValue(r.values, val)
+		return ok && slices.Contains(r.values, val)
 	case opNotIn:
-		return !ok || !hasValue(r.values, val)
+		return !ok || !slices.Contains(r.values, val)
 	case opExists:
 		return ok
 	case opDoesNotExist:
@@ -81,15 +82,6 @@ func (r *labelRequirement) matches(nodeLabels map[string]string) bool {
 			return n > r.bound
 		}
 		return n < r.bound
-	}
-	return false
-}
-
-func hasValue(values []string, v string) bool {
-	for i := range values {
-		if values[i] == v {
-			return true
-		}
 	}
 	return false
 }

@@ -2,6 +2,7 @@ package daemonset
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -686,8 +687,8 @@ func validateResourceRequirements(req *corev1.ResourceRequirements, fldPath *fie
 	var allErrs field.ErrorList
 	limPath, reqPath := fldPath.Child("limits"), fldPath.Child("requests")
 	limCPUOrMem, reqCPUOrMem, limHuge, reqHuge := false, false, false, false
-	for _, name := range sortedResourceNames(req.Limits) {
-		q := req.Limits[corev1.ResourceName(name)]
+	for _, rn := range slices.Sorted(maps.Keys(req.Limits)) {
+		name, q := string(rn), req.Limits[rn]
 		p := limPath.Key(name)
 		allErrs = append(allErrs, validateContainerResourceName(name, p)...)
 		allErrs = append(allErrs, validateResourceQuantityValue(name, q, p)...)
@@ -698,13 +699,13 @@ func validateResourceRequirements(req *corev1.ResourceRequirements, fldPath *fie
 			limCPUOrMem = true
 		}
 	}
-	for _, name := range sortedResourceNames(req.Requests) {
-		q := req.Requests[corev1.ResourceName(name)]
+	for _, rn := range slices.Sorted(maps.Keys(req.Requests)) {
+		name, q := string(rn), req.Requests[rn]
 		p := reqPath.Key(name)
 		allErrs = append(allErrs, validateContainerResourceName(name, p)...)
 		allErrs = append(allErrs, validateResourceQuantityValue(name, q, p)...)
 		overcommit := isNativeResource(name) && !isHugePageResourceName(name)
-		if lim, ok := req.Limits[corev1.ResourceName(name)]; ok {
+		if lim, ok := req.Limits[rn]; ok {
 			if q.Cmp(lim) != 0 && !overcommit {
 				allErrs = append(allErrs, field.Invalid(reqPath, q.String(), fmt.Sprintf("must be equal to %s limit of %s", name, lim.String())))
 			} else if q.Cmp(lim) > 0 {
@@ -724,12 +725,4 @@ func validateResourceRequirements(req *corev1.ResourceRequirements, fldPath *fie
 		allErrs = append(allErrs, field.Forbidden(fldPath, "HugePages require cpu or memory"))
 	}
 	return allErrs
-}
-
-func sortedResourceNames(l corev1.ResourceList) []string {
-	names := make([]string, 0, len(l))
-	for k := range l {
-		names = append(names, string(k))
-	}
-	return sets.List(sets.New(names...))
 }

@@ -1,6 +1,7 @@
 package presets
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"strings"
@@ -449,15 +450,8 @@ func checkProbePorts(c *lintContext) {
 func checkHostNetworkDNS(c *lintContext) {
 	if c.spec.HostNetwork && (c.spec.DNSPolicy == "" || c.spec.DNSPolicy == corev1.DNSClusterFirst) {
 		c.report(podSpecPath.Child("dnsPolicy"), "set dnsPolicy: ClusterFirstWithHostNet (or Default if the agent never resolves cluster names)",
-			"hostNetwork with dnsPolicy %q resolves through the node, not cluster DNS", string(orDefault(c.spec.DNSPolicy, corev1.DNSClusterFirst)))
+			"hostNetwork with dnsPolicy %q resolves through the node, not cluster DNS", string(cmp.Or(c.spec.DNSPolicy, corev1.DNSClusterFirst)))
 	}
-}
-
-func orDefault(p, d corev1.DNSPolicy) corev1.DNSPolicy {
-	if p == "" {
-		return d
-	}
-	return p
 }
 
 func checkOverriddenTolerations(c *lintContext) {
