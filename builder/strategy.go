@@ -7,29 +7,32 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
-// Budget is a number of pods or a percentage of the nodes that should run
-// the daemon (rounded up for maxSurge and maxUnavailable alike); make one with
+// IntOrPercent is a value of maxSurge or maxUnavailable: a number of pods or
+// a percentage of the nodes that should run the daemon (rounded up for both,
+// as upstream's intstr.GetScaledValueFromIntOrPercent does); make one with
 // Count or Percent.
-type Budget struct {
+type IntOrPercent struct {
 	v intstr.IntOrString
 }
 
-// Count is a budget of n pods.
-func Count(n int32) Budget { return Budget{v: intstr.FromInt32(n)} }
+// Count is n pods.
+func Count(n int32) IntOrPercent { return IntOrPercent{v: intstr.FromInt32(n)} }
 
-// Percent is a budget of p percent of the desired pods ("p%").
-func Percent(p int32) Budget { return Budget{v: intstr.FromString(strconv.Itoa(int(p)) + "%")} }
+// Percent is p percent of the desired pods ("p%").
+func Percent(p int32) IntOrPercent {
+	return IntOrPercent{v: intstr.FromString(strconv.Itoa(int(p)) + "%")}
+}
 
-// IntOrString returns the API form of the budget.
-func (b Budget) IntOrString() intstr.IntOrString { return b.v }
+// IntOrString returns the API form of the value.
+func (b IntOrPercent) IntOrString() intstr.IntOrString { return b.v }
 
 // String returns "3" or "10%".
-func (b Budget) String() string { return b.v.String() }
+func (b IntOrPercent) String() string { return b.v.String() }
 
 // RollingUpdate sets the RollingUpdate strategy replacing pods in place: at
 // most maxUnavailable nodes are without a ready daemon pod at any time (no
 // surge).
-func (b *DaemonSet) RollingUpdate(maxUnavailable Budget) *DaemonSet {
+func (b *DaemonSet) RollingUpdate(maxUnavailable IntOrPercent) *DaemonSet {
 	if b == nil {
 		return nil
 	}
@@ -45,7 +48,7 @@ func (b *DaemonSet) RollingUpdate(maxUnavailable Budget) *DaemonSet {
 // old one on up to maxSurge nodes at a time, and sets maxUnavailable to 0 as
 // the API server requires. Host ports (and hostNetwork ports) make a surge
 // pod unable to start beside the old one.
-func (b *DaemonSet) Surge(maxSurge Budget) *DaemonSet {
+func (b *DaemonSet) Surge(maxSurge IntOrPercent) *DaemonSet {
 	if b == nil {
 		return nil
 	}

@@ -43,7 +43,7 @@ func TestStrategy(t *testing.T) {
 		t.Errorf("spec = %+v", ds.Spec)
 	}
 	if Count(3).String() != "3" || Percent(10).String() != "10%" || Percent(10).IntOrString() != intstr.FromString("10%") {
-		t.Errorf("Budget strings")
+		t.Errorf("IntOrPercent strings")
 	}
 }
 

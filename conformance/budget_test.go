@@ -67,7 +67,7 @@ func TestBudgetMatchesUpstream(t *testing.T) {
 			if total > 0 && wu == 0 && ws == 0 {
 				wu = 1
 			}
-			if err != nil || b != (daemonset.Budget{MaxSurge: ws, MaxUnavailable: wu}) {
+			if err != nil || b != (daemonset.RollingUpdateCounts{MaxSurge: ws, MaxUnavailable: wu}) {
 				t.Fatalf("UpdateBudget = %+v, %v; upstream {%d %d}", b, err, ws, wu)
 			}
 		}

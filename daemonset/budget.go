@@ -6,9 +6,10 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
-// Budget is how far a rolling update may go in one pass, resolved against the
-// number of nodes that should run the daemon pod.
-type Budget struct {
+// RollingUpdateCounts is how far a rolling update may go in one pass: maxSurge
+// and maxUnavailable resolved to numbers of nodes against the number of nodes
+// that should run the daemon pod.
+type RollingUpdateCounts struct {
 	// MaxSurge is how many nodes may run an extra new pod beside the old one
 	// at once. Positive selects the surge path of the rolling update.
 	MaxSurge int
@@ -31,19 +32,19 @@ func rollingUpdatePath() *field.Path {
 // 0 (then the fallback applies), as upstream.
 //
 // upstream: pkg/controller/daemon/update.go updatedDesiredNodeCounts
-func UpdateBudget(ds *appsv1.DaemonSet, desired int) (Budget, error) {
+func UpdateBudget(ds *appsv1.DaemonSet, desired int) (RollingUpdateCounts, error) {
 	maxUnavailable, err := UnavailableCount(ds, desired)
 	if err != nil {
-		return Budget{}, err
+		return RollingUpdateCounts{}, err
 	}
 	maxSurge, err := SurgeCount(ds, desired)
 	if err != nil {
-		return Budget{}, err
+		return RollingUpdateCounts{}, err
 	}
 	if desired > 0 && maxUnavailable == 0 && maxSurge == 0 {
 		maxUnavailable = 1
 	}
-	return Budget{MaxSurge: maxSurge, MaxUnavailable: maxUnavailable}, nil
+	return RollingUpdateCounts{MaxSurge: maxSurge, MaxUnavailable: maxUnavailable}, nil
 }
 
 // rollingUpdate is ds's rolling update parameters, or nil when the strategy

@@ -28,26 +28,26 @@ func TestUpdateBudget(t *testing.T) {
 		name    string
 		ds      *appsv1.DaemonSet
 		desired int
-		want    Budget
+		want    RollingUpdateCounts
 	}{
-		{"an integer is not scaled, even with no nodes", budgetDS(nil, ioi(1)), 0, Budget{0, 1}},
-		{"one unavailable of two", budgetDS(nil, ioi(1)), 2, Budget{0, 1}},
-		{"25% of 10 rounds up", budgetDS(nil, ios("25%")), 10, Budget{0, 3}},
-		{"25% of 4", budgetDS(nil, ios("25%")), 4, Budget{0, 1}},
-		{"25% of 3", budgetDS(nil, ios("25%")), 3, Budget{0, 1}},
-		{"50% of 3", budgetDS(nil, ios("50%")), 3, Budget{0, 2}},
-		{"1% of 1", budgetDS(nil, ios("1%")), 1, Budget{0, 1}},
-		{"15% of 10", budgetDS(nil, ios("15%")), 10, Budget{0, 2}},
-		{"100% of 7", budgetDS(nil, ios("100%")), 7, Budget{0, 7}},
-		{"any percent of 0", budgetDS(ios("50%"), ios("50%")), 0, Budget{0, 0}},
-		{"both zero falls back to one unavailable", budgetDS(ioi(0), ioi(0)), 5, Budget{0, 1}},
-		{"both zero percent falls back", budgetDS(ios("0%"), ios("0%")), 5, Budget{0, 1}},
-		{"surge only", budgetDS(ioi(1), ioi(0)), 10, Budget{1, 0}},
-		{"surge percent rounds up", budgetDS(ios("10%"), ioi(0)), 15, Budget{2, 0}},
-		{"both set", budgetDS(ioi(2), ioi(3)), 10, Budget{2, 3}},
-		{"OnDelete falls back", &appsv1.DaemonSet{Spec: appsv1.DaemonSetSpec{UpdateStrategy: appsv1.DaemonSetUpdateStrategy{Type: appsv1.OnDeleteDaemonSetStrategyType}}}, 3, Budget{0, 1}},
-		{"nil rollingUpdate falls back", &appsv1.DaemonSet{Spec: appsv1.DaemonSetSpec{UpdateStrategy: appsv1.DaemonSetUpdateStrategy{Type: appsv1.RollingUpdateDaemonSetStrategyType}}}, 3, Budget{0, 1}},
-		{"nil DaemonSet", nil, 3, Budget{0, 1}},
+		{"an integer is not scaled, even with no nodes", budgetDS(nil, ioi(1)), 0, RollingUpdateCounts{0, 1}},
+		{"one unavailable of two", budgetDS(nil, ioi(1)), 2, RollingUpdateCounts{0, 1}},
+		{"25% of 10 rounds up", budgetDS(nil, ios("25%")), 10, RollingUpdateCounts{0, 3}},
+		{"25% of 4", budgetDS(nil, ios("25%")), 4, RollingUpdateCounts{0, 1}},
+		{"25% of 3", budgetDS(nil, ios("25%")), 3, RollingUpdateCounts{0, 1}},
+		{"50% of 3", budgetDS(nil, ios("50%")), 3, RollingUpdateCounts{0, 2}},
+		{"1% of 1", budgetDS(nil, ios("1%")), 1, RollingUpdateCounts{0, 1}},
+		{"15% of 10", budgetDS(nil, ios("15%")), 10, RollingUpdateCounts{0, 2}},
+		{"100% of 7", budgetDS(nil, ios("100%")), 7, RollingUpdateCounts{0, 7}},
+		{"any percent of 0", budgetDS(ios("50%"), ios("50%")), 0, RollingUpdateCounts{0, 0}},
+		{"both zero falls back to one unavailable", budgetDS(ioi(0), ioi(0)), 5, RollingUpdateCounts{0, 1}},
+		{"both zero percent falls back", budgetDS(ios("0%"), ios("0%")), 5, RollingUpdateCounts{0, 1}},
+		{"surge only", budgetDS(ioi(1), ioi(0)), 10, RollingUpdateCounts{1, 0}},
+		{"surge percent rounds up", budgetDS(ios("10%"), ioi(0)), 15, RollingUpdateCounts{2, 0}},
+		{"both set", budgetDS(ioi(2), ioi(3)), 10, RollingUpdateCounts{2, 3}},
+		{"OnDelete falls back", &appsv1.DaemonSet{Spec: appsv1.DaemonSetSpec{UpdateStrategy: appsv1.DaemonSetUpdateStrategy{Type: appsv1.OnDeleteDaemonSetStrategyType}}}, 3, RollingUpdateCounts{0, 1}},
+		{"nil rollingUpdate falls back", &appsv1.DaemonSet{Spec: appsv1.DaemonSetSpec{UpdateStrategy: appsv1.DaemonSetUpdateStrategy{Type: appsv1.RollingUpdateDaemonSetStrategyType}}}, 3, RollingUpdateCounts{0, 1}},
+		{"nil DaemonSet", nil, 3, RollingUpdateCounts{0, 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := UpdateBudget(tc.ds, tc.desired)
@@ -133,7 +133,7 @@ func FuzzUpdateBudget(f *testing.F) {
 		if desired > 0 && ms == 0 && mu == 0 {
 			mu = 1
 		}
-		if b != (Budget{MaxSurge: ms, MaxUnavailable: mu}) {
+		if b != (RollingUpdateCounts{MaxSurge: ms, MaxUnavailable: mu}) {
 			t.Fatalf("UpdateBudget = %+v, counts %d %d", b, ms, mu)
 		}
 		if AllowsSurge(ds) != (func() bool { n, err := SurgeCount(ds, 1); return err == nil && n > 0 })() {

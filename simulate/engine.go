@@ -173,7 +173,7 @@ type engine struct {
 
 	budgetOK      bool
 	budgetDesired int
-	budgetVal     daemonset.Budget
+	budgetVal     daemonset.RollingUpdateCounts
 	budgetErr     error
 	changes       []*appsv1.DaemonSet
 	lastErr       error
@@ -665,7 +665,7 @@ func (e *engine) rollingUpdate() (creates, dels []int32, err error) {
 
 // budget is daemonset.UpdateBudget for the current DaemonSet, remembered for
 // the last desired count (it only changes with the object or desired).
-func (e *engine) budget(desired int) (daemonset.Budget, error) {
+func (e *engine) budget(desired int) (daemonset.RollingUpdateCounts, error) {
 	if e.budgetOK && e.budgetDesired == desired {
 		return e.budgetVal, e.budgetErr
 	}
