@@ -179,7 +179,7 @@ func ExampleParsePrivileges() {
 		fmt.Println(err)
 	}
 	for _, p := range ps {
-		fmt.Printf("%s %q %s: %s\n", p.Privilege, p.Container, p.Capability, p.Reason)
+		fmt.Printf("%s %q %s: %s\n", p.Kind, p.Container, p.Capability, p.Reason)
 	}
 	// Output:
 	// capability "agent" NET_ADMIN: programs routes
@@ -195,7 +195,7 @@ func ExampleRequiredPrivileges() {
 		Containers: []corev1.Container{{Name: "c", SecurityContext: &corev1.SecurityContext{Privileged: &t}}},
 	}
 	for _, p := range builder.RequiredPrivileges(spec) {
-		fmt.Printf("%s container=%q\n", p.Privilege, p.Container)
+		fmt.Printf("%s container=%q\n", p.Kind, p.Container)
 	}
 	// Output:
 	// hostPID container=""
@@ -208,7 +208,7 @@ func ExampleDaemonSet_Justify() {
 	ds, err := builder.New("agent").
 		Container("agent", "example.com/agent:1.0").
 		Edit(func(ds *appsv1.DaemonSet) { ds.Spec.Template.Spec.HostIPC = true }).
-		Justify(builder.Privilege{Privilege: builder.PrivilegeHostIPC, Reason: "shares memory with the node's runtime"}).
+		Justify(builder.Privilege{Kind: builder.PrivilegeHostIPC, Reason: "shares memory with the node's runtime"}).
 		Build()
 	fmt.Println(err, ds.Spec.Template.Spec.HostIPC)
 	// Output:

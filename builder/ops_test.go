@@ -222,7 +222,7 @@ func step(c chooser, b *DaemonSet) (*DaemonSet, string) {
 	case 33:
 		return b.RemoveVolume(pick(c, "volume", poolVolumes...)), "RemoveVolume"
 	case 34:
-		return b.Justify(Privilege{Privilege: pick(c, "kind", knownKinds...), Container: n, Volume: pick(c, "volume", poolVolumes...),
+		return b.Justify(Privilege{Kind: pick(c, "kind", knownKinds...), Container: n, Volume: pick(c, "volume", poolVolumes...),
 			Capability: pick(c, "cap", poolCaps...), Reason: r}), "Justify"
 	case 35:
 		return b.Edit(func(ds *appsv1.DaemonSet) {

@@ -53,8 +53,8 @@ var knownKinds = []PrivilegeKind{PrivilegeHostNetwork, PrivilegeHostPID, Privile
 // Privilege is one privilege of a pod template and why it is needed; it is
 // the element of the PrivilegesAnnotation JSON array.
 type Privilege struct {
-	// Privilege is the kind.
-	Privilege PrivilegeKind `json:"privilege"`
+	// Kind says which privilege it is; the JSON key is "privilege".
+	Kind PrivilegeKind `json:"privilege"`
 	// Container names the (init) container holding the privilege; empty for
 	// pod-level privileges (host namespaces).
 	Container string `json:"container"`
@@ -76,7 +76,7 @@ type privilegeKey struct {
 }
 
 func (p Privilege) key() privilegeKey {
-	return privilegeKey{kind: p.Privilege, container: p.Container, volume: p.Volume, capability: p.Capability}
+	return privilegeKey{kind: p.Kind, container: p.Container, volume: p.Volume, capability: p.Capability}
 }
 
 // Justify records the reason for a privilege set without a dedicated method
@@ -202,13 +202,13 @@ func requiredPrivileges(spec *corev1.PodSpec) []requiredPrivilege {
 	}
 	var out []requiredPrivilege
 	if spec.HostNetwork {
-		out = append(out, requiredPrivilege{Privilege{Privilege: PrivilegeHostNetwork}, podSpecPath.Child("hostNetwork")})
+		out = append(out, requiredPrivilege{Privilege{Kind: PrivilegeHostNetwork}, podSpecPath.Child("hostNetwork")})
 	}
 	if spec.HostPID {
-		out = append(out, requiredPrivilege{Privilege{Privilege: PrivilegeHostPID}, podSpecPath.Child("hostPID")})
+		out = append(out, requiredPrivilege{Privilege{Kind: PrivilegeHostPID}, podSpecPath.Child("hostPID")})
 	}
 	if spec.HostIPC {
-		out = append(out, requiredPrivilege{Privilege{Privilege: PrivilegeHostIPC}, podSpecPath.Child("hostIPC")})
+		out = append(out, requiredPrivilege{Privilege{Kind: PrivilegeHostIPC}, podSpecPath.Child("hostIPC")})
 	}
 	hostPaths := map[string]bool{}
 	for _, v := range spec.Volumes {
@@ -229,18 +229,18 @@ func requiredPrivileges(spec *corev1.PodSpec) []requiredPrivilege {
 			cp := base.Index(i)
 			if sc := c.SecurityContext; sc != nil {
 				if sc.Privileged != nil && *sc.Privileged {
-					add(Privilege{Privilege: PrivilegePrivileged, Container: c.Name}, cp.Child("securityContext", "privileged"))
+					add(Privilege{Kind: PrivilegePrivileged, Container: c.Name}, cp.Child("securityContext", "privileged"))
 				}
 				if sc.Capabilities != nil {
 					for j, capability := range sc.Capabilities.Add {
-						add(Privilege{Privilege: PrivilegeCapability, Container: c.Name, Capability: capability},
+						add(Privilege{Kind: PrivilegeCapability, Container: c.Name, Capability: capability},
 							cp.Child("securityContext", "capabilities", "add").Index(j))
 					}
 				}
 			}
 			for j, m := range c.VolumeMounts {
 				if hostPaths[m.Name] && !m.ReadOnly {
-					add(Privilege{Privilege: PrivilegeWritableHostPath, Container: c.Name, Volume: m.Name},
+					add(Privilege{Kind: PrivilegeWritableHostPath, Container: c.Name, Volume: m.Name},
 						cp.Child("volumeMounts").Index(j).Child("readOnly"))
 				}
 			}
@@ -257,7 +257,7 @@ func (b *DaemonSet) applyPrivileges(out *appsv1.DaemonSet) field.ErrorList {
 	var errs field.ErrorList
 	var recorded []Privilege
 	for _, r := range requiredPrivileges(&out.Spec.Template.Spec) {
-		if r.p.Privilege == PrivilegeCapability && r.p.Capability == "" {
+		if r.p.Kind == PrivilegeCapability && r.p.Capability == "" {
 			// the API server accepts it, but it grants nothing and cannot
 			// be named in the annotation.
 			errs = append(errs, field.Invalid(r.path, "", "empty capability name"))
@@ -294,7 +294,7 @@ func (b *DaemonSet) applyPrivileges(out *appsv1.DaemonSet) field.ErrorList {
 }
 
 func missingReason(p Privilege) string {
-	switch p.Privilege {
+	switch p.Kind {
 	case PrivilegeHostNetwork:
 		return "hostNetwork is a privilege and needs a reason: HostNetwork(reason)"
 	case PrivilegeHostPID:
@@ -312,7 +312,7 @@ func missingReason(p Privilege) string {
 
 func sortPrivileges(ps []Privilege) {
 	slices.SortFunc(ps, func(a, b Privilege) int {
-		return cmp.Or(cmp.Compare(a.Privilege, b.Privilege), cmp.Compare(a.Container, b.Container),
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Container, b.Container),
 			cmp.Compare(a.Volume, b.Volume), cmp.Compare(a.Capability, b.Capability), cmp.Compare(a.Reason, b.Reason))
 	})
 }
@@ -342,15 +342,15 @@ func ParsePrivileges(annotations map[string]string) ([]Privilege, error) {
 	for i, p := range ps {
 		ip := path.Index(i)
 		switch {
-		case !slices.Contains(knownKinds, p.Privilege):
-			return nil, field.NotSupported(ip.Child("privilege"), p.Privilege, knownKinds)
+		case !slices.Contains(knownKinds, p.Kind):
+			return nil, field.NotSupported(ip.Child("privilege"), p.Kind, knownKinds)
 		case p.Reason == "":
 			return nil, field.Required(ip.Child("reason"), "every privilege needs a reason")
-		case p.Privilege == PrivilegeCapability && p.Capability == "":
+		case p.Kind == PrivilegeCapability && p.Capability == "":
 			return nil, field.Required(ip.Child("capability"), "a capability privilege names the capability")
-		case p.Privilege == PrivilegeWritableHostPath && p.Volume == "":
+		case p.Kind == PrivilegeWritableHostPath && p.Volume == "":
 			return nil, field.Required(ip.Child("volume"), "a writableHostPath privilege names the volume")
-		case (p.Privilege == PrivilegePrivileged || p.Privilege == PrivilegeCapability || p.Privilege == PrivilegeWritableHostPath) && p.Container == "":
+		case (p.Kind == PrivilegePrivileged || p.Kind == PrivilegeCapability || p.Kind == PrivilegeWritableHostPath) && p.Container == "":
 			return nil, field.Required(ip.Child("container"), "a container privilege names the container")
 		}
 	}

@@ -40,7 +40,7 @@ func TestPrivilegesNeedReasons(t *testing.T) {
 		})), c0 + ".securityContext.capabilities.add[0]"},
 		{"init container privilege", agent().InitContainer("setup", testImage, Privileged("")), "spec.template.spec.initContainers[0].securityContext.privileged"},
 		{"reason given to another container does not count", agent().Container("other", testImage).
-			Justify(Privilege{Privilege: PrivilegePrivileged, Container: "other", Reason: "r"}).UpdateContainer("agent", Privileged("")), c0 + ".securityContext.privileged"},
+			Justify(Privilege{Kind: PrivilegePrivileged, Container: "other", Reason: "r"}).UpdateContainer("agent", Privileged("")), c0 + ".securityContext.privileged"},
 		{"clearing a reason with an empty one", agent(Privileged("first")).UpdateContainer("agent", Privileged("")), c0 + ".securityContext.privileged"},
 	}
 	for _, tt := range tests {
@@ -65,14 +65,14 @@ func TestPrivilegesAnnotation(t *testing.T) {
 			InitContainer("install", testImage, Privileged("installs the CNI binary"), HostPath("bin", "/opt/cni/bin", "/host/bin", Writable("copies the plugin"))).
 			HostNetwork("is the node's network").HostPID("reads /proc").HostIPC("talks to the node over shm"),
 			[]Privilege{
-				{Privilege: PrivilegeCapability, Container: "agent", Capability: "NET_ADMIN", Reason: "programs routes"},
-				{Privilege: PrivilegeCapability, Container: "agent", Capability: "NET_RAW", Reason: "sends ARP"},
-				{Privilege: PrivilegeHostIPC, Reason: "talks to the node over shm"},
-				{Privilege: PrivilegeHostNetwork, Reason: "is the node's network"},
-				{Privilege: PrivilegeHostPID, Reason: "reads /proc"},
-				{Privilege: PrivilegePrivileged, Container: "install", Reason: "installs the CNI binary"},
-				{Privilege: PrivilegeWritableHostPath, Container: "agent", Volume: "run", Reason: "writes its socket"},
-				{Privilege: PrivilegeWritableHostPath, Container: "install", Volume: "bin", Reason: "copies the plugin"},
+				{Kind: PrivilegeCapability, Container: "agent", Capability: "NET_ADMIN", Reason: "programs routes"},
+				{Kind: PrivilegeCapability, Container: "agent", Capability: "NET_RAW", Reason: "sends ARP"},
+				{Kind: PrivilegeHostIPC, Reason: "talks to the node over shm"},
+				{Kind: PrivilegeHostNetwork, Reason: "is the node's network"},
+				{Kind: PrivilegeHostPID, Reason: "reads /proc"},
+				{Kind: PrivilegePrivileged, Container: "install", Reason: "installs the CNI binary"},
+				{Kind: PrivilegeWritableHostPath, Container: "agent", Volume: "run", Reason: "writes its socket"},
+				{Kind: PrivilegeWritableHostPath, Container: "install", Volume: "bin", Reason: "copies the plugin"},
 			}},
 		{"reasons of removed privileges are dropped", agent(Privileged("x"), AddCapability("NET_ADMIN", "y"), RemoveCapability("NET_ADMIN"), Unprivileged()).
 			HostNetwork("z").NoHostNetwork().HostPID("p").NoHostPID().HostIPC("i").NoHostIPC(), nil},
@@ -81,8 +81,8 @@ func TestPrivilegesAnnotation(t *testing.T) {
 		{"RemoveVolume drops mounts and privilege", agent(HostPath("h", "/h", "/h", Writable("w"))).RemoveVolume("h"), nil},
 		{"Justify covers a privilege set through Edit", agent().
 			Edit(func(ds *appsv1.DaemonSet) { ds.Spec.Template.Spec.HostPID = true }).
-			Justify(Privilege{Privilege: PrivilegeHostPID, Reason: "set by hand"}),
-			[]Privilege{{Privilege: PrivilegeHostPID, Reason: "set by hand"}}},
+			Justify(Privilege{Kind: PrivilegeHostPID, Reason: "set by hand"}),
+			[]Privilege{{Kind: PrivilegeHostPID, Reason: "set by hand"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -129,10 +129,10 @@ func TestRequiredPrivileges(t *testing.T) {
 		}},
 	}
 	want := []Privilege{
-		{Privilege: PrivilegeHostNetwork},
-		{Privilege: PrivilegePrivileged, Container: "c"},
-		{Privilege: PrivilegeCapability, Container: "c", Capability: "A"},
-		{Privilege: PrivilegeWritableHostPath, Container: "c", Volume: "h"},
+		{Kind: PrivilegeHostNetwork},
+		{Kind: PrivilegePrivileged, Container: "c"},
+		{Kind: PrivilegeCapability, Container: "c", Capability: "A"},
+		{Kind: PrivilegeWritableHostPath, Container: "c", Volume: "h"},
 	}
 	if got := RequiredPrivileges(spec); !reflect.DeepEqual(got, want) {
 		t.Errorf("RequiredPrivileges =\n%+v\nwant\n%+v", got, want)

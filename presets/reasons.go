@@ -40,9 +40,9 @@ func recordedReasons(tmpl *corev1.PodTemplateSpec, spec *field.Path) reasons {
 	}
 	podSpec := &tmpl.Spec
 	for _, p := range privs {
-		switch p.Privilege {
+		switch p.Kind {
 		case builder.PrivilegeHostNetwork, builder.PrivilegeHostPID, builder.PrivilegeHostIPC:
-			out.set(spec.Child(string(p.Privilege)), p.Reason)
+			out.set(spec.Child(string(p.Kind)), p.Reason)
 		case builder.PrivilegePrivileged:
 			if at, _ := containerByName(podSpec, spec, p.Container); at != nil {
 				out.set(at.Child("securityContext", "privileged"), p.Reason)
