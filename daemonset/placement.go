@@ -39,7 +39,7 @@ const (
 	// ReasonNodeAffinity: the required node affinity does not match. One
 	// reason per failing requirement of every term, or one per term that
 	// fails to parse (Reason.Invalid), or one saying no term is usable
-	// (Reason.Term == -1).
+	// (Reason.Term == NoIndex).
 	ReasonNodeAffinity ReasonKind = "NodeAffinity"
 	// ReasonUntoleratedTaint: a NoSchedule or NoExecute taint is not
 	// tolerated by the daemon pod's tolerations. Reason.Taint is the taint.
@@ -76,11 +76,12 @@ type Reason struct {
 	NodeValue  string
 
 	// Term is the index in requiredDuringSchedulingIgnoredDuringExecution's
-	// nodeSelectorTerms (NodeAffinity), -1 when the reason is about the
+	// nodeSelectorTerms (NodeAffinity), NoIndex when the reason is about the
 	// selector as a whole or for other kinds.
 	Term int
 	// Part and Requirement locate the failing requirement in the term
-	// (NodeAffinity; Requirement is -1 when the whole term fails).
+	// (NodeAffinity; Requirement is NoIndex when the whole term fails, and
+	// for other kinds).
 	Part        AffinityPart
 	Requirement int
 	// Operator is the failing requirement's operator (NodeAffinity).
@@ -93,6 +94,16 @@ type Reason struct {
 	// ExistingPodMayStay is set on an untolerated NoSchedule taint when it is
 	// the only kind of exclusion: no new pod, but a running one stays.
 	ExistingPodMayStay bool
+}
+
+// NoIndex is Reason.Term or Reason.Requirement when the reason is not about
+// one term, or one requirement, of the required node affinity.
+const NoIndex = -1
+
+// newReason starts a Reason of kind that is about no one affinity term or
+// requirement; the affinity reasons set Term and Requirement themselves.
+func newReason(kind ReasonKind, message string) Reason {
+	return Reason{Kind: kind, Message: message, Term: NoIndex, Requirement: NoIndex}
 }
 
 // String returns the Message.
@@ -230,22 +241,21 @@ func oneLine(msg string) string {
 func (p *Placer) reasons(node *corev1.Node, run, cont bool) []Reason {
 	var rs []Reason
 	if p.nodeName != "" && p.nodeName != node.Name {
-		rs = append(rs, Reason{
-			Kind: ReasonNodeName, Value: p.nodeName, Term: -1, Requirement: -1,
-			Message: fmt.Sprintf("pod template pins spec.nodeName %q; this node is %q", p.nodeName, node.Name),
-		})
+		r := newReason(ReasonNodeName, fmt.Sprintf("pod template pins spec.nodeName %q; this node is %q", p.nodeName, node.Name))
+		r.Value = p.nodeName
+		rs = append(rs, r)
 	}
 	for _, s := range p.selector {
 		v, ok := node.Labels[s.key]
 		if ok && v == s.value {
 			continue
 		}
-		r := Reason{Kind: ReasonNodeSelector, Key: s.key, Value: s.value, NodeHasKey: ok, NodeValue: v, Term: -1, Requirement: -1}
+		msg := fmt.Sprintf("nodeSelector needs label %s=%s; node has no label %s", s.key, s.value, s.key)
 		if ok {
-			r.Message = fmt.Sprintf("nodeSelector needs label %s=%s; node has %s=%s", s.key, s.value, s.key, v)
-		} else {
-			r.Message = fmt.Sprintf("nodeSelector needs label %s=%s; node has no label %s", s.key, s.value, s.key)
+			msg = fmt.Sprintf("nodeSelector needs label %s=%s; node has %s=%s", s.key, s.value, s.key, v)
 		}
+		r := newReason(ReasonNodeSelector, msg)
+		r.Key, r.Value, r.NodeHasKey, r.NodeValue = s.key, s.value, ok, v
 		rs = append(rs, r)
 	}
 	if !p.affinity.matches(node) {
@@ -262,15 +272,14 @@ func (p *Placer) affinityReasons(node *corev1.Node) []Reason {
 		if n := len(p.affinity.emptyTerms); n > 0 {
 			msg = fmt.Sprintf("required node affinity has only empty nodeSelectorTerms (%d), so it matches no node", n)
 		}
-		return append(rs, Reason{Kind: ReasonNodeAffinity, Term: -1, Requirement: -1, Message: msg})
+		return append(rs, newReason(ReasonNodeAffinity, msg))
 	}
 	for ti := range p.affinity.terms {
 		t := &p.affinity.terms[ti]
 		if t.parseErrs != nil {
-			rs = append(rs, Reason{
-				Kind: ReasonNodeAffinity, Term: t.index, Requirement: -1, Invalid: true,
-				Message: fmt.Sprintf("required node affinity term %d never matches: %s", t.index, strings.Join(t.parseErrs, "; ")),
-			})
+			r := newReason(ReasonNodeAffinity, fmt.Sprintf("required node affinity term %d never matches: %s", t.index, strings.Join(t.parseErrs, "; ")))
+			r.Term, r.Invalid = t.index, true
+			rs = append(rs, r)
 			continue
 		}
 		for ri := range t.exprs {
@@ -341,8 +350,8 @@ func (p *Placer) taintReasons(node *corev1.Node, mayStay bool) []Reason {
 		if tolerated {
 			continue
 		}
-		r := Reason{Kind: ReasonUntoleratedTaint, Key: t.Key, Value: t.Value, Taint: t, Term: -1, Requirement: -1}
-		r.Message = fmt.Sprintf("taint %s is not tolerated", taintString(t))
+		r := newReason(ReasonUntoleratedTaint, fmt.Sprintf("taint %s is not tolerated", taintString(t)))
+		r.Key, r.Value, r.Taint = t.Key, t.Value, t
 		if mayStay {
 			r.ExistingPodMayStay = true
 			r.Message += "; no new daemon pod, but an existing one may stay (NoSchedule only)"
