@@ -22,7 +22,8 @@ func ios(s string) *intstr.IntOrString { v := intstr.FromString(s); return &v }
 func ioi(i int) *intstr.IntOrString    { v := intstr.FromInt32(int32(i)); return &v }
 
 // upstream: update_test.go TestGetUnavailableNumbers (the budget part: the
-// maxUnavailable/maxSurge it derives for a desired count) and spec §3.2.
+// maxUnavailable/maxSurge it derives for a desired count); update.go
+// updatedDesiredNodeCounts.
 func TestUpdateBudget(t *testing.T) {
 	for _, tc := range []struct {
 		name    string

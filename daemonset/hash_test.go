@@ -8,7 +8,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// Spec §4.4 vectors, verified against controller.ComputeHash.
+// Hash vectors, verified against upstream pkg/controller/controller_utils.go
+// ComputeHash.
 func TestComputeHashVectors(t *testing.T) {
 	one := int32(1)
 	minimal := corev1.PodTemplateSpec{

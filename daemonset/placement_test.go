@@ -116,7 +116,9 @@ func TestEvaluateNodeShouldRunDaemonPod(t *testing.T) {
 	})
 }
 
-// Spec §6 items 74-77.
+// Lifecycle taints, network-unavailable, tolerationSeconds and
+// PreferNoSchedule, checked against upstream daemon_controller.go
+// NodeShouldRunDaemonPod (no upstream unit test covers them).
 func TestEvaluateLifecycleTaints(t *testing.T) {
 	taint := func(key string, effect corev1.TaintEffect) corev1.Taint {
 		return corev1.Taint{Key: key, Effect: effect}
@@ -152,7 +154,9 @@ func TestEvaluateLifecycleTaints(t *testing.T) {
 	})
 }
 
-// Spec §1.4: every corner of the required node affinity.
+// Every corner of the required node affinity.
+// upstream: component-helpers/scheduling/corev1/nodeaffinity/nodeaffinity.go
+// LazyErrorNodeSelector; apimachinery labels.Requirement.Matches
 func TestEvaluateAffinityCorners(t *testing.T) {
 	cores := plNode("n1", map[string]string{"cores": "8", "zone": "a", "word": "abc"})
 	aff := func(a *corev1.Affinity) *appsv1.DaemonSet { return plDS(func(s *corev1.PodSpec) { s.Affinity = a }) }
@@ -200,7 +204,8 @@ func TestEvaluateAffinityCorners(t *testing.T) {
 	})
 }
 
-// Spec §1.5: toleration matching with the comparison-operator gate off.
+// Toleration matching with the TaintTolerationComparisonOperators gate off.
+// upstream: k8s.io/api/core/v1 toleration.go Toleration.ToleratesTaint
 func TestEvaluateTolerationCorners(t *testing.T) {
 	gpu := plNode("n", nil, corev1.Taint{Key: "nvidia.com/gpu", Value: "present", Effect: corev1.TaintEffectNoSchedule})
 	num := plNode("n", nil, corev1.Taint{Key: "level", Value: "5", Effect: corev1.TaintEffectNoSchedule})

@@ -54,7 +54,8 @@ func TestNewPodPinsToNode(t *testing.T) {
 	}
 }
 
-// Spec §1.9: labels, owner reference, name prefix, tolerations.
+// The pod the controller creates: labels, owner reference, name prefix,
+// tolerations.
 // upstream: daemonset_util_test.go TestCreatePodTemplate,
 // daemon_controller_test.go TestSimpleDaemonSetScheduleDaemonSetPodsLaunchesPods
 func TestNewPod(t *testing.T) {

@@ -26,7 +26,7 @@ func defaultTolerations(hostNetwork bool) []corev1.Toleration {
 	return ts
 }
 
-// Spec §1.6 merge rule.
+// The merge rule of the tolerations every daemon pod gets.
 // upstream: daemonset_util.go AddOrUpdateDaemonPodTolerations,
 // pkg/apis/core/v1/helper/helpers.go AddOrUpdateTolerationInPodSpec
 func TestDaemonPodTolerations(t *testing.T) {

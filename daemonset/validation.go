@@ -111,8 +111,10 @@ func Validate(ds *appsv1.DaemonSet, opts ...ValidateOption) field.ErrorList {
 // oldDS (as stored) is replaced by newDS: the create rules of Validate plus
 // the update rules of upstream's ValidateDaemonSetUpdate (metadata update
 // rules, selector immutable). Both inputs are defaulted on copies; neither is
-// modified. The server-managed template generation always satisfies its own
-// rules (spec §5.3), so they never fire here. As for a real update, newDS must
+// modified. The server recomputes the template generation, so its own rules
+// (must not decrease; must increase iff the template changed) always hold and
+// never fire here (upstream: pkg/registry/apps/daemonset/strategy.go
+// PrepareForUpdate). As for a real update, newDS must
 // carry metadata.resourceVersion (Invalid otherwise). On update the API server
 // keeps accepting what the old object already used: invalid label values in
 // selectors and required node affinity, Lt/Gt tolerations, hostNetwork with

@@ -94,7 +94,8 @@ func TestPresetsDeterministic(t *testing.T) {
 }
 
 // Each preset documents its Pod Security level and the baseline checks that
-// force it; this pins both (research §C3).
+// force it; this pins both (upstream: k8s.io/pod-security-admission policy
+// check_*.go at the latest policy version).
 func TestPresetPodSecurity(t *testing.T) {
 	want := map[string][]string{
 		"calico-node":   {"hostNamespaces", "hostPathVolumes", "privileged"},
@@ -124,7 +125,8 @@ func TestPresetPodSecurity(t *testing.T) {
 			}
 		})
 	}
-	// Cilium at policy v1.33 differs only by the probe-host check (§C3).
+	// Cilium at policy v1.33 differs only by the probe-host check, which
+	// policy/check_hostProbesAndhostLifecycle.go adds at v1.34.
 	ev := mustEvaluator(t, psaapi.MajorMinorVersion(1, 33))
 	base, _ := ev.EvaluateDaemonSet(mustBuild(t, Cilium(CiliumOptions{}))).Result(psaapi.LevelBaseline)
 	if base.Failed("hostProbesAndHostLifecycle") || !base.Failed("privileged") {
