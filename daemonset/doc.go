@@ -7,7 +7,9 @@
 //   - What will the API server store, and will it accept it? SetDefaults is
 //     the apps/v1 defaulting of the DaemonSet and its whole pod template;
 //     Validate and ValidateUpdate answer as the API server does, with the
-//     same field paths and error types (field.ErrorList).
+//     same field paths and error types (field.ErrorList). ImageTag parses
+//     an image reference as the kubelet does (DefaultPullPolicy builds on
+//     it); IsExtendedResourceName tells extended resources from native ones.
 //   - On which nodes does the controller want a daemon pod, and why not?
 //     Evaluate is upstream's NodeShouldRunDaemonPod plus typed Reasons;
 //     NewPlacer compiles a DaemonSet once for many nodes (tens of
@@ -16,8 +18,8 @@
 //     controller creates, RevisionHash its controller-revision-hash.
 //   - How much may a rolling update do at once? UpdateBudget resolves
 //     maxSurge/maxUnavailable against a desired count with upstream's
-//     rounding and fallback; IsPodUpdated and IsPodAvailable are upstream's
-//     tests of a pod.
+//     rounding and fallback; AllowsSurge says whether a strategy surges at
+//     all; IsPodUpdated and IsPodAvailable are upstream's tests of a pod.
 //
 // Decode and EncodeYAML read and write the files users already have:
 // manifests with many kinds, `kubectl get nodes -o yaml` lists; decoding is
