@@ -94,7 +94,12 @@ func UnavailableCount(ds *appsv1.DaemonSet, total int) (int, error) {
 }
 
 // AllowsSurge reports whether ds lets a node run a new pod beside the old one
-// during an update: maxSurge resolves to more than 0 against one node.
+// during an update: the strategy is RollingUpdate and maxSurge resolves to
+// more than 0 against one node (a value upstream cannot scale, such as
+// "abc%", is no surge). It is the one rule for "does this strategy surge".
+// Like the controller it reads ds as stored: default a manifest as written
+// with SetDefaults first, or an omitted updateStrategy.type reads as no
+// surge.
 //
 // upstream: pkg/controller/daemon/util/daemonset_util.go AllowsSurge
 func AllowsSurge(ds *appsv1.DaemonSet) bool {

@@ -93,7 +93,14 @@ func TestAllowsSurge(t *testing.T) {
 		{"1% rounds up against one node", budgetDS(ios("1%"), ioi(0)), true},
 		{"0%", budgetDS(ios("0%"), ioi(1)), false},
 		{"invalid", budgetDS(ios("x"), ioi(1)), false},
-		{"OnDelete", &appsv1.DaemonSet{}, false},
+		{"abc% is not a percentage", budgetDS(ios("abc%"), ioi(1)), false},
+		{"a string without % is an error", budgetDS(ios("1"), ioi(1)), false},
+		{"empty DaemonSet", &appsv1.DaemonSet{}, false},
+		{"OnDelete keeps a rollingUpdate but never surges", withType(budgetDS(ioi(1), ioi(0)), appsv1.OnDeleteDaemonSetStrategyType), false},
+		// Upstream reads stored objects, whose type is defaulted; as written
+		// the type is "" and nothing surges until SetDefaults.
+		{"type omitted, not defaulted", withType(budgetDS(ioi(1), ioi(0)), ""), false},
+		{"type omitted, defaulted", defaulted(withType(budgetDS(ioi(1), ioi(0)), "")), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := AllowsSurge(tc.ds); got != tc.want {
@@ -101,6 +108,16 @@ func TestAllowsSurge(t *testing.T) {
 			}
 		})
 	}
+}
+
+func withType(ds *appsv1.DaemonSet, t appsv1.DaemonSetUpdateStrategyType) *appsv1.DaemonSet {
+	ds.Spec.UpdateStrategy.Type = t
+	return ds
+}
+
+func defaulted(ds *appsv1.DaemonSet) *appsv1.DaemonSet {
+	SetDefaults(ds)
+	return ds
 }
 
 // FuzzUpdateBudget feeds arbitrary maxSurge/maxUnavailable strings and
