@@ -20,24 +20,14 @@ import (
 //	errs := daemonset.Validate(ds, daemonset.StrictPrivileged())
 type ValidateOption func(*validateConfig)
 
-// validateConfig is the subset of upstream's PodValidationOptions (as
-// pod.GetValidationOptionsFromPodTemplate computes them for v1.37.2 defaults)
-// and of the API server's capabilities that the covered rules depend on.
+// validateConfig is what a validation run depends on: upstream's
+// PodValidationOptions as the API server derives them from the old and new
+// objects, and the server's --allow-privileged capability.
 type validateConfig struct {
+	podValidationOptions
 	// allowPrivileged models kube-apiserver --allow-privileged.
 	// upstream: pkg/capabilities, ValidateSecurityContext
 	allowPrivileged bool
-	// Relaxed on update when the old object already used invalid values.
-	// upstream: strategy.go ValidateUpdate, pod/util.go GetValidationOptionsFromPodSpecAndMeta
-	allowInvalidLabelValueInSelector             bool
-	allowInvalidLabelValueInRequiredNodeAffinity bool
-	allowTolerationComparisonOperators           bool
-	allowUserNamespacesHostNetwork               bool
-	// Alpha fields the API server drops before validating unless the old
-	// object already used them (upstream: pod/util.go dropDisabledFields with
-	// EmptyDirVolumeMode and GRPCContainerProbeTLS off in v1.37.2).
-	keepEmptyDirMode bool
-	keepGRPCMode     bool
 }
 
 // StrictPrivileged models an API server started with --allow-privileged=false:
@@ -101,9 +91,16 @@ func Validate(ds *appsv1.DaemonSet, opts ...ValidateOption) field.ErrorList {
 	if ds == nil {
 		return field.ErrorList{field.Required(field.NewPath(""), "a DaemonSet is required")}
 	}
+	if err := validateTemplateGenerationAnnotation(ds); err != nil {
+		return field.ErrorList{err}
+	}
 	cfg := newValidateConfig(opts)
 	obj := ds.DeepCopy()
 	SetDefaults(obj)
+	prepareForValidation(obj)
+	// upstream: strategy.go PrepareForCreate, Validate
+	dropDisabledPodFields(&obj.Spec.Template.Spec, nil)
+	cfg.podValidationOptions = podValidationOptionsFor(nil)
 	return validateDaemonSet(obj, cfg)
 }
 
@@ -112,35 +109,64 @@ func Validate(ds *appsv1.DaemonSet, opts ...ValidateOption) field.ErrorList {
 // the update rules of upstream's ValidateDaemonSetUpdate (metadata update
 // rules, selector immutable). Both inputs are defaulted on copies; neither is
 // modified. The server-managed template generation always satisfies its own
-// rules (spec §5.3), so they never fire here. As for a real update, newDS must
-// carry metadata.resourceVersion (Invalid otherwise). On update the API server
-// keeps accepting what the old object already used: invalid label values in
-// selectors and required node affinity, Lt/Gt tolerations, hostNetwork with
-// hostUsers: false. Options as for Validate.
+// rules, so they never fire here. As for a real update, newDS must carry
+// metadata.resourceVersion (Invalid otherwise). As the API server does, the
+// update keeps accepting what the old object already used (upstream: api/pod
+// util.go GetValidationOptionsFromPodSpecAndMeta and dropDisabledFields):
+// invalid label values in selectors and required node affinity, Lt/Gt
+// tolerations, hostNetwork with hostUsers: false, fields of disabled alpha
+// features, and the other relaxations listed there. Options as for Validate.
 func ValidateUpdate(newDS, oldDS *appsv1.DaemonSet, opts ...ValidateOption) field.ErrorList {
 	if newDS == nil || oldDS == nil {
 		return field.ErrorList{field.Required(field.NewPath(""), "both the new and the old DaemonSet are required")}
+	}
+	if err := validateTemplateGenerationAnnotation(newDS); err != nil {
+		return field.ErrorList{err}
 	}
 	cfg := newValidateConfig(opts)
 	newObj, oldObj := newDS.DeepCopy(), oldDS.DeepCopy()
 	SetDefaults(newObj)
 	SetDefaults(oldObj)
+	prepareForValidation(newObj)
+	prepareForValidation(oldObj)
 
-	// upstream: strategy.go ValidateUpdate; pod/util.go GetValidationOptionsFromPodSpecAndMeta
-	cfg.allowInvalidLabelValueInSelector = metav1validation.LabelSelectorHasInvalidLabelValue(oldObj.Spec.Selector) ||
-		hasInvalidLabelValueInAffinitySelector(&oldObj.Spec.Template.Spec)
-	cfg.allowInvalidLabelValueInRequiredNodeAffinity = hasInvalidLabelValueInRequiredNodeAffinity(&oldObj.Spec.Template.Spec)
-	cfg.allowTolerationComparisonOperators = usesTolerationComparisonOperators(&oldObj.Spec.Template.Spec)
-	oldSpec := &oldObj.Spec.Template.Spec
-	cfg.allowUserNamespacesHostNetwork = oldSpec.HostUsers != nil && !*oldSpec.HostUsers && oldSpec.HostNetwork
-	cfg.keepEmptyDirMode = emptyDirModeInUse(oldSpec)
-	cfg.keepGRPCMode = grpcProbeModeInUse(oldSpec)
+	// upstream: strategy.go PrepareForUpdate, ValidateUpdate
+	dropDisabledPodFields(&newObj.Spec.Template.Spec, &oldObj.Spec.Template.Spec)
+	cfg.podValidationOptions = podValidationOptionsFor(&oldObj.Spec.Template)
+	cfg.AllowInvalidLabelValueInSelector = cfg.AllowInvalidLabelValueInSelector ||
+		metav1validation.LabelSelectorHasInvalidLabelValue(oldObj.Spec.Selector)
 
 	// upstream: validation.go ValidateDaemonSetUpdate
 	allErrs := validateObjectMetaUpdate(&newObj.ObjectMeta, &oldObj.ObjectMeta, field.NewPath("metadata"))
 	allErrs = append(allErrs, apimachineryvalidation.ValidateImmutableField(newObj.Spec.Selector, oldObj.Spec.Selector, field.NewPath("spec", "selector"))...)
 	allErrs = append(allErrs, validateDaemonSetSpec(&newObj.Spec, field.NewPath("spec"), cfg)...)
 	return allErrs
+}
+
+// validateTemplateGenerationAnnotation: the API server reads the
+// deprecated.daemonset.template.generation annotation into the internal
+// spec.templateGeneration while decoding the request, and a value that is not
+// an int64 fails the request before any validation (upstream:
+// apps/v1/conversion.go Convert_v1_DaemonSet_To_apps_DaemonSet, strconv.ParseInt).
+func validateTemplateGenerationAnnotation(ds *appsv1.DaemonSet) *field.Error {
+	const key = appsv1.DeprecatedTemplateGeneration
+	value, ok := ds.Annotations[key]
+	if !ok {
+		return nil
+	}
+	if _, err := strconv.ParseInt(value, 10, 64); err != nil {
+		return field.Invalid(field.NewPath("metadata", "annotations").Key(key), value, err.Error())
+	}
+	return nil
+}
+
+// prepareForValidation removes what the API server's conversion to the
+// internal type takes away before validation: the template-generation
+// annotation becomes spec.templateGeneration (upstream: apps/v1/conversion.go).
+func prepareForValidation(ds *appsv1.DaemonSet) {
+	if _, ok := ds.Annotations[appsv1.DeprecatedTemplateGeneration]; ok {
+		delete(ds.Annotations, appsv1.DeprecatedTemplateGeneration)
+	}
 }
 
 // upstream: apps/validation/validation.go ValidateDaemonSet
@@ -194,7 +220,7 @@ func containsSlash(s string) bool {
 // upstream: apps/validation/validation.go ValidateDaemonSetSpec
 func validateDaemonSetSpec(spec *appsv1.DaemonSetSpec, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	var allErrs field.ErrorList
-	selOpts := metav1validation.LabelSelectorValidationOptions{AllowInvalidLabelValueInSelector: cfg.allowInvalidLabelValueInSelector}
+	selOpts := metav1validation.LabelSelectorValidationOptions{AllowInvalidLabelValueInSelector: cfg.AllowInvalidLabelValueInSelector}
 	allErrs = append(allErrs, metav1validation.ValidateLabelSelector(spec.Selector, selOpts, fldPath.Child("selector"))...)
 
 	// A nil selector converts to labels.Nothing(), which matches nothing.

@@ -1,0 +1,169 @@
+package conformance
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/daemonkit/daemonkit/daemonset"
+	"github.com/daemonkit/daemonkit/presets"
+	appsv1 "k8s.io/api/apps/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/kubernetes/pkg/api/legacyscheme"
+	podutil "k8s.io/kubernetes/pkg/api/pod"
+	appsinternal "k8s.io/kubernetes/pkg/apis/apps"
+	appsvalidation "k8s.io/kubernetes/pkg/apis/apps/validation"
+	"pgregory.net/rapid"
+)
+
+// mutBases are the realistic DaemonSets the mutants start from: every preset
+// of the catalog and every DaemonSet of the published manifests in
+// internal/testdata/manifests (a DaemonSet without a namespace gets
+// "default", as kubectl would give it). Each is valid upstream.
+func mutBases(t *testing.T) []*appsv1.DaemonSet {
+	t.Helper()
+	var out []*appsv1.DaemonSet
+	for _, p := range presets.Catalog() {
+		ds, err := p.Builder().Build()
+		if err != nil {
+			t.Fatalf("preset %s: %v", p.Name, err)
+		}
+		out = append(out, ds)
+	}
+	files, err := filepath.Glob("../internal/testdata/manifests/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("manifests: %v (%d files)", err, len(files))
+	}
+	for _, f := range files {
+		objs, err := daemonset.DecodeFile(f)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, ds := range objs.DaemonSets {
+			if ds.Namespace == "" {
+				ds.Namespace = "default"
+			}
+			out = append(out, ds)
+		}
+	}
+	for _, ds := range out {
+		if errs := valUpstreamCreateOrConvert(t, valUpstreamDefault(ds)); len(errs) != 0 {
+			t.Fatalf("base %s is invalid upstream: %v", ds.Name, errs)
+		}
+	}
+	return out
+}
+
+// valUpstreamCreateOrConvert is valUpstreamCreate for inputs that may not
+// convert: the API server decodes a DaemonSet whose
+// deprecated.daemonset.template.generation annotation is not an integer with
+// an error before any validation (upstream: apps/v1/conversion.go
+// Convert_v1_DaemonSet_To_apps_DaemonSet); that error is returned as one
+// Invalid error on the annotation.
+func valUpstreamCreateOrConvert(t valFataler, defaulted *appsv1.DaemonSet) field.ErrorList {
+	in := &appsinternal.DaemonSet{}
+	if err := legacyscheme.Scheme.Convert(defaulted, in, nil); err != nil {
+		const key = appsv1.DeprecatedTemplateGeneration
+		return field.ErrorList{field.Invalid(field.NewPath("metadata", "annotations").Key(key), defaulted.Annotations[key], err.Error())}
+	}
+	in.Status = appsinternal.DaemonSetStatus{}
+	in.Generation = 1
+	if in.Spec.TemplateGeneration < 1 {
+		in.Spec.TemplateGeneration = 1
+	}
+	podutil.DropDisabledTemplateFields(&in.Spec.Template, nil)
+	opts := podutil.GetValidationOptionsFromPodTemplate(&in.Spec.Template, nil)
+	return appsvalidation.ValidateDaemonSet(in, opts)
+}
+
+// mutAreaStats counts the mutants of one area.
+type mutAreaStats struct{ valid, invalid int }
+
+func mutKeys(errs field.ErrorList, detail bool) []string {
+	set := map[string]bool{}
+	for _, e := range errs {
+		k := string(e.Type) + " " + e.Field
+		if detail {
+			k += ": " + e.Detail
+		}
+		set[k] = true
+	}
+	keys := make([]string, 0, len(set))
+	for k := range set {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// TestValidateMutantsMatchUpstream is the mutation differential: a realistic
+// DaemonSet (a preset or a published manifest) with one random change at a
+// random path of its pod template, valid or not, must get the same verdict,
+// the same (type, field) set and the same detail messages from
+// daemonset.Validate as from the API server's create path (defaulting,
+// conversion, PrepareForCreate, ValidateDaemonSet). Reported per area.
+func TestValidateMutantsMatchUpstream(t *testing.T) {
+	valWithPrivileged(t, true)
+	bases := mutBases(t)
+	var mu sync.Mutex
+	stats := map[string]*mutAreaStats{}
+	rapid.Check(t, func(rt *rapid.T) {
+		base := bases[rapid.IntRange(0, len(bases)-1).Draw(rt, "base")]
+		ds := base.DeepCopy()
+		m := &mutator{t: rt}
+		m.podTemplate(&ds.Spec.Template, &ds.Annotations)
+		area := m.area()
+		ds = valUpstreamDefault(ds)
+		before := ds.DeepCopy()
+		ours := daemonset.Validate(ds)
+		if !apiequality.Semantic.DeepEqual(before, ds) {
+			rt.Fatalf("Validate modified its input")
+		}
+		theirs := valUpstreamCreateOrConvert(rt, ds)
+
+		mu.Lock()
+		st := stats[area]
+		if st == nil {
+			st = &mutAreaStats{}
+			stats[area] = st
+		}
+		if len(theirs) == 0 {
+			st.valid++
+		} else {
+			st.invalid++
+		}
+		mu.Unlock()
+
+		var problem string
+		switch {
+		case len(theirs) == 0 && len(ours) != 0:
+			problem = fmt.Sprintf("upstream accepts, daemonkit rejects:\n%v", ours)
+		case !slicesEqual(mutKeys(ours, false), mutKeys(theirs, false)):
+			problem = fmt.Sprintf("error sets differ:\n%s\nupstream: %v\nours: %v", valDiff(mutKeys(ours, false), mutKeys(theirs, false)), theirs, ours)
+		case !slicesEqual(mutKeys(ours, true), mutKeys(theirs, true)):
+			problem = fmt.Sprintf("messages differ:\n%s", valDiff(mutKeys(ours, true), mutKeys(theirs, true)))
+		}
+		if problem != "" {
+			rt.Fatalf("area %s (path %s) of %s: %s", area, strings.Join(m.path, "."), base.Name, problem)
+		}
+	})
+	areas := make([]string, 0, len(stats))
+	total, valid := 0, 0
+	for a, st := range stats {
+		areas = append(areas, a)
+		total += st.valid + st.invalid
+		valid += st.valid
+	}
+	sort.Strings(areas)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d mutants over %d bases: %d upstream-valid, %d upstream-invalid\n", total, len(bases), valid, total-valid)
+	for _, a := range areas {
+		st := stats[a]
+		fmt.Fprintf(&b, "  %-40s %5d mutants: %5d valid, %5d invalid\n", a, st.valid+st.invalid, st.valid, st.invalid)
+	}
+	t.Log(b.String())
+}
