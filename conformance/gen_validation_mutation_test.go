@@ -136,6 +136,18 @@ var mutUnions = map[reflect.Type]bool{
 // annotations, or the DaemonSet's template-generation annotation.
 func (m *mutator) podTemplate(tmpl *corev1.PodTemplateSpec, dsAnnotations *map[string]string) {
 	switch m.draw("target", 40) {
+	case 34, 35, 36, 37:
+		// A volume source: the most varied part of the pod spec gets a
+		// larger share than its one field of the pod spec would give it.
+		m.path = []string{"volumes", "[]"}
+		spec := &tmpl.Spec
+		if len(spec.Volumes) == 0 || m.chance("newVolume", 30) {
+			seed, _ := m.seed(reflect.TypeOf(corev1.Volume{}), spec)
+			spec.Volumes = append(spec.Volumes, seed.Interface().(corev1.Volume))
+		}
+		vol := &spec.Volumes[m.draw("volumeIndex", len(spec.Volumes))]
+		m.mutateStruct(reflect.ValueOf(&vol.VolumeSource).Elem(), spec)
+		return
 	case 38:
 		m.path = []string{"annotations"}
 		m.templateAnnotations(tmpl)
@@ -467,12 +479,30 @@ func (m *mutator) seed(t reflect.Type, spec *corev1.PodSpec) (reflect.Value, boo
 	case reflect.TypeOf(corev1.PodDNSConfigOption{}):
 		opts = append(opts, corev1.PodDNSConfigOption{Name: "ndots", Value: mutPtr("3")})
 	default:
-		return reflect.Value{}, false
+		// A volume source or a projection on its own: its valid example.
+		for _, src := range mutVolumeSources() {
+			opts = append(opts, unionMembersOf(reflect.ValueOf(src), t)...)
+		}
+		for _, p := range mutProjections() {
+			opts = append(opts, unionMembersOf(reflect.ValueOf(p), t)...)
+		}
 	}
 	if len(opts) == 0 {
 		return reflect.Value{}, false
 	}
 	return reflect.ValueOf(opts[m.draw("seed/"+t.Name(), len(opts))]), true
+}
+
+// unionMembersOf returns the members of the one-of struct u whose type is t.
+func unionMembersOf(u reflect.Value, t reflect.Type) []any {
+	var out []any
+	for i := 0; i < u.NumField(); i++ {
+		f := u.Field(i)
+		if f.Kind() == reflect.Pointer && !f.IsNil() && f.Type().Elem() == t {
+			out = append(out, f.Elem().Interface())
+		}
+	}
+	return out
 }
 
 // mutVolumeSources is one valid example of every volume source.
@@ -513,7 +543,7 @@ func mutVolumeSources() []corev1.VolumeSource {
 		{Flocker: &corev1.FlockerVolumeSource{DatasetName: "ds"}},
 		{PhotonPersistentDisk: &corev1.PhotonPersistentDiskVolumeSource{PdID: "pd-1"}},
 		{PortworxVolume: &corev1.PortworxVolumeSource{VolumeID: "pwx-1"}},
-		{ScaleIO: &corev1.ScaleIOVolumeSource{Gateway: "https://scaleio", System: "sys", SecretRef: &corev1.LocalObjectReference{Name: "sio"}}},
+		{ScaleIO: &corev1.ScaleIOVolumeSource{Gateway: "https://scaleio", System: "sys", VolumeName: "vol-1", SecretRef: &corev1.LocalObjectReference{Name: "sio"}}},
 		{StorageOS: &corev1.StorageOSVolumeSource{VolumeName: "vol"}},
 	}
 }

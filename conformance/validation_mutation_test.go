@@ -105,7 +105,8 @@ func mutKeys(errs field.ErrorList, detail bool) []string {
 // random path of its pod template, valid or not, must get the same verdict,
 // the same (type, field) set and the same detail messages from
 // daemonset.Validate as from the API server's create path (defaulting,
-// conversion, PrepareForCreate, ValidateDaemonSet). Reported per area.
+// conversion, PrepareForCreate, ValidateDaemonSet), both on the object as
+// written and on the object upstream's defaulting produced. Reported per area.
 func TestValidateMutantsMatchUpstream(t *testing.T) {
 	valWithPrivileged(t, true)
 	bases := mutBases(t)
@@ -117,6 +118,8 @@ func TestValidateMutantsMatchUpstream(t *testing.T) {
 		m := &mutator{t: rt}
 		m.podTemplate(&ds.Spec.Template, &ds.Annotations)
 		area := m.area()
+		// As a user calls it: on the object as written, Validate defaults it.
+		oursRaw := daemonset.Validate(ds)
 		ds = valUpstreamDefault(ds)
 		before := ds.DeepCopy()
 		ours := daemonset.Validate(ds)
@@ -146,11 +149,71 @@ func TestValidateMutantsMatchUpstream(t *testing.T) {
 			problem = fmt.Sprintf("error sets differ:\n%s\nupstream: %v\nours: %v", valDiff(mutKeys(ours, false), mutKeys(theirs, false)), theirs, ours)
 		case !slicesEqual(mutKeys(ours, true), mutKeys(theirs, true)):
 			problem = fmt.Sprintf("messages differ:\n%s", valDiff(mutKeys(ours, true), mutKeys(theirs, true)))
+		case !slicesEqual(mutKeys(oursRaw, true), mutKeys(theirs, true)):
+			problem = fmt.Sprintf("on the undefaulted object:\n%s", valDiff(mutKeys(oursRaw, true), mutKeys(theirs, true)))
 		}
 		if problem != "" {
 			rt.Fatalf("area %s (path %s) of %s: %s", area, strings.Join(m.path, "."), base.Name, problem)
 		}
 	})
+	t.Log(mutReport(stats, len(bases)))
+}
+
+// TestValidateUpdateMutantsMatchUpstream is the mutation differential on the
+// update path: the stored object is a mutant of a realistic DaemonSet (valid
+// or not: the API server keeps accepting on update what an old object already
+// used), the update changes one more random path of it, and
+// daemonset.ValidateUpdate must answer as upstream's PrepareForUpdate and
+// ValidateDaemonSetUpdate, with the options derived from the old template.
+func TestValidateUpdateMutantsMatchUpstream(t *testing.T) {
+	valWithPrivileged(t, true)
+	bases := mutBases(t)
+	stats := map[string]*mutAreaStats{}
+	rapid.Check(t, func(rt *rapid.T) {
+		base := bases[rapid.IntRange(0, len(bases)-1).Draw(rt, "base")]
+		old := base.DeepCopy()
+		old.ResourceVersion = "1"
+		mOld := &mutator{t: rt}
+		mOld.podTemplate(&old.Spec.Template, &old.Annotations)
+		if _, ok := old.Annotations[appsv1.DeprecatedTemplateGeneration]; ok {
+			// A stored object always decodes; start from one that does.
+			delete(old.Annotations, appsv1.DeprecatedTemplateGeneration)
+		}
+		upd := old.DeepCopy()
+		m := &mutator{t: rt}
+		m.podTemplate(&upd.Spec.Template, &upd.Annotations)
+		area := m.area()
+		oldD, newD := valUpstreamDefault(old), valUpstreamDefault(upd)
+		ours := daemonset.ValidateUpdate(newD, oldD)
+		var theirs field.ErrorList
+		// (on a copy: upstream's conversion shares memory with its input, and
+		// the create path drops fields in place)
+		if errs := valUpstreamCreateOrConvert(rt, newD.DeepCopy()); len(errs) == 1 && errs[0].Field == "metadata.annotations[deprecated.daemonset.template.generation]" && strings.Contains(errs[0].Detail, "strconv") {
+			theirs = errs
+		} else {
+			theirs = valUpstreamUpdate(rt, newD, oldD)
+		}
+		st := stats[area]
+		if st == nil {
+			st = &mutAreaStats{}
+			stats[area] = st
+		}
+		if len(theirs) == 0 {
+			st.valid++
+		} else {
+			st.invalid++
+		}
+		o, u := mutKeys(ours, true), mutKeys(theirs, true)
+		if !slicesEqual(o, u) {
+			rt.Fatalf("area %s (old changed at %s, new at %s) of %s:\n%s\nupstream: %v\nours: %v",
+				area, strings.Join(mOld.path, "."), strings.Join(m.path, "."), base.Name, valDiff(o, u), theirs, ours)
+		}
+	})
+	t.Log(mutReport(stats, len(bases)))
+}
+
+// mutReport prints the mutant counts per area, valid and invalid upstream.
+func mutReport(stats map[string]*mutAreaStats, bases int) string {
 	areas := make([]string, 0, len(stats))
 	total, valid := 0, 0
 	for a, st := range stats {
@@ -160,10 +223,10 @@ func TestValidateMutantsMatchUpstream(t *testing.T) {
 	}
 	sort.Strings(areas)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d mutants over %d bases: %d upstream-valid, %d upstream-invalid\n", total, len(bases), valid, total-valid)
+	fmt.Fprintf(&b, "%d mutants over %d bases: %d upstream-valid, %d upstream-invalid\n", total, bases, valid, total-valid)
 	for _, a := range areas {
 		st := stats[a]
 		fmt.Fprintf(&b, "  %-40s %5d mutants: %5d valid, %5d invalid\n", a, st.valid+st.invalid, st.valid, st.invalid)
 	}
-	t.Log(b.String())
+	return b.String()
 }

@@ -48,45 +48,34 @@ func newValidateConfig(opts []ValidateOption) validateConfig {
 	return c
 }
 
-// Validate reports what the Kubernetes v1.37.2 API server answers when the
-// DaemonSet is created: it defaults a copy with SetDefaults and validates the
-// copy, with the field paths and error types of upstream's ValidateDaemonSet.
-// The input is never modified. A nil ds yields a single Required error.
+// Validate is the verdict of the Kubernetes v1.37.2 API server, with its
+// default feature gates, on creating the DaemonSet: the same errors, with the
+// same field paths, types and detail messages, as upstream's create path.
+// It follows that path step by step on a copy (the input is never modified):
+// defaulting (SetDefaults); decoding, where a
+// deprecated.daemonset.template.generation annotation that is not an integer
+// fails the request before any validation (reported as one Invalid error on
+// that annotation); dropping the fields of alpha features that are off
+// (emptyDir mode, gRPC probe mode, stopSignal, httpGet protocol,
+// bindMountOptions, volume defaultUser/user, schedulingGroup,
+// evictionResponders); then every rule of upstream's ValidateDaemonSet,
+// ValidatePodTemplateSpec and everything below it, with the validation
+// options the server derives (upstream: pkg/registry/apps/daemonset
+// strategy.go PrepareForCreate and Validate; pkg/api/pod/util.go
+// dropDisabledFields and GetValidationOptionsFromPodSpecAndMeta;
+// pkg/apis/apps/validation and pkg/apis/core/validation). Where upstream
+// reports in map order, Validate reports the same errors in a fixed order.
+// A nil ds yields a single Required error. conformance/ holds it to upstream's
+// code on random DaemonSets and on random single-field mutations of realistic
+// ones, in every area of the pod spec.
 //
-// Covered rules (same paths, types and detail messages as upstream, checked
-// in conformance/): metadata (name, namespace, labels, annotations,
-// finalizers, ownerReferences, generateName); the selector and its match
-// with the template labels; updateStrategy and its rollingUpdate budgets;
-// minReadySeconds; revisionHistoryLimit; restartPolicy Always;
-// activeDeadlineSeconds. In the pod template: containers and init containers
-// (name, uniqueness, image, ports and host-port conflicts, env and valueFrom,
-// volumeMounts, resources, probes and lifecycle handlers, pull and
-// termination-message policies, sidecar rules, and the privileged, runAsUser,
-// runAsGroup and allowPrivilegeEscalation parts of securityContext); volumes
-// (names, exactly one source, emptyDir, hostPath, secret, configMap,
-// persistentVolumeClaim); tolerations; node affinity; pod (anti-)affinity
-// weights, selectors, namespaces and topology keys; nodeSelector; dnsPolicy
-// and dnsConfig; priorityClassName; preemptionPolicy; serviceAccountName;
-// nodeName; hostname; subdomain; host namespaces (hostNetwork ports,
-// shareProcessNamespace with hostPID, hostUsers: false); pod securityContext
-// user and group ids; terminationGracePeriodSeconds; ephemeral containers.
+// The API server is modelled with --allow-privileged=true (kubeadm, kind and
+// managed clusters); StrictPrivileged models --allow-privileged=false.
 //
-// Not covered (never reported, so Validate never rejects what upstream
-// accepts, but it may accept what upstream rejects): the contents of other
-// volume sources (nfs, csi, projected, downwardAPI, ...) and of
-// defaultUser/user fields, envFrom, fileKeyRef selectors, volumeDevices,
-// bindMountOptions, per-container restartPolicy and restart rules,
-// resizePolicy, lifecycle stopSignal, httpGet protocol, hugepage
-// divisibility, resource claims, the rest of securityContext (capabilities,
-// procMount, seccomp, AppArmor, sysctls, Windows options) and the
-// pod-specific annotations, topologySpreadConstraints, hostAliases, os,
-// overhead, pod-level resources, runtimeClassName, schedulingGates,
-// readinessGates, pod affinity matchLabelKeys/mismatchLabelKeys.
-//
-// Fields behind alpha feature gates that are off in v1.37.2 (emptyDir mode,
-// gRPC probe mode) are dropped by the API server before validation, so
-// Validate never rejects them; ValidateUpdate checks them only when the old
-// object already used them, as upstream.
+// Out of scope: non-default feature gates; what happens outside validation
+// on the way in: admission plugins and webhooks (Pod Security admission,
+// ValidatingAdmissionPolicy, quota), existence of the namespace or of objects
+// the template refers to, name conflicts, and malformed request bodies.
 func Validate(ds *appsv1.DaemonSet, opts ...ValidateOption) field.ErrorList {
 	if ds == nil {
 		return field.ErrorList{field.Required(field.NewPath(""), "a DaemonSet is required")}

@@ -157,6 +157,7 @@ var (
 )
 
 // validateContainers is called by pod spec and template validation to validate the list of regular containers.
+// upstream: core/validation/validation.go validateContainers
 func validateContainers(containers []corev1.Container, os *corev1.PodOS, volumes map[string]corev1.VolumeSource, podClaimNames sets.Set[string], gracePeriod *int64, fldPath *field.Path, cfg validateConfig, podRestartPolicy *corev1.RestartPolicy, hostUsers bool) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -205,6 +206,7 @@ func validateContainers(containers []corev1.Container, os *corev1.PodOS, volumes
 }
 
 // validateInitContainers is called by pod spec and template validation to validate the list of init containers
+// upstream: core/validation/validation.go validateInitContainers
 func validateInitContainers(containers []corev1.Container, os *corev1.PodOS, regularContainers []corev1.Container, volumes map[string]corev1.VolumeSource, podClaimNames sets.Set[string], gracePeriod *int64, fldPath *field.Path, cfg validateConfig, podRestartPolicy *corev1.RestartPolicy, hostUsers bool) field.ErrorList {
 	var allErrs field.ErrorList
 
@@ -279,6 +281,7 @@ func validateInitContainers(containers []corev1.Container, os *corev1.PodOS, reg
 
 // validateEphemeralContainers is called by pod spec and template validation to validate the list of ephemeral containers.
 // Note that this is called for pod template even though ephemeral containers aren't allowed in pod templates.
+// upstream: core/validation/validation.go validateEphemeralContainers
 func validateEphemeralContainers(ephemeralContainers []corev1.EphemeralContainer, containers, initContainers []corev1.Container, volumes map[string]corev1.VolumeSource, podClaimNames sets.Set[string], fldPath *field.Path, cfg validateConfig, podRestartPolicy *corev1.RestartPolicy, hostUsers bool) field.ErrorList {
 	var allErrs field.ErrorList
 
@@ -340,6 +343,7 @@ func validateEphemeralContainers(ephemeralContainers []corev1.EphemeralContainer
 
 // validateFieldAcceptList checks that only allowed fields are set.
 // The value must be a struct (not a pointer to a struct!).
+// upstream: core/validation/validation.go validateFieldAllowList
 func validateFieldAllowList(value interface{}, allowedFields map[string]bool, errorText string, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 
@@ -363,6 +367,7 @@ func validateFieldAllowList(value interface{}, allowedFields map[string]bool, er
 
 // validateContainerCommon applies validation common to all container types. It's called by regular, init, and ephemeral
 // container list validation to require a properly formatted name, image, etc.
+// upstream: core/validation/validation.go validateContainerCommon
 func validateContainerCommon(ctr *corev1.Container, volumes map[string]corev1.VolumeSource, podClaimNames sets.Set[string], path *field.Path, cfg validateConfig, podRestartPolicy *corev1.RestartPolicy, hostUsers bool) field.ErrorList {
 	var allErrs field.ErrorList
 
@@ -408,6 +413,7 @@ func validateContainerCommon(ctr *corev1.Container, volumes map[string]corev1.Vo
 
 // validateContainerOnlyForPod does pod-only (i.e. not pod template) validation for a single container.
 // This is called by validateContainersOnlyForPod and validateEphemeralContainers directly.
+// upstream: core/validation/validation.go validateContainerOnlyForPod
 func validateContainerOnlyForPod(ctr *corev1.Container, path *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(ctr.Image) != len(strings.TrimSpace(ctr.Image)) {
@@ -416,6 +422,7 @@ func validateContainerOnlyForPod(ctr *corev1.Container, path *field.Path) field.
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateInitContainerRestartPolicy
 func validateInitContainerRestartPolicy(restartPolicy *corev1.ContainerRestartPolicy, restartRules []corev1.ContainerRestartRule, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	var allErrors field.ErrorList
 
@@ -451,6 +458,7 @@ func validateInitContainerRestartPolicy(restartPolicy *corev1.ContainerRestartPo
 
 // validateContainerRestartPolicy checks the container-level restartPolicy and restartPolicyRules are valid for
 // regular containers, init containers, and sidecar containers.
+// upstream: core/validation/validation.go validateContainerRestartPolicy
 func validateContainerRestartPolicy(policy *corev1.ContainerRestartPolicy, rules []corev1.ContainerRestartRule, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	var allErrs field.ErrorList
 	restartPolicyFld := fldPath.Child("restartPolicy")
@@ -493,6 +501,7 @@ func validateContainerRestartPolicy(policy *corev1.ContainerRestartPolicy, rules
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateResizePolicy
 func validateResizePolicy(policyList []corev1.ContainerResizePolicy, fldPath *field.Path, podRestartPolicy *corev1.RestartPolicy) field.ErrorList {
 	allErrors := field.ErrorList{}
 
@@ -526,6 +535,7 @@ func validateResizePolicy(policyList []corev1.ContainerResizePolicy, fldPath *fi
 	return allErrors
 }
 
+// upstream: core/validation/validation.go validateStopSignal
 func validateStopSignal(stopSignal *corev1.Signal, fldPath *field.Path, os *corev1.PodOS) field.ErrorList {
 	allErrors := field.ErrorList{}
 
@@ -544,6 +554,7 @@ func validateStopSignal(stopSignal *corev1.Signal, fldPath *field.Path, os *core
 	return allErrors
 }
 
+// upstream: core/validation/validation.go validateLifecycle
 func validateLifecycle(lifecycle *corev1.Lifecycle, gracePeriod *int64, fldPath *field.Path, os *corev1.PodOS) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if lifecycle.PostStart != nil {
@@ -566,6 +577,7 @@ type commonHandler struct {
 	Sleep     *corev1.SleepAction
 }
 
+// upstream: core/validation/validation.go handlerFromProbe
 func handlerFromProbe(ph *corev1.ProbeHandler) commonHandler {
 	return commonHandler{
 		Exec:      ph.Exec,
@@ -575,6 +587,7 @@ func handlerFromProbe(ph *corev1.ProbeHandler) commonHandler {
 	}
 }
 
+// upstream: core/validation/validation.go handlerFromLifecycle
 func handlerFromLifecycle(lh *corev1.LifecycleHandler) commonHandler {
 	return commonHandler{
 		Exec:      lh.Exec,
@@ -584,6 +597,7 @@ func handlerFromLifecycle(lh *corev1.LifecycleHandler) commonHandler {
 	}
 }
 
+// upstream: core/validation/validation.go validateHandler
 func validateHandler(handler commonHandler, gracePeriod *int64, fldPath *field.Path) field.ErrorList {
 	numHandlers := 0
 	allErrors := field.ErrorList{}
@@ -633,6 +647,7 @@ func validateHandler(handler commonHandler, gracePeriod *int64, fldPath *field.P
 	return allErrors
 }
 
+// upstream: core/validation/validation.go validateSleepAction
 func validateSleepAction(sleep *corev1.SleepAction, gracePeriod *int64, fldPath *field.Path) field.ErrorList {
 	allErrors := field.ErrorList{}
 	// We allow gracePeriod to be nil here because the pod in which this SleepAction
@@ -645,6 +660,7 @@ func validateSleepAction(sleep *corev1.SleepAction, gracePeriod *int64, fldPath 
 	return allErrors
 }
 
+// upstream: core/validation/validation.go validateExecAction
 func validateExecAction(exec *corev1.ExecAction, fldPath *field.Path) field.ErrorList {
 	allErrors := field.ErrorList{}
 	if len(exec.Command) == 0 {
@@ -653,6 +669,7 @@ func validateExecAction(exec *corev1.ExecAction, fldPath *field.Path) field.Erro
 	return allErrors
 }
 
+// upstream: core/validation/validation.go validateHTTPGetAction
 func validateHTTPGetAction(http *corev1.HTTPGetAction, fldPath *field.Path) field.ErrorList {
 	allErrors := field.ErrorList{}
 	if len(http.Path) == 0 {
@@ -679,6 +696,7 @@ func validateHTTPGetAction(http *corev1.HTTPGetAction, fldPath *field.Path) fiel
 	return allErrors
 }
 
+// upstream: core/validation/validation.go ValidatePortNumOrName
 func validatePortNumOrName(port intstr.IntOrString, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if port.Type == intstr.Int {
@@ -695,10 +713,12 @@ func validatePortNumOrName(port intstr.IntOrString, fldPath *field.Path) field.E
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateTCPSocketAction
 func validateTCPSocketAction(tcp *corev1.TCPSocketAction, fldPath *field.Path) field.ErrorList {
 	return validatePortNumOrName(tcp.Port, fldPath.Child("port"))
 }
 
+// upstream: core/validation/validation.go validateGRPCAction
 func validateGRPCAction(grpc *corev1.GRPCAction, fldPath *field.Path) field.ErrorList {
 	allErrors := validatePortNumOrName(intstr.FromInt32(grpc.Port), fldPath.Child("port"))
 	if grpc.Mode != nil && !supportedGRPCProbeModes.Has(*grpc.Mode) {
@@ -707,6 +727,7 @@ func validateGRPCAction(grpc *corev1.GRPCAction, fldPath *field.Path) field.Erro
 	return allErrors
 }
 
+// upstream: core/validation/validation.go validateLivenessProbe
 func validateLivenessProbe(probe *corev1.Probe, gracePeriod *int64, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -720,6 +741,7 @@ func validateLivenessProbe(probe *corev1.Probe, gracePeriod *int64, fldPath *fie
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateReadinessProbe
 func validateReadinessProbe(probe *corev1.Probe, gracePeriod *int64, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -733,6 +755,7 @@ func validateReadinessProbe(probe *corev1.Probe, gracePeriod *int64, fldPath *fi
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateStartupProbe
 func validateStartupProbe(probe *corev1.Probe, gracePeriod *int64, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -746,6 +769,7 @@ func validateStartupProbe(probe *corev1.Probe, gracePeriod *int64, fldPath *fiel
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateProbe
 func validateProbe(probe *corev1.Probe, gracePeriod *int64, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -767,6 +791,7 @@ func validateProbe(probe *corev1.Probe, gracePeriod *int64, fldPath *field.Path,
 
 // accumulateUniqueHostPorts extracts each HostPort of each Container,
 // accumulating the results and returning an error if any ports conflict.
+// upstream: core/validation/validation.go AccumulateUniqueHostPorts
 func accumulateUniqueHostPorts(containers []corev1.Container, accumulator *sets.Set[string], fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -792,12 +817,14 @@ func accumulateUniqueHostPorts(containers []corev1.Container, accumulator *sets.
 
 // checkHostPortConflicts checks for colliding Port.HostPort values across
 // a slice of containers.
+// upstream: core/validation/validation.go checkHostPortConflicts
 func checkHostPortConflicts(containers []corev1.Container, fldPath *field.Path) field.ErrorList {
 	allPorts := sets.Set[string]{}
 	return accumulateUniqueHostPorts(containers, &allPorts, fldPath)
 }
 
 // isRestartableInitContainer returns true if the container has ContainerRestartPolicyAlways.
+// upstream: core/validation/validation.go isRestartableInitContainer
 func isRestartableInitContainer(initContainer *corev1.Container) bool {
 	if initContainer == nil || initContainer.RestartPolicy == nil {
 		return false
@@ -805,6 +832,7 @@ func isRestartableInitContainer(initContainer *corev1.Container) bool {
 	return *initContainer.RestartPolicy == corev1.ContainerRestartPolicyAlways
 }
 
+// upstream: core/validation/validation.go validateContainerPorts
 func validateContainerPorts(ports []corev1.ContainerPort, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -844,6 +872,7 @@ func validateContainerPorts(ports []corev1.ContainerPort, fldPath *field.Path) f
 }
 
 // validateEnv validates env vars
+// upstream: core/validation/validation.go ValidateEnv
 func validateEnv(vars []corev1.EnvVar, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -867,6 +896,7 @@ func validateEnv(vars []corev1.EnvVar, fldPath *field.Path, cfg validateConfig) 
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateEnvVarValueFrom
 func validateEnvVarValueFrom(ev corev1.EnvVar, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -916,6 +946,7 @@ func validateEnvVarValueFrom(ev corev1.EnvVar, fldPath *field.Path, cfg validate
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateObjectFieldSelector
 func validateObjectFieldSelector(fs *corev1.ObjectFieldSelector, expressions *sets.Set[string], fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -951,6 +982,7 @@ func validateObjectFieldSelector(fs *corev1.ObjectFieldSelector, expressions *se
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateContainerResourceFieldSelector
 func validateContainerResourceFieldSelector(fs *corev1.ResourceFieldSelector, expressions *sets.Set[string], prefixes *sets.Set[string], fldPath *field.Path, volume bool) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -976,6 +1008,7 @@ func validateContainerResourceFieldSelector(fs *corev1.ResourceFieldSelector, ex
 	return allErrs
 }
 
+// upstream: core/validation/validation.go ValidateEnvFrom
 func validateEnvFrom(vars []corev1.EnvFromSource, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 	for i, ev := range vars {
@@ -1011,6 +1044,7 @@ func validateEnvFrom(vars []corev1.EnvFromSource, fldPath *field.Path, cfg valid
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateConfigMapEnvSource
 func validateConfigMapEnvSource(configMapSource *corev1.ConfigMapEnvSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(configMapSource.Name) == 0 {
@@ -1023,6 +1057,7 @@ func validateConfigMapEnvSource(configMapSource *corev1.ConfigMapEnvSource, fldP
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateSecretEnvSource
 func validateSecretEnvSource(secretSource *corev1.SecretEnvSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(secretSource.Name) == 0 {
@@ -1035,6 +1070,7 @@ func validateSecretEnvSource(secretSource *corev1.SecretEnvSource, fldPath *fiel
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateContainerResourceDivisor
 func validateContainerResourceDivisor(rName string, divisor resource.Quantity, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	unsetDivisor := resource.Quantity{}
@@ -1063,6 +1099,7 @@ func validateContainerResourceDivisor(rName string, divisor resource.Quantity, f
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateConfigMapKeySelector
 func validateConfigMapKeySelector(s *corev1.ConfigMapKeySelector, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -1081,6 +1118,7 @@ func validateConfigMapKeySelector(s *corev1.ConfigMapKeySelector, fldPath *field
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateSecretKeySelector
 func validateSecretKeySelector(s *corev1.SecretKeySelector, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -1099,6 +1137,7 @@ func validateSecretKeySelector(s *corev1.SecretKeySelector, fldPath *field.Path)
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateFileKeySelector
 func validateFileKeySelector(s *corev1.FileKeySelector, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -1128,6 +1167,7 @@ func validateFileKeySelector(s *corev1.FileKeySelector, fldPath *field.Path) fie
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validatePullPolicy
 func validatePullPolicy(policy corev1.PullPolicy, fldPath *field.Path) field.ErrorList {
 	allErrors := field.ErrorList{}
 

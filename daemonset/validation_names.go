@@ -88,6 +88,7 @@ func validateDNS1123SubdomainWithUnderScore(value string, fldPath *field.Path) f
 // Signer and cluster-trust-bundle names (upstream: core/validation/names.go).
 
 // isKubernetesSignerName checks if signerName is one reserved by the Kubernetes project.
+// upstream: core/validation/names.go IsKubernetesSignerName
 func isKubernetesSignerName(signerName string) bool {
 	hostName, _, _ := strings.Cut(signerName, "/")
 	return hostName == "kubernetes.io" || strings.HasSuffix(hostName, ".kubernetes.io")
@@ -102,6 +103,7 @@ func isKubernetesSignerName(signerName string) bool {
 // The max length of a namespace name is 63 characters (DNS1123Label max length)
 // The max length of a resource name is 253 characters (DNS1123Subdomain max length)
 // We then add an additional 2 characters to account for the one '.' and one '/'.
+// upstream: core/validation/names.go ValidateSignerName
 func validateSignerName(fldPath *field.Path, signerName string) field.ErrorList {
 	var el field.ErrorList
 	if len(signerName) == 0 {
@@ -173,6 +175,7 @@ func validateSignerName(fldPath *field.Path, signerName string) field.ErrorList 
 
 // validateClusterTrustBundleName checks that a ClusterTrustBundle name conforms
 // to the rules documented on the type.
+// upstream: core/validation/names.go ValidateClusterTrustBundleName
 func validateClusterTrustBundleName(signerName string) func(name string, prefix bool) []string {
 	return func(name string, isPrefix bool) []string {
 		if signerName == "" {
@@ -190,6 +193,7 @@ func validateClusterTrustBundleName(signerName string) func(name string, prefix 
 	}
 }
 
+// upstream: core/validation/names.go extractSignerNameFromClusterTrustBundleName
 func extractSignerNameFromClusterTrustBundleName(name string) (string, bool) {
 	if splitPoint := strings.LastIndex(name, ":"); splitPoint != -1 {
 		// This looks like it refers to a signerName trustbundle.

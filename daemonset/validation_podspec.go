@@ -35,6 +35,7 @@ const (
 )
 
 // validatePodTemplateSpec validates the spec of a pod template
+// upstream: core/validation/validation.go ValidatePodTemplateSpec
 func validatePodTemplateSpec(spec *corev1.PodTemplateSpec, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 	allErrs = append(allErrs, metav1validation.ValidateLabels(spec.Labels, fldPath.Child("labels"))...)
@@ -57,6 +58,7 @@ func validatePodTemplateSpec(spec *corev1.PodTemplateSpec, fldPath *field.Path, 
 // tricks.
 // The pod metadata is needed to validate generic ephemeral volumes. It is optional
 // and should be left empty unless the spec is from a real pod object.
+// upstream: core/validation/validation.go ValidatePodSpec
 func validatePodSpec(spec *corev1.PodSpec, podMeta *metav1.ObjectMeta, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -176,6 +178,7 @@ func validatePodSpec(spec *corev1.PodSpec, podMeta *metav1.ObjectMeta, fldPath *
 	return allErrs
 }
 
+// upstream: core/validation/validation.go ValidateDNS1123Label
 func validateDNS1123Label(value string, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	for _, msg := range validation.IsDNS1123Label(value) {
@@ -185,6 +188,7 @@ func validateDNS1123Label(value string, fldPath *field.Path) field.ErrorList {
 }
 
 // validateQualifiedName validates if name is what Kubernetes calls a "qualified name".
+// upstream: core/validation/validation.go ValidateQualifiedName
 func validateQualifiedName(value string, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	for _, msg := range validation.IsQualifiedName(value) {
@@ -194,6 +198,7 @@ func validateQualifiedName(value string, fldPath *field.Path) field.ErrorList {
 }
 
 // validateDNS1123Subdomain validates that a name is a proper DNS subdomain.
+// upstream: core/validation/validation.go ValidateDNS1123Subdomain
 func validateDNS1123Subdomain(value string, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	for _, msg := range validation.IsDNS1123Subdomain(value) {
@@ -205,6 +210,7 @@ func validateDNS1123Subdomain(value string, fldPath *field.Path) field.ErrorList
 // validateRuntimeClassName can be used to check whether the given RuntimeClass name is valid.
 // Prefix indicates this name will be used as part of generation, in which case
 // trailing dashes are allowed.
+// upstream: core/validation/validation.go ValidateRuntimeClassName
 func validateRuntimeClassName(name string, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	for _, msg := range apimachineryvalidation.NameIsDNSSubdomain(name, false) {
@@ -213,6 +219,7 @@ func validateRuntimeClassName(name string, fldPath *field.Path) field.ErrorList 
 	return allErrs
 }
 
+// upstream: core/validation/validation.go ValidateHostAliases
 func validateHostAliases(hostAliases []corev1.HostAlias, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	for i, hostAlias := range hostAliases {
@@ -224,6 +231,7 @@ func validateHostAliases(hostAliases []corev1.HostAlias, fldPath *field.Path) fi
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateReadinessGates
 func validateReadinessGates(readinessGates []corev1.PodReadinessGate, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	for i, value := range readinessGates {
@@ -232,6 +240,7 @@ func validateReadinessGates(readinessGates []corev1.PodReadinessGate, fldPath *f
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateSchedulingGates
 func validateSchedulingGates(schedulingGates []corev1.PodSchedulingGate, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	// There should be no duplicates in the list of scheduling gates.
@@ -250,6 +259,7 @@ func validateSchedulingGates(schedulingGates []corev1.PodSchedulingGate, fldPath
 // formed.  Right now, we only expect name to be set (it's the only field).  If
 // this ever changes and someone decides to set those fields, we'd like to
 // know.
+// upstream: core/validation/validation.go validateImagePullSecrets
 func validateImagePullSecrets(imagePullSecrets []corev1.LocalObjectReference, fldPath *field.Path) field.ErrorList {
 	allErrors := field.ErrorList{}
 	for i, currPullSecret := range imagePullSecrets {
@@ -262,6 +272,7 @@ func validateImagePullSecrets(imagePullSecrets []corev1.LocalObjectReference, fl
 	return allErrors
 }
 
+// upstream: core/validation/validation.go validatePodHostName
 func validatePodHostName(spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -289,6 +300,7 @@ func validatePodHostName(spec *corev1.PodSpec, fldPath *field.Path) field.ErrorL
 
 // validateFileKeyRefVolumes validates that volumes referenced by FileKeyRef environment variables
 // are of type emptyDir. FileKeyRef requires emptyDir volumes to ensure proper file access.
+// upstream: core/validation/validation.go validateFileKeyRefVolumes
 func validateFileKeyRefVolumes(spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -331,6 +343,7 @@ func validateFileKeyRefVolumes(spec *corev1.PodSpec, fldPath *field.Path) field.
 // is enforce.  E.g. cfg.ResourceIsPod should only be set when called in the
 // context of a Pod, and not on PodSpecs which are embedded in other resources
 // (e.g. Deployments).
+// upstream: core/validation/validation.go validatePodHostNetworkDeps
 func validatePodHostNetworkDeps(spec *corev1.PodSpec, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	// For <reasons> we keep `.HostNetwork` in .SecurityContext on the internal
 	// version of Pod.
@@ -359,6 +372,7 @@ func validatePodHostNetworkDeps(spec *corev1.PodSpec, fldPath *field.Path, cfg v
 	return allErrors
 }
 
+// upstream: core/validation/validation.go validateRestartPolicy
 func validateRestartPolicy(restartPolicy *corev1.RestartPolicy, fldPath *field.Path) field.ErrorList {
 	allErrors := field.ErrorList{}
 	switch *restartPolicy {
@@ -374,6 +388,7 @@ func validateRestartPolicy(restartPolicy *corev1.RestartPolicy, fldPath *field.P
 	return allErrors
 }
 
+// upstream: core/validation/validation.go ValidatePreemptionPolicy
 func validatePreemptionPolicy(preemptionPolicy *corev1.PreemptionPolicy, fldPath *field.Path) field.ErrorList {
 	allErrors := field.ErrorList{}
 	switch *preemptionPolicy {
@@ -387,6 +402,7 @@ func validatePreemptionPolicy(preemptionPolicy *corev1.PreemptionPolicy, fldPath
 	return allErrors
 }
 
+// upstream: core/validation/validation.go validateDNSPolicy
 func validateDNSPolicy(dnsPolicy *corev1.DNSPolicy, fldPath *field.Path) field.ErrorList {
 	allErrors := field.ErrorList{}
 	switch *dnsPolicy {
@@ -400,6 +416,7 @@ func validateDNSPolicy(dnsPolicy *corev1.DNSPolicy, fldPath *field.Path) field.E
 	return allErrors
 }
 
+// upstream: core/validation/validation.go validatePodDNSConfig
 func validatePodDNSConfig(dnsConfig *corev1.PodDNSConfig, dnsPolicy *corev1.DNSPolicy, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -446,6 +463,7 @@ func validatePodDNSConfig(dnsConfig *corev1.PodDNSConfig, dnsPolicy *corev1.DNSP
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateSchedulingGroup
 func validateSchedulingGroup(schedulingGroup *corev1.PodSchedulingGroup, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if schedulingGroup.PodGroupName == nil {

@@ -22,12 +22,14 @@ import (
 // isExtendedResourceName stays in validation_container.go.
 
 // validateOverhead can be used to check whether the given Overhead is valid.
+// upstream: core/validation/validation.go validateOverhead
 func validateOverhead(overhead corev1.ResourceList, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	// reuse the ResourceRequirements validation logic
 	return validateContainerResourceRequirements(&corev1.ResourceRequirements{Limits: overhead}, nil, fldPath, cfg)
 }
 
 // Validates that a Quantity is not negative
+// upstream: core/validation/validation.go ValidateNonnegativeQuantity
 func validateNonnegativeQuantity(value resource.Quantity, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if value.Cmp(resource.Quantity{}) < 0 {
@@ -37,6 +39,7 @@ func validateNonnegativeQuantity(value resource.Quantity, fldPath *field.Path) f
 }
 
 // Validates that a Quantity is positive
+// upstream: core/validation/validation.go ValidatePositiveQuantityValue
 func validatePositiveQuantityValue(value resource.Quantity, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if value.Cmp(resource.Quantity{}) <= 0 {
@@ -47,6 +50,7 @@ func validatePositiveQuantityValue(value resource.Quantity, fldPath *field.Path)
 
 // Validate compute resource typename.
 // Refer to docs/design/resources.md for more details.
+// upstream: core/validation/validation.go validateResourceName
 func validateResourceName(value corev1.ResourceName, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	for _, msg := range validation.IsQualifiedName(string(value)) {
@@ -67,6 +71,7 @@ func validateResourceName(value corev1.ResourceName, fldPath *field.Path) field.
 
 // Validate container resource name
 // Refer to docs/design/resources.md for more details.
+// upstream: core/validation/validation.go ValidateContainerResourceName
 func validateContainerResourceName(value corev1.ResourceName, fldPath *field.Path) field.ErrorList {
 	allErrs := validateResourceName(value, fldPath)
 
@@ -85,6 +90,7 @@ func validateContainerResourceName(value corev1.ResourceName, fldPath *field.Pat
 // validatePodResourceName verifies that:
 // 1. The resource name is a valid compute resource name for pod-level specification.
 // 2. The resource is supported by the PodLevelResources feature.
+// upstream: core/validation/validation.go validatePodResourceName
 func validatePodResourceName(resourceName corev1.ResourceName, fldPath *field.Path) field.ErrorList {
 	allErrs := validateResourceName(resourceName, fldPath)
 	if len(allErrs) != 0 {
@@ -99,6 +105,7 @@ func validatePodResourceName(resourceName corev1.ResourceName, fldPath *field.Pa
 }
 
 // validateResourceQuantityValue enforces that specified quantity is valid for specified resource
+// upstream: core/validation/validation.go ValidateResourceQuantityValue
 func validateResourceQuantityValue(resource corev1.ResourceName, value resource.Quantity, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	allErrs = append(allErrs, validateNonnegativeQuantity(value, fldPath)...)
@@ -110,6 +117,7 @@ func validateResourceQuantityValue(resource corev1.ResourceName, value resource.
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateBasicResource
 func validateBasicResource(quantity resource.Quantity, fldPath *field.Path) field.ErrorList {
 	if quantity.Value() < 0 {
 		return field.ErrorList{field.Invalid(fldPath, quantity.Value(), "must be a valid resource quantity")}
@@ -117,15 +125,18 @@ func validateBasicResource(quantity resource.Quantity, fldPath *field.Path) fiel
 	return field.ErrorList{}
 }
 
+// upstream: core/validation/validation.go validatePodResourceRequirements
 func validatePodResourceRequirements(requirements *corev1.ResourceRequirements, podClaimNames sets.Set[string], fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	return validateResourceRequirements(requirements, validatePodResourceName, podClaimNames, fldPath, cfg)
 }
 
+// upstream: core/validation/validation.go ValidateContainerResourceRequirements
 func validateContainerResourceRequirements(requirements *corev1.ResourceRequirements, podClaimNames sets.Set[string], fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	return validateResourceRequirements(requirements, validateContainerResourceName, podClaimNames, fldPath, cfg)
 }
 
 // Validates resource requirement spec.
+// upstream: core/validation/validation.go validateResourceRequirements
 func validateResourceRequirements(requirements *corev1.ResourceRequirements, resourceNameFn func(corev1.ResourceName, *field.Path) field.ErrorList, podClaimNames sets.Set[string], fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 	limPath := fldPath.Child("limits")
@@ -135,7 +146,8 @@ func validateResourceRequirements(requirements *corev1.ResourceRequirements, res
 	limContainsHugePages := false
 	reqContainsHugePages := false
 	supportedQoSComputeResources := sets.New(corev1.ResourceCPU, corev1.ResourceMemory)
-	for resourceName, quantity := range requirements.Limits {
+	for _, resourceName := range sortedResourceNames(requirements.Limits) {
+		quantity := requirements.Limits[resourceName]
 
 		fldPath := limPath.Key(string(resourceName))
 		// Validate resource name.
@@ -155,7 +167,8 @@ func validateResourceRequirements(requirements *corev1.ResourceRequirements, res
 			limContainsCPUOrMemory = true
 		}
 	}
-	for resourceName, quantity := range requirements.Requests {
+	for _, resourceName := range sortedResourceNames(requirements.Requests) {
+		quantity := requirements.Requests[resourceName]
 		fldPath := reqPath.Key(string(resourceName))
 		// Validate resource name.
 		allErrs = append(allErrs, resourceNameFn(resourceName, fldPath)...)
@@ -198,6 +211,7 @@ func validateResourceRequirements(requirements *corev1.ResourceRequirements, res
 // validateResourceClaimNames checks that the names in
 // ResourceRequirements.Claims have a corresponding entry in
 // PodSpec.ResourceClaims.
+// upstream: core/validation/validation.go validateResourceClaimNames
 func validateResourceClaimNames(claims []corev1.ResourceClaim, podClaimNames sets.Set[string], fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	names := sets.Set[string]{}
@@ -255,6 +269,7 @@ func validateResourceClaimNames(claims []corev1.ResourceClaim, podClaimNames set
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateResourceQuantityHugePageValue
 func validateResourceQuantityHugePageValue(name corev1.ResourceName, quantity resource.Quantity, cfg validateConfig) error {
 	if !isHugePageResourceName(string(name)) {
 		return nil
@@ -267,6 +282,7 @@ func validateResourceQuantityHugePageValue(name corev1.ResourceName, quantity re
 	return nil
 }
 
+// upstream: core/validation/validation.go validatePodResources
 func validatePodResources(spec *corev1.PodSpec, podClaimNames sets.Set[string], fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	if spec.Resources == nil {
 		return nil
@@ -296,6 +312,7 @@ func validatePodResources(spec *corev1.PodSpec, podClaimNames sets.Set[string], 
 // validatePodResourceConsistency checks if aggregate container-level requests are
 // less than or equal to pod-level requests, and individual container-level limits
 // are less than or equal to pod-level limits.
+// upstream: core/validation/validation.go validatePodResourceConsistency
 func validatePodResourceConsistency(spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -314,7 +331,8 @@ func validatePodResourceConsistency(spec *corev1.PodSpec, fldPath *field.Path) f
 	aggrContainerReqs := resourcehelper.AggregateContainerRequests(&corev1.Pod{Spec: *v1PodSpec}, resourcehelper.PodResourcesOptions{})
 
 	// Pod-level requests must be >= aggregate requests of all containers in a pod.
-	for resourceName, ctrReqs := range aggrContainerReqs {
+	for _, resourceName := range sortedResourceNames(aggrContainerReqs) {
+		ctrReqs := aggrContainerReqs[resourceName]
 		// Skip if the pod-level request of the resource is not set.
 		podSpecRequests, exists := spec.Resources.Requests[corev1.ResourceName(resourceName.String())]
 		if !exists {
@@ -335,7 +353,8 @@ func validatePodResourceConsistency(spec *corev1.PodSpec, fldPath *field.Path) f
 	// the pod cgroup values must reflect the request/limit set at pod level, and the
 	// container level cgroup values must be within that limit.
 	aggrContainerLims := resourcehelper.AggregateContainerLimits(&corev1.Pod{Spec: *v1PodSpec}, resourcehelper.PodResourcesOptions{})
-	for resourceName, ctrLims := range aggrContainerLims {
+	for _, resourceName := range sortedResourceNames(aggrContainerLims) {
+		ctrLims := aggrContainerLims[resourceName]
 		if !isHugePageResourceName(string(corev1.ResourceName(resourceName))) {
 			continue
 		}
@@ -352,7 +371,8 @@ func validatePodResourceConsistency(spec *corev1.PodSpec, fldPath *field.Path) f
 
 	// Individual Container limits must be <= Pod-level limits.
 	for i, ctr := range spec.Containers {
-		for resourceName, ctrLimit := range ctr.Resources.Limits {
+		for _, resourceName := range sortedResourceNames(ctr.Resources.Limits) {
+			ctrLimit := ctr.Resources.Limits[resourceName]
 			// Skip if the pod-level limit of the resource is not set.
 			podSpecLimits, exists := spec.Resources.Limits[corev1.ResourceName(resourceName.String())]
 			if !exists {
@@ -368,6 +388,7 @@ func validatePodResourceConsistency(spec *corev1.PodSpec, fldPath *field.Path) f
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validatePodResourceClaims
 func validatePodResourceClaims(podMeta *metav1.ObjectMeta, claims []corev1.PodResourceClaim, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	podClaimNames := sets.New[string]()
@@ -380,6 +401,7 @@ func validatePodResourceClaims(podMeta *metav1.ObjectMeta, claims []corev1.PodRe
 // gatherPodResourceClaimNames returns a set of all non-empty
 // PodResourceClaim.Name values. Validation that those names are valid is
 // handled by validatePodResourceClaims.
+// upstream: core/validation/validation.go gatherPodResourceClaimNames
 func gatherPodResourceClaimNames(claims []corev1.PodResourceClaim) sets.Set[string] {
 	podClaimNames := sets.Set[string]{}
 	for _, claim := range claims {
@@ -390,6 +412,7 @@ func gatherPodResourceClaimNames(claims []corev1.PodResourceClaim) sets.Set[stri
 	return podClaimNames
 }
 
+// upstream: core/validation/validation.go validatePodResourceClaim
 func validatePodResourceClaim(podMeta *metav1.ObjectMeta, claim corev1.PodResourceClaim, podClaimNames *sets.Set[string], fldPath *field.Path) field.ErrorList {
 	// static pods don't support resource claims
 	if podMeta != nil {
@@ -492,7 +515,7 @@ func isHugePageResourceValueDivisible(name corev1.ResourceName, quantity resourc
 }
 
 // sortedResourceNames returns the keys of l in order: upstream ranges over
-// the map, daemonkit reports in a fixed order.
+// the map, daemonkit reports in a fixed order (same set of errors).
 func sortedResourceNames(l corev1.ResourceList) []corev1.ResourceName {
 	names := make([]corev1.ResourceName, 0, len(l))
 	for k := range l {

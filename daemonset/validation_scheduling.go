@@ -28,6 +28,7 @@ var (
 )
 
 // validateTolerations tests if given tolerations have valid data.
+// upstream: core/validation/validation.go ValidateTolerations
 func validateTolerations(tolerations []corev1.Toleration, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrors := field.ErrorList{}
 	for i, toleration := range tolerations {
@@ -90,6 +91,7 @@ func validateTolerations(tolerations []corev1.Toleration, fldPath *field.Path, c
 	return allErrors
 }
 
+// upstream: core/validation/validation.go validateTaintEffect
 func validateTaintEffect(effect *corev1.TaintEffect, allowEmpty bool, fldPath *field.Path) field.ErrorList {
 	if !allowEmpty && len(*effect) == 0 {
 		return field.ErrorList{field.Required(fldPath, "")}
@@ -114,6 +116,7 @@ func validateTaintEffect(effect *corev1.TaintEffect, allowEmpty bool, fldPath *f
 }
 
 // validateAffinity checks if given affinities are valid
+// upstream: core/validation/validation.go validateAffinity
 func validateAffinity(affinity *corev1.Affinity, cfg validateConfig, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -133,6 +136,7 @@ func validateAffinity(affinity *corev1.Affinity, cfg validateConfig, fldPath *fi
 }
 
 // validateNodeAffinity tests that the specified nodeAffinity fields have valid data
+// upstream: core/validation/validation.go validateNodeAffinity
 func validateNodeAffinity(na *corev1.NodeAffinity, cfg validateConfig, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	// TODO: Uncomment the next three lines once RequiredDuringSchedulingRequiredDuringExecution is implemented.
@@ -149,6 +153,7 @@ func validateNodeAffinity(na *corev1.NodeAffinity, cfg validateConfig, fldPath *
 }
 
 // validatePreferredSchedulingTerms tests that the specified SoftNodeAffinity fields has valid data
+// upstream: core/validation/validation.go ValidatePreferredSchedulingTerms
 func validatePreferredSchedulingTerms(terms []corev1.PreferredSchedulingTerm, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -165,6 +170,7 @@ func validatePreferredSchedulingTerms(terms []corev1.PreferredSchedulingTerm, fl
 }
 
 // validateNodeSelector tests that the specified nodeSelector fields has valid data
+// upstream: core/validation/validation.go ValidateNodeSelector
 func validateNodeSelector(nodeSelector *corev1.NodeSelector, allowInvalidLabelValueInRequiredNodeAffinity bool, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -181,6 +187,7 @@ func validateNodeSelector(nodeSelector *corev1.NodeSelector, allowInvalidLabelVa
 }
 
 // validateNodeSelectorTerm tests that the specified node selector term has valid data
+// upstream: core/validation/validation.go ValidateNodeSelectorTerm
 func validateNodeSelectorTerm(term corev1.NodeSelectorTerm, allowInvalidLabelValueInRequiredNodeAffinity bool, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -196,6 +203,7 @@ func validateNodeSelectorTerm(term corev1.NodeSelectorTerm, allowInvalidLabelVal
 }
 
 // validateNodeSelectorRequirement tests that the specified NodeSelectorRequirement fields has valid data
+// upstream: core/validation/validation.go ValidateNodeSelectorRequirement
 func validateNodeSelectorRequirement(rq corev1.NodeSelectorRequirement, allowInvalidLabelValueInRequiredNodeAffinity bool, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	switch rq.Operator {
@@ -228,6 +236,7 @@ func validateNodeSelectorRequirement(rq corev1.NodeSelectorRequirement, allowInv
 }
 
 // validateNodeFieldSelectorRequirement tests that the specified NodeSelectorRequirement fields has valid data
+// upstream: core/validation/validation.go ValidateNodeFieldSelectorRequirement
 func validateNodeFieldSelectorRequirement(req corev1.NodeSelectorRequirement, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -259,6 +268,7 @@ var nodeFieldSelectorValidators = map[string]func(string, bool) []string{
 }
 
 // validatePodAffinity tests that the specified podAffinity fields have valid data
+// upstream: core/validation/validation.go validatePodAffinity
 func validatePodAffinity(podAffinity *corev1.PodAffinity, allowInvalidLabelValueInSelector bool, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	// TODO:Uncomment below code once RequiredDuringSchedulingRequiredDuringExecution is implemented.
@@ -278,6 +288,7 @@ func validatePodAffinity(podAffinity *corev1.PodAffinity, allowInvalidLabelValue
 }
 
 // validatePodAntiAffinity tests that the specified podAntiAffinity fields have valid data
+// upstream: core/validation/validation.go validatePodAntiAffinity
 func validatePodAntiAffinity(podAntiAffinity *corev1.PodAntiAffinity, allowInvalidLabelValueInSelector bool, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	// TODO:Uncomment below code once RequiredDuringSchedulingRequiredDuringExecution is implemented.
@@ -297,6 +308,7 @@ func validatePodAntiAffinity(podAntiAffinity *corev1.PodAntiAffinity, allowInval
 }
 
 // validatePodAffinityTerms tests that the specified podAffinityTerms fields have valid data
+// upstream: core/validation/validation.go validatePodAffinityTerms
 func validatePodAffinityTerms(podAffinityTerms []corev1.PodAffinityTerm, allowInvalidLabelValueInSelector bool, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	for i, podAffinityTerm := range podAffinityTerms {
@@ -306,6 +318,7 @@ func validatePodAffinityTerms(podAffinityTerms []corev1.PodAffinityTerm, allowIn
 }
 
 // validateWeightedPodAffinityTerms tests that the specified weightedPodAffinityTerms fields have valid data
+// upstream: core/validation/validation.go validateWeightedPodAffinityTerms
 func validateWeightedPodAffinityTerms(weightedPodAffinityTerms []corev1.WeightedPodAffinityTerm, allowInvalidLabelValueInSelector bool, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	for j, weightedTerm := range weightedPodAffinityTerms {
@@ -318,6 +331,7 @@ func validateWeightedPodAffinityTerms(weightedPodAffinityTerms []corev1.Weighted
 }
 
 // validatePodAffinityTerm tests that the specified podAffinityTerm fields have valid data
+// upstream: core/validation/validation.go validatePodAffinityTerm
 func validatePodAffinityTerm(podAffinityTerm corev1.PodAffinityTerm, allowInvalidLabelValueInSelector bool, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -334,6 +348,7 @@ func validatePodAffinityTerm(podAffinityTerm corev1.PodAffinityTerm, allowInvali
 	return append(allErrs, metav1validation.ValidateLabelName(podAffinityTerm.TopologyKey, fldPath.Child("topologyKey"))...)
 }
 
+// upstream: core/validation/validation.go ValidatePodAffinityTermSelector
 func validatePodAffinityTermSelector(podAffinityTerm corev1.PodAffinityTerm, allowInvalidLabelValueInSelector bool, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	labelSelectorValidationOptions := metav1validation.LabelSelectorValidationOptions{AllowInvalidLabelValueInSelector: allowInvalidLabelValueInSelector}
@@ -343,6 +358,7 @@ func validatePodAffinityTermSelector(podAffinityTerm corev1.PodAffinityTerm, all
 }
 
 // validateTopologySpreadConstraints validates given TopologySpreadConstraints.
+// upstream: core/validation/validation.go validateTopologySpreadConstraints
 func validateTopologySpreadConstraints(constraints []corev1.TopologySpreadConstraint, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -404,6 +420,7 @@ func validateTopologySpreadConstraints(constraints []corev1.TopologySpreadConstr
 }
 
 // validateMinDomains tests that the argument is a valid MinDomains.
+// upstream: core/validation/validation.go validateMinDomains
 func validateMinDomains(fldPath *field.Path, minDomains *int32, action corev1.UnsatisfiableConstraintAction) field.ErrorList {
 	if minDomains == nil {
 		return nil
@@ -418,6 +435,7 @@ func validateMinDomains(fldPath *field.Path, minDomains *int32, action corev1.Un
 }
 
 // validateTopologyKey tests that the argument is a valid TopologyKey.
+// upstream: core/validation/validation.go ValidateTopologyKey
 func validateTopologyKey(fldPath *field.Path, topologyKey string) *field.Error {
 	if len(topologyKey) == 0 {
 		return field.Required(fldPath, "can not be empty")
@@ -426,6 +444,7 @@ func validateTopologyKey(fldPath *field.Path, topologyKey string) *field.Error {
 }
 
 // validateWhenUnsatisfiable tests that the argument is a valid UnsatisfiableConstraintAction.
+// upstream: core/validation/validation.go ValidateWhenUnsatisfiable
 func validateWhenUnsatisfiable(fldPath *field.Path, action corev1.UnsatisfiableConstraintAction) *field.Error {
 	if !supportedScheduleActions.Has(action) {
 		return field.NotSupported(fldPath, action, sets.List(supportedScheduleActions))
@@ -435,6 +454,7 @@ func validateWhenUnsatisfiable(fldPath *field.Path, action corev1.UnsatisfiableC
 
 // validateSpreadConstraintNotRepeat tests that if `constraint` duplicates with `existingConstraintPairs`
 // on TopologyKey and WhenUnsatisfiable fields.
+// upstream: core/validation/validation.go ValidateSpreadConstraintNotRepeat
 func validateSpreadConstraintNotRepeat(fldPath *field.Path, constraint corev1.TopologySpreadConstraint, restingConstraints []corev1.TopologySpreadConstraint) *field.Error {
 	for _, restingConstraint := range restingConstraints {
 		if constraint.TopologyKey == restingConstraint.TopologyKey &&
@@ -446,6 +466,7 @@ func validateSpreadConstraintNotRepeat(fldPath *field.Path, constraint corev1.To
 }
 
 // validateNodeInclusionPolicy tests that the argument is a valid NodeInclusionPolicy.
+// upstream: core/validation/validation.go validateNodeInclusionPolicy
 func validateNodeInclusionPolicy(fldPath *field.Path, policy *corev1.NodeInclusionPolicy) *field.Error {
 	if policy == nil {
 		return nil
@@ -461,6 +482,7 @@ func validateNodeInclusionPolicy(fldPath *field.Path, policy *corev1.NodeInclusi
 // - validate that all matchLabelKeys and mismatchLabelKeys are valid label names.
 // - validate that the user doens't specify the same key in both matchLabelKeys and labelSelector.
 // - validate that any matchLabelKeys are not duplicated with mismatchLabelKeys.
+// upstream: core/validation/validation.go ValidateMatchLabelKeysAndMismatchLabelKeys
 func validateMatchLabelKeysAndMismatchLabelKeys(fldPath *field.Path, matchLabelKeys, mismatchLabelKeys []string, labelSelector *metav1.LabelSelector) field.ErrorList {
 	var allErrs field.ErrorList
 	// 1. validate that all matchLabelKeys and mismatchLabelKeys are valid label names.
@@ -510,6 +532,7 @@ func validateMatchLabelKeysAndMismatchLabelKeys(fldPath *field.Path, matchLabelK
 }
 
 // validateMatchLabelKeysInTopologySpread tests that the elements are a valid label name and are not already included in labelSelector.
+// upstream: core/validation/validation.go ValidateMatchLabelKeysInTopologySpread
 func validateMatchLabelKeysInTopologySpread(fldPath *field.Path, matchLabelKeys []string, labelSelector *metav1.LabelSelector) field.ErrorList {
 	if len(matchLabelKeys) == 0 {
 		return nil
@@ -541,6 +564,7 @@ func validateMatchLabelKeysInTopologySpread(fldPath *field.Path, matchLabelKeys 
 
 // validateLabelKeys tests that the label keys are a valid label name.
 // It's intended to be used for matchLabelKeys or mismatchLabelKeys.
+// upstream: core/validation/validation.go validateLabelKeys
 func validateLabelKeys(fldPath *field.Path, labelKeys []string, labelSelector *metav1.LabelSelector) field.ErrorList {
 	if len(labelKeys) == 0 {
 		return nil

@@ -59,6 +59,7 @@ var (
 // validatePodSpecSecurityContext verifies the SecurityContext of a PodSpec,
 // whether that is defined in a Pod or in an embedded PodSpec (e.g. a
 // Deployment's pod template).
+// upstream: core/validation/validation.go validatePodSpecSecurityContext
 func validatePodSpecSecurityContext(securityContext *corev1.PodSecurityContext, spec *corev1.PodSpec, specPath, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -107,6 +108,7 @@ func validatePodSpecSecurityContext(securityContext *corev1.PodSecurityContext, 
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateSysctls
 func validateSysctls(securityContext *corev1.PodSecurityContext, spec *corev1.PodSpec, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 	names := make(map[string]struct{})
@@ -130,6 +132,7 @@ func validateSysctls(securityContext *corev1.PodSecurityContext, spec *corev1.Po
 }
 
 // validateHostSysctl will return error if namespaced sysctls is applied to pod sharing the respective namespaces with the host.
+// upstream: core/validation/validation.go ValidateHostSysctl
 func validateHostSysctl(sysctl string, spec *corev1.PodSpec, fldPath *field.Path) *field.Error {
 	ns, _, _ := utilsysctl.GetNamespace(sysctl)
 	switch {
@@ -147,6 +150,8 @@ func validateHostSysctl(sysctl string, spec *corev1.PodSpec, fldPath *field.Path
 //
 //	https://man7.org/linux/man-pages/man8/sysctl.8.html
 //	https://man7.org/linux/man-pages/man5/sysctl.d.5.html
+//
+// upstream: core/validation/validation.go IsValidSysctlName
 func isValidSysctlName(name string) bool {
 	if len(name) > sysctlMaxLength {
 		return false
@@ -154,6 +159,7 @@ func isValidSysctlName(name string) bool {
 	return sysctlContainSlashRegexp.MatchString(name)
 }
 
+// upstream: core/validation/validation.go validateSELinuxChangePolicy
 func validateSELinuxChangePolicy(seLinuxChangePolicy *corev1.PodSELinuxChangePolicy, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	if seLinuxChangePolicy == nil {
 		return nil
@@ -174,6 +180,7 @@ func validateSELinuxChangePolicy(seLinuxChangePolicy *corev1.PodSELinuxChangePol
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateFSGroupChangePolicy
 func validateFSGroupChangePolicy(fsGroupPolicy *corev1.PodFSGroupChangePolicy, fldPath *field.Path) field.ErrorList {
 	allErrors := field.ErrorList{}
 	if !validFSGroupChangePolicies.Has(*fsGroupPolicy) {
@@ -182,6 +189,7 @@ func validateFSGroupChangePolicy(fsGroupPolicy *corev1.PodFSGroupChangePolicy, f
 	return allErrors
 }
 
+// upstream: core/validation/validation.go validateSupplementalGroupsPolicy
 func validateSupplementalGroupsPolicy(supplementalGroupsPolicy *corev1.SupplementalGroupsPolicy, fldPath *field.Path) field.ErrorList {
 	allErrors := field.ErrorList{}
 	if !validSupplementalGroupsPolicies.Has(*supplementalGroupsPolicy) {
@@ -191,6 +199,7 @@ func validateSupplementalGroupsPolicy(supplementalGroupsPolicy *corev1.Supplemen
 }
 
 // validateSecurityContext ensures the security context contains valid settings
+// upstream: core/validation/validation.go ValidateSecurityContext
 func validateSecurityContext(sc *corev1.SecurityContext, fldPath *field.Path, hostUsers bool, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 	// this should only be true for testing since SecurityContext is defaulted by the core
@@ -246,6 +255,7 @@ func validateSecurityContext(sc *corev1.SecurityContext, fldPath *field.Path, ho
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateWindowsSecurityContextOptions
 func validateWindowsSecurityContextOptions(windowsOptions *corev1.WindowsSecurityContextOptions, fieldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -326,6 +336,7 @@ func validateWindowsSecurityContextOptions(windowsOptions *corev1.WindowsSecurit
 }
 
 // validateProcMountType tests that the argument is a valid ProcMountType.
+// upstream: core/validation/validation.go ValidateProcMountType
 func validateProcMountType(fldPath *field.Path, procMountType corev1.ProcMountType) *field.Error {
 	switch procMountType {
 	case corev1.DefaultProcMount, corev1.UnmaskedProcMount:
@@ -335,6 +346,7 @@ func validateProcMountType(fldPath *field.Path, procMountType corev1.ProcMountTy
 	}
 }
 
+// upstream: core/validation/validation.go validateHostUsers
 func validateHostUsers(spec *corev1.PodSpec, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -375,6 +387,7 @@ func validateHostUsers(spec *corev1.PodSpec, fldPath *field.Path, cfg validateCo
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateSeccompProfileField
 func validateSeccompProfileField(sp *corev1.SeccompProfile, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if sp == nil {
@@ -401,6 +414,7 @@ func validateSeccompProfileField(sp *corev1.SeccompProfile, fldPath *field.Path)
 }
 
 // validateSeccompProfileType tests that the argument is a valid SeccompProfileType.
+// upstream: core/validation/validation.go validateSeccompProfileType
 func validateSeccompProfileType(fldPath *field.Path, seccompProfileType corev1.SeccompProfileType) *field.Error {
 	switch seccompProfileType {
 	case corev1.SeccompProfileTypeLocalhost, corev1.SeccompProfileTypeRuntimeDefault, corev1.SeccompProfileTypeUnconfined:
@@ -412,6 +426,7 @@ func validateSeccompProfileType(fldPath *field.Path, seccompProfileType corev1.S
 	}
 }
 
+// upstream: core/validation/validation.go ValidateAppArmorProfileField
 func validateAppArmorProfileField(profile *corev1.AppArmorProfile, fldPath *field.Path) field.ErrorList {
 	if profile == nil {
 		return nil
@@ -455,6 +470,7 @@ func validateAppArmorProfileField(profile *corev1.AppArmorProfile, fldPath *fiel
 }
 
 // validateOS validates the OS field within pod spec
+// upstream: core/validation/validation.go validateOS
 func validateOS(podSpec *corev1.PodSpec, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 	os := podSpec.OS
@@ -470,6 +486,7 @@ func validateOS(podSpec *corev1.PodSpec, fldPath *field.Path, cfg validateConfig
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateLinux
 func validateLinux(spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	securityContext := spec.SecurityContext
@@ -487,6 +504,7 @@ func validateLinux(spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateWindows
 func validateWindows(spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	securityContext := spec.SecurityContext
@@ -583,6 +601,7 @@ func validateWindows(spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList 
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateWindowsHostProcessPod
 func validateWindowsHostProcessPod(podSpec *corev1.PodSpec, fieldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -645,6 +664,7 @@ func validateWindowsHostProcessPod(podSpec *corev1.PodSpec, fieldPath *field.Pat
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateShareProcessNamespace
 func validateShareProcessNamespace(spec *corev1.PodSpec, fldPath *field.Path) (allErrs field.ErrorList) {
 	if spec.ShareProcessNamespace != nil && spec.HostPID && *spec.ShareProcessNamespace {
 		allErrs = append(allErrs, field.Invalid(fldPath.Child("shareProcessNamespace"), *spec.ShareProcessNamespace, "ShareProcessNamespace and HostPID cannot both be enabled"))

@@ -42,6 +42,7 @@ var supportedBindMountOptions = sets.New(
 	string(corev1.BindMountOptionNoSUID),
 )
 
+// upstream: core/validation/validation.go ValidateVolumes
 func validateVolumes(volumes []corev1.Volume, podMeta *metav1.ObjectMeta, fldPath *field.Path, cfg validateConfig) (map[string]corev1.VolumeSource, field.ErrorList) {
 	allErrs := field.ErrorList{}
 
@@ -87,6 +88,7 @@ func validateVolumes(volumes []corev1.Volume, podMeta *metav1.ObjectMeta, fldPat
 	return vols, allErrs
 }
 
+// upstream: core/validation/validation.go IsMatchedVolume
 func isMatchedVolume(name string, volumes map[string]corev1.VolumeSource) bool {
 	if _, ok := volumes[name]; ok {
 		return true
@@ -96,6 +98,7 @@ func isMatchedVolume(name string, volumes map[string]corev1.VolumeSource) bool {
 
 // isMatched checks whether the volume with the given name is used by a
 // container and if so, if it involves a PVC.
+// upstream: core/validation/validation.go isMatchedDevice
 func isMatchedDevice(name string, volumes map[string]corev1.VolumeSource) (isMatched bool, isPVC bool) {
 	if source, ok := volumes[name]; ok {
 		if source.PersistentVolumeClaim != nil ||
@@ -107,6 +110,7 @@ func isMatchedDevice(name string, volumes map[string]corev1.VolumeSource) (isMat
 	return false, false
 }
 
+// upstream: core/validation/validation.go mountNameAlreadyExists
 func mountNameAlreadyExists(name string, devices map[string]string) bool {
 	if _, ok := devices[name]; ok {
 		return true
@@ -114,6 +118,7 @@ func mountNameAlreadyExists(name string, devices map[string]string) bool {
 	return false
 }
 
+// upstream: core/validation/validation.go mountPathAlreadyExists
 func mountPathAlreadyExists(mountPath string, devices map[string]string) bool {
 	for _, devPath := range devices {
 		if mountPath == devPath {
@@ -124,6 +129,7 @@ func mountPathAlreadyExists(mountPath string, devices map[string]string) bool {
 	return false
 }
 
+// upstream: core/validation/validation.go deviceNameAlreadyExists
 func deviceNameAlreadyExists(name string, mounts map[string]string) bool {
 	if _, ok := mounts[name]; ok {
 		return true
@@ -131,6 +137,7 @@ func deviceNameAlreadyExists(name string, mounts map[string]string) bool {
 	return false
 }
 
+// upstream: core/validation/validation.go devicePathAlreadyExists
 func devicePathAlreadyExists(devicePath string, mounts map[string]string) bool {
 	for _, mountPath := range mounts {
 		if mountPath == devicePath {
@@ -141,6 +148,7 @@ func devicePathAlreadyExists(devicePath string, mounts map[string]string) bool {
 	return false
 }
 
+// upstream: core/validation/validation.go validateVolumeSource
 func validateVolumeSource(source *corev1.VolumeSource, fldPath *field.Path, volName string, podMeta *metav1.ObjectMeta, cfg validateConfig) field.ErrorList {
 	numVolumes := 0
 	allErrs := field.ErrorList{}
@@ -408,6 +416,7 @@ func validateVolumeSource(source *corev1.VolumeSource, fldPath *field.Path, volN
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateHostPathVolumeSource
 func validateHostPathVolumeSource(hostPath *corev1.HostPathVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(hostPath.Path) == 0 {
@@ -420,6 +429,7 @@ func validateHostPathVolumeSource(hostPath *corev1.HostPathVolumeSource, fldPath
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateHostPathType
 func validateHostPathType(hostPathType *corev1.HostPathType, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -430,6 +440,7 @@ func validateHostPathType(hostPathType *corev1.HostPathType, fldPath *field.Path
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateSecretVolumeSource
 func validateSecretVolumeSource(secretSource *corev1.SecretVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(secretSource.SecretName) == 0 {
@@ -450,6 +461,7 @@ func validateSecretVolumeSource(secretSource *corev1.SecretVolumeSource, fldPath
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateConfigMapVolumeSource
 func validateConfigMapVolumeSource(configMapSource *corev1.ConfigMapVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(configMapSource.Name) == 0 {
@@ -470,6 +482,7 @@ func validateConfigMapVolumeSource(configMapSource *corev1.ConfigMapVolumeSource
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateKeyToPath
 func validateKeyToPath(kp *corev1.KeyToPath, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(kp.Key) == 0 {
@@ -487,6 +500,7 @@ func validateKeyToPath(kp *corev1.KeyToPath, fldPath *field.Path) field.ErrorLis
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validatePersistentClaimVolumeSource
 func validatePersistentClaimVolumeSource(claim *corev1.PersistentVolumeClaimVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(claim.ClaimName) == 0 {
@@ -495,6 +509,7 @@ func validatePersistentClaimVolumeSource(claim *corev1.PersistentVolumeClaimVolu
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateUserField
 func validateUserField(user *int64, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if user == nil {
@@ -509,6 +524,7 @@ func validateUserField(user *int64, fldPath *field.Path) field.ErrorList {
 // This validate will make sure targetPath:
 // 1. is not abs path
 // 2. does not have any element which is ".."
+// upstream: core/validation/validation.go validateLocalDescendingPath
 func validateLocalDescendingPath(targetPath string, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if path.IsAbs(targetPath) {
@@ -524,6 +540,7 @@ func validateLocalDescendingPath(targetPath string, fldPath *field.Path) field.E
 //
 // This assumes the OS of the apiserver and the nodes are the same. The same check should be done
 // on the node to ensure there are no backsteps.
+// upstream: core/validation/validation.go validatePathNoBacksteps
 func validatePathNoBacksteps(targetPath string, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	parts := strings.Split(filepath.ToSlash(targetPath), "/")
@@ -540,6 +557,7 @@ func validatePathNoBacksteps(targetPath string, fldPath *field.Path) field.Error
 // 1. is not abs path
 // 2. does not contain any '..' elements
 // 3. does not start with '..'
+// upstream: core/validation/validation.go ValidateLocalNonReservedPath
 func validateLocalNonReservedPath(targetPath string, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	allErrs = append(allErrs, validateLocalDescendingPath(targetPath, fldPath)...)
@@ -552,6 +570,7 @@ func validateLocalNonReservedPath(targetPath string, fldPath *field.Path) field.
 
 // validateMountPropagation verifies that MountPropagation field is valid and
 // allowed for given container.
+// upstream: core/validation/validation.go validateMountPropagation
 func validateMountPropagation(mountPropagation *corev1.MountPropagationMode, container *corev1.Container, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -583,6 +602,7 @@ func validateMountPropagation(mountPropagation *corev1.MountPropagationMode, con
 }
 
 // validateMountRecursiveReadOnly validates RecursiveReadOnly mounts.
+// upstream: core/validation/validation.go validateMountRecursiveReadOnly
 func validateMountRecursiveReadOnly(mount corev1.VolumeMount, fldPath *field.Path) field.ErrorList {
 	if mount.RecursiveReadOnly == nil {
 		return nil
@@ -608,6 +628,7 @@ func validateMountRecursiveReadOnly(mount corev1.VolumeMount, fldPath *field.Pat
 	return allErrs
 }
 
+// upstream: core/validation/validation.go GetVolumeMountMap
 func volumeMountMap(mounts []corev1.VolumeMount) map[string]string {
 	volmounts := make(map[string]string)
 
@@ -618,6 +639,7 @@ func volumeMountMap(mounts []corev1.VolumeMount) map[string]string {
 	return volmounts
 }
 
+// upstream: core/validation/validation.go GetVolumeDeviceMap
 func volumeDeviceMap(devices []corev1.VolumeDevice) map[string]string {
 	volDevices := make(map[string]string)
 
@@ -628,6 +650,7 @@ func volumeDeviceMap(devices []corev1.VolumeDevice) map[string]string {
 	return volDevices
 }
 
+// upstream: core/validation/validation.go ValidateVolumeMounts
 func validateVolumeMounts(mounts []corev1.VolumeMount, voldevices map[string]string, volumes map[string]corev1.VolumeSource, container *corev1.Container, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 	mountpoints := sets.New[string]()
@@ -682,6 +705,7 @@ func validateVolumeMounts(mounts []corev1.VolumeMount, voldevices map[string]str
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateBindMountOptions
 func validateBindMountOptions(bindMountOptions []string, fldPath *field.Path) field.ErrorList {
 	if len(bindMountOptions) == 0 {
 		return nil
@@ -700,6 +724,7 @@ func validateBindMountOptions(bindMountOptions []string, fldPath *field.Path) fi
 	return allErrs
 }
 
+// upstream: core/validation/validation.go ValidateVolumeDevices
 func validateVolumeDevices(devices []corev1.VolumeDevice, volmounts map[string]string, volumes map[string]corev1.VolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	devicepath := sets.New[string]()

@@ -72,6 +72,7 @@ type PersistentVolumeClaimSpecValidationOptions struct {
 	EnableVolumeAttributesClass bool
 }
 
+// upstream: core/validation/validation.go validateGitRepoVolumeSource
 func validateGitRepoVolumeSource(gitRepo *corev1.GitRepoVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(gitRepo.Repository) == 0 {
@@ -83,6 +84,7 @@ func validateGitRepoVolumeSource(gitRepo *corev1.GitRepoVolumeSource, fldPath *f
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateISCSIVolumeSource
 func validateISCSIVolumeSource(iscsi *corev1.ISCSIVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(iscsi.TargetPortal) == 0 {
@@ -123,6 +125,7 @@ func validateISCSIVolumeSource(iscsi *corev1.ISCSIVolumeSource, fldPath *field.P
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateFCVolumeSource
 func validateFCVolumeSource(fc *corev1.FCVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(fc.TargetWWNs) < 1 && len(fc.WWIDs) < 1 {
@@ -145,6 +148,7 @@ func validateFCVolumeSource(fc *corev1.FCVolumeSource, fldPath *field.Path) fiel
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateGCEPersistentDiskVolumeSource
 func validateGCEPersistentDiskVolumeSource(pd *corev1.GCEPersistentDiskVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(pd.PDName) == 0 {
@@ -156,6 +160,7 @@ func validateGCEPersistentDiskVolumeSource(pd *corev1.GCEPersistentDiskVolumeSou
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateAWSElasticBlockStoreVolumeSource
 func validateAWSElasticBlockStoreVolumeSource(PD *corev1.AWSElasticBlockStoreVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(PD.VolumeID) == 0 {
@@ -167,6 +172,7 @@ func validateAWSElasticBlockStoreVolumeSource(PD *corev1.AWSElasticBlockStoreVol
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateNFSVolumeSource
 func validateNFSVolumeSource(nfs *corev1.NFSVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(nfs.Server) == 0 {
@@ -181,6 +187,7 @@ func validateNFSVolumeSource(nfs *corev1.NFSVolumeSource, fldPath *field.Path) f
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateQuobyteVolumeSource
 func validateQuobyteVolumeSource(quobyte *corev1.QuobyteVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(quobyte.Registry) == 0 {
@@ -201,6 +208,7 @@ func validateQuobyteVolumeSource(quobyte *corev1.QuobyteVolumeSource, fldPath *f
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateGlusterfsVolumeSource
 func validateGlusterfsVolumeSource(glusterfs *corev1.GlusterfsVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(glusterfs.EndpointsName) == 0 {
@@ -212,6 +220,7 @@ func validateGlusterfsVolumeSource(glusterfs *corev1.GlusterfsVolumeSource, fldP
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateFlockerVolumeSource
 func validateFlockerVolumeSource(flocker *corev1.FlockerVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(flocker.DatasetName) == 0 && len(flocker.DatasetUUID) == 0 {
@@ -227,6 +236,7 @@ func validateFlockerVolumeSource(flocker *corev1.FlockerVolumeSource, fldPath *f
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateDownwardAPIVolumeFile
 func validateDownwardAPIVolumeFile(file *corev1.DownwardAPIVolumeFile, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(file.Path) == 0 {
@@ -252,6 +262,7 @@ func validateDownwardAPIVolumeFile(file *corev1.DownwardAPIVolumeFile, fldPath *
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateDownwardAPIVolumeSource
 func validateDownwardAPIVolumeSource(downwardAPIVolume *corev1.DownwardAPIVolumeSource, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -267,6 +278,7 @@ func validateDownwardAPIVolumeSource(downwardAPIVolume *corev1.DownwardAPIVolume
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateProjectionSources
 func validateProjectionSources(projection *corev1.ProjectedVolumeSource, projectionMode *int32, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 	allPaths := sets.Set[string]{}
@@ -485,6 +497,7 @@ func validateProjectionSources(projection *corev1.ProjectedVolumeSource, project
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateProjectedVolumeSource
 func validateProjectedVolumeSource(projection *corev1.ProjectedVolumeSource, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -498,6 +511,7 @@ func validateProjectedVolumeSource(projection *corev1.ProjectedVolumeSource, fld
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateRBDVolumeSource
 func validateRBDVolumeSource(rbd *corev1.RBDVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(rbd.CephMonitors) == 0 {
@@ -509,6 +523,7 @@ func validateRBDVolumeSource(rbd *corev1.RBDVolumeSource, fldPath *field.Path) f
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateCinderVolumeSource
 func validateCinderVolumeSource(cd *corev1.CinderVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(cd.VolumeID) == 0 {
@@ -522,6 +537,7 @@ func validateCinderVolumeSource(cd *corev1.CinderVolumeSource, fldPath *field.Pa
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateCephFSVolumeSource
 func validateCephFSVolumeSource(cephfs *corev1.CephFSVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(cephfs.Monitors) == 0 {
@@ -530,6 +546,7 @@ func validateCephFSVolumeSource(cephfs *corev1.CephFSVolumeSource, fldPath *fiel
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateFlexVolumeSource
 func validateFlexVolumeSource(fv *corev1.FlexVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(fv.Driver) == 0 {
@@ -537,7 +554,7 @@ func validateFlexVolumeSource(fv *corev1.FlexVolumeSource, fldPath *field.Path) 
 	}
 
 	// Make sure user-specified options don't use kubernetes namespaces
-	for k := range fv.Options {
+	for _, k := range sortedKeys(fv.Options) { // upstream: map order
 		namespace := k
 		if parts := strings.SplitN(k, "/", 2); len(parts) == 2 {
 			namespace = parts[0]
@@ -551,6 +568,7 @@ func validateFlexVolumeSource(fv *corev1.FlexVolumeSource, fldPath *field.Path) 
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateAzureFile
 func validateAzureFile(azure *corev1.AzureFileVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if azure.SecretName == "" {
@@ -562,6 +580,7 @@ func validateAzureFile(azure *corev1.AzureFileVolumeSource, fldPath *field.Path)
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateAzureDisk
 func validateAzureDisk(azure *corev1.AzureDiskVolumeSource, fldPath *field.Path) field.ErrorList {
 	var supportedCachingModes = sets.New(
 		corev1.AzureDataDiskCachingNone,
@@ -605,6 +624,7 @@ func validateAzureDisk(azure *corev1.AzureDiskVolumeSource, fldPath *field.Path)
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateVsphereVolumeSource
 func validateVsphereVolumeSource(cd *corev1.VsphereVirtualDiskVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(cd.VolumePath) == 0 {
@@ -613,6 +633,7 @@ func validateVsphereVolumeSource(cd *corev1.VsphereVirtualDiskVolumeSource, fldP
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validatePhotonPersistentDiskVolumeSource
 func validatePhotonPersistentDiskVolumeSource(cd *corev1.PhotonPersistentDiskVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(cd.PdID) == 0 {
@@ -621,6 +642,7 @@ func validatePhotonPersistentDiskVolumeSource(cd *corev1.PhotonPersistentDiskVol
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validatePortworxVolumeSource
 func validatePortworxVolumeSource(pwx *corev1.PortworxVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(pwx.VolumeID) == 0 {
@@ -629,6 +651,7 @@ func validatePortworxVolumeSource(pwx *corev1.PortworxVolumeSource, fldPath *fie
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateScaleIOVolumeSource
 func validateScaleIOVolumeSource(sio *corev1.ScaleIOVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if sio.Gateway == "" {
@@ -643,6 +666,7 @@ func validateScaleIOVolumeSource(sio *corev1.ScaleIOVolumeSource, fldPath *field
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateStorageOSVolumeSource
 func validateStorageOSVolumeSource(storageos *corev1.StorageOSVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(storageos.VolumeName) == 0 {
@@ -661,6 +685,7 @@ func validateStorageOSVolumeSource(storageos *corev1.StorageOSVolumeSource, fldP
 	return allErrs
 }
 
+// upstream: core/validation/validation.go ValidateCSIDriverName
 func validateCSIDriverName(driverName string, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -683,6 +708,7 @@ func validateCSIDriverName(driverName string, fldPath *field.Path) field.ErrorLi
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateCSIVolumeSource
 func validateCSIVolumeSource(csi *corev1.CSIVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	allErrs = append(allErrs, validateCSIDriverName(csi.Driver, fldPath.Child("driver"))...)
@@ -700,6 +726,7 @@ func validateCSIVolumeSource(csi *corev1.CSIVolumeSource, fldPath *field.Path) f
 	return allErrs
 }
 
+// upstream: core/validation/validation.go validateEphemeralVolumeSource
 func validateEphemeralVolumeSource(ephemeral *corev1.EphemeralVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if ephemeral.VolumeClaimTemplate == nil {
@@ -711,6 +738,7 @@ func validateEphemeralVolumeSource(ephemeral *corev1.EphemeralVolumeSource, fldP
 	return allErrs
 }
 
+// upstream: core/validation/validation.go ValidationOptionsForPersistentVolumeClaimTemplate
 func ValidationOptionsForPersistentVolumeClaimTemplate(claimTemplate, oldClaimTemplate *corev1.PersistentVolumeClaimTemplate) PersistentVolumeClaimSpecValidationOptions {
 	cfg := PersistentVolumeClaimSpecValidationOptions{
 		AllowInvalidLabelValueInSelector: false,
@@ -732,12 +760,14 @@ func ValidationOptionsForPersistentVolumeClaimTemplate(claimTemplate, oldClaimTe
 
 // validatePersistentVolumeClaimTemplate verifies that the embedded object meta and spec are valid.
 // Checking of the object data is very minimal because only labels and annotations are used.
+// upstream: core/validation/validation.go ValidatePersistentVolumeClaimTemplate
 func validatePersistentVolumeClaimTemplate(claimTemplate *corev1.PersistentVolumeClaimTemplate, fldPath *field.Path, cfg PersistentVolumeClaimSpecValidationOptions) field.ErrorList {
 	allErrs := validateTemplateObjectMeta(&claimTemplate.ObjectMeta, fldPath.Child("metadata"))
 	allErrs = append(allErrs, validatePersistentVolumeClaimSpec(&claimTemplate.Spec, fldPath.Child("spec"), cfg)...)
 	return allErrs
 }
 
+// upstream: core/validation/validation.go ValidateTemplateObjectMeta
 func validateTemplateObjectMeta(objMeta *metav1.ObjectMeta, fldPath *field.Path) field.ErrorList {
 	allErrs := apimachineryvalidation.ValidateAnnotations(objMeta.Annotations, fldPath.Child("annotations"))
 	allErrs = append(allErrs, metav1validation.ValidateLabels(objMeta.Labels, fldPath.Child("labels"))...)
@@ -751,6 +781,7 @@ func validateTemplateObjectMeta(objMeta *metav1.ObjectMeta, fldPath *field.Path)
 }
 
 // validatePersistentVolumeClaimSpec validates a PersistentVolumeClaimSpec
+// upstream: core/validation/validation.go ValidatePersistentVolumeClaimSpec
 func validatePersistentVolumeClaimSpec(spec *corev1.PersistentVolumeClaimSpec, fldPath *field.Path, cfg PersistentVolumeClaimSpecValidationOptions) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(spec.AccessModes) == 0 {
@@ -824,6 +855,7 @@ func validatePersistentVolumeClaimSpec(spec *corev1.PersistentVolumeClaimSpec, f
 }
 
 // validateDataSource validates a DataSource/DataSourceRef in a PersistentVolumeClaimSpec
+// upstream: core/validation/validation.go validateDataSource
 func validateDataSource(dataSource *corev1.TypedLocalObjectReference, fldPath *field.Path, allowInvalidAPIGroupInDataSourceOrRef bool) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -850,6 +882,7 @@ func validateDataSource(dataSource *corev1.TypedLocalObjectReference, fldPath *f
 }
 
 // validateDataSourceRef validates a DataSourceRef in a PersistentVolumeClaimSpec
+// upstream: core/validation/validation.go validateDataSourceRef
 func validateDataSourceRef(dataSourceRef *corev1.TypedObjectReference, fldPath *field.Path, allowInvalidAPIGroupInDataSourceOrRef bool) field.ErrorList {
 	allErrs := field.ErrorList{}
 
@@ -881,10 +914,12 @@ func validateDataSourceRef(dataSourceRef *corev1.TypedObjectReference, fldPath *
 	return allErrs
 }
 
+// upstream: core/validation/validation.go isDataSourceEqualDataSourceRef
 func isDataSourceEqualDataSourceRef(dataSource *corev1.TypedLocalObjectReference, dataSourceRef *corev1.TypedObjectReference) bool {
 	return reflect.DeepEqual(dataSource.APIGroup, dataSourceRef.APIGroup) && dataSource.Kind == dataSourceRef.Kind && dataSource.Name == dataSourceRef.Name
 }
 
+// upstream: core/validation/validation.go validateImageVolumeSource
 func validateImageVolumeSource(imageVolume *corev1.ImageVolumeSource, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if !cfg.AllowEmptyImageVolumeReference && len(imageVolume.Reference) == 0 {
