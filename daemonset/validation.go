@@ -32,8 +32,10 @@ type validateConfig struct {
 
 // StrictPrivileged models an API server started with --allow-privileged=false:
 // any container with securityContext.privileged: true is rejected with
-// Forbidden at ...securityContext.privileged. Without it, Validate models
-// --allow-privileged=true, the setting of kubeadm, kind and managed clusters.
+// Forbidden at ...securityContext.privileged, and a Windows pod with
+// hostProcess containers with Forbidden at spec.template.spec. Without it,
+// Validate models --allow-privileged=true, the setting of kubeadm, kind and
+// managed clusters.
 func StrictPrivileged() ValidateOption {
 	return func(c *validateConfig) { c.allowPrivileged = false }
 }
