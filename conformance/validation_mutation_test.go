@@ -23,8 +23,9 @@ import (
 // mutBases are the realistic DaemonSets the mutants start from: every preset
 // of the catalog and every DaemonSet of the published manifests in
 // internal/testdata/manifests (a DaemonSet without a namespace gets
-// "default", as kubectl would give it). Each is valid upstream.
-func mutBases(t *testing.T) []*appsv1.DaemonSet {
+// "default", as kubectl would give it). Each is valid upstream (with
+// --allow-privileged=true; checked when checkValid).
+func mutBases(t *testing.T, checkValid bool) []*appsv1.DaemonSet {
 	t.Helper()
 	var out []*appsv1.DaemonSet
 	for _, p := range presets.Catalog() {
@@ -51,6 +52,9 @@ func mutBases(t *testing.T) []*appsv1.DaemonSet {
 		}
 	}
 	for _, ds := range out {
+		if !checkValid {
+			break
+		}
 		if errs := valUpstreamCreateOrConvert(t, valUpstreamDefault(ds)); len(errs) != 0 {
 			t.Fatalf("base %s is invalid upstream: %v", ds.Name, errs)
 		}
@@ -109,7 +113,19 @@ func mutKeys(errs field.ErrorList, detail bool) []string {
 // written and on the object upstream's defaulting produced. Reported per area.
 func TestValidateMutantsMatchUpstream(t *testing.T) {
 	valWithPrivileged(t, true)
-	bases := mutBases(t)
+	mutCompareCreate(t)
+}
+
+// TestValidateMutantsStrictPrivilegedMatchUpstream does the same for an API
+// server started with --allow-privileged=false (privileged containers and
+// Windows hostProcess pods are refused).
+func TestValidateMutantsStrictPrivilegedMatchUpstream(t *testing.T) {
+	valWithPrivileged(t, false)
+	mutCompareCreate(t, daemonset.StrictPrivileged())
+}
+
+func mutCompareCreate(t *testing.T, opts ...daemonset.ValidateOption) {
+	bases := mutBases(t, len(opts) == 0)
 	var mu sync.Mutex
 	stats := map[string]*mutAreaStats{}
 	rapid.Check(t, func(rt *rapid.T) {
@@ -119,10 +135,10 @@ func TestValidateMutantsMatchUpstream(t *testing.T) {
 		m.podTemplate(&ds.Spec.Template, &ds.Annotations)
 		area := m.area()
 		// As a user calls it: on the object as written, Validate defaults it.
-		oursRaw := daemonset.Validate(ds)
+		oursRaw := daemonset.Validate(ds, opts...)
 		ds = valUpstreamDefault(ds)
 		before := ds.DeepCopy()
-		ours := daemonset.Validate(ds)
+		ours := daemonset.Validate(ds, opts...)
 		if !apiequality.Semantic.DeepEqual(before, ds) {
 			rt.Fatalf("Validate modified its input")
 		}
@@ -167,7 +183,7 @@ func TestValidateMutantsMatchUpstream(t *testing.T) {
 // ValidateDaemonSetUpdate, with the options derived from the old template.
 func TestValidateUpdateMutantsMatchUpstream(t *testing.T) {
 	valWithPrivileged(t, true)
-	bases := mutBases(t)
+	bases := mutBases(t, true)
 	stats := map[string]*mutAreaStats{}
 	rapid.Check(t, func(rt *rapid.T) {
 		base := bases[rapid.IntRange(0, len(bases)-1).Draw(rt, "base")]

@@ -27,11 +27,11 @@ const (
 	// Limits on various DNS parameters. These are derived from
 	// restrictions in Linux libc name resolution handling.
 	// Max number of DNS name servers.
-	MaxDNSNameservers = 3
+	maxDNSNameservers = 3
 	// Max number of domains in the search path list.
-	MaxDNSSearchPaths = 32
+	maxDNSSearchPaths = 32
 	// Max number of characters in the search path.
-	MaxDNSSearchListChars = 2048
+	maxDNSSearchListChars = 2048
 )
 
 // validatePodTemplateSpec validates the spec of a pod template
@@ -432,19 +432,19 @@ func validatePodDNSConfig(dnsConfig *corev1.PodDNSConfig, dnsPolicy *corev1.DNSP
 
 	if dnsConfig != nil {
 		// Validate nameservers.
-		if len(dnsConfig.Nameservers) > MaxDNSNameservers {
-			allErrs = append(allErrs, field.Invalid(fldPath.Child("nameservers"), dnsConfig.Nameservers, fmt.Sprintf("must not have more than %v nameservers", MaxDNSNameservers)))
+		if len(dnsConfig.Nameservers) > maxDNSNameservers {
+			allErrs = append(allErrs, field.Invalid(fldPath.Child("nameservers"), dnsConfig.Nameservers, fmt.Sprintf("must not have more than %v nameservers", maxDNSNameservers)))
 		}
 		for i, ns := range dnsConfig.Nameservers {
 			allErrs = append(allErrs, isValidIPForLegacyField(fldPath.Child("nameservers").Index(i), ns, nil)...)
 		}
 		// Validate searches.
-		if len(dnsConfig.Searches) > MaxDNSSearchPaths {
-			allErrs = append(allErrs, field.Invalid(fldPath.Child("searches"), dnsConfig.Searches, fmt.Sprintf("must not have more than %v search paths", MaxDNSSearchPaths)))
+		if len(dnsConfig.Searches) > maxDNSSearchPaths {
+			allErrs = append(allErrs, field.Invalid(fldPath.Child("searches"), dnsConfig.Searches, fmt.Sprintf("must not have more than %v search paths", maxDNSSearchPaths)))
 		}
 		// Include the space between search paths.
-		if len(strings.Join(dnsConfig.Searches, " ")) > MaxDNSSearchListChars {
-			allErrs = append(allErrs, field.Invalid(fldPath.Child("searches"), dnsConfig.Searches, fmt.Sprintf("must not have more than %v characters (including spaces) in the search list", MaxDNSSearchListChars)))
+		if len(strings.Join(dnsConfig.Searches, " ")) > maxDNSSearchListChars {
+			allErrs = append(allErrs, field.Invalid(fldPath.Child("searches"), dnsConfig.Searches, fmt.Sprintf("must not have more than %v characters (including spaces) in the search list", maxDNSSearchListChars)))
 		}
 
 		for i, search := range dnsConfig.Searches {

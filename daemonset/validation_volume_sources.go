@@ -61,7 +61,8 @@ var supportedAccessModes = sets.New(
 
 var supportedVolumeModes = sets.New(corev1.PersistentVolumeBlock, corev1.PersistentVolumeFilesystem)
 
-type PersistentVolumeClaimSpecValidationOptions struct {
+// upstream: core/validation/validation.go PersistentVolumeClaimSpecValidationOptions
+type persistentVolumeClaimSpecValidationOptions struct {
 	// Allow users to recover from previously failing expansion operation
 	EnableRecoverFromExpansionFailure bool
 	// Allow to validate the label value of the label selector
@@ -732,15 +733,15 @@ func validateEphemeralVolumeSource(ephemeral *corev1.EphemeralVolumeSource, fldP
 	if ephemeral.VolumeClaimTemplate == nil {
 		allErrs = append(allErrs, field.Required(fldPath.Child("volumeClaimTemplate"), ""))
 	} else {
-		cfg := ValidationOptionsForPersistentVolumeClaimTemplate(ephemeral.VolumeClaimTemplate, nil)
+		cfg := validationOptionsForPersistentVolumeClaimTemplate(ephemeral.VolumeClaimTemplate, nil)
 		allErrs = append(allErrs, validatePersistentVolumeClaimTemplate(ephemeral.VolumeClaimTemplate, fldPath.Child("volumeClaimTemplate"), cfg)...)
 	}
 	return allErrs
 }
 
 // upstream: core/validation/validation.go ValidationOptionsForPersistentVolumeClaimTemplate
-func ValidationOptionsForPersistentVolumeClaimTemplate(claimTemplate, oldClaimTemplate *corev1.PersistentVolumeClaimTemplate) PersistentVolumeClaimSpecValidationOptions {
-	cfg := PersistentVolumeClaimSpecValidationOptions{
+func validationOptionsForPersistentVolumeClaimTemplate(claimTemplate, oldClaimTemplate *corev1.PersistentVolumeClaimTemplate) persistentVolumeClaimSpecValidationOptions {
+	cfg := persistentVolumeClaimSpecValidationOptions{
 		AllowInvalidLabelValueInSelector: false,
 		EnableVolumeAttributesClass:      true, /* VolumeAttributesClass is GA in v1.37.2 */
 	}
@@ -761,7 +762,7 @@ func ValidationOptionsForPersistentVolumeClaimTemplate(claimTemplate, oldClaimTe
 // validatePersistentVolumeClaimTemplate verifies that the embedded object meta and spec are valid.
 // Checking of the object data is very minimal because only labels and annotations are used.
 // upstream: core/validation/validation.go ValidatePersistentVolumeClaimTemplate
-func validatePersistentVolumeClaimTemplate(claimTemplate *corev1.PersistentVolumeClaimTemplate, fldPath *field.Path, cfg PersistentVolumeClaimSpecValidationOptions) field.ErrorList {
+func validatePersistentVolumeClaimTemplate(claimTemplate *corev1.PersistentVolumeClaimTemplate, fldPath *field.Path, cfg persistentVolumeClaimSpecValidationOptions) field.ErrorList {
 	allErrs := validateTemplateObjectMeta(&claimTemplate.ObjectMeta, fldPath.Child("metadata"))
 	allErrs = append(allErrs, validatePersistentVolumeClaimSpec(&claimTemplate.Spec, fldPath.Child("spec"), cfg)...)
 	return allErrs
@@ -782,7 +783,7 @@ func validateTemplateObjectMeta(objMeta *metav1.ObjectMeta, fldPath *field.Path)
 
 // validatePersistentVolumeClaimSpec validates a PersistentVolumeClaimSpec
 // upstream: core/validation/validation.go ValidatePersistentVolumeClaimSpec
-func validatePersistentVolumeClaimSpec(spec *corev1.PersistentVolumeClaimSpec, fldPath *field.Path, cfg PersistentVolumeClaimSpecValidationOptions) field.ErrorList {
+func validatePersistentVolumeClaimSpec(spec *corev1.PersistentVolumeClaimSpec, fldPath *field.Path, cfg persistentVolumeClaimSpecValidationOptions) field.ErrorList {
 	allErrs := field.ErrorList{}
 	if len(spec.AccessModes) == 0 {
 		allErrs = append(allErrs, field.Required(fldPath.Child("accessModes"), "at least 1 access mode is required"))
