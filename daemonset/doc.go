@@ -32,7 +32,6 @@
 // cases per property on every CI run).
 //
 // Non-goals: talking to a cluster, the scheduler's decisions (see package
-// simulate), and validation rules that matter neither for DaemonSets nor for
-// node agents (Validate's doc lists what it covers; it never rejects what
-// upstream accepts).
+// simulate), and what the API server does beyond validation (admission
+// plugins and webhooks; Validate's doc draws the line).
 package daemonset

@@ -20,30 +20,22 @@ import (
 //	errs := daemonset.Validate(ds, daemonset.StrictPrivileged())
 type ValidateOption func(*validateConfig)
 
-// validateConfig is the subset of upstream's PodValidationOptions (as
-// pod.GetValidationOptionsFromPodTemplate computes them for v1.37.2 defaults)
-// and of the API server's capabilities that the covered rules depend on.
+// validateConfig is what a validation run depends on: upstream's
+// PodValidationOptions as the API server derives them from the old and new
+// objects, and the server's --allow-privileged capability.
 type validateConfig struct {
+	podValidationOptions
 	// allowPrivileged models kube-apiserver --allow-privileged.
 	// upstream: pkg/capabilities, ValidateSecurityContext
 	allowPrivileged bool
-	// Relaxed on update when the old object already used invalid values.
-	// upstream: strategy.go ValidateUpdate, pod/util.go GetValidationOptionsFromPodSpecAndMeta
-	allowInvalidLabelValueInSelector             bool
-	allowInvalidLabelValueInRequiredNodeAffinity bool
-	allowTolerationComparisonOperators           bool
-	allowUserNamespacesHostNetwork               bool
-	// Alpha fields the API server drops before validating unless the old
-	// object already used them (upstream: pod/util.go dropDisabledFields with
-	// EmptyDirVolumeMode and GRPCContainerProbeTLS off in v1.37.2).
-	keepEmptyDirMode bool
-	keepGRPCMode     bool
 }
 
 // StrictPrivileged models an API server started with --allow-privileged=false:
 // any container with securityContext.privileged: true is rejected with
-// Forbidden at ...securityContext.privileged. Without it, Validate models
-// --allow-privileged=true, the setting of kubeadm, kind and managed clusters.
+// Forbidden at ...securityContext.privileged, and a Windows pod with
+// hostProcess containers with Forbidden at spec.template.spec. Without it,
+// Validate models --allow-privileged=true, the setting of kubeadm, kind and
+// managed clusters.
 func StrictPrivileged() ValidateOption {
 	return func(c *validateConfig) { c.allowPrivileged = false }
 }
@@ -58,52 +50,48 @@ func newValidateConfig(opts []ValidateOption) validateConfig {
 	return c
 }
 
-// Validate reports what the Kubernetes v1.37.2 API server answers when the
-// DaemonSet is created: it defaults a copy with SetDefaults and validates the
-// copy, with the field paths and error types of upstream's ValidateDaemonSet.
-// The input is never modified. A nil ds yields a single Required error.
+// Validate is the verdict of the Kubernetes v1.37.2 API server, with its
+// default feature gates, on creating the DaemonSet: the same errors, with the
+// same field paths, types and detail messages, as upstream's create path.
+// It follows that path step by step on a copy (the input is never modified):
+// defaulting (SetDefaults); decoding, where a
+// deprecated.daemonset.template.generation annotation that is not an integer
+// fails the request before any validation (reported as one Invalid error on
+// that annotation); dropping the fields of alpha features that are off
+// (emptyDir mode, gRPC probe mode, stopSignal, httpGet protocol,
+// bindMountOptions, volume defaultUser/user, schedulingGroup,
+// evictionResponders); then every rule of upstream's ValidateDaemonSet,
+// ValidatePodTemplateSpec and everything below it, with the validation
+// options the server derives (upstream: pkg/registry/apps/daemonset
+// strategy.go PrepareForCreate and Validate; pkg/api/pod/util.go
+// dropDisabledFields and GetValidationOptionsFromPodSpecAndMeta;
+// pkg/apis/apps/validation and pkg/apis/core/validation). Where upstream
+// reports in map order, Validate reports the same errors in a fixed order.
+// A nil ds yields a single Required error. conformance/ holds it to upstream's
+// code on random DaemonSets and on random single-field mutations of realistic
+// ones, in every area of the pod spec.
 //
-// Covered rules (same paths, types and detail messages as upstream, checked
-// in conformance/): metadata (name, namespace, labels, annotations,
-// finalizers, ownerReferences, generateName); the selector and its match
-// with the template labels; updateStrategy and its rollingUpdate budgets;
-// minReadySeconds; revisionHistoryLimit; restartPolicy Always;
-// activeDeadlineSeconds. In the pod template: containers and init containers
-// (name, uniqueness, image, ports and host-port conflicts, env and valueFrom,
-// volumeMounts, resources, probes and lifecycle handlers, pull and
-// termination-message policies, sidecar rules, and the privileged, runAsUser,
-// runAsGroup and allowPrivilegeEscalation parts of securityContext); volumes
-// (names, exactly one source, emptyDir, hostPath, secret, configMap,
-// persistentVolumeClaim); tolerations; node affinity; pod (anti-)affinity
-// weights, selectors, namespaces and topology keys; nodeSelector; dnsPolicy
-// and dnsConfig; priorityClassName; preemptionPolicy; serviceAccountName;
-// nodeName; hostname; subdomain; host namespaces (hostNetwork ports,
-// shareProcessNamespace with hostPID, hostUsers: false); pod securityContext
-// user and group ids; terminationGracePeriodSeconds; ephemeral containers.
+// The API server is modelled with --allow-privileged=true (kubeadm, kind and
+// managed clusters); StrictPrivileged models --allow-privileged=false.
 //
-// Not covered (never reported, so Validate never rejects what upstream
-// accepts, but it may accept what upstream rejects): the contents of other
-// volume sources (nfs, csi, projected, downwardAPI, ...) and of
-// defaultUser/user fields, envFrom, fileKeyRef selectors, volumeDevices,
-// bindMountOptions, per-container restartPolicy and restart rules,
-// resizePolicy, lifecycle stopSignal, httpGet protocol, hugepage
-// divisibility, resource claims, the rest of securityContext (capabilities,
-// procMount, seccomp, AppArmor, sysctls, Windows options) and the
-// pod-specific annotations, topologySpreadConstraints, hostAliases, os,
-// overhead, pod-level resources, runtimeClassName, schedulingGates,
-// readinessGates, pod affinity matchLabelKeys/mismatchLabelKeys.
-//
-// Fields behind alpha feature gates that are off in v1.37.2 (emptyDir mode,
-// gRPC probe mode) are dropped by the API server before validation, so
-// Validate never rejects them; ValidateUpdate checks them only when the old
-// object already used them, as upstream.
+// Out of scope: non-default feature gates; what happens outside validation
+// on the way in: admission plugins and webhooks (Pod Security admission,
+// ValidatingAdmissionPolicy, quota), existence of the namespace or of objects
+// the template refers to, name conflicts, and malformed request bodies.
 func Validate(ds *appsv1.DaemonSet, opts ...ValidateOption) field.ErrorList {
 	if ds == nil {
 		return field.ErrorList{field.Required(field.NewPath(""), "a DaemonSet is required")}
 	}
+	if err := validateTemplateGenerationAnnotation(ds); err != nil {
+		return field.ErrorList{err}
+	}
 	cfg := newValidateConfig(opts)
 	obj := ds.DeepCopy()
 	SetDefaults(obj)
+	prepareForValidation(obj)
+	// upstream: strategy.go PrepareForCreate, Validate
+	dropDisabledPodFields(&obj.Spec.Template.Spec, nil)
+	cfg.podValidationOptions = podValidationOptionsFor(nil)
 	return validateDaemonSet(obj, cfg)
 }
 
@@ -114,35 +102,64 @@ func Validate(ds *appsv1.DaemonSet, opts ...ValidateOption) field.ErrorList {
 // modified. The server recomputes the template generation, so its own rules
 // (must not decrease; must increase iff the template changed) always hold and
 // never fire here (upstream: pkg/registry/apps/daemonset/strategy.go
-// PrepareForUpdate). As for a real update, newDS must
-// carry metadata.resourceVersion (Invalid otherwise). On update the API server
-// keeps accepting what the old object already used: invalid label values in
-// selectors and required node affinity, Lt/Gt tolerations, hostNetwork with
-// hostUsers: false. Options as for Validate.
+// PrepareForUpdate). As for a real update, newDS must carry
+// metadata.resourceVersion (Invalid otherwise). As the API server does, the
+// update keeps accepting what the old object already used (upstream: api/pod
+// util.go GetValidationOptionsFromPodSpecAndMeta and dropDisabledFields):
+// invalid label values in selectors and required node affinity, Lt/Gt
+// tolerations, hostNetwork with hostUsers: false, fields of disabled alpha
+// features, and the other relaxations listed there. Options as for Validate.
 func ValidateUpdate(newDS, oldDS *appsv1.DaemonSet, opts ...ValidateOption) field.ErrorList {
 	if newDS == nil || oldDS == nil {
 		return field.ErrorList{field.Required(field.NewPath(""), "both the new and the old DaemonSet are required")}
+	}
+	if err := validateTemplateGenerationAnnotation(newDS); err != nil {
+		return field.ErrorList{err}
 	}
 	cfg := newValidateConfig(opts)
 	newObj, oldObj := newDS.DeepCopy(), oldDS.DeepCopy()
 	SetDefaults(newObj)
 	SetDefaults(oldObj)
+	prepareForValidation(newObj)
+	prepareForValidation(oldObj)
 
-	// upstream: strategy.go ValidateUpdate; pod/util.go GetValidationOptionsFromPodSpecAndMeta
-	cfg.allowInvalidLabelValueInSelector = metav1validation.LabelSelectorHasInvalidLabelValue(oldObj.Spec.Selector) ||
-		hasInvalidLabelValueInAffinitySelector(&oldObj.Spec.Template.Spec)
-	cfg.allowInvalidLabelValueInRequiredNodeAffinity = hasInvalidLabelValueInRequiredNodeAffinity(&oldObj.Spec.Template.Spec)
-	cfg.allowTolerationComparisonOperators = usesTolerationComparisonOperators(&oldObj.Spec.Template.Spec)
-	oldSpec := &oldObj.Spec.Template.Spec
-	cfg.allowUserNamespacesHostNetwork = oldSpec.HostUsers != nil && !*oldSpec.HostUsers && oldSpec.HostNetwork
-	cfg.keepEmptyDirMode = emptyDirModeInUse(oldSpec)
-	cfg.keepGRPCMode = grpcProbeModeInUse(oldSpec)
+	// upstream: strategy.go PrepareForUpdate, ValidateUpdate
+	dropDisabledPodFields(&newObj.Spec.Template.Spec, &oldObj.Spec.Template.Spec)
+	cfg.podValidationOptions = podValidationOptionsFor(&oldObj.Spec.Template)
+	cfg.AllowInvalidLabelValueInSelector = cfg.AllowInvalidLabelValueInSelector ||
+		metav1validation.LabelSelectorHasInvalidLabelValue(oldObj.Spec.Selector)
 
 	// upstream: validation.go ValidateDaemonSetUpdate
 	allErrs := validateObjectMetaUpdate(&newObj.ObjectMeta, &oldObj.ObjectMeta, field.NewPath("metadata"))
 	allErrs = append(allErrs, apimachineryvalidation.ValidateImmutableField(newObj.Spec.Selector, oldObj.Spec.Selector, field.NewPath("spec", "selector"))...)
 	allErrs = append(allErrs, validateDaemonSetSpec(&newObj.Spec, field.NewPath("spec"), cfg)...)
 	return allErrs
+}
+
+// validateTemplateGenerationAnnotation: the API server reads the
+// deprecated.daemonset.template.generation annotation into the internal
+// spec.templateGeneration while decoding the request, and a value that is not
+// an int64 fails the request before any validation (upstream:
+// apps/v1/conversion.go Convert_v1_DaemonSet_To_apps_DaemonSet, strconv.ParseInt).
+func validateTemplateGenerationAnnotation(ds *appsv1.DaemonSet) *field.Error {
+	const key = appsv1.DeprecatedTemplateGeneration
+	value, ok := ds.Annotations[key]
+	if !ok {
+		return nil
+	}
+	if _, err := strconv.ParseInt(value, 10, 64); err != nil {
+		return field.Invalid(field.NewPath("metadata", "annotations").Key(key), value, err.Error())
+	}
+	return nil
+}
+
+// prepareForValidation removes what the API server's conversion to the
+// internal type takes away before validation: the template-generation
+// annotation becomes spec.templateGeneration (upstream: apps/v1/conversion.go).
+func prepareForValidation(ds *appsv1.DaemonSet) {
+	if _, ok := ds.Annotations[appsv1.DeprecatedTemplateGeneration]; ok {
+		delete(ds.Annotations, appsv1.DeprecatedTemplateGeneration)
+	}
 }
 
 // upstream: apps/validation/validation.go ValidateDaemonSet
@@ -196,7 +213,7 @@ func containsSlash(s string) bool {
 // upstream: apps/validation/validation.go ValidateDaemonSetSpec
 func validateDaemonSetSpec(spec *appsv1.DaemonSetSpec, fldPath *field.Path, cfg validateConfig) field.ErrorList {
 	var allErrs field.ErrorList
-	selOpts := metav1validation.LabelSelectorValidationOptions{AllowInvalidLabelValueInSelector: cfg.allowInvalidLabelValueInSelector}
+	selOpts := metav1validation.LabelSelectorValidationOptions{AllowInvalidLabelValueInSelector: cfg.AllowInvalidLabelValueInSelector}
 	allErrs = append(allErrs, metav1validation.ValidateLabelSelector(spec.Selector, selOpts, fldPath.Child("selector"))...)
 
 	// A nil selector converts to labels.Nothing(), which matches nothing.

@@ -491,6 +491,10 @@ func FuzzValidate(f *testing.F) {
 	f.Add([]byte(`{"spec":{"template":{"spec":{"containers":[{"name":"a","ports":[{"containerPort":-1}]}],"volumes":[{"name":"v","hostPath":{"path":""},"emptyDir":{}}]}}}}`))
 	f.Add([]byte(`{"spec":{"template":{"spec":{"affinity":{"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[{"matchFields":[{"key":"metadata.name","operator":"Gt"}]}]}}}}}}}`))
 	f.Add([]byte(`{"spec":{"template":{"spec":{"containers":[{"env":[{"name":"x","valueFrom":{"fieldRef":{"fieldPath":"metadata.labels['"}}}],"livenessProbe":{"httpGet":{"port":"x"},"exec":{}}}]}}}}`))
+	// The areas beyond the first port: pod-level resources and claims, OS
+	// rules, projected and ephemeral volumes, annotations, stopSignal.
+	f.Add([]byte(`{"metadata":{"annotations":{"deprecated.daemonset.template.generation":"x"}},"spec":{"template":{"metadata":{"annotations":{"scheduler.alpha.kubernetes.io/tolerations":"[{\"operator\":\"Bogus\"}]","seccomp.security.alpha.kubernetes.io/pod":"localhost/../x"}},"spec":{"os":{"name":"windows"},"hostPID":true,"resources":{"requests":{"cpu":"2","hugepages-2Mi":"3Mi"},"limits":{"cpu":"1"}},"resourceClaims":[{"name":"g"}],"containers":[{"name":"a","resources":{"claims":[{"name":"h"}]},"lifecycle":{"stopSignal":"SIGX"},"restartPolicy":"Never","restartPolicyRules":[{"action":"Bogus"}]}]}}}}`))
+	f.Add([]byte(`{"spec":{"template":{"spec":{"volumes":[{"name":"p","projected":{"sources":[{"serviceAccountToken":{"path":"../t","expirationSeconds":1}},{"clusterTrustBundle":{"name":"a:b","signerName":"x"}},{"podCertificate":{"signerName":"kubernetes.io/x","keyType":"RSA"}}]}},{"name":"e","ephemeral":{"volumeClaimTemplate":{"metadata":{"name":"x"},"spec":{"dataSourceRef":{"kind":"K","name":"n","namespace":"ns"}}}}}],"securityContext":{"windowsOptions":{"runAsUserName":"a\\b\\c"},"sysctls":[{"name":""}]}}}}}`))
 	for _, seed := range seedDaemonSets(f) {
 		f.Add(seed)
 	}

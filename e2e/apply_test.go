@@ -139,6 +139,7 @@ func TestValidationMatchesServerRejections(t *testing.T) {
 	pct := func(s string) *intstr.IntOrString { v := intstr.FromString(s); return &v }
 	num := func(n int) *intstr.IntOrString { v := intstr.FromInt32(int32(n)); return &v }
 	yes := true
+	ptr := func(s string) *string { return &s }
 	cases := []struct {
 		name string
 		mod  func(ds *appsv1.DaemonSet)
@@ -197,6 +198,142 @@ func TestValidationMatchesServerRejections(t *testing.T) {
 		}},
 		{"invalid object name", func(ds *appsv1.DaemonSet) { ds.Name = "Node_Agent" }},
 		{"empty selector", func(ds *appsv1.DaemonSet) { ds.Spec.Selector = &metav1.LabelSelector{} }},
+
+		// One broken object per area of the pod spec (upstream:
+		// pkg/apis/core/validation/validation_test.go TestValidatePodSpec and
+		// the per-area tests it calls).
+		{"pod-level resources: request above limit", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.Resources = &corev1.ResourceRequirements{
+				Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("2")},
+				Limits:   corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("1")},
+			}
+		}},
+		{"resizePolicy: unknown restart policy", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.Containers[0].ResizePolicy = []corev1.ContainerResizePolicy{{ResourceName: corev1.ResourceCPU, RestartPolicy: "Sometimes"}}
+		}},
+		{"hostAliases: not an IP", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.HostAliases = []corev1.HostAlias{{IP: "not-an-ip", Hostnames: []string{"registry.local"}}}
+		}},
+		{"envFrom: configMap without a name", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.Containers[0].EnvFrom = []corev1.EnvFromSource{{ConfigMapRef: &corev1.ConfigMapEnvSource{}}}
+		}},
+		{"projected volume: token path leaves the volume", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.Volumes = []corev1.Volume{{Name: "token", VolumeSource: corev1.VolumeSource{Projected: &corev1.ProjectedVolumeSource{
+				Sources: []corev1.VolumeProjection{{ServiceAccountToken: &corev1.ServiceAccountTokenProjection{Path: "../token", ExpirationSeconds: i64(60)}}}}}}}
+		}},
+		{"downwardAPI volume: unsupported field", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.Volumes = []corev1.Volume{{Name: "info", VolumeSource: corev1.VolumeSource{DownwardAPI: &corev1.DownwardAPIVolumeSource{
+				Items: []corev1.DownwardAPIVolumeFile{{Path: "node", FieldRef: &corev1.ObjectFieldSelector{APIVersion: "v1", FieldPath: "spec.nodeName"}}}}}}}
+		}},
+		{"csi volume: no driver", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.Volumes = []corev1.Volume{{Name: "secrets", VolumeSource: corev1.VolumeSource{CSI: &corev1.CSIVolumeSource{}}}}
+		}},
+		{"ephemeral volume: claim without storage request", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.Volumes = []corev1.Volume{{Name: "scratch", VolumeSource: corev1.VolumeSource{Ephemeral: &corev1.EphemeralVolumeSource{
+				VolumeClaimTemplate: &corev1.PersistentVolumeClaimTemplate{Spec: corev1.PersistentVolumeClaimSpec{AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce}}}}}}}
+		}},
+		{"image volume: no reference", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.Volumes = []corev1.Volume{{Name: "data", VolumeSource: corev1.VolumeSource{Image: &corev1.ImageVolumeSource{PullPolicy: corev1.PullIfNotPresent}}}}
+		}},
+		{"nfs volume: relative path", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.Volumes = []corev1.Volume{{Name: "share", VolumeSource: corev1.VolumeSource{NFS: &corev1.NFSVolumeSource{Server: "nfs.example.com", Path: "exports"}}}}
+		}},
+		{"iscsi volume: bad IQN", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.Volumes = []corev1.Volume{{Name: "lun", VolumeSource: corev1.VolumeSource{ISCSI: &corev1.ISCSIVolumeSource{TargetPortal: "10.0.0.5:3260", IQN: "not-an-iqn"}}}}
+		}},
+		{"pod resourceClaims: no source", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.ResourceClaims = []corev1.PodResourceClaim{{Name: "gpu"}}
+		}},
+		{"container resource claim: unknown pod claim", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.Containers[0].Resources.Claims = []corev1.ResourceClaim{{Name: "gpu"}}
+		}},
+		{"container restartPolicy: unknown value", func(ds *appsv1.DaemonSet) {
+			p := corev1.ContainerRestartPolicy("Sometimes")
+			ds.Spec.Template.Spec.Containers[0].RestartPolicy = &p
+		}},
+		{"restartPolicyRules: rule without exit codes", func(ds *appsv1.DaemonSet) {
+			p := corev1.ContainerRestartPolicyNever
+			ds.Spec.Template.Spec.Containers[0].RestartPolicy = &p
+			ds.Spec.Template.Spec.Containers[0].RestartPolicyRules = []corev1.ContainerRestartRule{{Action: corev1.ContainerRestartRuleActionRestart}}
+		}},
+		{"topologySpreadConstraints: maxSkew 0", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.TopologySpreadConstraints = []corev1.TopologySpreadConstraint{{MaxSkew: 0, TopologyKey: "topology.kubernetes.io/zone",
+				WhenUnsatisfiable: corev1.DoNotSchedule, LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "x"}}}}
+		}},
+		{"os: windows pod sharing the host PID namespace", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.OS = &corev1.PodOS{Name: corev1.Windows}
+			ds.Spec.Template.Spec.HostPID = true
+		}},
+		{"pod securityContext: bad sysctl, seccomp and policies", func(ds *appsv1.DaemonSet) {
+			fs, sg, se := corev1.PodFSGroupChangePolicy("Never"), corev1.SupplementalGroupsPolicy("Loose"), corev1.PodSELinuxChangePolicy("Sometimes")
+			ds.Spec.Template.Spec.SecurityContext = &corev1.PodSecurityContext{
+				Sysctls:                  []corev1.Sysctl{{Name: "Not A Sysctl", Value: "1"}},
+				SeccompProfile:           &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeLocalhost},
+				AppArmorProfile:          &corev1.AppArmorProfile{Type: "Bogus"},
+				FSGroupChangePolicy:      &fs,
+				SupplementalGroupsPolicy: &sg,
+				SELinuxChangePolicy:      &se,
+				WindowsOptions:           &corev1.WindowsSecurityContextOptions{RunAsUserName: ptr("")},
+			}
+		}},
+		{"readinessGates: not a qualified name", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.ReadinessGates = []corev1.PodReadinessGate{{ConditionType: "not valid!"}}
+		}},
+		{"schedulingGates: duplicate", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.SchedulingGates = []corev1.PodSchedulingGate{{Name: "example.com/gate"}, {Name: "example.com/gate"}}
+		}},
+		{"overhead: negative", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.Overhead = corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("-1Mi")}
+		}},
+		{"runtimeClassName: not a DNS subdomain", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.RuntimeClassName = ptr("Not_Valid")
+		}},
+		{"template annotations: bad seccomp and AppArmor annotations", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Annotations = map[string]string{
+				"seccomp.security.alpha.kubernetes.io/pod":              "bogus",
+				"container.apparmor.security.beta.kubernetes.io/absent": "runtime/default",
+			}
+		}},
+		{"pod affinity: key in both matchLabelKeys and mismatchLabelKeys", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
+				RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
+					LabelSelector:     &metav1.LabelSelector{MatchLabels: map[string]string{"app": "db"}},
+					TopologyKey:       "kubernetes.io/hostname",
+					MatchLabelKeys:    []string{"pod-template-hash"},
+					MismatchLabelKeys: []string{"pod-template-hash"},
+				}}}}
+		}},
+		{"volumeDevices: device of a hostPath volume", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.Volumes = []corev1.Volume{{Name: "dev", VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/dev/sda"}}}}
+			ds.Spec.Template.Spec.Containers[0].VolumeDevices = []corev1.VolumeDevice{{Name: "dev", DevicePath: "/dev/xvda"}}
+		}},
+		{"hostnameOverride with hostNetwork", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.HostNetwork = true
+			ds.Spec.Template.Spec.HostnameOverride = ptr("agent.example.com")
+		}},
+		{"allowPrivilegeEscalation false with CAP_SYS_ADMIN", func(ds *appsv1.DaemonSet) {
+			no := false
+			ds.Spec.Template.Spec.Containers[0].SecurityContext = &corev1.SecurityContext{AllowPrivilegeEscalation: &no,
+				Capabilities: &corev1.Capabilities{Add: []corev1.Capability{"CAP_SYS_ADMIN"}}}
+		}},
+		{"env fileKeyRef: volume is not an emptyDir", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.Volumes = []corev1.Volume{{Name: "cfg", VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/etc/agent"}}}}
+			ds.Spec.Template.Spec.Containers[0].Env = []corev1.EnvVar{{Name: "TOKEN", ValueFrom: &corev1.EnvVarSource{
+				FileKeyRef: &corev1.FileKeySelector{VolumeName: "cfg", Path: "env", Key: "TOKEN"}}}}
+		}},
+		{"hugepages: request not a multiple of the page size", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.Containers[0].Resources = corev1.ResourceRequirements{
+				Requests: corev1.ResourceList{"hugepages-2Mi": resource.MustParse("3Mi"), corev1.ResourceMemory: resource.MustParse("64Mi")},
+				Limits:   corev1.ResourceList{"hugepages-2Mi": resource.MustParse("3Mi"), corev1.ResourceMemory: resource.MustParse("64Mi")},
+			}
+		}},
+		{"ephemeral container: name of a regular container", func(ds *appsv1.DaemonSet) {
+			ds.Spec.Template.Spec.EphemeralContainers = []corev1.EphemeralContainer{{EphemeralContainerCommon: corev1.EphemeralContainerCommon{
+				Name: "agent", Image: "busybox", TerminationMessagePolicy: corev1.TerminationMessageReadFile, ImagePullPolicy: corev1.PullIfNotPresent}}}
+		}},
+		{"template generation annotation is not an integer", func(ds *appsv1.DaemonSet) {
+			ds.Annotations = map[string]string{templateGenerationAnnotation: "abc"}
+		}},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -209,6 +346,15 @@ func TestValidationMatchesServerRejections(t *testing.T) {
 			slices.Sort(ours)
 			_, err := cs.AppsV1().DaemonSets(ds.Namespace).Create(ctx, ds.DeepCopy(), metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
 			var theirs []string
+			if err != nil && apierrors.IsBadRequest(err) {
+				// The request fails while the server decodes it, before
+				// validation; daemonkit reports the one field that fails it.
+				const want = "metadata.annotations[" + templateGenerationAnnotation + "] FieldValueInvalid"
+				if len(ours) != 1 || ours[0] != want {
+					t.Fatalf("server refused to decode the object (%v); daemonkit: %v, want %s", err, ours, want)
+				}
+				return
+			}
 			if err != nil {
 				st, ok := err.(apierrors.APIStatus)
 				if !ok || !apierrors.IsInvalid(err) {
