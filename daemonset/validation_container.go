@@ -649,12 +649,16 @@ func isNativeResource(name string) bool {
 // upstream: core/helper IsHugePageResourceName
 func isHugePageResourceName(name string) bool { return strings.HasPrefix(name, "hugepages-") }
 
-// upstream: core/helper IsExtendedResourceName
-func isExtendedResourceName(name string) bool {
-	if isNativeResource(name) || strings.HasPrefix(name, "requests.") {
+// IsExtendedResourceName reports whether name is an extended resource: not
+// native (it has a domain other than kubernetes.io), not prefixed
+// "requests.", and a qualified name once prefixed so.
+//
+// upstream: pkg/apis/core/v1/helper/helpers.go IsExtendedResourceName
+func IsExtendedResourceName(name corev1.ResourceName) bool {
+	if isNativeResource(string(name)) || strings.HasPrefix(string(name), corev1.DefaultResourceRequestsPrefix) {
 		return false
 	}
-	return len(validation.IsQualifiedName("requests."+name)) == 0
+	return len(validation.IsQualifiedName(corev1.DefaultResourceRequestsPrefix+string(name))) == 0
 }
 
 // upstream: core/validation/validation.go ValidateContainerResourceName
@@ -674,7 +678,7 @@ func validateContainerResourceName(name string, fldPath *field.Path) field.Error
 		if name != "cpu" && name != "memory" && name != "ephemeral-storage" && !isHugePageResourceName(name) {
 			return append(allErrs, field.Invalid(fldPath, name, "must be a standard resource for containers"))
 		}
-	} else if !isNativeResource(name) && !isExtendedResourceName(name) {
+	} else if !isNativeResource(name) && !IsExtendedResourceName(corev1.ResourceName(name)) {
 		return append(allErrs, field.Invalid(fldPath, name, "doesn't follow extended resource name standard"))
 	}
 	return allErrs
@@ -686,7 +690,7 @@ func validateResourceQuantityValue(name string, q resource.Quantity, fldPath *fi
 	if q.Cmp(resource.Quantity{}) < 0 {
 		allErrs = append(allErrs, field.Invalid(fldPath, q.String(), "must be greater than or equal to 0"))
 	}
-	if integerResourceNames.Has(name) || isExtendedResourceName(name) {
+	if integerResourceNames.Has(name) || IsExtendedResourceName(corev1.ResourceName(name)) {
 		if q.MilliValue()%1000 != 0 {
 			allErrs = append(allErrs, field.Invalid(fldPath, q, "must be an integer"))
 		}

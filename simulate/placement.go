@@ -230,7 +230,7 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 	needs := make([]daemonPodNeeds, len(dss))
 	for k, ds := range dss {
 		placers[k] = daemonset.NewPlacer(ds)
-		needs[k] = newDaemonPodNeeds(daemonPod(ds), -int32(k)-1)
+		needs[k] = newDaemonPodNeeds(daemonset.PodAsCreated(ds, ""), -int32(k)-1)
 		out.DaemonSets[k] = &DaemonSetPlacement{
 			DaemonSet:   ds,
 			PodRequests: needs[k].req.list(),
@@ -329,13 +329,6 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 	}
 	out.Traps = findTraps(c, ix, dss, placers, needs, out)
 	return out, nil
-}
-
-// daemonPod is the pod the controller creates from ds (the scheduler stage
-// reads its requests, ports and tolerations, which are the same for every node).
-// upstream: daemon_controller.go syncNodes
-func daemonPod(ds *appsv1.DaemonSet) *corev1.Pod {
-	return daemonset.NewPodForRevision(ds, "", "")
 }
 
 // Well-known PriorityClasses every cluster has.

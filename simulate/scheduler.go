@@ -1,13 +1,14 @@
 package simulate
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/daemonkit/daemonkit/daemonset"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	"k8s.io/apimachinery/pkg/util/validation"
 	resourcehelper "k8s.io/component-helpers/resource"
 	v1helper "k8s.io/component-helpers/scheduling/corev1"
 	"k8s.io/klog/v2"
@@ -173,108 +174,8 @@ func (r resources) isZero() bool {
 // resources (kubernetes.io/...).
 func isScalarResourceName(name corev1.ResourceName) bool {
 	s := string(name)
-	return isExtendedResourceName(s) || strings.HasPrefix(s, corev1.ResourceHugePagesPrefix) ||
+	return daemonset.IsExtendedResourceName(name) || strings.HasPrefix(s, corev1.ResourceHugePagesPrefix) ||
 		strings.HasPrefix(s, corev1.ResourceAttachableVolumesPrefix) || strings.Contains(s, "kubernetes.io/")
-}
-
-// upstream: pkg/apis/core/v1/helper/helpers.go IsExtendedResourceName
-func isExtendedResourceName(s string) bool {
-	native := !strings.Contains(s, "/") || strings.Contains(s, "kubernetes.io/")
-	if native || strings.HasPrefix(s, corev1.DefaultResourceRequestsPrefix) {
-		return false
-	}
-	return len(validation.IsQualifiedName(corev1.DefaultResourceRequestsPrefix+s)) == 0
-}
-
-// withCreateDefaults returns pod as the API server stores it on create, for the
-// fields the scheduler reads: container requests defaulted from limits,
-// pod-level requests defaulted, and host ports of hostNetwork pods defaulted
-// to the container port. pod itself is not modified; when nothing needs
-// defaulting pod is returned as is.
-// upstream: pkg/apis/core/v1/defaults.go SetDefaults_Pod, defaultPodRequests,
-// defaultHostNetworkPorts
-func withCreateDefaults(pod *corev1.Pod) *corev1.Pod {
-	needs := func(cs []corev1.Container) bool {
-		for i := range cs {
-			for k := range cs[i].Resources.Limits {
-				if _, ok := cs[i].Resources.Requests[k]; !ok {
-					return true
-				}
-			}
-			if pod.Spec.HostNetwork {
-				for _, p := range cs[i].Ports {
-					if p.HostPort == 0 {
-						return true
-					}
-				}
-			}
-		}
-		return false
-	}
-	podLevel := pod.Spec.Resources != nil && len(pod.Spec.Resources.Limits) > 0
-	if !needs(pod.Spec.Containers) && !needs(pod.Spec.InitContainers) && !podLevel {
-		return pod
-	}
-	out := *pod
-	out.Spec.Containers = defaultContainers(pod.Spec.Containers, pod.Spec.HostNetwork)
-	out.Spec.InitContainers = defaultContainers(pod.Spec.InitContainers, pod.Spec.HostNetwork)
-	if podLevel {
-		rr := pod.Spec.Resources.DeepCopy()
-		if rr.Requests == nil {
-			rr.Requests = corev1.ResourceList{}
-		}
-		out.Spec.Resources = rr
-		aggr := resourcehelper.AggregateContainerRequests(&out, resourcehelper.PodResourcesOptions{})
-		for k, v := range aggr {
-			if _, ok := rr.Requests[k]; !ok && resourcehelper.IsSupportedPodLevelResource(k) && isOvercommitAllowed(k) {
-				rr.Requests[k] = v.DeepCopy()
-			}
-		}
-		for k, v := range rr.Limits {
-			if _, ok := rr.Requests[k]; !ok && resourcehelper.IsSupportedPodLevelResource(k) {
-				rr.Requests[k] = v.DeepCopy()
-			}
-		}
-	}
-	return &out
-}
-
-// upstream: pkg/apis/core/v1/helper/helpers.go IsOvercommitAllowed
-func isOvercommitAllowed(name corev1.ResourceName) bool {
-	s := string(name)
-	native := !strings.Contains(s, "/") || strings.Contains(s, "kubernetes.io/")
-	return native && !strings.HasPrefix(s, corev1.ResourceHugePagesPrefix)
-}
-
-func defaultContainers(cs []corev1.Container, hostNetwork bool) []corev1.Container {
-	if cs == nil {
-		return nil
-	}
-	out := slices.Clone(cs)
-	for i := range out {
-		c := &out[i]
-		if c.Resources.Limits != nil {
-			req := make(corev1.ResourceList, len(c.Resources.Limits))
-			for k, v := range c.Resources.Requests {
-				req[k] = v
-			}
-			for k, v := range c.Resources.Limits {
-				if _, ok := req[k]; !ok {
-					req[k] = v.DeepCopy()
-				}
-			}
-			c.Resources.Requests = req
-		}
-		if hostNetwork && len(c.Ports) > 0 {
-			c.Ports = slices.Clone(c.Ports)
-			for j := range c.Ports {
-				if c.Ports[j].HostPort == 0 {
-					c.Ports[j].HostPort = c.Ports[j].ContainerPort
-				}
-			}
-		}
-	}
-	return out
 }
 
 // podRequests is what the scheduler counts for pod: max(sum of containers and
@@ -283,7 +184,7 @@ func defaultContainers(cs []corev1.Container, hostNetwork bool) []corev1.Contain
 // upstream: noderesources/fit.go computePodResourceRequest,
 // component-helpers/resource PodRequests
 func podRequests(pod *corev1.Pod) resources {
-	p := withCreateDefaults(pod)
+	p := daemonset.WithPodOnlyDefaults(pod)
 	return resourcesFromList(resourcehelper.PodRequests(p, resourcehelper.PodResourcesOptions{}))
 }
 
@@ -302,7 +203,7 @@ type hostPort struct {
 // containers and restartable init containers, after hostNetwork defaulting.
 // upstream: pkg/scheduler/util/utils.go GetHostPorts
 func podHostPorts(pod *corev1.Pod) []hostPort {
-	p := withCreateDefaults(pod)
+	p := daemonset.WithPodOnlyDefaults(pod)
 	var out []hostPort
 	add := func(c *corev1.Container) {
 		for _, cp := range c.Ports {
@@ -471,7 +372,7 @@ func (n *daemonPodNeeds) preempt(ix *clusterIndex, ns *schedNode, used resources
 	if len(n.fits(ns.alloc, u, pc, pr, false, noName)) > 0 {
 		return nil, used, podCount, ports, false
 	}
-	slices.SortStableFunc(cands, func(a, b int32) int { return cmpInt32(ix.podPrio[b], ix.podPrio[a]) })
+	slices.SortStableFunc(cands, func(a, b int32) int { return cmp.Compare(ix.podPrio[b], ix.podPrio[a]) })
 	for _, pi := range cands {
 		u2 := u.clone()
 		u2.add(ix.podReq[pi])
@@ -488,14 +389,4 @@ func (n *daemonPodNeeds) preempt(ix *clusterIndex, ns *schedNode, used resources
 		victims = append(victims, pi)
 	}
 	return victims, u, pc, pr, true
-}
-
-func cmpInt32(a, b int32) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

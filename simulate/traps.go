@@ -4,12 +4,10 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/daemonkit/daemonkit/daemonset"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/util/intstr"
 	v1helper "k8s.io/component-helpers/scheduling/corev1"
 	"k8s.io/klog/v2"
 )
@@ -165,7 +163,7 @@ func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []
 				Message: "the template's not-ready/unreachable NoExecute toleration with tolerationSeconds is replaced by the controller's own, " +
 					"which has none: daemon pods stay on NotReady and unreachable nodes indefinitely"})
 		}
-		if len(needs[k].ports) > 0 && surges(ds) {
+		if len(needs[k].ports) > 0 && allowsSurgeAsStored(ds) {
 			traps = append(traps, Trap{Kind: TrapSurgeHostPort, DaemonSet: key,
 				Message: fmt.Sprintf("the pod binds host port %d/%s and the update strategy has maxSurge > 0: during an update the new pod collides with the old one "+
 					"on each node and stays Pending, so the rollout stalls; use maxSurge 0", needs[k].ports[0].port, needs[k].ports[0].proto)})
@@ -255,16 +253,10 @@ func tolerationSecondsOverridden(ds *appsv1.DaemonSet) bool {
 	return false
 }
 
-// surges: RollingUpdate (the default) with a maxSurge that is not zero.
-func surges(ds *appsv1.DaemonSet) bool {
-	st := ds.Spec.UpdateStrategy
-	if st.Type == appsv1.OnDeleteDaemonSetStrategyType || st.RollingUpdate == nil || st.RollingUpdate.MaxSurge == nil {
-		return false
-	}
-	ms := st.RollingUpdate.MaxSurge
-	if ms.Type == intstr.Int {
-		return ms.IntVal > 0
-	}
-	s := strings.TrimSuffix(ms.StrVal, "%")
-	return s != "" && strings.Trim(s, "0") != ""
+// allowsSurgeAsStored is daemonset.AllowsSurge of ds as the API server
+// stores it (defaulted: an unset strategy is RollingUpdate with maxSurge 0).
+func allowsSurgeAsStored(ds *appsv1.DaemonSet) bool {
+	stored := ds.DeepCopy()
+	daemonset.SetDefaults(stored)
+	return daemonset.AllowsSurge(stored)
 }
