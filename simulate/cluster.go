@@ -193,9 +193,11 @@ type clusterIndex struct {
 	// podPrio: each counted pod's priority (spec.priority, or the
 	// well-known system classes, else 0).
 	podPrio []int32
-	// daemonPods: pods with a DaemonSet controller reference, by
-	// "namespace/name" of the DaemonSet.
-	daemonPods map[string][]ownedPod
+	// podsInNamespace: the counted pods by namespace (where a DaemonSet
+	// looks for its pods), as indexes into Cluster.Pods.
+	podsInNamespace map[string][]int32
+	// podNode: each counted pod's node, by index into Cluster.Pods.
+	podNode []int32
 	// traps about the cluster itself (clusterTraps), found once.
 	traps []Trap
 	// built from these slices (identity check for literal Clusters).
@@ -242,6 +244,7 @@ func buildIndex(nodes []*corev1.Node, pods []*corev1.Pod) *clusterIndex {
 		byName:  make(map[string]int, len(nodes)),
 		podReq:  make([]resources, len(pods)),
 		podPrio: make([]int32, len(pods)),
+		podNode: make([]int32, len(pods)),
 		nNodes:  len(nodes),
 		nPods:   len(pods),
 	}
@@ -284,22 +287,14 @@ func buildIndex(nodes []*corev1.Node, pods []*corev1.Pod) *clusterIndex {
 			ns.ports = append(ns.ports, hp)
 		}
 		ns.podIdx = append(ns.podIdx, int32(pi))
-		if ref := controllerRef(pod); ref != nil && ref.Kind == "DaemonSet" {
-			if ix.daemonPods == nil {
-				ix.daemonPods = map[string][]ownedPod{}
-			}
-			key := pod.Namespace + "/" + ref.Name
-			ix.daemonPods[key] = append(ix.daemonPods[key], ownedPod{pod: int32(pi), node: int32(ni), uid: string(ref.UID)})
+		if ix.podsInNamespace == nil {
+			ix.podsInNamespace = map[string][]int32{}
 		}
+		ix.podsInNamespace[pod.Namespace] = append(ix.podsInNamespace[pod.Namespace], int32(pi))
+		ix.podNode[pi] = int32(ni)
 	}
 	ix.traps = clusterTraps(nodes, ix)
 	return ix
-}
-
-// ownedPod is a counted pod controlled by a DaemonSet.
-type ownedPod struct {
-	pod, node int32
-	uid       string
 }
 
 // isTerminal: kube-scheduler's informer drops Succeeded and Failed pods, so

@@ -14,7 +14,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -363,31 +362,13 @@ func (e *engine) layoutNodes(names map[string]bool, c *Cluster) {
 	}
 }
 
-// claimPods picks the cluster pods the DaemonSet owns or adopts, and the
-// node names they target.
-// upstream: daemon_controller.go getDaemonPods, controller_ref_manager.go ClaimPods
+// claimPods picks the cluster pods the DaemonSet owns or adopts
+// (daemonset.OwnsPod), and the node names they target.
+// upstream: daemon_controller.go getDaemonPods, getNodesToDaemonPods
 func claimPods(pods []*corev1.Pod, ds *appsv1.DaemonSet) (claimed []*corev1.Pod, targets []string) {
-	sel, err := metav1.LabelSelectorAsSelector(ds.Spec.Selector)
-	if err != nil || ds.Spec.Selector == nil {
-		return nil, nil
-	}
 	for _, p := range pods {
-		if p == nil || p.Namespace != ds.Namespace {
+		if !daemonset.OwnsPod(ds, p) {
 			continue
-		}
-		ref := metav1.GetControllerOf(p)
-		match := sel.Matches(labels.Set(p.Labels))
-		switch {
-		case ref != nil && ref.UID == ds.UID && ds.UID != "":
-			if !match {
-				continue // released
-			}
-		case ref != nil:
-			continue // another controller's
-		default:
-			if !match || p.DeletionTimestamp != nil {
-				continue
-			}
 		}
 		if p.DeletionTimestamp != nil && (p.Status.Phase == corev1.PodFailed || p.Status.Phase == corev1.PodSucceeded) {
 			continue // upstream: getNodesToDaemonPods drops terminal deleted pods

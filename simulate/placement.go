@@ -10,7 +10,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -401,38 +400,40 @@ func (o ownedPods) remove(ix *clusterIndex, i int, mine [][2]int, used resources
 	return used, podCount, ports
 }
 
-// ownPods finds the counted pods controlled by a DaemonSet in dss (same
-// namespace and name; same UID when both are set).
-// upstream: controller_ref_manager.go (a pod belongs to the DaemonSet its
-// controller reference names)
+// ownPods finds the counted pods that a DaemonSet in dss owns (one
+// DaemonSet per pod: the first in dss that claims it).
+// upstream: daemon_controller.go getDaemonPods (the claim rule is daemonset.OwnsPod)
 func ownPods(ix *clusterIndex, pods []*corev1.Pod, dss []*appsv1.DaemonSet) ownedPods {
 	o := ownedPods{byNode: map[int][][2]int{}, updated: map[int]bool{}}
+	var claimed map[int32]bool
 	for k, ds := range dss {
-		owned := ix.daemonPods[ds.Namespace+"/"+ds.Name]
-		if len(owned) == 0 {
+		candidates := ix.podsInNamespace[ds.Namespace]
+		if len(candidates) == 0 {
 			continue
 		}
-		hash, gen := daemonset.RevisionHash(ds), daemonset.TemplateGeneration(ds)
-		for _, op := range owned {
-			if ds.UID == "" || op.uid == "" || string(ds.UID) == op.uid {
-				o.byNode[int(op.node)] = append(o.byNode[int(op.node)], [2]int{int(op.pod), k})
-				if daemonset.IsPodUpdated(pods[op.pod], hash, gen) {
-					o.updated[int(op.pod)] = true
-				}
+		var hash string
+		var gen *int64
+		hashed := false
+		for _, pi := range candidates {
+			pod := pods[pi]
+			if claimed[pi] || !daemonset.OwnsPod(ds, pod) {
+				continue
+			}
+			if claimed == nil {
+				claimed = map[int32]bool{}
+			}
+			claimed[pi] = true
+			if !hashed {
+				hash, gen, hashed = daemonset.RevisionHash(ds), daemonset.TemplateGeneration(ds), true
+			}
+			node := ix.podNode[pi]
+			o.byNode[int(node)] = append(o.byNode[int(node)], [2]int{int(pi), k})
+			if daemonset.IsPodUpdated(pod, hash, gen) {
+				o.updated[int(pi)] = true
 			}
 		}
 	}
 	return o
-}
-
-func controllerRef(pod *corev1.Pod) *metav1.OwnerReference {
-	for i := range pod.OwnerReferences {
-		r := &pod.OwnerReferences[i]
-		if r.Controller != nil && *r.Controller {
-			return r
-		}
-	}
-	return nil
 }
 
 // list converts r back to a ResourceList (cpu, memory, ephemeral-storage and

@@ -82,7 +82,7 @@ func runRollout(e *env, args []string) error {
 				old = ds.DeepCopy()
 				pods := 0
 				for _, p := range cluster.Pods {
-					if ref := metav1.GetControllerOf(p); ref != nil && ref.UID == ds.UID && ds.UID != "" {
+					if daemonset.OwnsPod(ds, p) {
 						pods++
 					}
 				}
