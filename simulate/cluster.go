@@ -16,21 +16,21 @@ import (
 // Cluster is a set of nodes and the pods already on them (other DaemonSets'
 // pods and workloads), held as the real API types.
 //
-// Build one with NewCluster (or LoadCluster from kubectl output, or a shape
-// such as DevCluster) so that it is validated and indexed once. A Cluster
-// written as a literal also works, unvalidated: Place, Node and PodsOn index
-// it on every call instead (a duplicate node name then resolves to the first).
-// A Cluster is safe for concurrent use by Place.
-// Treat Nodes and Pods as read-only after NewCluster; to change the cluster,
-// build a new one.
+// A Cluster is immutable: build one with NewCluster from nodes and pods (or
+// LoadCluster from kubectl output, ClusterFromObjects, BuildCluster from node
+// pools, or a shape such as DevCluster). It is validated and indexed once,
+// when built; its accessors return copies of its slices, so no later change
+// to a slice reaches it. The node and pod objects themselves are shared, not
+// copied: do not modify them while the Cluster is in use. The zero Cluster
+// is the empty cluster. A Cluster is safe for concurrent use.
 type Cluster struct {
-	// Nodes, sorted by name by NewCluster.
-	Nodes []*corev1.Node
-	// Pods in the cluster. Only pods bound to a listed node (spec.nodeName)
+	// nodes, sorted by name.
+	nodes []*corev1.Node
+	// pods in the cluster. Only pods bound to a listed node (spec.nodeName)
 	// and not terminal (phase Succeeded or Failed) take room on a node, as in
 	// kube-scheduler's cache.
-	Pods []*corev1.Pod
-
+	pods []*corev1.Pod
+	// index is built once, by NewCluster, from nodes and pods.
 	index *clusterIndex
 }
 
@@ -88,23 +88,47 @@ func NewCluster(nodes []*corev1.Node, pods []*corev1.Pod) (*Cluster, error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("invalid cluster: %w", errs.ToAggregate())
 	}
-	c := &Cluster{Nodes: slices.Clone(nodes), Pods: slices.Clone(pods)}
-	slices.SortFunc(c.Nodes, func(a, b *corev1.Node) int { return strings.Compare(a.Name, b.Name) })
-	c.index = buildIndex(c.Nodes, c.Pods)
+	c := &Cluster{nodes: slices.Clone(nodes), pods: slices.Clone(pods)}
+	slices.SortFunc(c.nodes, func(a, b *corev1.Node) int { return strings.Compare(a.Name, b.Name) })
+	c.index = buildIndex(c.nodes, c.pods)
 	return c, nil
+}
+
+// Nodes returns the cluster's nodes, sorted by name, in a new slice.
+func (c *Cluster) Nodes() []*corev1.Node {
+	if c == nil {
+		return nil
+	}
+	return slices.Clone(c.nodes)
+}
+
+// Pods returns the cluster's pods, in the order given to NewCluster, in a
+// new slice.
+func (c *Cluster) Pods() []*corev1.Pod {
+	if c == nil {
+		return nil
+	}
+	return slices.Clone(c.pods)
+}
+
+// NumNodes returns how many nodes the cluster holds.
+func (c *Cluster) NumNodes() int {
+	if c == nil {
+		return 0
+	}
+	return len(c.nodes)
 }
 
 // Node returns the node named name, or nil.
 func (c *Cluster) Node(name string) *corev1.Node {
-	idx := c.indexed()
-	if i, ok := idx.byName[name]; ok {
-		return c.Nodes[i]
+	if i, ok := c.indexed().byName[name]; ok {
+		return c.nodes[i]
 	}
 	return nil
 }
 
 // PodsOn returns the pods bound to node name that take room there (not
-// terminal), in the order of c.Pods.
+// terminal), in the order of Pods.
 func (c *Cluster) PodsOn(name string) []*corev1.Pod {
 	idx := c.indexed()
 	i, ok := idx.byName[name]
@@ -113,7 +137,7 @@ func (c *Cluster) PodsOn(name string) []*corev1.Pod {
 	}
 	out := make([]*corev1.Pod, 0, len(idx.nodes[i].podIdx))
 	for _, pi := range idx.nodes[i].podIdx {
-		out = append(out, c.Pods[pi])
+		out = append(out, c.pods[pi])
 	}
 	return out
 }
@@ -140,7 +164,10 @@ func (c *Cluster) LatestTimestamp() time.Time {
 			see(*t)
 		}
 	}
-	for _, n := range c.Nodes {
+	if c == nil {
+		return latest
+	}
+	for _, n := range c.nodes {
 		if n == nil {
 			continue
 		}
@@ -151,7 +178,7 @@ func (c *Cluster) LatestTimestamp() time.Time {
 			see(cond.LastTransitionTime)
 		}
 	}
-	for _, p := range c.Pods {
+	for _, p := range c.pods {
 		if p == nil {
 			continue
 		}
@@ -174,14 +201,16 @@ func (c *Cluster) LatestTimestamp() time.Time {
 	return latest
 }
 
-// indexed returns the index NewCluster built, or a fresh one for a Cluster
-// written as a literal (or whose slices were replaced since).
+// indexed returns the index NewCluster built; the zero Cluster (and a nil
+// one) is the empty cluster.
 func (c *Cluster) indexed() *clusterIndex {
-	if c.index != nil && c.index.matches(c.Nodes, c.Pods) {
-		return c.index
+	if c == nil || c.index == nil {
+		return emptyIndex
 	}
-	return buildIndex(c.Nodes, c.Pods)
+	return c.index
 }
+
+var emptyIndex = buildIndex(nil, nil)
 
 // clusterIndex is what placement needs per node, computed once per Cluster.
 type clusterIndex struct {
@@ -200,11 +229,6 @@ type clusterIndex struct {
 	podNode []int32
 	// traps about the cluster itself (clusterTraps), found once.
 	traps []Trap
-	// built from these slices (identity check for literal Clusters).
-	nodesPtr **corev1.Node
-	podsPtr  **corev1.Pod
-	nNodes   int
-	nPods    int
 }
 
 // schedNode is the scheduler's view of one node (upstream: framework.NodeInfo):
@@ -225,19 +249,6 @@ type schedNode struct {
 	name string
 }
 
-func (ix *clusterIndex) matches(nodes []*corev1.Node, pods []*corev1.Pod) bool {
-	if ix.nNodes != len(nodes) || ix.nPods != len(pods) {
-		return false
-	}
-	if len(nodes) > 0 && ix.nodesPtr != &nodes[0] {
-		return false
-	}
-	if len(pods) > 0 && ix.podsPtr != &pods[0] {
-		return false
-	}
-	return true
-}
-
 func buildIndex(nodes []*corev1.Node, pods []*corev1.Pod) *clusterIndex {
 	ix := &clusterIndex{
 		nodes:   make([]schedNode, len(nodes)),
@@ -245,14 +256,6 @@ func buildIndex(nodes []*corev1.Node, pods []*corev1.Pod) *clusterIndex {
 		podReq:  make([]resources, len(pods)),
 		podPrio: make([]int32, len(pods)),
 		podNode: make([]int32, len(pods)),
-		nNodes:  len(nodes),
-		nPods:   len(pods),
-	}
-	if len(nodes) > 0 {
-		ix.nodesPtr = &nodes[0]
-	}
-	if len(pods) > 0 {
-		ix.podsPtr = &pods[0]
 	}
 	for i, n := range nodes {
 		if n == nil {

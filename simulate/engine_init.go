@@ -44,9 +44,6 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 	if len(s.Changes) > MaxChanges {
 		errs = append(errs, field.TooMany(root.Child("changes"), len(s.Changes), MaxChanges))
 	}
-	if len(cluster.Nodes) > MaxNodes {
-		errs = append(errs, errTooManyNodes(root.Child("cluster", "nodes"), len(cluster.Nodes)))
-	}
 	if len(errs) > 0 {
 		return nil, errs.ToAggregate()
 	}
@@ -108,14 +105,7 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 
 	// Every node name the run can meet, in the chosen order.
 	names := map[string]bool{}
-	for k, n := range cluster.Nodes {
-		if n == nil || n.Name == "" {
-			errs = append(errs, field.Required(root.Child("cluster", "nodes").Index(k), "node with a name required"))
-			continue
-		}
-		if names[n.Name] {
-			errs = append(errs, field.Duplicate(root.Child("cluster", "nodes").Index(k).Child("metadata", "name"), n.Name))
-		}
+	for _, n := range cluster.nodes { // NewCluster checked them: named, once each
 		names[n.Name] = true
 	}
 	for k, ev := range s.Events {
@@ -216,7 +206,7 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 	e.tokens = float64(max(s.API.Burst, 1))
 
 	// Claimed pods of the cluster may target nodes that are not there.
-	claimed, targets := claimPods(cluster.Pods, to)
+	claimed, targets := claimPods(cluster.pods, to)
 	for _, t := range targets {
 		names[t] = true
 	}
@@ -353,7 +343,7 @@ func (e *engine) layoutNodes(names map[string]bool, c *Cluster) {
 		n.newPod, n.oldPod = -1, -1
 		e.sets[clsOut].add(int32(k))
 	}
-	for _, node := range c.Nodes {
+	for _, node := range c.nodes {
 		i := e.byName[node.Name]
 		n := &e.nodes[i]
 		n.obj = node
@@ -506,7 +496,7 @@ func clusterPods(c *Cluster) []*corev1.Pod {
 	if c == nil {
 		return nil
 	}
-	return c.Pods
+	return c.pods
 }
 
 // rel converts a wall-clock timestamp to seconds since Start.

@@ -10,7 +10,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // State is where a DaemonSet stands on one node after both stages.
@@ -75,6 +74,9 @@ type DaemonSetPlacement struct {
 	Nodes []NodePlacement
 
 	podReq resources
+	// byName is the cluster's node index (name to position in Nodes),
+	// shared read-only; nil for a DaemonSetPlacement built by hand.
+	byName map[string]int
 }
 
 // Key returns "namespace/name".
@@ -142,13 +144,18 @@ func (d *DaemonSetPlacement) Status() appsv1.DaemonSetStatus {
 	return s
 }
 
-// Node returns the placement on the node named name.
+// Node returns the placement on the node named name, whatever the order of
+// d.Nodes.
 func (d *DaemonSetPlacement) Node(name string) (NodePlacement, bool) {
-	i, ok := slices.BinarySearchFunc(d.Nodes, name, func(n NodePlacement, s string) int { return cmp.Compare(n.Node, s) })
-	if !ok {
-		return NodePlacement{}, false
+	if i, ok := d.byName[name]; ok && i < len(d.Nodes) && d.Nodes[i].Node == name {
+		return d.Nodes[i], true
 	}
-	return d.Nodes[i], true
+	for i := range d.Nodes {
+		if d.Nodes[i].Node == name {
+			return d.Nodes[i], true
+		}
+	}
+	return NodePlacement{}, false
 }
 
 // Placement is where a set of DaemonSets land on a cluster.
@@ -195,22 +202,20 @@ func (p *Placement) DaemonSet(namespace, name string) *DaemonSetPlacement {
 // runs the same resource and port checks, so Pending there means the pod is
 // rejected (Failed) and recreated in a loop.
 //
-// Pods of dss already in the cluster (controller owner reference to a
-// DaemonSet of the same namespace and name) are replaced by the simulated
-// ones; other pods keep their room. Place reads dss and c and modifies
+// Pods of dss already in the cluster (those a DaemonSet owns or adopts, by
+// daemonset.OwnsPod) are replaced by the simulated ones; other pods keep
+// their room. Place reads dss and c and modifies
 // neither. It does not validate the DaemonSets (see daemonset.Validate).
 //
 // Errors: nil cluster, nil DaemonSet, the same namespace/name twice, more
-// than MaxNodes nodes, more than MaxPlacements node × DaemonSet pairs.
+// than MaxPlacements node × DaemonSet pairs (a Cluster never holds more than
+// MaxNodes nodes).
 func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 	if c == nil {
 		return nil, errors.New("place: nil cluster")
 	}
-	if len(c.Nodes) > MaxNodes {
-		return nil, fmt.Errorf("place: %w", errTooManyNodes(field.NewPath("cluster", "nodes"), len(c.Nodes)))
-	}
-	if len(dss) > 0 && len(c.Nodes) > MaxPlacements/len(dss) {
-		return nil, fmt.Errorf("place: %d DaemonSets on %d nodes: more than MaxPlacements (%d) node placements", len(dss), len(c.Nodes), MaxPlacements)
+	if len(dss) > 0 && len(c.nodes) > MaxPlacements/len(dss) {
+		return nil, fmt.Errorf("place: %d DaemonSets on %d nodes: more than MaxPlacements (%d) node placements", len(dss), len(c.nodes), MaxPlacements)
 	}
 	seen := make(map[string]int, len(dss))
 	for i, ds := range dss {
@@ -233,15 +238,16 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 		out.DaemonSets[k] = &DaemonSetPlacement{
 			DaemonSet:   ds,
 			PodRequests: needs[k].req.list(),
-			Nodes:       make([]NodePlacement, len(c.Nodes)),
+			Nodes:       make([]NodePlacement, len(c.nodes)),
 			podReq:      needs[k].req,
+			byName:      ix.byName,
 		}
 	}
 	order := bindOrder(dss)
-	own := ownPods(ix, c.Pods, dss)
+	own := ownPods(ix, c.pods, dss)
 	describe := func(owner int32) string {
 		if owner >= 0 {
-			p := c.Pods[owner]
+			p := c.pods[owner]
 			return p.Namespace + "/" + p.Name
 		}
 		ds := dss[-owner-1]
@@ -256,7 +262,7 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 		portsCopy []hostPort
 		evicted   []int32
 	)
-	for i, node := range c.Nodes {
+	for i, node := range c.nodes {
 		ns := &ix.nodes[i]
 		if ns.nilNode {
 			for k := range dss {

@@ -383,10 +383,10 @@ func TestCancelledContext(t *testing.T) {
 // Pending: it counts as current and unavailable, and eats maxUnavailable.
 func TestSchedulerStagePendingOnFullNode(t *testing.T) {
 	c := roomy(testCluster(3))
-	c.Pods = []*corev1.Pod{{ObjectMeta: metav1.ObjectMeta{Name: "hog", Namespace: "default"},
+	c = mustCluster(c.Nodes(), []*corev1.Pod{{ObjectMeta: metav1.ObjectMeta{Name: "hog", Namespace: "default"},
 		Spec: corev1.PodSpec{NodeName: "n01", Containers: []corev1.Container{{Name: "c", Image: "x",
 			Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("900m")}}}}},
-		Status: corev1.PodStatus{Phase: corev1.PodRunning}}}
+		Status: corev1.PodStatus{Phase: corev1.PodRunning}}})
 	ds := rolloutDS("img:v1", nil)
 	ds.Spec.Template.Spec.Containers[0].Resources.Requests = corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("200m")}
 	r := mustRollout(t, Scenario{Cluster: c, To: ds, Kubelet: KubeletModel{Startup: time.Second, SchedulerStage: true}})
@@ -403,11 +403,14 @@ func TestSchedulerStagePendingOnFullNode(t *testing.T) {
 // roomy gives every node 1 cpu, 1Gi and 10 pods of allocatable (the
 // scheduler stage reads a node without allocatable as full).
 func roomy(c *Cluster) *Cluster {
-	for _, n := range c.Nodes {
+	nodes := c.Nodes()
+	for i, n := range nodes {
+		n = n.DeepCopy()
 		n.Status.Allocatable = corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("1"),
 			corev1.ResourceMemory: resource.MustParse("1Gi"), corev1.ResourcePods: resource.MustParse("10")}
+		nodes[i] = n
 	}
-	return c
+	return mustCluster(nodes, c.Pods())
 }
 
 // Upstream deletes every old pod that is already unavailable regardless of
@@ -467,7 +470,7 @@ func TestSurgeMissingNodeAbortsRollingUpdate(t *testing.T) {
 		Spec: corev1.PodSpec{NodeName: "ghost", Containers: []corev1.Container{{Name: "c", Image: "img:v0"}}},
 		Status: corev1.PodStatus{Phase: corev1.PodRunning, Conditions: []corev1.PodCondition{{Type: corev1.PodReady,
 			Status: corev1.ConditionTrue, LastTransitionTime: metav1.NewTime(defaultStart.Add(-time.Hour))}}}}
-	s.Cluster.Pods = []*corev1.Pod{ghost}
+	s.Cluster = mustCluster(s.Cluster.Nodes(), []*corev1.Pod{ghost})
 	r := mustRollout(t, s)
 	if r.Summary.Creates != 0 || len(r.Summary.Errors) != 1 || !strings.Contains(r.Summary.Errors[0].Message, "not in the node list") {
 		t.Errorf("summary %+v", r.Summary)

@@ -116,7 +116,7 @@ func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []
 					preempts = append(preempts, np.Node)
 				}
 			case Excluded:
-				node := c.Nodes[i]
+				node := c.nodes[i]
 				if np.ExistingPod && np.Decision.ShouldContinueRunning {
 					keeps = append(keeps, np.Node)
 				}
@@ -154,9 +154,9 @@ func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []
 		add(TrapPreemption, preempts, fmt.Sprintf("on %d node(s) the daemon pod fits only by preempting lower-priority pods: "+
 			"the scheduler evicts them (see each node's Preempts) and the pod runs once they have terminated", len(preempts)))
 		add(TrapCordonedNodes, cordoned, fmt.Sprintf("%d cordoned node(s) still get daemon pods: daemon pods tolerate node.kubernetes.io/unschedulable", len(cordoned)))
-		if desired == 0 && len(c.Nodes) > 0 {
+		if desired == 0 && len(c.nodes) > 0 {
 			traps = append(traps, Trap{Kind: TrapDesiredZero, DaemonSet: key,
-				Message: fmt.Sprintf("desiredNumberScheduled is 0 on %d node(s): kubectl rollout status and Helm report success at once; check the excluded nodes' reasons", len(c.Nodes))})
+				Message: fmt.Sprintf("desiredNumberScheduled is 0 on %d node(s): kubectl rollout status and Helm report success at once; check the excluded nodes' reasons", len(c.nodes))})
 		}
 		if tolerationSecondsOverridden(ds) {
 			traps = append(traps, Trap{Kind: TrapTolerationSecondsOverridden, DaemonSet: key,

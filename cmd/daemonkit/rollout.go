@@ -81,7 +81,7 @@ func runRollout(e *env, args []string) error {
 			if ds.Namespace == to.Namespace && ds.Name == to.Name {
 				old = ds.DeepCopy()
 				pods := 0
-				for _, p := range cluster.Pods {
+				for _, p := range cluster.Pods() {
 					if daemonset.OwnsPod(ds, p) {
 						pods++
 					}
@@ -104,7 +104,7 @@ func runRollout(e *env, args []string) error {
 		}
 	}
 	nodeSet := map[string]bool{}
-	for _, n := range cluster.Nodes {
+	for _, n := range cluster.Nodes() {
 		nodeSet[n.Name] = true
 	}
 	brokenNodes, err := nodeList("--broken", broken, nodeSet)
@@ -140,7 +140,7 @@ func runRollout(e *env, args []string) error {
 	// its pods count as they were then.
 	if cf.live.active() {
 		sc.Start = cf.live.readAt
-	} else if len(cluster.Pods) > 0 {
+	} else if len(cluster.Pods()) > 0 {
 		sc.Start = cluster.LatestTimestamp()
 	}
 	res, err := simulateWithProgress(e, sc)
@@ -198,7 +198,7 @@ func simulateWithProgress(e *env, sc simulate.Scenario) (*simulate.Result, error
 				continue
 			}
 			shown = true
-			fmt.Fprintf(e.stderr, "\r%s simulating %d nodes… %.1fs", frames[i%len(frames)], len(sc.Cluster.Nodes), time.Since(start).Seconds())
+			fmt.Fprintf(e.stderr, "\r%s simulating %d nodes… %.1fs", frames[i%len(frames)], sc.Cluster.NumNodes(), time.Since(start).Seconds())
 		}
 	}
 }
