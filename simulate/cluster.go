@@ -1,7 +1,6 @@
 package simulate
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -47,7 +46,7 @@ type Cluster struct {
 // Pending there with "Too many pods"); Place names such nodes in a Trap.
 func NewCluster(nodes []*corev1.Node, pods []*corev1.Pod) (*Cluster, error) {
 	if len(nodes) > MaxNodes {
-		return nil, fmt.Errorf("invalid cluster: %w", errTooManyNodes(field.NewPath("nodes"), len(nodes)))
+		return nil, inputError("invalid cluster", errTooManyNodes(field.NewPath("nodes"), len(nodes)))
 	}
 	var errs field.ErrorList
 	seen := make(map[string]int, len(nodes))
@@ -86,7 +85,7 @@ func NewCluster(nodes []*corev1.Node, pods []*corev1.Pod) (*Cluster, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("invalid cluster: %w", errs.ToAggregate())
+		return nil, inputError("invalid cluster", errs...)
 	}
 	c := &Cluster{nodes: slices.Clone(nodes), pods: slices.Clone(pods)}
 	slices.SortFunc(c.nodes, func(a, b *corev1.Node) int { return strings.Compare(a.Name, b.Name) })
@@ -344,18 +343,18 @@ func ClusterFromObjects(objs *daemonset.Objects) (*Cluster, error) {
 		}
 		return "unknown source"
 	}
-	var errs []error
+	var errs field.ErrorList
 	nodes := make(map[string]*corev1.Node, len(objs.Nodes))
 	for _, n := range objs.Nodes {
 		if n == nil {
 			continue
 		}
 		if n.Name == "" {
-			errs = append(errs, fmt.Errorf("%s: node has no metadata.name", where(n)))
+			errs = append(errs, wholeInput(field.ErrorTypeRequired, "", where(n)+": node has no metadata.name"))
 			continue
 		}
 		if prev, dup := nodes[n.Name]; dup {
-			errs = append(errs, fmt.Errorf("%s: duplicate node %q (first at %s)", where(n), n.Name, where(prev)))
+			errs = append(errs, wholeInput(field.ErrorTypeDuplicate, n.Name, fmt.Sprintf("%s: duplicate node %q (first at %s)", where(n), n.Name, where(prev))))
 			continue
 		}
 		nodes[n.Name] = n
@@ -367,17 +366,17 @@ func ClusterFromObjects(objs *daemonset.Objects) (*Cluster, error) {
 		}
 		key := p.Namespace + "/" + p.Name
 		if p.Name == "" {
-			errs = append(errs, fmt.Errorf("%s: pod has no metadata.name", where(p)))
+			errs = append(errs, wholeInput(field.ErrorTypeRequired, "", where(p)+": pod has no metadata.name"))
 			continue
 		}
 		if prev, dup := pods[key]; dup {
-			errs = append(errs, fmt.Errorf("%s: duplicate pod %s (first at %s)", where(p), key, where(prev)))
+			errs = append(errs, wholeInput(field.ErrorTypeDuplicate, key, fmt.Sprintf("%s: duplicate pod %s (first at %s)", where(p), key, where(prev))))
 			continue
 		}
 		pods[key] = p
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("load cluster: %w", err)
+	if len(errs) > 0 {
+		return nil, inputError("load cluster", errs...)
 	}
 	return NewCluster(slices.DeleteFunc(slices.Clone(objs.Nodes), func(n *corev1.Node) bool { return n == nil }),
 		slices.DeleteFunc(slices.Clone(objs.Pods), func(p *corev1.Pod) bool { return p == nil }))

@@ -31,7 +31,7 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 	var errs field.ErrorList
 	if s.To == nil {
 		errs = append(errs, field.Required(root.Child("to"), "the DaemonSet to roll out is required"))
-		return nil, errs.ToAggregate()
+		return nil, inputError("", errs...)
 	}
 	cluster := s.Cluster
 	if cluster == nil {
@@ -45,7 +45,7 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 		errs = append(errs, field.TooMany(root.Child("changes"), len(s.Changes), MaxChanges))
 	}
 	if len(errs) > 0 {
-		return nil, errs.ToAggregate()
+		return nil, inputError("", errs...)
 	}
 
 	// The chain of objects the API server stores: From, To, each change.
@@ -167,7 +167,7 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 		errs = append(errs, field.Invalid(root.Child("order", "kind"), s.Order.Kind, "must be OrderSorted, OrderRandom or OrderExplicit"))
 	}
 	if len(errs) > 0 {
-		return nil, errs.ToAggregate()
+		return nil, inputError("", errs...)
 	}
 
 	e := &engine{
@@ -212,7 +212,7 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 	}
 	if len(names) > MaxNodes {
 		// the nodes of the cluster, of NodeAdd events and those claimed pods name
-		return nil, field.ErrorList{errTooManyNodes(root.Child("cluster", "nodes"), len(names))}.ToAggregate()
+		return nil, inputError("", errTooManyNodes(root.Child("cluster", "nodes"), len(names)))
 	}
 	e.layoutNodes(names, cluster)
 	e.pods = make([]pod, 0, 2*len(e.nodes)+len(claimed))

@@ -2,7 +2,6 @@ package simulate
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -10,6 +9,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // State is where a DaemonSet stands on one node after both stages.
@@ -212,19 +212,21 @@ func (p *Placement) DaemonSet(namespace, name string) *DaemonSetPlacement {
 // MaxNodes nodes).
 func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 	if c == nil {
-		return nil, errors.New("place: nil cluster")
+		return nil, inputError("place", field.Required(field.NewPath("cluster"), "nil cluster"))
 	}
 	if len(dss) > 0 && len(c.nodes) > MaxPlacements/len(dss) {
-		return nil, fmt.Errorf("place: %d DaemonSets on %d nodes: more than MaxPlacements (%d) node placements", len(dss), len(c.nodes), MaxPlacements)
+		return nil, inputError("place", wholeInput(field.ErrorTypeTooMany, len(dss)*len(c.nodes),
+			fmt.Sprintf("%d DaemonSets on %d nodes: more than MaxPlacements (%d) node placements", len(dss), len(c.nodes), MaxPlacements)))
 	}
 	seen := make(map[string]int, len(dss))
 	for i, ds := range dss {
 		if ds == nil {
-			return nil, fmt.Errorf("place: daemonsets[%d] is nil", i)
+			return nil, inputError("place", field.Required(field.NewPath("daemonsets").Index(i), "nil DaemonSet"))
 		}
 		key := ds.Namespace + "/" + ds.Name
 		if j, dup := seen[key]; dup {
-			return nil, fmt.Errorf("place: daemonsets[%d] and daemonsets[%d] are both %s", j, i, key)
+			return nil, inputError("place", &field.Error{Type: field.ErrorTypeDuplicate, Field: field.NewPath("daemonsets").Index(i).String(),
+				BadValue: key, Detail: fmt.Sprintf("daemonsets[%d] is %s too", j, key)})
 		}
 		seen[key] = i
 	}
