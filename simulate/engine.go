@@ -86,14 +86,42 @@ const (
 	stMisscheduled
 )
 
+// statusCounts are the counters updateDaemonSetStatus sums over the nodes,
+// kept up to date node by node (refresh).
+type statusCounts struct {
+	desired, current, ready, available, updated, misscheduled int
+}
+
+// add adds sign times the counts of one node's status bits st.
+func (c *statusCounts) add(st uint8, sign int) {
+	if st&stDesired != 0 {
+		c.desired += sign
+	}
+	if st&stCurrent != 0 {
+		c.current += sign
+	}
+	if st&stReady != 0 {
+		c.ready += sign
+	}
+	if st&stAvailable != 0 {
+		c.available += sign
+	}
+	if st&stUpdated != 0 {
+		c.updated += sign
+	}
+	if st&stMisscheduled != 0 {
+		c.misscheduled += sign
+	}
+}
+
 type nodeState struct {
-	name    string
-	obj     *corev1.Node // nil when not in the node list
-	owned   bool         // obj is the engine's own copy (safe to modify)
-	present bool
-	run     bool // shouldRun
-	cont    bool // shouldContinueRunning
-	pods    []int32
+	name  string
+	obj   *corev1.Node // nil when not in the node list
+	owned bool         // obj is the engine's own copy (safe to modify)
+	// shouldRun and shouldContinueRunning are NodeShouldRunDaemonPod's
+	// answers for obj (both false when obj is nil).
+	shouldRun, shouldContinueRunning bool
+	pods                             []int32
 	broken  bool
 	crash   bool
 	pending bool
@@ -152,7 +180,7 @@ type engine struct {
 	counts   [numClasses]int
 	manageQ  nodeSet
 	failed   int // non-deleting Failed pods
-	status   [6]int
+	status   statusCounts
 	backoffs map[backoffKey]backoffEntry
 
 	queue evQueue
@@ -376,7 +404,7 @@ func (e *engine) startReconcile() {
 		return
 	}
 	creates, dels := e.manage()
-	e.issue(creates, dels)
+	e.syncNodes(creates, dels)
 	e.phase = phaseAfterManage
 	if e.now >= e.busyUntil {
 		e.continueReconcile()
@@ -392,7 +420,7 @@ func (e *engine) continueReconcile() {
 				e.lastErr = err
 				e.trace.controllerError(e, err)
 			} else {
-				e.issue(creates, dels)
+				e.syncNodes(creates, dels)
 			}
 		}
 		if e.now < e.busyUntil {
@@ -403,7 +431,7 @@ func (e *engine) continueReconcile() {
 		e.cleanupHistory()
 	}
 	e.phase = phaseIdle
-	e.ds.Status = e.statusNow()
+	e.ds.Status = e.updateDaemonSetStatus()
 	e.curActed = len(e.cur.Created) > 0 || len(e.cur.Deleted) > 0
 	e.cur.Status = e.ds.Status
 	e.cur.Time = e.dur(e.now)
@@ -415,9 +443,10 @@ func (e *engine) selectsAll() bool {
 	return sel != nil && len(sel.MatchLabels) == 0 && len(sel.MatchExpressions) == 0
 }
 
-// issue sends creates (node positions) and deletes (pod ids) through the
-// API model, capped at burstReplicas each (daemon_controller.go syncNodes).
-func (e *engine) issue(creates, dels []int32) {
+// syncNodes sends creates (node positions) and deletes (pod ids) through
+// the API model, capped at burstReplicas each.
+// upstream: daemon_controller.go syncNodes
+func (e *engine) syncNodes(creates, dels []int32) {
 	if len(creates) > daemonset.BurstReplicas {
 		creates = creates[:daemonset.BurstReplicas]
 	}
@@ -480,6 +509,9 @@ func (e *engine) takeToken() int64 {
 
 // ---- manage (daemon_controller.go manage / podsShouldBeOnNode) ----
 
+// manage collects, for the nodes whose pods or placement call for it, the
+// nodes needing a daemon pod and the pods to delete.
+// upstream: daemon_controller.go manage
 func (e *engine) manage() (creates, dels []int32) {
 	full := func() bool {
 		return e.failed == 0 && len(creates) >= daemonset.BurstReplicas && len(dels) >= daemonset.BurstReplicas
@@ -487,11 +519,11 @@ func (e *engine) manage() (creates, dels []int32) {
 	var orphans []int32
 	for i := e.manageQ.next(0); i >= 0; i = e.manageQ.next(i + 1) {
 		n := &e.nodes[i]
-		if !n.present {
+		if n.obj == nil {
 			orphans = append(orphans, i)
 			continue
 		}
-		c, d := e.manageNode(i, true, dels)
+		c, d := e.podsShouldBeOnNode(i, true, dels)
 		dels = d
 		if c {
 			creates = append(creates, i)
@@ -511,12 +543,23 @@ func (e *engine) manage() (creates, dels []int32) {
 	return creates, dels
 }
 
-// manageNode is podsShouldBeOnNode for node i. With apply false it only
-// tells whether manage would act (backoff ignored, nothing changed).
-func (e *engine) manageNode(i int32, apply bool, dels []int32) (create bool, out []int32) {
+// podsShouldBeOnNode says whether node i needs a daemon pod and appends the
+// pods to delete there to dels. With apply false it only tells whether
+// manage would act (backoff ignored, nothing changed).
+//
+// upstream: daemon_controller.go podsShouldBeOnNode; its switch maps as
+//
+//	upstream case                          here
+//	shouldRun && !exists                   case n.shouldRun && len(n.pods) == 0
+//	shouldContinueRunning                  case n.shouldContinueRunning
+//	  (failed pods, backoff, surge/no-surge: the same branches below)
+//	!shouldContinueRunning && exists       default
+//
+// The node missing from the node list is getUnscheduledPodsWithoutNode.
+func (e *engine) podsShouldBeOnNode(i int32, apply bool, dels []int32) (create bool, out []int32) {
 	n := &e.nodes[i]
 	out = dels
-	if !n.present {
+	if n.obj == nil {
 		// upstream: getUnscheduledPodsWithoutNode
 		for _, p := range n.pods {
 			if !e.pods[p].bound {
@@ -526,9 +569,9 @@ func (e *engine) manageNode(i int32, apply bool, dels []int32) (create bool, out
 		return false, out
 	}
 	switch {
-	case n.run && len(n.pods) == 0:
+	case n.shouldRun && len(n.pods) == 0:
 		return true, out
-	case n.cont:
+	case n.shouldContinueRunning:
 		var running [4]int32
 		run := running[:0]
 		for _, id := range n.pods {
@@ -574,7 +617,7 @@ func (e *engine) manageNode(i int32, apply bool, dels []int32) (create bool, out
 			return false, out
 		}
 		if len(run) <= 1 {
-			return len(run) == 0 && n.run, out
+			return len(run) == 0 && n.shouldRun, out
 		}
 		oldestNew, oldestOld := int32(-1), int32(-1)
 		for _, id := range run {
@@ -607,7 +650,7 @@ func (e *engine) manageNode(i int32, apply bool, dels []int32) (create bool, out
 
 // ---- rollingUpdate (update.go) ----
 
-func (e *engine) desired() int { return e.status[0] }
+func (e *engine) desired() int { return e.status.desired }
 
 func (e *engine) rollingUpdate() (creates, dels []int32, err error) {
 	b, err := e.budget(e.desired())
@@ -682,14 +725,17 @@ const errMissingNode = engineError("rolling update aborted: a node holding an ol
 
 // ---- status (updateDaemonSetStatus) ----
 
-func (e *engine) statusNow() appsv1.DaemonSetStatus {
+// updateDaemonSetStatus is the status the controller writes: the counters
+// of every node (kept by refresh), the generation it observed.
+// upstream: daemon_controller.go updateDaemonSetStatus, storeDaemonSetStatus
+func (e *engine) updateDaemonSetStatus() appsv1.DaemonSetStatus {
 	st := e.ds.Status
-	st.DesiredNumberScheduled = int32(e.status[0])
-	st.CurrentNumberScheduled = int32(e.status[1])
-	st.NumberReady = int32(e.status[2])
-	st.NumberAvailable = int32(e.status[3])
-	st.UpdatedNumberScheduled = int32(e.status[4])
-	st.NumberMisscheduled = int32(e.status[5])
+	st.DesiredNumberScheduled = int32(e.status.desired)
+	st.CurrentNumberScheduled = int32(e.status.current)
+	st.NumberReady = int32(e.status.ready)
+	st.NumberAvailable = int32(e.status.available)
+	st.UpdatedNumberScheduled = int32(e.status.updated)
+	st.NumberMisscheduled = int32(e.status.misscheduled)
 	st.NumberUnavailable = st.DesiredNumberScheduled - st.NumberAvailable
 	st.ObservedGeneration = e.ds.Generation
 	return st
@@ -718,7 +764,7 @@ func (e *engine) refresh(i int32) {
 	// class
 	cls := clsOut
 	n.newPod, n.oldPod = -1, -1
-	if len(n.pods) > 0 || (n.present && n.run) {
+	if len(n.pods) > 0 || (n.obj != nil && n.shouldRun) {
 		notOk := false
 		for _, id := range n.pods {
 			p := &e.pods[id]
@@ -763,17 +809,20 @@ func (e *engine) refresh(i int32) {
 				cls = clsNewU
 			}
 		default:
-			base := clsOldURun
-			if e.available(&e.pods[n.oldPod]) {
-				base = clsOldARun
-			}
+			available := e.available(&e.pods[n.oldPod])
 			switch {
-			case !n.present:
-				cls = base + 2
-			case !n.run:
-				cls = base + 1
+			case n.obj == nil && available:
+				cls = clsOldAMissing
+			case n.obj == nil:
+				cls = clsOldUMissing
+			case !n.shouldRun && available:
+				cls = clsOldANoRun
+			case !n.shouldRun:
+				cls = clsOldUNoRun
+			case available:
+				cls = clsOldARun
 			default:
-				cls = base
+				cls = clsOldURun
 			}
 		}
 		if notOk {
@@ -789,8 +838,8 @@ func (e *engine) refresh(i int32) {
 	}
 	// status
 	var st uint8
-	if n.present {
-		if n.run {
+	if n.obj != nil {
+		if n.shouldRun {
 			st |= stDesired
 			if len(n.pods) > 0 {
 				st |= stCurrent
@@ -810,20 +859,12 @@ func (e *engine) refresh(i int32) {
 		}
 	}
 	if st != n.st {
-		for b := 0; b < 6; b++ {
-			was, is := n.st&(1<<b) != 0, st&(1<<b) != 0
-			if was != is {
-				if is {
-					e.status[b]++
-				} else {
-					e.status[b]--
-				}
-			}
-		}
+		e.status.add(n.st, -1)
+		e.status.add(st, +1)
 		n.st = st
 	}
 	// manage
-	c, d := e.manageNode(i, false, nil)
+	c, d := e.podsShouldBeOnNode(i, false, nil)
 	m := c || len(d) > 0
 	if m != n.manage {
 		n.manage = m

@@ -347,7 +347,6 @@ func (e *engine) layoutNodes(names map[string]bool, c *Cluster) {
 		i := e.byName[node.Name]
 		n := &e.nodes[i]
 		n.obj = node
-		n.present = true
 		n.nodeNotReady = nodeConditionNotReady(node)
 	}
 }
@@ -380,11 +379,11 @@ func claimPods(pods []*corev1.Pod, ds *appsv1.DaemonSet) (claimed []*corev1.Pod,
 func (e *engine) seedFromPods(held map[string]bool) {
 	for i := range e.nodes {
 		n := &e.nodes[i]
-		if !n.present || held[n.name] {
+		if n.obj == nil || held[n.name] {
 			continue
 		}
-		n.run, n.cont = e.placer.ShouldRun(n.obj)
-		if !n.run {
+		n.shouldRun, n.shouldContinueRunning = e.placer.ShouldRun(n.obj)
+		if !n.shouldRun {
 			continue
 		}
 		id := int32(len(e.pods))
@@ -552,8 +551,8 @@ func (e *engine) applyDS(nd *appsv1.DaemonSet) {
 	e.constructHistory()
 	for i := range e.nodes {
 		n := &e.nodes[i]
-		if n.present {
-			n.run, n.cont = e.placer.ShouldRun(n.obj)
+		if n.obj != nil {
+			n.shouldRun, n.shouldContinueRunning = e.placer.ShouldRun(n.obj)
 		}
 	}
 	for i := range e.nodes {

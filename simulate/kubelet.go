@@ -80,7 +80,7 @@ func (e *engine) schedule(id int32) {
 	p := &e.pods[id]
 	n := &e.nodes[p.node]
 	switch {
-	case !n.present:
+	case n.obj == nil:
 		p.cause = CauseNoPod
 		p.waiting = false
 		return
@@ -166,7 +166,7 @@ func (e *engine) bind(id int32) {
 		return
 	}
 	n := &e.nodes[p.node]
-	if !n.present {
+	if n.obj == nil {
 		return
 	}
 	p.bound = true
@@ -205,7 +205,7 @@ func (e *engine) startupFor(n *nodeState) int64 {
 func (e *engine) podReady(id int32, t int64) bool {
 	p := &e.pods[id]
 	n := &e.nodes[p.node]
-	if p.gone || !p.bound || p.ready || p.readyAt != t || !n.present || n.notReady() {
+	if p.gone || !p.bound || p.ready || p.readyAt != t || n.obj == nil || n.notReady() {
 		return false
 	}
 	e.setReady(id)

@@ -135,7 +135,7 @@ func TestPropertyBudgetHolds(t *testing.T) {
 			if !e.rolling {
 				return
 			}
-			st := e.statusNow()
+			st := e.updateDaemonSetStatus()
 			b, err := e.budget(int(st.DesiredNumberScheduled))
 			if err != nil {
 				t.Fatal(err)

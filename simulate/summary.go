@@ -161,7 +161,7 @@ func (e *engine) summarize() Summary {
 		s.AllUpdated = durPtr(t.updSince)
 		s.AllAvailable = durPtr(t.availSince)
 	}
-	st := e.statusNow()
+	st := e.updateDaemonSetStatus()
 	s.Done = e.rolling && st.ObservedGeneration >= e.ds.Generation &&
 		st.UpdatedNumberScheduled == st.DesiredNumberScheduled && st.NumberAvailable == st.DesiredNumberScheduled
 	s.TrulyDone = true
@@ -172,7 +172,7 @@ func (e *engine) summarize() Summary {
 				s.TrulyDone = false
 			}
 		}
-		if !n.present || !n.run {
+		if n.obj == nil || !n.shouldRun {
 			continue
 		}
 		if issue, ok := e.nodeIssue(int32(i)); ok {
