@@ -122,11 +122,11 @@ type nodeState struct {
 	// answers for obj (both false when obj is nil).
 	shouldRun, shouldContinueRunning bool
 	pods                             []int32
-	broken  bool
-	crash   bool
-	pending bool
-	failing bool
-	startup int64
+	broken                           bool
+	crash                            bool
+	pending                          bool
+	failing                          bool
+	startup                          int64
 	// derived
 	cls          uint8
 	st           uint8
