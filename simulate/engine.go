@@ -120,13 +120,15 @@ type nodeState struct {
 	owned bool         // obj is the engine's own copy (safe to modify)
 	// shouldRun and shouldContinueRunning are NodeShouldRunDaemonPod's
 	// answers for obj (both false when obj is nil).
-	shouldRun, shouldContinueRunning bool
-	pods                             []int32
-	broken                           bool
-	crash                            bool
-	pending                          bool
-	failing                          bool
-	startup                          int64
+	shouldRun             bool
+	shouldContinueRunning bool
+
+	pods    []int32
+	broken  bool
+	crash   bool
+	pending bool
+	failing bool
+	startup int64
 	// derived
 	cls          uint8
 	st           uint8
