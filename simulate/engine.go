@@ -654,6 +654,33 @@ func (e *engine) podsShouldBeOnNode(i int32, apply bool, dels []int32) (create b
 
 func (e *engine) desired() int { return e.status.desired }
 
+// rollingUpdate is one pass of the rolling update over every node's group,
+// read from the node classes refresh keeps (findUpdatedPodsOnNode gives
+// oldPod and newPod; clsNotOk is its "not ok" answer, clsEmpty no pod).
+// The sets are iterated in node order; upstream ranges over a map, so any
+// order is one upstream could take (Scenario.Order picks it).
+//
+// upstream: pkg/controller/daemon/update.go rollingUpdate. Its two switches
+// map to the classes as
+//
+//	maxSurge == 0 (first switch)                          classes
+//	!ok (excess pods on the node): numUnavailable++       clsNotOk
+//	no pod, or both old and new: numUnavailable++         clsEmpty, clsBothNUoU, clsBothNUoA, clsBothNAoU, clsBothNAoA
+//	newPod only, unavailable: numUnavailable++            clsNewU
+//	newPod only, available                                clsNewA
+//	oldPod unavailable: allowedReplacementPods            clsOldURun, clsOldUNoRun, clsOldUMissing
+//	oldPod available: candidatePodsToDelete, up to        clsOldARun, clsOldANoRun, clsOldAMissing
+//	  maxUnavailable - numUnavailable
+//
+//	maxSurge > 0 (second switch)                          classes
+//	oldPod == nil                                         clsEmpty, clsNewA, clsNewU
+//	newPod == nil, old unavailable, !shouldRun            clsOldUNoRun (delete)
+//	newPod == nil, old unavailable, shouldRun             clsOldURun (allowedNewNodes)
+//	newPod == nil, old available, !shouldRun              clsOldANoRun (shouldNotRunPodsToDelete)
+//	newPod == nil, old available, shouldRun               clsOldARun (candidateNewNodes, numSurge)
+//	newPod == nil, node missing                           clsOldUMissing, clsOldAMissing (error)
+//	both, new unavailable                                 clsBothNUoU, clsBothNUoA (numSurge++)
+//	both, new available                                   clsBothNAoU, clsBothNAoA (delete oldPod)
 func (e *engine) rollingUpdate() (creates, dels []int32, err error) {
 	b, err := e.budget(e.desired())
 	if err != nil {

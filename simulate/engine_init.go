@@ -23,10 +23,25 @@ var defaultStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // preexisting is how long before t=0 the pods of Scenario.From were created.
 const preexisting = 365 * 24 * 3600
 
-func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
+// checkedScenario is what validateScenario made of a Scenario: the objects
+// the API server stores (defaulted copies of From, To and each change, To
+// and the changes carrying From's identity) and every node name the run can
+// meet.
+type checkedScenario struct {
+	cluster   *Cluster
+	from, to  *appsv1.DaemonSet
+	changes   []*appsv1.DaemonSet
+	nodeNames map[string]bool
+	// claimed are the cluster's pods To owns (daemonset.OwnsPod), and the
+	// nodes they target, in the same order.
+	claimed        []*corev1.Pod
+	claimedTargets []string
+}
+
+// validateScenario checks s as the API server would check its objects
+// (create and update validation of the DaemonSets) and as Rollout documents
+// for the rest, and returns every problem at once.
+func validateScenario(s *Scenario) (*checkedScenario, error) {
 	root := field.NewPath("scenario")
 	var errs field.ErrorList
 	if s.To == nil {
@@ -169,6 +184,32 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 	if len(errs) > 0 {
 		return nil, inputError("", errs...)
 	}
+	// Claimed pods of the cluster may target nodes that are not there.
+	claimed, targets := claimPods(cluster.pods, to)
+	for _, t := range targets {
+		names[t] = true
+	}
+	if len(names) > MaxNodes {
+		// the nodes of the cluster, of NodeAdd events and those claimed pods name
+		return nil, inputError("", errTooManyNodes(root.Child("cluster", "nodes"), len(names)))
+	}
+	return &checkedScenario{cluster: cluster, from: from, to: to, changes: changes, nodeNames: names,
+		claimed: claimed, claimedTargets: targets}, nil
+}
+
+// newEngine validates s and sets the engine up at t=0: the node order, the
+// From revision with its pods, the cluster's pods the DaemonSet claims, To
+// applied, the scripted events and changes queued.
+func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	cs, err := validateScenario(s)
+	if err != nil {
+		return nil, err
+	}
+	cluster, from, to, changes := cs.cluster, cs.from, cs.to, cs.changes
+	claimed, targets := cs.claimed, cs.claimedTargets
 
 	e := &engine{
 		ctx:      ctx,
@@ -205,16 +246,7 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 	}
 	e.tokens = float64(max(s.API.Burst, 1))
 
-	// Claimed pods of the cluster may target nodes that are not there.
-	claimed, targets := claimPods(cluster.pods, to)
-	for _, t := range targets {
-		names[t] = true
-	}
-	if len(names) > MaxNodes {
-		// the nodes of the cluster, of NodeAdd events and those claimed pods name
-		return nil, inputError("", errTooManyNodes(root.Child("cluster", "nodes"), len(names)))
-	}
-	e.layoutNodes(names, cluster)
+	e.layoutNodes(cs.nodeNames, cluster)
 	e.pods = make([]pod, 0, 2*len(e.nodes)+len(claimed))
 
 	// From: the revision and pods of a finished rollout.
