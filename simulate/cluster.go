@@ -233,13 +233,11 @@ type clusterIndex struct {
 // schedNode is the scheduler's view of one node (upstream: framework.NodeInfo):
 // allocatable, the sum of requests of pods on it, its pod count and used host ports.
 type schedNode struct {
-	alloc       resources
-	hasAlloc    bool
-	used        resources
-	pods        int64
-	ports       []hostPort
+	alloc    resources
+	hasAlloc bool
+	// usage is what the counted pods bound here take.
+	usage       nodeUsage
 	podIdx      []int32
-	nilNode     bool
 	unscheduled bool
 	// windows: labelled kubernetes.io/os=windows (for the WindowsNodes trap).
 	windows bool
@@ -257,10 +255,6 @@ func buildIndex(nodes []*corev1.Node, pods []*corev1.Pod) *clusterIndex {
 		podNode: make([]int32, len(pods)),
 	}
 	for i, n := range nodes {
-		if n == nil {
-			ix.nodes[i].nilNode = true
-			continue
-		}
 		if _, dup := ix.byName[n.Name]; !dup {
 			ix.byName[n.Name] = i
 		}
@@ -282,11 +276,11 @@ func buildIndex(nodes []*corev1.Node, pods []*corev1.Pod) *clusterIndex {
 		ix.podReq[pi] = req
 		ix.podPrio[pi] = podPriority(&pod.Spec)
 		ns := &ix.nodes[ni]
-		ns.used.add(req)
-		ns.pods++
+		ns.usage.requested.add(req)
+		ns.usage.pods++
 		for _, hp := range podHostPorts(pod) {
 			hp.owner = int32(pi)
-			ns.ports = append(ns.ports, hp)
+			ns.usage.ports = append(ns.usage.ports, hp)
 		}
 		ns.podIdx = append(ns.podIdx, int32(pi))
 		if ix.podsInNamespace == nil {

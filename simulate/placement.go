@@ -257,31 +257,23 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 	}
 
 	var (
-		used      resources
-		podCount  int64
-		ports     []hostPort
+		u         nodeUsage // of the node at hand, as the daemon pods are bound
 		shared    = len(dss) > 1
 		portsCopy []hostPort
 		evicted   []int32
 	)
 	for i, node := range c.nodes {
 		ns := &ix.nodes[i]
-		if ns.nilNode {
-			for k := range dss {
-				out.DaemonSets[k].Nodes[i] = NodePlacement{State: Excluded}
-			}
-			continue
-		}
-		used, podCount, ports = ns.used, ns.pods, ns.ports
+		u = ns.usage
 		evicted = evicted[:0]
 		mine, hasMine := own.byNode[i]
 		if hasMine || shared {
-			used = used.clone()
-			portsCopy = append(portsCopy[:0], ports...)
-			ports = portsCopy
+			u.requested = u.requested.clone()
+			portsCopy = append(portsCopy[:0], u.ports...)
+			u.ports = portsCopy
 		}
 		if hasMine {
-			used, podCount, ports = own.remove(ix, i, mine, used, podCount, ports)
+			u = own.remove(ix, mine, u)
 		}
 		for _, k := range order {
 			np := &out.DaemonSets[k].Nodes[i]
@@ -301,36 +293,37 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 				continue
 			}
 			np.Decision = daemonset.Decision{ShouldRun: true, ShouldContinueRunning: cont}
-			reasons := needs[k].fits(ns.alloc, used, podCount, ports, ns.unscheduled, describe)
+			reasons := needs[k].fits(ns.alloc, u, ns.unscheduled, describe)
 			if len(reasons) > 0 {
-				var victims []int32
+				var pre preemption
 				ok := false
 				if !slices.ContainsFunc(reasons, func(r PendingReason) bool { return r.Kind == PendingNodeUnschedulable }) {
 					skip := func(pi int32) bool {
 						return slices.Contains(evicted, pi) || slices.ContainsFunc(mine, func(p [2]int) bool { return p[0] == int(pi) })
 					}
-					victims, used, podCount, ports, ok = needs[k].preempt(ix, ns, used, podCount, ports, skip)
+					pre, ok = needs[k].preempt(ix, ns, u, skip)
 				}
 				if !ok {
 					np.State = Pending
 					np.Pending = reasons
 					continue
 				}
-				evicted = append(evicted, victims...)
-				np.Preempts = make([]string, len(victims))
-				for v, pi := range victims {
+				u = pre.after
+				evicted = append(evicted, pre.victims...)
+				np.Preempts = make([]string, len(pre.victims))
+				for v, pi := range pre.victims {
 					np.Preempts[v] = describe(pi)
 				}
 				if shared {
-					portsCopy = ports
+					portsCopy = u.ports
 				}
 			}
 			np.State = Runs
 			if shared {
-				used.add(needs[k].req)
-				podCount++
-				ports = append(ports, needs[k].ports...)
-				portsCopy = ports
+				u.requested.add(needs[k].req)
+				u.pods++
+				u.ports = append(u.ports, needs[k].ports...)
+				portsCopy = u.ports
 			}
 		}
 	}
@@ -391,13 +384,14 @@ func (o ownedPods) has(node, ds int) (exists, updated bool) {
 	return exists, updated
 }
 
-// remove takes the owned pods on node i out of the scheduler's view.
-func (o ownedPods) remove(ix *clusterIndex, i int, mine [][2]int, used resources, podCount int64, ports []hostPort) (resources, int64, []hostPort) {
+// remove takes the owned pods mine (of one node) out of the scheduler's
+// view of that node, u, whose requested resources and ports it may modify.
+func (o ownedPods) remove(ix *clusterIndex, mine [][2]int, u nodeUsage) nodeUsage {
 	for _, p := range mine {
-		used.sub(ix.podReq[p[0]])
-		podCount--
+		u.requested.sub(ix.podReq[p[0]])
+		u.pods--
 	}
-	ports = slices.DeleteFunc(ports, func(hp hostPort) bool {
+	u.ports = slices.DeleteFunc(u.ports, func(hp hostPort) bool {
 		for _, p := range mine {
 			if int(hp.owner) == p[0] {
 				return true
@@ -405,7 +399,7 @@ func (o ownedPods) remove(ix *clusterIndex, i int, mine [][2]int, used resources
 		}
 		return false
 	})
-	return used, podCount, ports
+	return u
 }
 
 // ownPods finds the counted pods that a DaemonSet in dss owns (one

@@ -271,13 +271,23 @@ func newDaemonPodNeeds(pod *corev1.Pod, owner int32) daemonPodNeeds {
 	return n
 }
 
+// nodeUsage is what the pods bound on a node take from it, as the scheduler
+// counts: the sum of their requests, how many they are, the host ports they
+// bind.
+// upstream: framework/types.go NodeInfo (Requested, Pods, UsedPorts)
+type nodeUsage struct {
+	requested resources
+	pods      int64
+	ports     []hostPort
+}
+
 // fits runs the scheduler stage for one daemon pod on one node, whose
-// allocatable is alloc (hasAlloc: the node reports any), with used requested,
-// podCount pods bound, and usedPorts taken. It returns nil when the pod binds.
+// allocatable is alloc, with u taken. It returns nil when the pod binds.
 // describe names the holder of a port for messages.
 // upstream: noderesources/fit.go fitsRequest, nodeports fitsPorts,
 // nodeunschedulable Filter
-func (n *daemonPodNeeds) fits(alloc, used resources, podCount int64, usedPorts []hostPort, unschedulable bool, describe func(owner int32) string) []PendingReason {
+func (n *daemonPodNeeds) fits(alloc resources, u nodeUsage, unschedulable bool, describe func(owner int32) string) []PendingReason {
+	used, podCount, usedPorts := u.requested, u.pods, u.ports
 	var out []PendingReason
 	if unschedulable && !n.toleratesUnschedulable {
 		out = append(out, PendingReason{Kind: PendingNodeUnschedulable,
@@ -344,13 +354,13 @@ func formatQuantity(name corev1.ResourceName, v int64) string {
 // that cannot be put back are the victims. The daemon pod is pinned to its
 // node, so this node is the only candidate. PodDisruptionBudgets, which
 // upstream only uses to prefer some victims, are not modelled.
-// It returns the victims (indexes into Cluster.Pods) and the node's usage
-// after their eviction, or ok=false when preemption cannot help.
+// It returns the victims and the node's usage after their eviction, or
+// false when preemption cannot help. u is the node's usage before; pods
+// for which skip is true are not candidates.
 // upstream: plugins/defaultpreemption/default_preemption.go SelectVictimsOnNode
-func (n *daemonPodNeeds) preempt(ix *clusterIndex, ns *schedNode, used resources, podCount int64, ports []hostPort,
-	skip func(pod int32) bool) (victims []int32, _ resources, _ int64, _ []hostPort, ok bool) {
+func (n *daemonPodNeeds) preempt(ix *clusterIndex, ns *schedNode, u nodeUsage, skip func(pod int32) bool) (preemption, bool) {
 	if !n.preempts {
-		return nil, used, podCount, ports, false
+		return preemption{}, false
 	}
 	var cands []int32
 	for _, pi := range ns.podIdx {
@@ -359,34 +369,43 @@ func (n *daemonPodNeeds) preempt(ix *clusterIndex, ns *schedNode, used resources
 		}
 	}
 	if len(cands) == 0 {
-		return nil, used, podCount, ports, false
+		return preemption{}, false
 	}
 	isCand := func(owner int32) bool { return owner >= 0 && slices.Contains(cands, owner) }
-	u := used.clone()
+	// every candidate evicted
+	all := nodeUsage{requested: u.requested.clone(), pods: u.pods - int64(len(cands)),
+		ports: slices.DeleteFunc(slices.Clone(u.ports), func(hp hostPort) bool { return isCand(hp.owner) })}
 	for _, pi := range cands {
-		u.sub(ix.podReq[pi])
+		all.requested.sub(ix.podReq[pi])
 	}
-	pc := podCount - int64(len(cands))
-	pr := slices.DeleteFunc(slices.Clone(ports), func(hp hostPort) bool { return isCand(hp.owner) })
 	noName := func(int32) string { return "" }
-	if len(n.fits(ns.alloc, u, pc, pr, false, noName)) > 0 {
-		return nil, used, podCount, ports, false
+	if len(n.fits(ns.alloc, all, false, noName)) > 0 {
+		return preemption{}, false
 	}
+	// put back as many as fit, highest priority first
+	p := preemption{after: all}
 	slices.SortStableFunc(cands, func(a, b int32) int { return cmp.Compare(ix.podPrio[b], ix.podPrio[a]) })
 	for _, pi := range cands {
-		u2 := u.clone()
-		u2.add(ix.podReq[pi])
-		pr2 := slices.Clone(pr)
-		for _, hp := range ns.ports {
+		back := nodeUsage{requested: p.after.requested.clone(), pods: p.after.pods + 1, ports: slices.Clone(p.after.ports)}
+		back.requested.add(ix.podReq[pi])
+		for _, hp := range ns.usage.ports {
 			if hp.owner == pi {
-				pr2 = append(pr2, hp)
+				back.ports = append(back.ports, hp)
 			}
 		}
-		if len(n.fits(ns.alloc, u2, pc+1, pr2, false, noName)) == 0 {
-			u, pc, pr = u2, pc+1, pr2
+		if len(n.fits(ns.alloc, back, false, noName)) == 0 {
+			p.after = back
 			continue
 		}
-		victims = append(victims, pi)
+		p.victims = append(p.victims, pi)
 	}
-	return victims, u, pc, pr, true
+	return p, true
+}
+
+// preemption is what preempt finds on a node.
+type preemption struct {
+	// victims are the evicted pods, as indexes into the cluster's pods.
+	victims []int32
+	// after is the node's usage once they are evicted.
+	after nodeUsage
 }

@@ -98,9 +98,6 @@ func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []
 		for i := range d.Nodes {
 			np := &d.Nodes[i]
 			ns := &ix.nodes[i]
-			if ns.nilNode {
-				continue
-			}
 			switch np.State {
 			case Runs, Pending:
 				desired++
