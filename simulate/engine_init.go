@@ -430,12 +430,12 @@ func (e *engine) seedFromPods(held map[string]bool) {
 			switch {
 			case n.failing:
 				p.phase = phaseFailed
-				p.cause = CausePodFailed
+				p.cause = CauseFailed
 				e.failed++
 			case n.crash:
-				p.cause = CauseCrashLoop
+				p.cause = CauseCrashLoopBackOff
 			case n.broken:
-				p.cause = CauseNodeBroken
+				p.cause = CausePodNeverReady
 			default:
 				p.readyAt = -preexisting + n.startup
 				if !n.nodeNotReady {

@@ -175,12 +175,12 @@ func (e *engine) bind(id int32) {
 	e.sortPods(n.pods)
 	switch {
 	case n.failing:
-		p.cause = CausePodFailed
+		p.cause = CauseFailed
 		e.push(e.now+e.startupFor(n), evFail, id)
 	case n.crash:
-		p.cause = CauseCrashLoop
+		p.cause = CauseCrashLoopBackOff
 	case n.broken:
-		p.cause = CauseNodeBroken
+		p.cause = CausePodNeverReady
 	default:
 		p.readyAt = e.now + e.startupFor(n)
 		if p.readyAt <= e.now {

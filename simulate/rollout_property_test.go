@@ -161,7 +161,7 @@ func TestPropertyHealthyClusterFinishes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !r.Summary.TrulyDone || !r.Summary.Done || r.Summary.Stuck || r.Summary.Truncated || r.Summary.AllAvailable == nil {
+		if !r.Summary.AllCurrentAndAvailable || !r.Summary.Done || r.Summary.Stuck || r.Summary.Truncated || r.Summary.AllAvailable == nil {
 			t.Fatalf("summary %+v", r.Summary)
 		}
 	})

@@ -146,11 +146,11 @@ func (t *tracer) controllerError(e *engine, err error) {
 func (e *engine) breachCause() Cause {
 	switch {
 	case e.curRURepl > 0:
-		return CauseUnavailableReplaced
+		return CauseUnavailableOldPodsReplaced
 	case e.status.desired-e.status.current > 0:
 		return CauseNodesWithoutPod
 	default:
-		return CauseUnavailableBeforeUpdate
+		return CausePodsBecameUnavailable
 	}
 }
 

@@ -393,7 +393,7 @@ func traceOf(r *simulate.Result, where string) rolloutTrace {
 		EndSeconds: secs(s.End), Reconciles: s.Reconciles, Creates: s.Creates, Deletes: s.Deletes, Truncated: s.Truncated,
 		AllUpdatedSeconds: secsPtr(s.AllUpdated), AllAvailableSeconds: secsPtr(s.AllAvailable),
 		MinAvailable: s.MinAvailable, MaxUnavailable: s.MaxUnavailable, Stuck: s.Stuck,
-		KubectlRolloutDone: s.Done, EveryNodeRunsNewReady: s.TrulyDone,
+		KubectlRolloutDone: s.Done, EveryNodeRunsNewReady: s.AllCurrentAndAvailable,
 	}}
 	if r.DaemonSet != nil {
 		out.DaemonSet = r.DaemonSet.Namespace + "/" + r.DaemonSet.Name
@@ -461,7 +461,7 @@ func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where,
 	}
 	fmt.Fprintf(tw, "  reconciles\t%d (%d creates, %d deletes), simulated until %v\n", s.Reconciles, s.Creates, s.Deletes, s.End)
 	fmt.Fprintf(tw, "  kubectl rollout status\t%s\n", yesNo(s.Done, "done", "not done"))
-	fmt.Fprintf(tw, "  every eligible node runs an available new pod\t%s\n", yesNo(s.TrulyDone, "yes", "no"))
+	fmt.Fprintf(tw, "  every eligible node runs an available new pod\t%s\n", yesNo(s.AllCurrentAndAvailable, "yes", "no"))
 	if s.Stuck {
 		fmt.Fprintf(tw, "  stuck\tyes, nothing has changed since %v\n", s.StuckSince)
 	} else {
