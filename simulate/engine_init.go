@@ -544,8 +544,10 @@ func (e *engine) rel(t metav1.Time) int64 {
 }
 
 // applyDS stores a new version of the DaemonSet as the API server would
-// (generation and template generation, spec §4.2) and lets the controller see
-// it: new revision or rollback, new placement everywhere.
+// (generation and template generation) and lets the controller see it: new
+// revision or rollback, new placement everywhere.
+// upstream: pkg/registry/apps/daemonset/strategy.go PrepareForCreate,
+// PrepareForUpdate
 func (e *engine) applyDS(nd *appsv1.DaemonSet) {
 	nd = nd.DeepCopy()
 	old := e.ds

@@ -118,7 +118,7 @@ func (d *DaemonSetPlacement) Counts() Counts {
 //     recreate them (upstream: update.go rollingUpdate).
 //
 // ObservedGeneration is the DaemonSet's generation.
-// upstream: daemon_controller.go updateDaemonSetStatus (spec §4.1)
+// upstream: daemon_controller.go updateDaemonSetStatus
 func (d *DaemonSetPlacement) Status() appsv1.DaemonSetStatus {
 	var s appsv1.DaemonSetStatus
 	for i := range d.Nodes {

@@ -43,7 +43,8 @@ const (
 	PendingHostPortConflict PendingKind = "HostPortConflict"
 	// PendingNodeUnschedulable: the node is cordoned and the pod does not
 	// tolerate node.kubernetes.io/unschedulable:NoSchedule. Daemon pods always
-	// tolerate it (spec §1.6), so this appears only with a custom
+	// tolerate it (upstream: daemonset_util.go AddOrUpdateDaemonPodTolerations),
+	// so this appears only with a custom
 	// daemonset.DaemonPodTolerations.
 	PendingNodeUnschedulable PendingKind = "NodeUnschedulable"
 )

@@ -13,55 +13,57 @@ import (
 )
 
 // TrapKind names a known surprise in DaemonSet placement — behaviour that is
-// correct Kubernetes but that users routinely discover in production
-// (research: simulators-and-user-pain.md §4.1–4.2).
+// correct Kubernetes but that users routinely discover in production.
 type TrapKind string
 
 const (
 	// TrapWindowsNodes: daemon pods are created on Windows nodes (label
 	// kubernetes.io/os=windows) although the DaemonSet does not target
 	// Windows. A Linux image never starts there; the pods count in desired
-	// and stay unavailable, which can stall rollouts. (P8)
+	// and stay unavailable, which can stall rollouts.
 	TrapWindowsNodes TrapKind = "WindowsNodes"
 	// TrapNotReadyDropped: NotReady or unreachable nodes (not-ready /
 	// unreachable NoSchedule taints) are silently left out of desired; a pod
-	// already there stays and counts as misscheduled. (spec §1.6)
+	// already there stays and counts as misscheduled. (upstream:
+	// daemonset_util.go AddOrUpdateDaemonPodTolerations tolerates only the
+	// NoExecute ones.)
 	TrapNotReadyDropped TrapKind = "NotReadyDropped"
 	// TrapConditionsWithoutTaints: nodes report NotReady, pressure or
 	// cordoning but carry no matching lifecycle taint. The controller reads
 	// only taints, so they were placed as healthy nodes; in a real cluster
-	// the node lifecycle controller would taint them (see ApplyLifecycleTaints). (spec §1.7)
+	// the node lifecycle controller would taint them (see ApplyLifecycleTaints).
 	TrapConditionsWithoutTaints TrapKind = "ConditionsWithoutTaints"
 	// TrapNoScheduleKeepsPods: nodes that hold a pod of the DaemonSet but are
 	// excluded only by NoSchedule taints: the pod stays (counted in
-	// numberMisscheduled), and is never recreated once deleted. (F2, E6)
+	// numberMisscheduled), and is never recreated once deleted.
 	TrapNoScheduleKeepsPods TrapKind = "NoScheduleKeepsPods"
 	// TrapNoExecuteEvicts: nodes with a NoExecute taint the daemon pod does
-	// not tolerate: a pod already there is deleted at once. (F3)
+	// not tolerate: a pod already there is deleted at once.
 	TrapNoExecuteEvicts TrapKind = "NoExecuteEvicts"
 	// TrapTolerationSecondsOverridden: the template tolerates not-ready or
 	// unreachable NoExecute with tolerationSeconds, and the controller
 	// replaces that toleration with its own, which has none: daemon pods are
-	// never evicted from NotReady nodes. (spec §1.6)
+	// never evicted from NotReady nodes. (upstream: daemonset_util.go
+	// AddOrUpdateDaemonPodTolerations.)
 	TrapTolerationSecondsOverridden TrapKind = "TolerationSecondsOverridden"
 	// TrapDesiredZero: the DaemonSet runs nowhere; `kubectl rollout status`
-	// and Helm report success at once. (P1, F25)
+	// and Helm report success at once.
 	TrapDesiredZero TrapKind = "DesiredZero"
 	// TrapPendingPods: pods are created but cannot be scheduled: they count in
-	// desired and as unavailable forever; rollouts never complete. (S1, S3)
+	// desired and as unavailable forever; rollouts never complete.
 	TrapPendingPods TrapKind = "PendingPods"
 	// TrapPreemption: the daemon pod fits only by evicting lower-priority
-	// pods, which the scheduler's preemption does on that node. (S1, F17)
+	// pods, which the scheduler's preemption does on that node.
 	TrapPreemption TrapKind = "Preemption"
 	// TrapCordonedNodes: daemon pods are created and run on cordoned nodes
-	// (they tolerate node.kubernetes.io/unschedulable). (P6, P7)
+	// (they tolerate node.kubernetes.io/unschedulable).
 	TrapCordonedNodes TrapKind = "CordonedNodes"
 	// TrapNoAllocatable: nodes report no status.allocatable: the scheduler
 	// reads zero for every resource and pod slot, so nothing binds there.
 	TrapNoAllocatable TrapKind = "NoAllocatable"
 	// TrapSurgeHostPort: the DaemonSet binds host ports and updates with
 	// maxSurge > 0: on every update the surge pod collides with the old pod
-	// on the port and stays Pending; the rollout stalls. (F8)
+	// on the port and stays Pending; the rollout stalls.
 	TrapSurgeHostPort TrapKind = "SurgeHostPort"
 )
 
