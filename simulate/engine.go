@@ -393,6 +393,11 @@ func (e *engine) apply(ev event) bool {
 
 // ---- reconcile (syncDaemonSet) ----
 
+// startReconcile and continueReconcile are one syncDaemonSet, cut where the
+// API model makes it wait for its client's rate limiter: manage and its
+// syncNodes, then (RollingUpdate) rollingUpdate and its syncNodes, then
+// cleanupHistory and updateDaemonSetStatus.
+// upstream: daemon_controller.go syncDaemonSet, updateDaemonSet
 func (e *engine) startReconcile() {
 	e.trace.reconciles++
 	e.cur = Step{Time: e.dur(e.now), Reconcile: e.trace.reconciles, Created: e.trace.scratchC[:0], Deleted: e.trace.scratchD[:0]}
@@ -534,15 +539,23 @@ func (e *engine) manage() (creates, dels []int32) {
 			break
 		}
 	}
-	// upstream: getUnscheduledPodsWithoutNode, appended after the node loop
+	// upstream: appended after the node loop
 	for _, i := range orphans {
-		for _, p := range e.nodes[i].pods {
-			if !e.pods[p].bound {
-				dels = append(dels, p)
-			}
-		}
+		dels = e.getUnscheduledPodsWithoutNode(i, dels)
 	}
 	return creates, dels
+}
+
+// getUnscheduledPodsWithoutNode appends to dels the pods of node i, which is
+// not in the node list, that are not bound: the controller deletes them.
+// upstream: daemon_controller.go getUnscheduledPodsWithoutNode
+func (e *engine) getUnscheduledPodsWithoutNode(i int32, dels []int32) []int32 {
+	for _, p := range e.nodes[i].pods {
+		if !e.pods[p].bound {
+			dels = append(dels, p)
+		}
+	}
+	return dels
 }
 
 // podsShouldBeOnNode says whether node i needs a daemon pod and appends the
@@ -557,18 +570,14 @@ func (e *engine) manage() (creates, dels []int32) {
 //	  (failed pods, backoff, surge/no-surge: the same branches below)
 //	!shouldContinueRunning && exists       default
 //
-// The node missing from the node list is getUnscheduledPodsWithoutNode.
+// For a node missing from the node list, manage calls
+// getUnscheduledPodsWithoutNode instead; refresh asks this function, which
+// then answers as that one.
 func (e *engine) podsShouldBeOnNode(i int32, apply bool, dels []int32) (create bool, out []int32) {
 	n := &e.nodes[i]
 	out = dels
 	if n.obj == nil {
-		// upstream: getUnscheduledPodsWithoutNode
-		for _, p := range n.pods {
-			if !e.pods[p].bound {
-				out = append(out, p)
-			}
-		}
-		return false, out
+		return false, e.getUnscheduledPodsWithoutNode(i, out)
 	}
 	switch {
 	case n.shouldRun && len(n.pods) == 0:
