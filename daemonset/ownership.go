@@ -30,37 +30,71 @@ import (
 // upstream: pkg/controller/daemon/daemon_controller.go getDaemonPods,
 // pkg/controller/controller_ref_manager.go ClaimPods and ClaimObject
 func OwnsPod(ds *appsv1.DaemonSet, pod *corev1.Pod) bool {
+	c := claimer{ds: ds}
+	return c.owns(pod)
+}
+
+// ClaimPods returns the pods of pods that ds owns by OwnsPod's rule, in
+// their order. It converts ds's selector once, so it is the way to claim
+// from many pods.
+//
+// upstream: pkg/controller/controller_ref_manager.go ClaimPods (without the
+// adoption and release writes: a claimed orphan is counted as adopted, a
+// released pod as gone)
+func ClaimPods(ds *appsv1.DaemonSet, pods []*corev1.Pod) []*corev1.Pod {
+	c := claimer{ds: ds}
+	var out []*corev1.Pod
+	for _, p := range pods {
+		if c.owns(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// claimer applies OwnsPod's rule for one DaemonSet, converting its selector
+// at most once.
+type claimer struct {
+	ds        *appsv1.DaemonSet
+	converted bool
+	sel       labels.Selector // nil: matches nothing
+}
+
+func (c *claimer) owns(pod *corev1.Pod) bool {
+	ds := c.ds
 	if ds == nil || pod == nil || pod.Namespace != ds.Namespace {
 		return false
 	}
-	ref := metav1.GetControllerOf(pod)
+	ref := metav1.GetControllerOfNoCopy(pod)
 	switch {
 	case ref == nil:
 		// ClaimObject: orphan; adopt only when the controller is not being
 		// deleted (canAdopt: RecheckDeletionTimestamp), the selector matches
 		// and the pod is not being deleted.
-		return ds.DeletionTimestamp == nil && pod.DeletionTimestamp == nil && selectorMatches(ds, pod)
+		return ds.DeletionTimestamp == nil && pod.DeletionTimestamp == nil && c.selectorMatches(pod)
 	case ds.UID == "":
-		// the extension documented above
+		// the extension documented on OwnsPod
 		return ref.Kind == "DaemonSet" && ref.Name == ds.Name
 	case ref.UID != ds.UID:
 		// ClaimObject: owned by someone else; ignore
 		return false
 	default:
 		// ClaimObject: owned by us; keep while the selector matches, else release
-		return selectorMatches(ds, pod)
+		return c.selectorMatches(pod)
 	}
 }
 
-// selectorMatches: ds's label selector matches pod's labels.
+// selectorMatches: ds's label selector matches pod's labels. A nil selector
+// or one that does not convert matches nothing.
 // upstream: daemon_controller.go getDaemonPods (metav1.LabelSelectorAsSelector)
-func selectorMatches(ds *appsv1.DaemonSet, pod *corev1.Pod) bool {
-	if ds.Spec.Selector == nil {
-		return false
+func (c *claimer) selectorMatches(pod *corev1.Pod) bool {
+	if !c.converted {
+		c.converted = true
+		if c.ds.Spec.Selector != nil {
+			if sel, err := metav1.LabelSelectorAsSelector(c.ds.Spec.Selector); err == nil {
+				c.sel = sel
+			}
+		}
 	}
-	sel, err := metav1.LabelSelectorAsSelector(ds.Spec.Selector)
-	if err != nil {
-		return false
-	}
-	return sel.Matches(labels.Set(pod.Labels))
+	return c.sel != nil && c.sel.Matches(labels.Set(pod.Labels))
 }

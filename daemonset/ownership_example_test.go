@@ -41,3 +41,27 @@ func ExamplePodAsCreated() {
 	fmt.Println(pod.GenerateName, c.Resources.Requests.Cpu(), c.Ports[0].HostPort, c.Ports[0].Protocol)
 	// Output: exporter- 100m 9100 TCP
 }
+
+func ExampleClaimPods() {
+	ds := &appsv1.DaemonSet{
+		ObjectMeta: metav1.ObjectMeta{Name: "agent", Namespace: "kube-system", UID: "uid-1"},
+		Spec:       appsv1.DaemonSetSpec{Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "agent"}}},
+	}
+	mine := daemonset.NewPod(ds, "node-1")
+	mine.Name = "agent-abcde"
+	mine.Labels = map[string]string{"app": "agent"}
+	released := mine.DeepCopy()
+	released.Name, released.Labels = "agent-debug", map[string]string{"app": "debugging"}
+	for _, p := range daemonset.ClaimPods(ds, []*corev1.Pod{mine, released}) {
+		fmt.Println(p.Name)
+	}
+	// Output: agent-abcde
+}
+
+func ExampleWithPodOnlyDefaults() {
+	pod := &corev1.Pod{Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "c",
+		Resources: corev1.ResourceRequirements{Limits: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("256Mi")}}}}}}
+	stored := daemonset.WithPodOnlyDefaults(pod)
+	fmt.Println(stored.Spec.Containers[0].Resources.Requests.Memory(), pod.Spec.Containers[0].Resources.Requests == nil)
+	// Output: 256Mi true
+}

@@ -120,3 +120,39 @@ func TestOwnsPodOwnsNewPod(t *testing.T) {
 		}
 	})
 }
+
+// ClaimPods is OwnsPod over a list: the same pods, in order.
+func TestClaimPodsIsOwnsPodOverAList(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		ds := ownershipDS(rapid.SampledFrom([]string{"", "uid-1"}).Draw(rt, "uid"))
+		if rapid.Bool().Draw(rt, "deleting") {
+			now := metav1.Now()
+			ds.DeletionTimestamp = &now
+		}
+		var pods []*corev1.Pod
+		for i := range rapid.IntRange(0, 8).Draw(rt, "n") {
+			lbls := map[string]string{"foo": rapid.SampledFrom([]string{"bar", "baz"}).Draw(rt, "label")}
+			kind := rapid.SampledFrom([]string{"", "DaemonSet", "ReplicaSet"}).Draw(rt, "kind")
+			p := ownershipPod(lbls, kind, rapid.SampledFrom([]string{"agent", "other"}).Draw(rt, "owner"),
+				rapid.SampledFrom([]string{"uid-1", "uid-2", ""}).Draw(rt, "ownerUID"))
+			p.Name = "pod" + string(rune('a'+i))
+			p.Namespace = rapid.SampledFrom([]string{metav1.NamespaceDefault, "other"}).Draw(rt, "ns")
+			pods = append(pods, p)
+		}
+		var want []*corev1.Pod
+		for _, p := range pods {
+			if OwnsPod(ds, p) {
+				want = append(want, p)
+			}
+		}
+		got := ClaimPods(ds, pods)
+		if len(got) != len(want) {
+			rt.Fatalf("ClaimPods claimed %d pods, OwnsPod %d", len(got), len(want))
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				rt.Fatalf("pod %d: ClaimPods %s, OwnsPod %s", i, got[i].Name, want[i].Name)
+			}
+		}
+	})
+}

@@ -14,18 +14,38 @@ import (
 // create and never to a template (WithPodOnlyDefaults). This is the pod the
 // scheduler and the kubelet see: its requests, host ports, tolerations and
 // priority are what they act on. ds is not modified; the result never
-// aliases it. A nil ds reads as an empty DaemonSet.
+// aliases it. A nil ds reads as an empty DaemonSet. To build many pods,
+// compute the hash once and call PodAsCreatedForRevision.
 //
 // upstream: daemon_controller.go syncNodes (the pod the controller creates),
 // pkg/apis/core/v1/defaults.go SetDefaults_Pod and the generated
 // SetObjectDefaults_Pod (what the API server stores)
 func PodAsCreated(ds *appsv1.DaemonSet, nodeName string) *corev1.Pod {
+	stored := storedCopy(ds)
+	return podAsCreated(stored, nodeName, RevisionHash(stored))
+}
+
+// PodAsCreatedForRevision is PodAsCreated when the DaemonSet's current
+// ControllerRevision carries hash (as NewPodForRevision: an empty hash
+// leaves the controller-revision-hash label out, for callers that only
+// read the pod's spec).
+func PodAsCreatedForRevision(ds *appsv1.DaemonSet, nodeName, hash string) *corev1.Pod {
+	return podAsCreated(storedCopy(ds), nodeName, hash)
+}
+
+// storedCopy is a defaulted copy of ds, as the API server stores it.
+func storedCopy(ds *appsv1.DaemonSet) *appsv1.DaemonSet {
 	stored := &appsv1.DaemonSet{}
 	if ds != nil {
 		stored = ds.DeepCopy()
 	}
 	SetDefaults(stored)
-	pod := NewPod(stored, nodeName)
+	return stored
+}
+
+func podAsCreated(stored *appsv1.DaemonSet, nodeName, hash string) *corev1.Pod {
+	pod := NewPodForRevision(stored, nodeName, hash)
+	// upstream: defaults.go SetDefaults_Pod (the pod-only scalars)
 	if pod.Spec.EnableServiceLinks == nil {
 		v := corev1.DefaultEnableServiceLinks
 		pod.Spec.EnableServiceLinks = &v

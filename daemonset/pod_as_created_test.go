@@ -130,3 +130,22 @@ func TestIsExtendedResourceName(t *testing.T) {
 		}
 	}
 }
+
+func TestPodAsCreatedForRevision(t *testing.T) {
+	ds := createdDS(corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "i"}}})
+	if got := PodAsCreatedForRevision(ds, "n", "abc").Labels[ControllerRevisionHashLabel]; got != "abc" {
+		t.Errorf("hash label = %q, want abc", got)
+	}
+	if _, ok := PodAsCreatedForRevision(ds, "n", "").Labels[ControllerRevisionHashLabel]; ok {
+		t.Error("an empty hash set the label")
+	}
+	full, bare := PodAsCreated(ds, "n"), PodAsCreatedForRevision(ds, "n", "")
+	if !equality.Semantic.DeepEqual(full.Spec, bare.Spec) {
+		t.Errorf("specs differ: %s", cmp.Diff(full.Spec, bare.Spec))
+	}
+	stored := ds.DeepCopy()
+	SetDefaults(stored)
+	if got, want := full.Labels[ControllerRevisionHashLabel], RevisionHash(stored); got != want {
+		t.Errorf("PodAsCreated hash %q, want the stored DaemonSet's %q", got, want)
+	}
+}

@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"github.com/daemonkit/daemonkit/daemonset"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -221,9 +223,8 @@ type clusterIndex struct {
 	// podPrio: each counted pod's priority (spec.priority, or the
 	// well-known system classes, else 0).
 	podPrio []int32
-	// podsInNamespace: the counted pods by namespace (where a DaemonSet
-	// looks for its pods), as indexes into Cluster.Pods.
-	podsInNamespace map[string][]int32
+	// claimable indexes the counted pods a DaemonSet can claim.
+	claimable claimIndex
 	// podNode: each counted pod's node, by index into Cluster.Pods.
 	podNode []int32
 	// traps about the cluster itself (clusterTraps), found once.
@@ -283,14 +284,63 @@ func buildIndex(nodes []*corev1.Node, pods []*corev1.Pod) *clusterIndex {
 			ns.usage.ports = append(ns.usage.ports, hp)
 		}
 		ns.podIdx = append(ns.podIdx, int32(pi))
-		if ix.podsInNamespace == nil {
-			ix.podsInNamespace = map[string][]int32{}
-		}
-		ix.podsInNamespace[pod.Namespace] = append(ix.podsInNamespace[pod.Namespace], int32(pi))
+		ix.claimable.add(pod, int32(pi))
 		ix.podNode[pi] = int32(ni)
 	}
 	ix.traps = clusterTraps(nodes, ix)
 	return ix
+}
+
+// claimIndex holds, as indexes into the cluster's pods in their order, the
+// only pods daemonset.OwnsPod can give a DaemonSet: the orphans of its
+// namespace, the pods whose controller has its UID, and, for a DaemonSet
+// without a UID, the pods controlled by a DaemonSet of its namespace and
+// name. It narrows the search; OwnsPod decides.
+type claimIndex struct {
+	orphans     map[string][]int32    // by namespace
+	byUID       map[types.UID][]int32 // by controller UID
+	byDaemonSet map[string][]int32    // by "namespace/name" of a DaemonSet controller
+}
+
+func (ci *claimIndex) add(pod *corev1.Pod, pi int32) {
+	ref := metav1.GetControllerOfNoCopy(pod)
+	if ref == nil {
+		if ci.orphans == nil {
+			ci.orphans = map[string][]int32{}
+		}
+		ci.orphans[pod.Namespace] = append(ci.orphans[pod.Namespace], pi)
+		return
+	}
+	if ci.byUID == nil {
+		ci.byUID = map[types.UID][]int32{}
+	}
+	ci.byUID[ref.UID] = append(ci.byUID[ref.UID], pi)
+	if ref.Kind == "DaemonSet" {
+		if ci.byDaemonSet == nil {
+			ci.byDaemonSet = map[string][]int32{}
+		}
+		key := pod.Namespace + "/" + ref.Name
+		ci.byDaemonSet[key] = append(ci.byDaemonSet[key], pi)
+	}
+}
+
+// candidates returns the pods ds may own, in cluster order.
+func (ci *claimIndex) candidates(ds *appsv1.DaemonSet) []int32 {
+	controlled := ci.byDaemonSet[ds.Namespace+"/"+ds.Name]
+	if ds.UID != "" {
+		controlled = ci.byUID[ds.UID]
+	}
+	orphans := ci.orphans[ds.Namespace]
+	switch {
+	case len(orphans) == 0:
+		return controlled
+	case len(controlled) == 0:
+		return orphans
+	}
+	out := make([]int32, 0, len(orphans)+len(controlled))
+	out = append(append(out, orphans...), controlled...)
+	slices.Sort(out)
+	return out
 }
 
 // isTerminal: kube-scheduler's informer drops Succeeded and Failed pods, so

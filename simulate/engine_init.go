@@ -384,13 +384,10 @@ func (e *engine) layoutNodes(names map[string]bool, c *Cluster) {
 }
 
 // claimPods picks the cluster pods the DaemonSet owns or adopts
-// (daemonset.OwnsPod), and the node names they target.
+// (daemonset.ClaimPods), and the node names they target.
 // upstream: daemon_controller.go getDaemonPods, getNodesToDaemonPods
 func claimPods(pods []*corev1.Pod, ds *appsv1.DaemonSet) (claimed []*corev1.Pod, targets []string) {
-	for _, p := range pods {
-		if !daemonset.OwnsPod(ds, p) {
-			continue
-		}
+	for _, p := range daemonset.ClaimPods(ds, pods) {
 		if p.DeletionTimestamp != nil && (p.Status.Phase == corev1.PodFailed || p.Status.Phase == corev1.PodSucceeded) {
 			continue // upstream: getNodesToDaemonPods drops terminal deleted pods
 		}

@@ -236,7 +236,7 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 	needs := make([]daemonPodNeeds, len(dss))
 	for k, ds := range dss {
 		placers[k] = daemonset.NewPlacer(ds)
-		needs[k] = newDaemonPodNeeds(daemonset.PodAsCreated(ds, ""), -int32(k)-1)
+		needs[k] = newDaemonPodNeeds(daemonset.PodAsCreatedForRevision(ds, "", ""), -int32(k)-1)
 		out.DaemonSets[k] = &DaemonSetPlacement{
 			DaemonSet:   ds,
 			PodRequests: needs[k].req.list(),
@@ -404,30 +404,39 @@ func (o ownedPods) remove(ix *clusterIndex, mine [][2]int, u nodeUsage) nodeUsag
 
 // ownPods finds the counted pods that a DaemonSet in dss owns (one
 // DaemonSet per pod: the first in dss that claims it).
-// upstream: daemon_controller.go getDaemonPods (the claim rule is daemonset.OwnsPod)
+// upstream: daemon_controller.go getDaemonPods (the claim rule is
+// daemonset.OwnsPod)
 func ownPods(ix *clusterIndex, pods []*corev1.Pod, dss []*appsv1.DaemonSet) ownedPods {
 	o := ownedPods{byNode: map[int][][2]int{}, updated: map[int]bool{}}
 	var claimed map[int32]bool
+	var objs []*corev1.Pod
 	for k, ds := range dss {
-		candidates := ix.podsInNamespace[ds.Namespace]
+		candidates := ix.claimable.candidates(ds)
 		if len(candidates) == 0 {
 			continue
 		}
-		var hash string
-		var gen *int64
-		hashed := false
+		objs = objs[:0]
 		for _, pi := range candidates {
-			pod := pods[pi]
-			if claimed[pi] || !daemonset.OwnsPod(ds, pod) {
+			objs = append(objs, pods[pi])
+		}
+		mine := daemonset.ClaimPods(ds, objs)
+		if len(mine) == 0 {
+			continue
+		}
+		hash, gen := daemonset.RevisionHash(ds), daemonset.TemplateGeneration(ds)
+		j := 0 // mine is an ordered subsequence of candidates
+		for _, pod := range mine {
+			for pods[candidates[j]] != pod {
+				j++
+			}
+			pi := candidates[j]
+			if claimed[pi] {
 				continue
 			}
 			if claimed == nil {
 				claimed = map[int32]bool{}
 			}
 			claimed[pi] = true
-			if !hashed {
-				hash, gen, hashed = daemonset.RevisionHash(ds), daemonset.TemplateGeneration(ds), true
-			}
 			node := ix.podNode[pi]
 			o.byNode[int(node)] = append(o.byNode[int(node)], [2]int{int(pi), k})
 			if daemonset.IsPodUpdated(pod, hash, gen) {
