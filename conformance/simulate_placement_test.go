@@ -22,8 +22,8 @@ import (
 )
 
 func simPlaceNodeNames(c *simulate.Cluster) []string {
-	out := make([]string, len(c.Nodes))
-	for i, n := range c.Nodes {
+	out := make([]string, c.NumNodes())
+	for i, n := range c.Nodes() {
 		out[i] = n.Name
 	}
 	return out
@@ -49,7 +49,7 @@ func TestSimulatePlacementControllerStageMatchesUpstream(t *testing.T) {
 		}
 		simtest.CheckInvariants(t, p)
 		for k, ds := range dss {
-			for i, node := range c.Nodes {
+			for i, node := range c.Nodes() {
 				wantRun, wantCont := daemon.NodeShouldRunDaemonPod(logger, node, ds)
 				got := p.DaemonSets[k].Nodes[i]
 				if got.Node != node.Name || got.Decision.ShouldRun != wantRun || got.Decision.ShouldContinueRunning != wantCont {
@@ -85,7 +85,7 @@ func TestSimulatePlacementStatusMatchesUpstreamController(t *testing.T) {
 		// Pods of this DaemonSet's current template already on some nodes (a
 		// loaded cluster), not Ready: the first reconcile's rolling update
 		// leaves them alone, so its status is the steady state Place reports.
-		pods := append([]*corev1.Pod(nil), c.Pods...)
+		pods := c.Pods()
 		for i, n := range names {
 			if !rapid.Bool().Draw(rt, "hasDaemonPod") {
 				continue
@@ -101,7 +101,7 @@ func TestSimulatePlacementStatusMatchesUpstreamController(t *testing.T) {
 				Status: corev1.PodStatus{Phase: corev1.PodRunning},
 			})
 		}
-		cl, err := simulate.NewCluster(c.Nodes, pods)
+		cl, err := simulate.NewCluster(c.Nodes(), pods)
 		if err != nil {
 			rt.Fatal(err)
 		}
@@ -114,14 +114,14 @@ func TestSimulatePlacementStatusMatchesUpstreamController(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := p.DaemonSets[0].Status()
-		want := upstreamStatusFor(t, tc.cluster.Nodes, tc.cluster.Pods, tc.ds)
+		want := upstreamStatusFor(t, tc.cluster.Nodes(), tc.cluster.Pods(), tc.ds)
 		if got.DesiredNumberScheduled != want.DesiredNumberScheduled ||
 			got.CurrentNumberScheduled != want.CurrentNumberScheduled ||
 			got.NumberMisscheduled != want.NumberMisscheduled {
 			t.Fatalf("seed %d: Place status desired/current/misscheduled = %d/%d/%d, upstream controller %d/%d/%d\nnodes: %s\npods: %s\nds: %s",
 				seed, got.DesiredNumberScheduled, got.CurrentNumberScheduled, got.NumberMisscheduled,
 				want.DesiredNumberScheduled, want.CurrentNumberScheduled, want.NumberMisscheduled,
-				simPlaceJSON(tc.cluster.Nodes), simPlaceJSON(tc.cluster.Pods), simPlaceJSON(tc.ds))
+				simPlaceJSON(tc.cluster.Nodes()), simPlaceJSON(tc.cluster.Pods()), simPlaceJSON(tc.ds))
 		}
 	}
 }
@@ -179,17 +179,18 @@ func BenchmarkSimulatePlacement65k(b *testing.B) {
 	c := simPlaceLarge(b)
 	ds := simPlaceDaemonSet()
 	logger := klog.Background()
+	nodes := c.Nodes()
 	b.Run("upstream-NodeShouldRunDaemonPod", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			n := 0
-			for _, node := range c.Nodes {
+			for _, node := range nodes {
 				if run, _ := daemon.NodeShouldRunDaemonPod(logger, node, ds); run {
 					n++
 				}
 			}
 		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(c.Nodes)), "ns/node")
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(c.NumNodes()), "ns/node")
 	})
 	b.Run("daemonkit-Place-both-stages", func(b *testing.B) {
 		b.ReportAllocs()
@@ -198,6 +199,6 @@ func BenchmarkSimulatePlacement65k(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(c.Nodes)), "ns/node")
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(c.NumNodes()), "ns/node")
 	})
 }

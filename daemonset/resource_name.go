@@ -37,3 +37,11 @@ func isNativeResource(name string) bool {
 func isHugePageResourceName(name string) bool {
 	return strings.HasPrefix(name, corev1.ResourceHugePagesPrefix)
 }
+
+// isOvercommitAllowed reports whether requests of name may be below its
+// limits: native resources other than hugepages.
+//
+// upstream: pkg/apis/core/v1/helper/helpers.go IsOvercommitAllowed
+func isOvercommitAllowed(name corev1.ResourceName) bool {
+	return isNativeResource(string(name)) && !isHugePageResourceName(string(name))
+}

@@ -19,7 +19,8 @@ import (
 // resources and their consistency with the containers', pod resource
 // claims, and overhead. Ported from upstream: core/validation/validation.go,
 // the function each comment names, for v1.37.2 with default feature gates.
-// IsExtendedResourceName, isNativeResource and isHugePageResourceName live in resource_name.go.
+// IsExtendedResourceName, isNativeResource, isHugePageResourceName and
+// isOvercommitAllowed live in resource_name.go.
 
 // validateOverhead can be used to check whether the given Overhead is valid.
 // upstream: core/validation/validation.go validateOverhead
@@ -482,11 +483,6 @@ func isStandardContainerResourceName(name corev1.ResourceName) bool {
 // upstream: core/helper IsIntegerResourceName
 func isIntegerResourceName(name corev1.ResourceName) bool {
 	return integerResources.Has(name) || IsExtendedResourceName(name)
-}
-
-// upstream: core/helper IsOvercommitAllowed
-func isOvercommitAllowed(name corev1.ResourceName) bool {
-	return isNativeResource(string(name)) && !isHugePageResourceName(string(name))
 }
 
 // upstream: core/helper IsHugePageResourceValueDivisible

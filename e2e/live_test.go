@@ -46,12 +46,13 @@ func TestLiveLoadReadsTheClusterReadOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cl.Nodes) != len(before.Items) {
-		t.Errorf("Load: %d nodes, the API lists %d", len(cl.Nodes), len(before.Items))
+	loaded := cl.Nodes()
+	if len(loaded) != len(before.Items) {
+		t.Errorf("Load: %d nodes, the API lists %d", len(loaded), len(before.Items))
 	}
-	for i := 1; i < len(cl.Nodes); i++ {
-		if cl.Nodes[i-1].Name >= cl.Nodes[i].Name {
-			t.Errorf("nodes not sorted: %s before %s", cl.Nodes[i-1].Name, cl.Nodes[i].Name)
+	for i := 1; i < len(loaded); i++ {
+		if loaded[i-1].Name >= loaded[i].Name {
+			t.Errorf("nodes not sorted: %s before %s", loaded[i-1].Name, loaded[i].Name)
 		}
 	}
 	found := false
@@ -65,7 +66,7 @@ func TestLiveLoadReadsTheClusterReadOnly(t *testing.T) {
 		t.Errorf("Load did not return DaemonSet %s/%s", ns, ds.Name)
 	}
 	mine := 0
-	for _, p := range cl.Pods {
+	for _, p := range cl.Pods() {
 		if p.Namespace == ns {
 			mine++
 		}

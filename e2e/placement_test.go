@@ -117,7 +117,7 @@ func checkPlacement(t *testing.T, ctx context.Context, cs kubernetes.Interface, 
 	// full status with pods that never turn Ready on NotReady nodes.
 	var groupNodes []*corev1.Node
 	var notReady []string
-	for _, n := range snap.Nodes {
+	for _, n := range snap.Nodes() {
 		if n.Labels[groupLabel] == group {
 			groupNodes = append(groupNodes, n)
 			if !nodeIsReady(n) {

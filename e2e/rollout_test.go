@@ -93,7 +93,7 @@ func TestRollingUpdateTimeMatchesModel(t *testing.T) {
 			// the DaemonSet's real pods), the DaemonSet as the server stored
 			// it, t=0 at the update, the same delays.
 			var groupNodes []*corev1.Node
-			for _, nd := range snap.Nodes {
+			for _, nd := range snap.Nodes() {
 				if nd.Labels[groupLabel] == group {
 					groupNodes = append(groupNodes, nd)
 				}

@@ -1,36 +1,37 @@
 package simulate
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/daemonkit/daemonkit/daemonset"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // Cluster is a set of nodes and the pods already on them (other DaemonSets'
 // pods and workloads), held as the real API types.
 //
-// Build one with NewCluster (or LoadCluster from kubectl output, or a shape
-// such as DevCluster) so that it is validated and indexed once. A Cluster
-// written as a literal also works, unvalidated: Place, Node and PodsOn index
-// it on every call instead (a duplicate node name then resolves to the first).
-// A Cluster is safe for concurrent use by Place.
-// Treat Nodes and Pods as read-only after NewCluster; to change the cluster,
-// build a new one.
+// A Cluster is immutable: build one with NewCluster from nodes and pods (or
+// LoadCluster from kubectl output, ClusterFromObjects, BuildCluster from node
+// pools, or a shape such as DevCluster). It is validated and indexed once,
+// when built; its accessors return copies of its slices, so no later change
+// to a slice reaches it. The node and pod objects themselves are shared, not
+// copied: do not modify them while the Cluster is in use. The zero Cluster
+// is the empty cluster. A Cluster is safe for concurrent use.
 type Cluster struct {
-	// Nodes, sorted by name by NewCluster.
-	Nodes []*corev1.Node
-	// Pods in the cluster. Only pods bound to a listed node (spec.nodeName)
+	// nodes, sorted by name.
+	nodes []*corev1.Node
+	// pods in the cluster. Only pods bound to a listed node (spec.nodeName)
 	// and not terminal (phase Succeeded or Failed) take room on a node, as in
 	// kube-scheduler's cache.
-	Pods []*corev1.Pod
-
+	pods []*corev1.Pod
+	// index is built once, by NewCluster, from nodes and pods.
 	index *clusterIndex
 }
 
@@ -47,7 +48,7 @@ type Cluster struct {
 // Pending there with "Too many pods"); Place names such nodes in a Trap.
 func NewCluster(nodes []*corev1.Node, pods []*corev1.Pod) (*Cluster, error) {
 	if len(nodes) > MaxNodes {
-		return nil, fmt.Errorf("invalid cluster: %w", errTooManyNodes(field.NewPath("nodes"), len(nodes)))
+		return nil, inputError("invalid cluster", errTooManyNodes(field.NewPath("nodes"), len(nodes)))
 	}
 	var errs field.ErrorList
 	seen := make(map[string]int, len(nodes))
@@ -86,25 +87,49 @@ func NewCluster(nodes []*corev1.Node, pods []*corev1.Pod) (*Cluster, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("invalid cluster: %w", errs.ToAggregate())
+		return nil, inputError("invalid cluster", errs...)
 	}
-	c := &Cluster{Nodes: slices.Clone(nodes), Pods: slices.Clone(pods)}
-	slices.SortFunc(c.Nodes, func(a, b *corev1.Node) int { return strings.Compare(a.Name, b.Name) })
-	c.index = buildIndex(c.Nodes, c.Pods)
+	c := &Cluster{nodes: slices.Clone(nodes), pods: slices.Clone(pods)}
+	slices.SortFunc(c.nodes, func(a, b *corev1.Node) int { return strings.Compare(a.Name, b.Name) })
+	c.index = buildIndex(c.nodes, c.pods)
 	return c, nil
+}
+
+// Nodes returns the cluster's nodes, sorted by name, in a new slice.
+func (c *Cluster) Nodes() []*corev1.Node {
+	if c == nil {
+		return nil
+	}
+	return slices.Clone(c.nodes)
+}
+
+// Pods returns the cluster's pods, in the order given to NewCluster, in a
+// new slice.
+func (c *Cluster) Pods() []*corev1.Pod {
+	if c == nil {
+		return nil
+	}
+	return slices.Clone(c.pods)
+}
+
+// NumNodes returns how many nodes the cluster holds.
+func (c *Cluster) NumNodes() int {
+	if c == nil {
+		return 0
+	}
+	return len(c.nodes)
 }
 
 // Node returns the node named name, or nil.
 func (c *Cluster) Node(name string) *corev1.Node {
-	idx := c.indexed()
-	if i, ok := idx.byName[name]; ok {
-		return c.Nodes[i]
+	if i, ok := c.indexed().byName[name]; ok {
+		return c.nodes[i]
 	}
 	return nil
 }
 
 // PodsOn returns the pods bound to node name that take room there (not
-// terminal), in the order of c.Pods.
+// terminal), in the order of Pods.
 func (c *Cluster) PodsOn(name string) []*corev1.Pod {
 	idx := c.indexed()
 	i, ok := idx.byName[name]
@@ -113,7 +138,7 @@ func (c *Cluster) PodsOn(name string) []*corev1.Pod {
 	}
 	out := make([]*corev1.Pod, 0, len(idx.nodes[i].podIdx))
 	for _, pi := range idx.nodes[i].podIdx {
-		out = append(out, c.Pods[pi])
+		out = append(out, c.pods[pi])
 	}
 	return out
 }
@@ -140,7 +165,10 @@ func (c *Cluster) LatestTimestamp() time.Time {
 			see(*t)
 		}
 	}
-	for _, n := range c.Nodes {
+	if c == nil {
+		return latest
+	}
+	for _, n := range c.nodes {
 		if n == nil {
 			continue
 		}
@@ -151,7 +179,7 @@ func (c *Cluster) LatestTimestamp() time.Time {
 			see(cond.LastTransitionTime)
 		}
 	}
-	for _, p := range c.Pods {
+	for _, p := range c.pods {
 		if p == nil {
 			continue
 		}
@@ -174,14 +202,16 @@ func (c *Cluster) LatestTimestamp() time.Time {
 	return latest
 }
 
-// indexed returns the index NewCluster built, or a fresh one for a Cluster
-// written as a literal (or whose slices were replaced since).
+// indexed returns the index NewCluster built; the zero Cluster (and a nil
+// one) is the empty cluster.
 func (c *Cluster) indexed() *clusterIndex {
-	if c.index != nil && c.index.matches(c.Nodes, c.Pods) {
-		return c.index
+	if c == nil || c.index == nil {
+		return emptyIndex
 	}
-	return buildIndex(c.Nodes, c.Pods)
+	return c.index
 }
+
+var emptyIndex = buildIndex(nil, nil)
 
 // clusterIndex is what placement needs per node, computed once per Cluster.
 type clusterIndex struct {
@@ -193,28 +223,22 @@ type clusterIndex struct {
 	// podPrio: each counted pod's priority (spec.priority, or the
 	// well-known system classes, else 0).
 	podPrio []int32
-	// daemonPods: pods with a DaemonSet controller reference, by
-	// "namespace/name" of the DaemonSet.
-	daemonPods map[string][]ownedPod
+	// claimable indexes the counted pods a DaemonSet can claim.
+	claimable claimIndex
+	// podNode: each counted pod's node, by index into Cluster.Pods.
+	podNode []int32
 	// traps about the cluster itself (clusterTraps), found once.
 	traps []Trap
-	// built from these slices (identity check for literal Clusters).
-	nodesPtr **corev1.Node
-	podsPtr  **corev1.Pod
-	nNodes   int
-	nPods    int
 }
 
 // schedNode is the scheduler's view of one node (upstream: framework.NodeInfo):
 // allocatable, the sum of requests of pods on it, its pod count and used host ports.
 type schedNode struct {
-	alloc       resources
-	hasAlloc    bool
-	used        resources
-	pods        int64
-	ports       []hostPort
+	alloc    resources
+	hasAlloc bool
+	// usage is what the counted pods bound here take.
+	usage       nodeUsage
 	podIdx      []int32
-	nilNode     bool
 	unscheduled bool
 	// windows: labelled kubernetes.io/os=windows (for the WindowsNodes trap).
 	windows bool
@@ -223,39 +247,15 @@ type schedNode struct {
 	name string
 }
 
-func (ix *clusterIndex) matches(nodes []*corev1.Node, pods []*corev1.Pod) bool {
-	if ix.nNodes != len(nodes) || ix.nPods != len(pods) {
-		return false
-	}
-	if len(nodes) > 0 && ix.nodesPtr != &nodes[0] {
-		return false
-	}
-	if len(pods) > 0 && ix.podsPtr != &pods[0] {
-		return false
-	}
-	return true
-}
-
 func buildIndex(nodes []*corev1.Node, pods []*corev1.Pod) *clusterIndex {
 	ix := &clusterIndex{
 		nodes:   make([]schedNode, len(nodes)),
 		byName:  make(map[string]int, len(nodes)),
 		podReq:  make([]resources, len(pods)),
 		podPrio: make([]int32, len(pods)),
-		nNodes:  len(nodes),
-		nPods:   len(pods),
-	}
-	if len(nodes) > 0 {
-		ix.nodesPtr = &nodes[0]
-	}
-	if len(pods) > 0 {
-		ix.podsPtr = &pods[0]
+		podNode: make([]int32, len(pods)),
 	}
 	for i, n := range nodes {
-		if n == nil {
-			ix.nodes[i].nilNode = true
-			continue
-		}
 		if _, dup := ix.byName[n.Name]; !dup {
 			ix.byName[n.Name] = i
 		}
@@ -277,29 +277,70 @@ func buildIndex(nodes []*corev1.Node, pods []*corev1.Pod) *clusterIndex {
 		ix.podReq[pi] = req
 		ix.podPrio[pi] = podPriority(&pod.Spec)
 		ns := &ix.nodes[ni]
-		ns.used.add(req)
-		ns.pods++
+		ns.usage.requested.add(req)
+		ns.usage.pods++
 		for _, hp := range podHostPorts(pod) {
 			hp.owner = int32(pi)
-			ns.ports = append(ns.ports, hp)
+			ns.usage.ports = append(ns.usage.ports, hp)
 		}
 		ns.podIdx = append(ns.podIdx, int32(pi))
-		if ref := controllerRef(pod); ref != nil && ref.Kind == "DaemonSet" {
-			if ix.daemonPods == nil {
-				ix.daemonPods = map[string][]ownedPod{}
-			}
-			key := pod.Namespace + "/" + ref.Name
-			ix.daemonPods[key] = append(ix.daemonPods[key], ownedPod{pod: int32(pi), node: int32(ni), uid: string(ref.UID)})
-		}
+		ix.claimable.add(pod, int32(pi))
+		ix.podNode[pi] = int32(ni)
 	}
 	ix.traps = clusterTraps(nodes, ix)
 	return ix
 }
 
-// ownedPod is a counted pod controlled by a DaemonSet.
-type ownedPod struct {
-	pod, node int32
-	uid       string
+// claimIndex holds, as indexes into the cluster's pods in their order, the
+// only pods daemonset.OwnsPod can give a DaemonSet: the orphans of its
+// namespace, the pods whose controller has its UID, and, for a DaemonSet
+// without a UID, the pods controlled by a DaemonSet of its namespace and
+// name. It narrows the search; OwnsPod decides.
+type claimIndex struct {
+	orphans     map[string][]int32    // by namespace
+	byUID       map[types.UID][]int32 // by controller UID
+	byDaemonSet map[string][]int32    // by "namespace/name" of a DaemonSet controller
+}
+
+func (ci *claimIndex) add(pod *corev1.Pod, pi int32) {
+	ref := metav1.GetControllerOfNoCopy(pod)
+	if ref == nil {
+		if ci.orphans == nil {
+			ci.orphans = map[string][]int32{}
+		}
+		ci.orphans[pod.Namespace] = append(ci.orphans[pod.Namespace], pi)
+		return
+	}
+	if ci.byUID == nil {
+		ci.byUID = map[types.UID][]int32{}
+	}
+	ci.byUID[ref.UID] = append(ci.byUID[ref.UID], pi)
+	if ref.Kind == "DaemonSet" {
+		if ci.byDaemonSet == nil {
+			ci.byDaemonSet = map[string][]int32{}
+		}
+		key := pod.Namespace + "/" + ref.Name
+		ci.byDaemonSet[key] = append(ci.byDaemonSet[key], pi)
+	}
+}
+
+// candidates returns the pods ds may own, in cluster order.
+func (ci *claimIndex) candidates(ds *appsv1.DaemonSet) []int32 {
+	controlled := ci.byDaemonSet[ds.Namespace+"/"+ds.Name]
+	if ds.UID != "" {
+		controlled = ci.byUID[ds.UID]
+	}
+	orphans := ci.orphans[ds.Namespace]
+	switch {
+	case len(orphans) == 0:
+		return controlled
+	case len(controlled) == 0:
+		return orphans
+	}
+	out := make([]int32, 0, len(orphans)+len(controlled))
+	out = append(append(out, orphans...), controlled...)
+	slices.Sort(out)
+	return out
 }
 
 // isTerminal: kube-scheduler's informer drops Succeeded and Failed pods, so
@@ -346,18 +387,18 @@ func ClusterFromObjects(objs *daemonset.Objects) (*Cluster, error) {
 		}
 		return "unknown source"
 	}
-	var errs []error
+	var errs field.ErrorList
 	nodes := make(map[string]*corev1.Node, len(objs.Nodes))
 	for _, n := range objs.Nodes {
 		if n == nil {
 			continue
 		}
 		if n.Name == "" {
-			errs = append(errs, fmt.Errorf("%s: node has no metadata.name", where(n)))
+			errs = append(errs, wholeInput(field.ErrorTypeRequired, "", where(n)+": node has no metadata.name"))
 			continue
 		}
 		if prev, dup := nodes[n.Name]; dup {
-			errs = append(errs, fmt.Errorf("%s: duplicate node %q (first at %s)", where(n), n.Name, where(prev)))
+			errs = append(errs, wholeInput(field.ErrorTypeDuplicate, n.Name, fmt.Sprintf("%s: duplicate node %q (first at %s)", where(n), n.Name, where(prev))))
 			continue
 		}
 		nodes[n.Name] = n
@@ -369,17 +410,17 @@ func ClusterFromObjects(objs *daemonset.Objects) (*Cluster, error) {
 		}
 		key := p.Namespace + "/" + p.Name
 		if p.Name == "" {
-			errs = append(errs, fmt.Errorf("%s: pod has no metadata.name", where(p)))
+			errs = append(errs, wholeInput(field.ErrorTypeRequired, "", where(p)+": pod has no metadata.name"))
 			continue
 		}
 		if prev, dup := pods[key]; dup {
-			errs = append(errs, fmt.Errorf("%s: duplicate pod %s (first at %s)", where(p), key, where(prev)))
+			errs = append(errs, wholeInput(field.ErrorTypeDuplicate, key, fmt.Sprintf("%s: duplicate pod %s (first at %s)", where(p), key, where(prev))))
 			continue
 		}
 		pods[key] = p
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("load cluster: %w", err)
+	if len(errs) > 0 {
+		return nil, inputError("load cluster", errs...)
 	}
 	return NewCluster(slices.DeleteFunc(slices.Clone(objs.Nodes), func(n *corev1.Node) bool { return n == nil }),
 		slices.DeleteFunc(slices.Clone(objs.Pods), func(p *corev1.Pod) bool { return p == nil }))

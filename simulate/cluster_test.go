@@ -5,7 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 
@@ -107,10 +109,10 @@ func TestShapes_DeterministicAndValid(t *testing.T) {
 				t.Fatal(err)
 			}
 			b, _ := s.Build(7)
-			if !equalJSON(t, a.Nodes, b.Nodes) || !equalJSON(t, a.Pods, b.Pods) {
+			if !equalJSON(t, a.Nodes(), b.Nodes()) || !equalJSON(t, a.Pods(), b.Pods()) {
 				t.Error("same seed, different clusters")
 			}
-			if len(a.Nodes) == 0 {
+			if len(a.Nodes()) == 0 {
 				t.Error("no nodes")
 			}
 		})
@@ -118,7 +120,7 @@ func TestShapes_DeterministicAndValid(t *testing.T) {
 	if _, err := simulate.ShapeByName("nope", 1); err == nil || !strings.Contains(err.Error(), "dev") {
 		t.Errorf("err = %v", err)
 	}
-	if c, err := simulate.LargeCluster(simulate.Large5K, 1); err != nil || len(c.Nodes) != 5000 {
+	if c, err := simulate.LargeCluster(simulate.Large5K, 1); err != nil || len(c.Nodes()) != 5000 {
 		t.Errorf("large: %v", err)
 	}
 }
@@ -129,11 +131,11 @@ func TestLoadCluster(t *testing.T) {
 		t.Fatal(err)
 	}
 	nodeList := &corev1.NodeList{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "NodeList"}}
-	for _, n := range c.Nodes {
+	for _, n := range c.Nodes() {
 		nodeList.Items = append(nodeList.Items, *n)
 	}
 	podList := &corev1.PodList{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "List"}}
-	for _, p := range c.Pods {
+	for _, p := range c.Pods() {
 		podList.Items = append(podList.Items, *p)
 	}
 	ny, _ := yaml.Marshal(nodeList)
@@ -142,8 +144,8 @@ func TestLoadCluster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(loaded.Nodes) != len(c.Nodes) || len(loaded.Pods) != len(c.Pods) || len(loaded.PodsOn("worker-0")) != len(c.PodsOn("worker-0")) {
-		t.Errorf("loaded %d nodes %d pods", len(loaded.Nodes), len(loaded.Pods))
+	if len(loaded.Nodes()) != len(c.Nodes()) || len(loaded.Pods()) != len(c.Pods()) || len(loaded.PodsOn("worker-0")) != len(c.PodsOn("worker-0")) {
+		t.Errorf("loaded %d nodes %d pods", len(loaded.Nodes()), len(loaded.Pods()))
 	}
 	// The same nodes twice: the error names both places.
 	_, err = simulate.LoadCluster(simulate.ClusterFile{Name: "a.yaml", Data: ny}, simulate.ClusterFile{Name: "b.yaml", Data: ny})
@@ -153,5 +155,84 @@ func TestLoadCluster(t *testing.T) {
 	_, err = simulate.LoadCluster(simulate.ClusterFile{Name: "bad.yaml", Data: []byte("apiVersion: v1\nkind: Node\nmetadata: {name: x}\nstatus: {allocatable: {cpu: lots}}\n")})
 	if err == nil || !strings.Contains(err.Error(), "bad.yaml") {
 		t.Errorf("malformed quantity error = %v", err)
+	}
+}
+
+// DaemonSetPlacement.Node finds every node, however the cluster's nodes were
+// ordered when given and however the placement was built. (Before, it
+// binary-searched Nodes, which only NewCluster sorted: a Cluster literal
+// with unsorted nodes, or a DaemonSetPlacement built by hand, missed nodes.)
+func TestDaemonSetPlacementNodeFindsEveryNode(t *testing.T) {
+	var nodes []*corev1.Node
+	for _, name := range []string{"zeta", "alpha", "mu", "beta"} {
+		nodes = append(nodes, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name}})
+	}
+	c, err := simulate.NewCluster(nodes, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := &appsv1.DaemonSet{ObjectMeta: metav1.ObjectMeta{Name: "agent", Namespace: "kube-system"}}
+	p, err := simulate.Place(c, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range nodes {
+		if np, ok := p.DaemonSets[0].Node(n.Name); !ok || np.Node != n.Name {
+			t.Errorf("Place(...).Node(%q) = %q, %v", n.Name, np.Node, ok)
+		}
+		if got := c.Node(n.Name); got != n {
+			t.Errorf("Cluster.Node(%q) = %v", n.Name, got)
+		}
+	}
+	byHand := &simulate.DaemonSetPlacement{Nodes: []simulate.NodePlacement{{Node: "b"}, {Node: "a"}, {Node: "c"}}}
+	for _, name := range []string{"a", "b", "c"} {
+		if np, ok := byHand.Node(name); !ok || np.Node != name {
+			t.Errorf("hand-built placement: Node(%q) = %q, %v", name, np.Node, ok)
+		}
+	}
+	if _, ok := byHand.Node("d"); ok {
+		t.Error("hand-built placement: found a node it does not hold")
+	}
+}
+
+// A Cluster cannot be changed after NewCluster: neither the slices given to
+// it nor those its accessors return reach it, so Place answers for the nodes
+// it holds. (Before, the index was cached by slice identity: after
+// c.Nodes[i] = other, Place ran the controller stage on the new node and the
+// scheduler stage on the old node's resources.)
+func TestClusterCannotGoStale(t *testing.T) {
+	alloc := func(pods string) corev1.ResourceList {
+		return corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("4"), corev1.ResourceMemory: resource.MustParse("8Gi"),
+			corev1.ResourcePods: resource.MustParse(pods)}
+	}
+	roomy := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n-0"}, Status: corev1.NodeStatus{Allocatable: alloc("110")}}
+	full := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n-0", Labels: map[string]string{"pool": "other"}},
+		Status: corev1.NodeStatus{Allocatable: alloc("0")}}
+	given := []*corev1.Node{roomy}
+	c, err := simulate.NewCluster(given, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	given[0] = full
+	c.Nodes()[0] = full
+	if got := c.Node("n-0"); got != roomy {
+		t.Fatalf("Cluster.Node answers for a node it was not given")
+	}
+	ds := &appsv1.DaemonSet{ObjectMeta: metav1.ObjectMeta{Name: "agent", Namespace: "kube-system"},
+		Spec: appsv1.DaemonSetSpec{Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "x"}}}}}}
+	got, err := simulate.Place(c, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := simulate.NewCluster(c.Nodes(), c.Pods())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := simulate.Place(fresh, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, w := got.DaemonSets[0].Nodes[0], want.DaemonSets[0].Nodes[0]; g.State != w.State || g.State != simulate.Runs {
+		t.Errorf("Place on the cluster: %s; on a cluster built from its nodes: %s; want Runs for both", g.State, w.State)
 	}
 }

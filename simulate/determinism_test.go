@@ -95,8 +95,8 @@ func outputs(short bool) (out map[string][]byte, err error) {
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, 0, len(large.Nodes))
-	for _, n := range large.Nodes {
+	names := make([]string, 0, len(large.Nodes()))
+	for _, n := range large.Nodes() {
 		names = append(names, n.Name)
 	}
 	scenario := func(order simulate.Order) simulate.Scenario {

@@ -86,13 +86,43 @@ const (
 	stMisscheduled
 )
 
+// statusCounts are the counters updateDaemonSetStatus sums over the nodes,
+// kept up to date node by node (refresh).
+type statusCounts struct {
+	desired, current, ready, available, updated, misscheduled int
+}
+
+// add adds sign times the counts of one node's status bits st.
+func (c *statusCounts) add(st uint8, sign int) {
+	if st&stDesired != 0 {
+		c.desired += sign
+	}
+	if st&stCurrent != 0 {
+		c.current += sign
+	}
+	if st&stReady != 0 {
+		c.ready += sign
+	}
+	if st&stAvailable != 0 {
+		c.available += sign
+	}
+	if st&stUpdated != 0 {
+		c.updated += sign
+	}
+	if st&stMisscheduled != 0 {
+		c.misscheduled += sign
+	}
+}
+
 type nodeState struct {
-	name    string
-	obj     *corev1.Node // nil when not in the node list
-	owned   bool         // obj is the engine's own copy (safe to modify)
-	present bool
-	run     bool // shouldRun
-	cont    bool // shouldContinueRunning
+	name  string
+	obj   *corev1.Node // nil when not in the node list
+	owned bool         // obj is the engine's own copy (safe to modify)
+	// shouldRun and shouldContinueRunning are NodeShouldRunDaemonPod's
+	// answers for obj (both false when obj is nil).
+	shouldRun             bool
+	shouldContinueRunning bool
+
 	pods    []int32
 	broken  bool
 	crash   bool
@@ -152,7 +182,7 @@ type engine struct {
 	counts   [numClasses]int
 	manageQ  nodeSet
 	failed   int // non-deleting Failed pods
-	status   [6]int
+	status   statusCounts
 	backoffs map[backoffKey]backoffEntry
 
 	queue evQueue
@@ -363,6 +393,11 @@ func (e *engine) apply(ev event) bool {
 
 // ---- reconcile (syncDaemonSet) ----
 
+// startReconcile and continueReconcile are one syncDaemonSet, cut where the
+// API model makes it wait for its client's rate limiter: manage and its
+// syncNodes, then (RollingUpdate) rollingUpdate and its syncNodes, then
+// cleanupHistory and updateDaemonSetStatus.
+// upstream: daemon_controller.go syncDaemonSet, updateDaemonSet
 func (e *engine) startReconcile() {
 	e.trace.reconciles++
 	e.cur = Step{Time: e.dur(e.now), Reconcile: e.trace.reconciles, Created: e.trace.scratchC[:0], Deleted: e.trace.scratchD[:0]}
@@ -376,7 +411,7 @@ func (e *engine) startReconcile() {
 		return
 	}
 	creates, dels := e.manage()
-	e.issue(creates, dels)
+	e.syncNodes(creates, dels)
 	e.phase = phaseAfterManage
 	if e.now >= e.busyUntil {
 		e.continueReconcile()
@@ -392,7 +427,7 @@ func (e *engine) continueReconcile() {
 				e.lastErr = err
 				e.trace.controllerError(e, err)
 			} else {
-				e.issue(creates, dels)
+				e.syncNodes(creates, dels)
 			}
 		}
 		if e.now < e.busyUntil {
@@ -403,7 +438,7 @@ func (e *engine) continueReconcile() {
 		e.cleanupHistory()
 	}
 	e.phase = phaseIdle
-	e.ds.Status = e.statusNow()
+	e.ds.Status = e.updateDaemonSetStatus()
 	e.curActed = len(e.cur.Created) > 0 || len(e.cur.Deleted) > 0
 	e.cur.Status = e.ds.Status
 	e.cur.Time = e.dur(e.now)
@@ -415,9 +450,10 @@ func (e *engine) selectsAll() bool {
 	return sel != nil && len(sel.MatchLabels) == 0 && len(sel.MatchExpressions) == 0
 }
 
-// issue sends creates (node positions) and deletes (pod ids) through the
-// API model, capped at burstReplicas each (daemon_controller.go syncNodes).
-func (e *engine) issue(creates, dels []int32) {
+// syncNodes sends creates (node positions) and deletes (pod ids) through
+// the API model, capped at burstReplicas each.
+// upstream: daemon_controller.go syncNodes
+func (e *engine) syncNodes(creates, dels []int32) {
 	if len(creates) > daemonset.BurstReplicas {
 		creates = creates[:daemonset.BurstReplicas]
 	}
@@ -480,6 +516,9 @@ func (e *engine) takeToken() int64 {
 
 // ---- manage (daemon_controller.go manage / podsShouldBeOnNode) ----
 
+// manage collects, for the nodes whose pods or placement call for it, the
+// nodes needing a daemon pod and the pods to delete.
+// upstream: daemon_controller.go manage
 func (e *engine) manage() (creates, dels []int32) {
 	full := func() bool {
 		return e.failed == 0 && len(creates) >= daemonset.BurstReplicas && len(dels) >= daemonset.BurstReplicas
@@ -487,11 +526,11 @@ func (e *engine) manage() (creates, dels []int32) {
 	var orphans []int32
 	for i := e.manageQ.next(0); i >= 0; i = e.manageQ.next(i + 1) {
 		n := &e.nodes[i]
-		if !n.present {
+		if n.obj == nil {
 			orphans = append(orphans, i)
 			continue
 		}
-		c, d := e.manageNode(i, true, dels)
+		c, d := e.podsShouldBeOnNode(i, true, dels)
 		dels = d
 		if c {
 			creates = append(creates, i)
@@ -500,35 +539,50 @@ func (e *engine) manage() (creates, dels []int32) {
 			break
 		}
 	}
-	// upstream: getUnscheduledPodsWithoutNode, appended after the node loop
+	// upstream: appended after the node loop
 	for _, i := range orphans {
-		for _, p := range e.nodes[i].pods {
-			if !e.pods[p].bound {
-				dels = append(dels, p)
-			}
-		}
+		dels = e.getUnscheduledPodsWithoutNode(i, dels)
 	}
 	return creates, dels
 }
 
-// manageNode is podsShouldBeOnNode for node i. With apply false it only
-// tells whether manage would act (backoff ignored, nothing changed).
-func (e *engine) manageNode(i int32, apply bool, dels []int32) (create bool, out []int32) {
+// getUnscheduledPodsWithoutNode appends to dels the pods of node i, which is
+// not in the node list, that are not bound: the controller deletes them.
+// upstream: daemon_controller.go getUnscheduledPodsWithoutNode
+func (e *engine) getUnscheduledPodsWithoutNode(i int32, dels []int32) []int32 {
+	for _, p := range e.nodes[i].pods {
+		if !e.pods[p].bound {
+			dels = append(dels, p)
+		}
+	}
+	return dels
+}
+
+// podsShouldBeOnNode says whether node i needs a daemon pod and appends the
+// pods to delete there to dels. With apply false it only tells whether
+// manage would act (backoff ignored, nothing changed).
+//
+// upstream: daemon_controller.go podsShouldBeOnNode; its switch maps as
+//
+//	upstream case                          here
+//	shouldRun && !exists                   case n.shouldRun && len(n.pods) == 0
+//	shouldContinueRunning                  case n.shouldContinueRunning
+//	  (failed pods, backoff, surge/no-surge: the same branches below)
+//	!shouldContinueRunning && exists       default
+//
+// For a node missing from the node list, manage calls
+// getUnscheduledPodsWithoutNode instead; refresh asks this function, which
+// then answers as that one.
+func (e *engine) podsShouldBeOnNode(i int32, apply bool, dels []int32) (create bool, out []int32) {
 	n := &e.nodes[i]
 	out = dels
-	if !n.present {
-		// upstream: getUnscheduledPodsWithoutNode
-		for _, p := range n.pods {
-			if !e.pods[p].bound {
-				out = append(out, p)
-			}
-		}
-		return false, out
+	if n.obj == nil {
+		return false, e.getUnscheduledPodsWithoutNode(i, out)
 	}
 	switch {
-	case n.run && len(n.pods) == 0:
+	case n.shouldRun && len(n.pods) == 0:
 		return true, out
-	case n.cont:
+	case n.shouldContinueRunning:
 		var running [4]int32
 		run := running[:0]
 		for _, id := range n.pods {
@@ -574,7 +628,7 @@ func (e *engine) manageNode(i int32, apply bool, dels []int32) (create bool, out
 			return false, out
 		}
 		if len(run) <= 1 {
-			return len(run) == 0 && n.run, out
+			return len(run) == 0 && n.shouldRun, out
 		}
 		oldestNew, oldestOld := int32(-1), int32(-1)
 		for _, id := range run {
@@ -607,8 +661,35 @@ func (e *engine) manageNode(i int32, apply bool, dels []int32) (create bool, out
 
 // ---- rollingUpdate (update.go) ----
 
-func (e *engine) desired() int { return e.status[0] }
+func (e *engine) desired() int { return e.status.desired }
 
+// rollingUpdate is one pass of the rolling update over every node's group,
+// read from the node classes refresh keeps (findUpdatedPodsOnNode gives
+// oldPod and newPod; clsNotOk is its "not ok" answer, clsEmpty no pod).
+// The sets are iterated in node order; upstream ranges over a map, so any
+// order is one upstream could take (Scenario.Order picks it).
+//
+// upstream: pkg/controller/daemon/update.go rollingUpdate. Its two switches
+// map to the classes as
+//
+//	maxSurge == 0 (first switch)                          classes
+//	!ok (excess pods on the node): numUnavailable++       clsNotOk
+//	no pod, or both old and new: numUnavailable++         clsEmpty, clsBothNUoU, clsBothNUoA, clsBothNAoU, clsBothNAoA
+//	newPod only, unavailable: numUnavailable++            clsNewU
+//	newPod only, available                                clsNewA
+//	oldPod unavailable: allowedReplacementPods            clsOldURun, clsOldUNoRun, clsOldUMissing
+//	oldPod available: candidatePodsToDelete, up to        clsOldARun, clsOldANoRun, clsOldAMissing
+//	  maxUnavailable - numUnavailable
+//
+//	maxSurge > 0 (second switch)                          classes
+//	oldPod == nil                                         clsEmpty, clsNewA, clsNewU
+//	newPod == nil, old unavailable, !shouldRun            clsOldUNoRun (delete)
+//	newPod == nil, old unavailable, shouldRun             clsOldURun (allowedNewNodes)
+//	newPod == nil, old available, !shouldRun              clsOldANoRun (shouldNotRunPodsToDelete)
+//	newPod == nil, old available, shouldRun               clsOldARun (candidateNewNodes, numSurge)
+//	newPod == nil, node missing                           clsOldUMissing, clsOldAMissing (error)
+//	both, new unavailable                                 clsBothNUoU, clsBothNUoA (numSurge++)
+//	both, new available                                   clsBothNAoU, clsBothNAoA (delete oldPod)
 func (e *engine) rollingUpdate() (creates, dels []int32, err error) {
 	b, err := e.budget(e.desired())
 	if err != nil {
@@ -682,14 +763,17 @@ const errMissingNode = engineError("rolling update aborted: a node holding an ol
 
 // ---- status (updateDaemonSetStatus) ----
 
-func (e *engine) statusNow() appsv1.DaemonSetStatus {
+// updateDaemonSetStatus is the status the controller writes: the counters
+// of every node (kept by refresh), the generation it observed.
+// upstream: daemon_controller.go updateDaemonSetStatus, storeDaemonSetStatus
+func (e *engine) updateDaemonSetStatus() appsv1.DaemonSetStatus {
 	st := e.ds.Status
-	st.DesiredNumberScheduled = int32(e.status[0])
-	st.CurrentNumberScheduled = int32(e.status[1])
-	st.NumberReady = int32(e.status[2])
-	st.NumberAvailable = int32(e.status[3])
-	st.UpdatedNumberScheduled = int32(e.status[4])
-	st.NumberMisscheduled = int32(e.status[5])
+	st.DesiredNumberScheduled = int32(e.status.desired)
+	st.CurrentNumberScheduled = int32(e.status.current)
+	st.NumberReady = int32(e.status.ready)
+	st.NumberAvailable = int32(e.status.available)
+	st.UpdatedNumberScheduled = int32(e.status.updated)
+	st.NumberMisscheduled = int32(e.status.misscheduled)
 	st.NumberUnavailable = st.DesiredNumberScheduled - st.NumberAvailable
 	st.ObservedGeneration = e.ds.Generation
 	return st
@@ -718,7 +802,7 @@ func (e *engine) refresh(i int32) {
 	// class
 	cls := clsOut
 	n.newPod, n.oldPod = -1, -1
-	if len(n.pods) > 0 || (n.present && n.run) {
+	if len(n.pods) > 0 || (n.obj != nil && n.shouldRun) {
 		notOk := false
 		for _, id := range n.pods {
 			p := &e.pods[id]
@@ -763,17 +847,20 @@ func (e *engine) refresh(i int32) {
 				cls = clsNewU
 			}
 		default:
-			base := clsOldURun
-			if e.available(&e.pods[n.oldPod]) {
-				base = clsOldARun
-			}
+			available := e.available(&e.pods[n.oldPod])
 			switch {
-			case !n.present:
-				cls = base + 2
-			case !n.run:
-				cls = base + 1
+			case n.obj == nil && available:
+				cls = clsOldAMissing
+			case n.obj == nil:
+				cls = clsOldUMissing
+			case !n.shouldRun && available:
+				cls = clsOldANoRun
+			case !n.shouldRun:
+				cls = clsOldUNoRun
+			case available:
+				cls = clsOldARun
 			default:
-				cls = base
+				cls = clsOldURun
 			}
 		}
 		if notOk {
@@ -789,8 +876,8 @@ func (e *engine) refresh(i int32) {
 	}
 	// status
 	var st uint8
-	if n.present {
-		if n.run {
+	if n.obj != nil {
+		if n.shouldRun {
 			st |= stDesired
 			if len(n.pods) > 0 {
 				st |= stCurrent
@@ -810,20 +897,12 @@ func (e *engine) refresh(i int32) {
 		}
 	}
 	if st != n.st {
-		for b := 0; b < 6; b++ {
-			was, is := n.st&(1<<b) != 0, st&(1<<b) != 0
-			if was != is {
-				if is {
-					e.status[b]++
-				} else {
-					e.status[b]--
-				}
-			}
-		}
+		e.status.add(n.st, -1)
+		e.status.add(st, +1)
 		n.st = st
 	}
 	// manage
-	c, d := e.manageNode(i, false, nil)
+	c, d := e.podsShouldBeOnNode(i, false, nil)
 	m := c || len(d) > 0
 	if m != n.manage {
 		n.manage = m

@@ -14,7 +14,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -24,15 +23,30 @@ var defaultStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // preexisting is how long before t=0 the pods of Scenario.From were created.
 const preexisting = 365 * 24 * 3600
 
-func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
+// checkedScenario is what validateScenario made of a Scenario: the objects
+// the API server stores (defaulted copies of From, To and each change, To
+// and the changes carrying From's identity) and every node name the run can
+// meet.
+type checkedScenario struct {
+	cluster   *Cluster
+	from, to  *appsv1.DaemonSet
+	changes   []*appsv1.DaemonSet
+	nodeNames map[string]bool
+	// claimed are the cluster's pods To owns (daemonset.OwnsPod), and the
+	// nodes they target, in the same order.
+	claimed        []*corev1.Pod
+	claimedTargets []string
+}
+
+// validateScenario checks s as the API server would check its objects
+// (create and update validation of the DaemonSets) and as Rollout documents
+// for the rest, and returns every problem at once.
+func validateScenario(s *Scenario) (*checkedScenario, error) {
 	root := field.NewPath("scenario")
 	var errs field.ErrorList
 	if s.To == nil {
 		errs = append(errs, field.Required(root.Child("to"), "the DaemonSet to roll out is required"))
-		return nil, errs.ToAggregate()
+		return nil, inputError("", errs...)
 	}
 	cluster := s.Cluster
 	if cluster == nil {
@@ -45,11 +59,8 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 	if len(s.Changes) > MaxChanges {
 		errs = append(errs, field.TooMany(root.Child("changes"), len(s.Changes), MaxChanges))
 	}
-	if len(cluster.Nodes) > MaxNodes {
-		errs = append(errs, errTooManyNodes(root.Child("cluster", "nodes"), len(cluster.Nodes)))
-	}
 	if len(errs) > 0 {
-		return nil, errs.ToAggregate()
+		return nil, inputError("", errs...)
 	}
 
 	// The chain of objects the API server stores: From, To, each change.
@@ -109,14 +120,7 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 
 	// Every node name the run can meet, in the chosen order.
 	names := map[string]bool{}
-	for k, n := range cluster.Nodes {
-		if n == nil || n.Name == "" {
-			errs = append(errs, field.Required(root.Child("cluster", "nodes").Index(k), "node with a name required"))
-			continue
-		}
-		if names[n.Name] {
-			errs = append(errs, field.Duplicate(root.Child("cluster", "nodes").Index(k).Child("metadata", "name"), n.Name))
-		}
+	for _, n := range cluster.nodes { // NewCluster checked them: named, once each
 		names[n.Name] = true
 	}
 	for k, ev := range s.Events {
@@ -178,8 +182,34 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 		errs = append(errs, field.Invalid(root.Child("order", "kind"), s.Order.Kind, "must be OrderSorted, OrderRandom or OrderExplicit"))
 	}
 	if len(errs) > 0 {
-		return nil, errs.ToAggregate()
+		return nil, inputError("", errs...)
 	}
+	// Claimed pods of the cluster may target nodes that are not there.
+	claimed, targets := claimPods(cluster.pods, to)
+	for _, t := range targets {
+		names[t] = true
+	}
+	if len(names) > MaxNodes {
+		// the nodes of the cluster, of NodeAdd events and those claimed pods name
+		return nil, inputError("", errTooManyNodes(root.Child("cluster", "nodes"), len(names)))
+	}
+	return &checkedScenario{cluster: cluster, from: from, to: to, changes: changes, nodeNames: names,
+		claimed: claimed, claimedTargets: targets}, nil
+}
+
+// newEngine validates s and sets the engine up at t=0: the node order, the
+// From revision with its pods, the cluster's pods the DaemonSet claims, To
+// applied, the scripted events and changes queued.
+func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	cs, err := validateScenario(s)
+	if err != nil {
+		return nil, err
+	}
+	cluster, from, to, changes := cs.cluster, cs.from, cs.to, cs.changes
+	claimed, targets := cs.claimed, cs.claimedTargets
 
 	e := &engine{
 		ctx:      ctx,
@@ -216,16 +246,7 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 	}
 	e.tokens = float64(max(s.API.Burst, 1))
 
-	// Claimed pods of the cluster may target nodes that are not there.
-	claimed, targets := claimPods(cluster.Pods, to)
-	for _, t := range targets {
-		names[t] = true
-	}
-	if len(names) > MaxNodes {
-		// the nodes of the cluster, of NodeAdd events and those claimed pods name
-		return nil, field.ErrorList{errTooManyNodes(root.Child("cluster", "nodes"), len(names))}.ToAggregate()
-	}
-	e.layoutNodes(names, cluster)
+	e.layoutNodes(cs.nodeNames, cluster)
 	e.pods = make([]pod, 0, 2*len(e.nodes)+len(claimed))
 
 	// From: the revision and pods of a finished rollout.
@@ -354,41 +375,19 @@ func (e *engine) layoutNodes(names map[string]bool, c *Cluster) {
 		n.newPod, n.oldPod = -1, -1
 		e.sets[clsOut].add(int32(k))
 	}
-	for _, node := range c.Nodes {
+	for _, node := range c.nodes {
 		i := e.byName[node.Name]
 		n := &e.nodes[i]
 		n.obj = node
-		n.present = true
 		n.nodeNotReady = nodeConditionNotReady(node)
 	}
 }
 
-// claimPods picks the cluster pods the DaemonSet owns or adopts, and the
-// node names they target.
-// upstream: daemon_controller.go getDaemonPods, controller_ref_manager.go ClaimPods
+// claimPods picks the cluster pods the DaemonSet owns or adopts
+// (daemonset.ClaimPods), and the node names they target.
+// upstream: daemon_controller.go getDaemonPods, getNodesToDaemonPods
 func claimPods(pods []*corev1.Pod, ds *appsv1.DaemonSet) (claimed []*corev1.Pod, targets []string) {
-	sel, err := metav1.LabelSelectorAsSelector(ds.Spec.Selector)
-	if err != nil || ds.Spec.Selector == nil {
-		return nil, nil
-	}
-	for _, p := range pods {
-		if p == nil || p.Namespace != ds.Namespace {
-			continue
-		}
-		ref := metav1.GetControllerOf(p)
-		match := sel.Matches(labels.Set(p.Labels))
-		switch {
-		case ref != nil && ref.UID == ds.UID && ds.UID != "":
-			if !match {
-				continue // released
-			}
-		case ref != nil:
-			continue // another controller's
-		default:
-			if !match || p.DeletionTimestamp != nil {
-				continue
-			}
-		}
+	for _, p := range daemonset.ClaimPods(ds, pods) {
 		if p.DeletionTimestamp != nil && (p.Status.Phase == corev1.PodFailed || p.Status.Phase == corev1.PodSucceeded) {
 			continue // upstream: getNodesToDaemonPods drops terminal deleted pods
 		}
@@ -409,11 +408,11 @@ func claimPods(pods []*corev1.Pod, ds *appsv1.DaemonSet) (claimed []*corev1.Pod,
 func (e *engine) seedFromPods(held map[string]bool) {
 	for i := range e.nodes {
 		n := &e.nodes[i]
-		if !n.present || held[n.name] {
+		if n.obj == nil || held[n.name] {
 			continue
 		}
-		n.run, n.cont = e.placer.ShouldRun(n.obj)
-		if !n.run {
+		n.shouldRun, n.shouldContinueRunning = e.placer.ShouldRun(n.obj)
+		if !n.shouldRun {
 			continue
 		}
 		id := int32(len(e.pods))
@@ -428,12 +427,12 @@ func (e *engine) seedFromPods(held map[string]bool) {
 			switch {
 			case n.failing:
 				p.phase = phaseFailed
-				p.cause = CausePodFailed
+				p.cause = CauseFailed
 				e.failed++
 			case n.crash:
-				p.cause = CauseCrashLoop
+				p.cause = CauseCrashLoopBackOff
 			case n.broken:
-				p.cause = CauseNodeBroken
+				p.cause = CausePodNeverReady
 			default:
 				p.readyAt = -preexisting + n.startup
 				if !n.nodeNotReady {
@@ -525,7 +524,7 @@ func clusterPods(c *Cluster) []*corev1.Pod {
 	if c == nil {
 		return nil
 	}
-	return c.Pods
+	return c.pods
 }
 
 // rel converts a wall-clock timestamp to seconds since Start.
@@ -542,8 +541,10 @@ func (e *engine) rel(t metav1.Time) int64 {
 }
 
 // applyDS stores a new version of the DaemonSet as the API server would
-// (generation and template generation, spec §4.2) and lets the controller see
-// it: new revision or rollback, new placement everywhere.
+// (generation and template generation) and lets the controller see it: new
+// revision or rollback, new placement everywhere.
+// upstream: pkg/registry/apps/daemonset/strategy.go PrepareForCreate,
+// PrepareForUpdate
 func (e *engine) applyDS(nd *appsv1.DaemonSet) {
 	nd = nd.DeepCopy()
 	old := e.ds
@@ -581,8 +582,8 @@ func (e *engine) applyDS(nd *appsv1.DaemonSet) {
 	e.constructHistory()
 	for i := range e.nodes {
 		n := &e.nodes[i]
-		if n.present {
-			n.run, n.cont = e.placer.ShouldRun(n.obj)
+		if n.obj != nil {
+			n.shouldRun, n.shouldContinueRunning = e.placer.ShouldRun(n.obj)
 		}
 	}
 	for i := range e.nodes {

@@ -71,20 +71,18 @@ func (e *engine) applyScript(ev *Event) {
 	if ev.Kind == EventNodeAdd {
 		n.obj = ev.NewNode.DeepCopy()
 		n.owned = true
-		n.present = true
 		n.nodeNotReady = nodeConditionNotReady(n.obj)
 		e.placeNode(i)
 		return
 	}
-	if !n.present {
+	if n.obj == nil {
 		return // events on absent nodes change nothing
 	}
 	switch ev.Kind {
 	case EventNodeRemove:
-		n.present = false
 		n.obj = nil
 		n.owned = false
-		n.run, n.cont = false, false
+		n.shouldRun, n.shouldContinueRunning = false, false
 		// the pod garbage collector deletes pods bound to a deleted node
 		for _, id := range append([]int32(nil), n.pods...) {
 			if e.pods[id].bound {
@@ -154,10 +152,10 @@ func (e *engine) mutableNode(i int32) *corev1.Node {
 // placeNode re-evaluates the DaemonSet's placement on node i.
 func (e *engine) placeNode(i int32) {
 	n := &e.nodes[i]
-	if n.present {
-		n.run, n.cont = e.placer.ShouldRun(n.obj)
+	if n.obj != nil {
+		n.shouldRun, n.shouldContinueRunning = e.placer.ShouldRun(n.obj)
 	} else {
-		n.run, n.cont = false, false
+		n.shouldRun, n.shouldContinueRunning = false, false
 	}
 	e.refresh(i)
 }

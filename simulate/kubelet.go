@@ -80,7 +80,7 @@ func (e *engine) schedule(id int32) {
 	p := &e.pods[id]
 	n := &e.nodes[p.node]
 	switch {
-	case !n.present:
+	case n.obj == nil:
 		p.cause = CauseNoPod
 		p.waiting = false
 		return
@@ -166,7 +166,7 @@ func (e *engine) bind(id int32) {
 		return
 	}
 	n := &e.nodes[p.node]
-	if !n.present {
+	if n.obj == nil {
 		return
 	}
 	p.bound = true
@@ -175,12 +175,12 @@ func (e *engine) bind(id int32) {
 	e.sortPods(n.pods)
 	switch {
 	case n.failing:
-		p.cause = CausePodFailed
+		p.cause = CauseFailed
 		e.push(e.now+e.startupFor(n), evFail, id)
 	case n.crash:
-		p.cause = CauseCrashLoop
+		p.cause = CauseCrashLoopBackOff
 	case n.broken:
-		p.cause = CauseNodeBroken
+		p.cause = CausePodNeverReady
 	default:
 		p.readyAt = e.now + e.startupFor(n)
 		if p.readyAt <= e.now {
@@ -205,7 +205,7 @@ func (e *engine) startupFor(n *nodeState) int64 {
 func (e *engine) podReady(id int32, t int64) bool {
 	p := &e.pods[id]
 	n := &e.nodes[p.node]
-	if p.gone || !p.bound || p.ready || p.readyAt != t || !n.present || n.notReady() {
+	if p.gone || !p.bound || p.ready || p.readyAt != t || n.obj == nil || n.notReady() {
 		return false
 	}
 	e.setReady(id)

@@ -45,7 +45,8 @@ func isLifecycleTaint(t corev1.Taint) bool {
 //     Ready=Unknown -> unreachable;
 //   - a node with no Ready condition at all is a node that has just
 //     registered: it keeps the not-ready:NoSchedule taint the API server's
-//     TaintNodesByCondition admission put on it (spec §1.7).
+//     TaintNodesByCondition admission put on it
+//     (upstream: plugin/pkg/admission/nodetaint/admission.go).
 //
 // TimeAdded is left nil so that output is deterministic.
 // upstream: pkg/controller/nodelifecycle/node_lifecycle_controller.go,
@@ -81,7 +82,8 @@ func LifecycleTaints(node *corev1.Node) []corev1.Taint {
 // are removed, missing ones are added after the node's other taints, which
 // are kept in order. node itself is not modified. A nil node gives nil.
 //
-// The DaemonSet controller reads only taints (spec §1.7): apply this to nodes
+// The DaemonSet controller reads only taints (upstream: daemon_controller.go
+// NodeShouldRunDaemonPod, via predicates): apply this to nodes
 // built with conditions to see what a real cluster does with them.
 func ApplyLifecycleTaints(node *corev1.Node) *corev1.Node {
 	if node == nil {

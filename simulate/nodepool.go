@@ -1,7 +1,6 @@
 package simulate
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -160,17 +159,27 @@ func (p *NodePool) checkN(f string, n int) int {
 	return n
 }
 
-// Build returns the nodes, or the errors recorded by the methods.
+// Build returns the nodes, or the errors recorded by the methods (an
+// *InputError).
 func (p *NodePool) Build() ([]*corev1.Node, error) {
+	nodes, err := p.build()
+	if err != nil {
+		return nil, err
+	}
+	return nodes, nil
+}
+
+func (p *NodePool) build() ([]*corev1.Node, *InputError) {
+	op := fmt.Sprintf("node pool %q", p.name)
 	if len(p.errs) > 0 {
-		return nil, fmt.Errorf("node pool %q: %w", p.name, p.errs.ToAggregate())
+		return nil, &InputError{Op: op, Errs: p.errs}
 	}
 	if p.count > MaxNodes {
-		return nil, fmt.Errorf("node pool %q: %w", p.name, errTooManyNodes(p.path("count"), p.count))
+		return nil, &InputError{Op: op, Errs: field.ErrorList{errTooManyNodes(p.path("count"), p.count)}}
 	}
 	if p.notReady+p.unknown > p.count {
-		return nil, fmt.Errorf("node pool %q: %w", p.name,
-			field.Invalid(p.path("notReady"), p.notReady+p.unknown, "notReady + unreachable exceeds the pool size"))
+		return nil, &InputError{Op: op, Errs: field.ErrorList{
+			field.Invalid(p.path("notReady"), p.notReady+p.unknown, "notReady + unreachable exceeds the pool size")}}
 	}
 	width := len(strconv.Itoa(max(p.count-1, 0)))
 	nodes := make([]*corev1.Node, p.count)
@@ -217,8 +226,6 @@ func (p *NodePool) Build() ([]*corev1.Node, error) {
 // BuildCluster builds every pool and returns them as one Cluster without
 // pods. Node names must be unique across pools.
 func BuildCluster(pools ...*NodePool) (*Cluster, error) {
-	var all []*corev1.Node
-	var errs []error
 	total := 0
 	for _, p := range pools {
 		if p != nil {
@@ -226,22 +233,31 @@ func BuildCluster(pools ...*NodePool) (*Cluster, error) {
 		}
 	}
 	if total > MaxNodes {
-		return nil, fmt.Errorf("build cluster: %w", errTooManyNodes(field.NewPath("pools"), total))
+		return nil, inputError("build cluster", errTooManyNodes(field.NewPath("pools"), total))
 	}
-	for _, p := range pools {
+	var nodes []*corev1.Node
+	var failed []*InputError
+	for i, p := range pools {
 		if p == nil {
-			errs = append(errs, errors.New("nil node pool"))
+			failed = append(failed, &InputError{Op: "build cluster", Errs: field.ErrorList{field.Required(field.NewPath("pools").Index(i), "nil node pool")}})
 			continue
 		}
-		nodes, err := p.Build()
+		built, err := p.build()
 		if err != nil {
-			errs = append(errs, err)
+			failed = append(failed, err)
 			continue
 		}
-		all = append(all, nodes...)
+		nodes = append(nodes, built...)
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	switch len(failed) {
+	case 0:
+		return NewCluster(nodes, nil)
+	case 1:
+		return nil, failed[0]
 	}
-	return NewCluster(all, nil)
+	var errs field.ErrorList
+	for _, f := range failed {
+		errs = append(errs, f.Errs...)
+	}
+	return nil, inputError("build cluster", errs...)
 }

@@ -2,7 +2,6 @@ package simulate
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -10,7 +9,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -76,6 +74,9 @@ type DaemonSetPlacement struct {
 	Nodes []NodePlacement
 
 	podReq resources
+	// byName is the cluster's node index (name to position in Nodes),
+	// shared read-only; nil for a DaemonSetPlacement built by hand.
+	byName map[string]int
 }
 
 // Key returns "namespace/name".
@@ -117,7 +118,7 @@ func (d *DaemonSetPlacement) Counts() Counts {
 //     recreate them (upstream: update.go rollingUpdate).
 //
 // ObservedGeneration is the DaemonSet's generation.
-// upstream: daemon_controller.go updateDaemonSetStatus (spec §4.1)
+// upstream: daemon_controller.go updateDaemonSetStatus
 func (d *DaemonSetPlacement) Status() appsv1.DaemonSetStatus {
 	var s appsv1.DaemonSetStatus
 	for i := range d.Nodes {
@@ -143,13 +144,18 @@ func (d *DaemonSetPlacement) Status() appsv1.DaemonSetStatus {
 	return s
 }
 
-// Node returns the placement on the node named name.
+// Node returns the placement on the node named name, whatever the order of
+// d.Nodes.
 func (d *DaemonSetPlacement) Node(name string) (NodePlacement, bool) {
-	i, ok := slices.BinarySearchFunc(d.Nodes, name, func(n NodePlacement, s string) int { return cmp.Compare(n.Node, s) })
-	if !ok {
-		return NodePlacement{}, false
+	if i, ok := d.byName[name]; ok && i < len(d.Nodes) && d.Nodes[i].Node == name {
+		return d.Nodes[i], true
 	}
-	return d.Nodes[i], true
+	for i := range d.Nodes {
+		if d.Nodes[i].Node == name {
+			return d.Nodes[i], true
+		}
+	}
+	return NodePlacement{}, false
 }
 
 // Placement is where a set of DaemonSets land on a cluster.
@@ -196,31 +202,31 @@ func (p *Placement) DaemonSet(namespace, name string) *DaemonSetPlacement {
 // runs the same resource and port checks, so Pending there means the pod is
 // rejected (Failed) and recreated in a loop.
 //
-// Pods of dss already in the cluster (controller owner reference to a
-// DaemonSet of the same namespace and name) are replaced by the simulated
-// ones; other pods keep their room. Place reads dss and c and modifies
+// Pods of dss already in the cluster (those a DaemonSet owns or adopts, by
+// daemonset.OwnsPod) are replaced by the simulated ones; other pods keep
+// their room. Place reads dss and c and modifies
 // neither. It does not validate the DaemonSets (see daemonset.Validate).
 //
 // Errors: nil cluster, nil DaemonSet, the same namespace/name twice, more
-// than MaxNodes nodes, more than MaxPlacements node × DaemonSet pairs.
+// than MaxPlacements node × DaemonSet pairs (a Cluster never holds more than
+// MaxNodes nodes).
 func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 	if c == nil {
-		return nil, errors.New("place: nil cluster")
+		return nil, inputError("place", field.Required(field.NewPath("cluster"), "nil cluster"))
 	}
-	if len(c.Nodes) > MaxNodes {
-		return nil, fmt.Errorf("place: %w", errTooManyNodes(field.NewPath("cluster", "nodes"), len(c.Nodes)))
-	}
-	if len(dss) > 0 && len(c.Nodes) > MaxPlacements/len(dss) {
-		return nil, fmt.Errorf("place: %d DaemonSets on %d nodes: more than MaxPlacements (%d) node placements", len(dss), len(c.Nodes), MaxPlacements)
+	if len(dss) > 0 && len(c.nodes) > MaxPlacements/len(dss) {
+		return nil, inputError("place", wholeInput(field.ErrorTypeTooMany, len(dss)*len(c.nodes),
+			fmt.Sprintf("%d DaemonSets on %d nodes: more than MaxPlacements (%d) node placements", len(dss), len(c.nodes), MaxPlacements)))
 	}
 	seen := make(map[string]int, len(dss))
 	for i, ds := range dss {
 		if ds == nil {
-			return nil, fmt.Errorf("place: daemonsets[%d] is nil", i)
+			return nil, inputError("place", field.Required(field.NewPath("daemonsets").Index(i), "nil DaemonSet"))
 		}
 		key := ds.Namespace + "/" + ds.Name
 		if j, dup := seen[key]; dup {
-			return nil, fmt.Errorf("place: daemonsets[%d] and daemonsets[%d] are both %s", j, i, key)
+			return nil, inputError("place", &field.Error{Type: field.ErrorTypeDuplicate, Field: field.NewPath("daemonsets").Index(i).String(),
+				BadValue: key, Detail: fmt.Sprintf("daemonsets[%d] is %s too", j, key)})
 		}
 		seen[key] = i
 	}
@@ -230,19 +236,20 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 	needs := make([]daemonPodNeeds, len(dss))
 	for k, ds := range dss {
 		placers[k] = daemonset.NewPlacer(ds)
-		needs[k] = newDaemonPodNeeds(daemonPod(ds), -int32(k)-1)
+		needs[k] = newDaemonPodNeeds(daemonset.PodAsCreatedForRevision(ds, "", ""), -int32(k)-1)
 		out.DaemonSets[k] = &DaemonSetPlacement{
 			DaemonSet:   ds,
 			PodRequests: needs[k].req.list(),
-			Nodes:       make([]NodePlacement, len(c.Nodes)),
+			Nodes:       make([]NodePlacement, len(c.nodes)),
 			podReq:      needs[k].req,
+			byName:      ix.byName,
 		}
 	}
 	order := bindOrder(dss)
-	own := ownPods(ix, c.Pods, dss)
+	own := ownPods(ix, c.pods, dss)
 	describe := func(owner int32) string {
 		if owner >= 0 {
-			p := c.Pods[owner]
+			p := c.pods[owner]
 			return p.Namespace + "/" + p.Name
 		}
 		ds := dss[-owner-1]
@@ -250,31 +257,23 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 	}
 
 	var (
-		used      resources
-		podCount  int64
-		ports     []hostPort
+		u         nodeUsage // of the node at hand, as the daemon pods are bound
 		shared    = len(dss) > 1
 		portsCopy []hostPort
 		evicted   []int32
 	)
-	for i, node := range c.Nodes {
+	for i, node := range c.nodes {
 		ns := &ix.nodes[i]
-		if ns.nilNode {
-			for k := range dss {
-				out.DaemonSets[k].Nodes[i] = NodePlacement{State: Excluded}
-			}
-			continue
-		}
-		used, podCount, ports = ns.used, ns.pods, ns.ports
+		u = ns.usage
 		evicted = evicted[:0]
 		mine, hasMine := own.byNode[i]
 		if hasMine || shared {
-			used = used.clone()
-			portsCopy = append(portsCopy[:0], ports...)
-			ports = portsCopy
+			u.requested = u.requested.clone()
+			portsCopy = append(portsCopy[:0], u.ports...)
+			u.ports = portsCopy
 		}
 		if hasMine {
-			used, podCount, ports = own.remove(ix, i, mine, used, podCount, ports)
+			u = own.remove(ix, mine, u)
 		}
 		for _, k := range order {
 			np := &out.DaemonSets[k].Nodes[i]
@@ -294,48 +293,42 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 				continue
 			}
 			np.Decision = daemonset.Decision{ShouldRun: true, ShouldContinueRunning: cont}
-			reasons := needs[k].fits(ns.alloc, used, podCount, ports, ns.unscheduled, describe)
+			reasons := needs[k].fits(ns.alloc, u, ns.unscheduled, describe)
 			if len(reasons) > 0 {
-				var victims []int32
+				var pre preemption
 				ok := false
 				if !slices.ContainsFunc(reasons, func(r PendingReason) bool { return r.Kind == PendingNodeUnschedulable }) {
 					skip := func(pi int32) bool {
 						return slices.Contains(evicted, pi) || slices.ContainsFunc(mine, func(p [2]int) bool { return p[0] == int(pi) })
 					}
-					victims, used, podCount, ports, ok = needs[k].preempt(ix, ns, used, podCount, ports, skip)
+					pre, ok = needs[k].preempt(ix, ns, u, skip)
 				}
 				if !ok {
 					np.State = Pending
 					np.Pending = reasons
 					continue
 				}
-				evicted = append(evicted, victims...)
-				np.Preempts = make([]string, len(victims))
-				for v, pi := range victims {
+				u = pre.after
+				evicted = append(evicted, pre.victims...)
+				np.Preempts = make([]string, len(pre.victims))
+				for v, pi := range pre.victims {
 					np.Preempts[v] = describe(pi)
 				}
 				if shared {
-					portsCopy = ports
+					portsCopy = u.ports
 				}
 			}
 			np.State = Runs
 			if shared {
-				used.add(needs[k].req)
-				podCount++
-				ports = append(ports, needs[k].ports...)
-				portsCopy = ports
+				u.requested.add(needs[k].req)
+				u.pods++
+				u.ports = append(u.ports, needs[k].ports...)
+				portsCopy = u.ports
 			}
 		}
 	}
 	out.Traps = findTraps(c, ix, dss, placers, needs, out)
 	return out, nil
-}
-
-// daemonPod is the pod the controller creates from ds (the scheduler stage
-// reads its requests, ports and tolerations, which are the same for every node).
-// upstream: daemon_controller.go syncNodes
-func daemonPod(ds *appsv1.DaemonSet) *corev1.Pod {
-	return daemonset.NewPodForRevision(ds, "", "")
 }
 
 // Well-known PriorityClasses every cluster has.
@@ -391,13 +384,14 @@ func (o ownedPods) has(node, ds int) (exists, updated bool) {
 	return exists, updated
 }
 
-// remove takes the owned pods on node i out of the scheduler's view.
-func (o ownedPods) remove(ix *clusterIndex, i int, mine [][2]int, used resources, podCount int64, ports []hostPort) (resources, int64, []hostPort) {
+// remove takes the owned pods mine (of one node) out of the scheduler's
+// view of that node, u, whose requested resources and ports it may modify.
+func (o ownedPods) remove(ix *clusterIndex, mine [][2]int, u nodeUsage) nodeUsage {
 	for _, p := range mine {
-		used.sub(ix.podReq[p[0]])
-		podCount--
+		u.requested.sub(ix.podReq[p[0]])
+		u.pods--
 	}
-	ports = slices.DeleteFunc(ports, func(hp hostPort) bool {
+	u.ports = slices.DeleteFunc(u.ports, func(hp hostPort) bool {
 		for _, p := range mine {
 			if int(hp.owner) == p[0] {
 				return true
@@ -405,41 +399,52 @@ func (o ownedPods) remove(ix *clusterIndex, i int, mine [][2]int, used resources
 		}
 		return false
 	})
-	return used, podCount, ports
+	return u
 }
 
-// ownPods finds the counted pods controlled by a DaemonSet in dss (same
-// namespace and name; same UID when both are set).
-// upstream: controller_ref_manager.go (a pod belongs to the DaemonSet its
-// controller reference names)
+// ownPods finds the counted pods that a DaemonSet in dss owns (one
+// DaemonSet per pod: the first in dss that claims it).
+// upstream: daemon_controller.go getDaemonPods (the claim rule is
+// daemonset.OwnsPod)
 func ownPods(ix *clusterIndex, pods []*corev1.Pod, dss []*appsv1.DaemonSet) ownedPods {
 	o := ownedPods{byNode: map[int][][2]int{}, updated: map[int]bool{}}
+	var claimed map[int32]bool
+	var objs []*corev1.Pod
 	for k, ds := range dss {
-		owned := ix.daemonPods[ds.Namespace+"/"+ds.Name]
-		if len(owned) == 0 {
+		candidates := ix.claimable.candidates(ds)
+		if len(candidates) == 0 {
+			continue
+		}
+		objs = objs[:0]
+		for _, pi := range candidates {
+			objs = append(objs, pods[pi])
+		}
+		mine := daemonset.ClaimPods(ds, objs)
+		if len(mine) == 0 {
 			continue
 		}
 		hash, gen := daemonset.RevisionHash(ds), daemonset.TemplateGeneration(ds)
-		for _, op := range owned {
-			if ds.UID == "" || op.uid == "" || string(ds.UID) == op.uid {
-				o.byNode[int(op.node)] = append(o.byNode[int(op.node)], [2]int{int(op.pod), k})
-				if daemonset.IsPodUpdated(pods[op.pod], hash, gen) {
-					o.updated[int(op.pod)] = true
-				}
+		j := 0 // mine is an ordered subsequence of candidates
+		for _, pod := range mine {
+			for pods[candidates[j]] != pod {
+				j++
+			}
+			pi := candidates[j]
+			if claimed[pi] {
+				continue
+			}
+			if claimed == nil {
+				claimed = map[int32]bool{}
+			}
+			claimed[pi] = true
+			node := ix.podNode[pi]
+			o.byNode[int(node)] = append(o.byNode[int(node)], [2]int{int(pi), k})
+			if daemonset.IsPodUpdated(pod, hash, gen) {
+				o.updated[int(pi)] = true
 			}
 		}
 	}
 	return o
-}
-
-func controllerRef(pod *corev1.Pod) *metav1.OwnerReference {
-	for i := range pod.OwnerReferences {
-		r := &pod.OwnerReferences[i]
-		if r.Controller != nil && *r.Controller {
-			return r
-		}
-	}
-	return nil
 }
 
 // list converts r back to a ResourceList (cpu, memory, ephemeral-storage and

@@ -51,7 +51,7 @@ func benchDaemonSet() *appsv1.DaemonSet {
 func BenchmarkPlace(b *testing.B) {
 	c5, c65 := largeClusters(b)
 	for _, c := range []*simulate.Cluster{c5, c65} {
-		b.Run(fmt.Sprintf("nodes=%d", len(c.Nodes)), func(b *testing.B) {
+		b.Run(fmt.Sprintf("nodes=%d", len(c.Nodes())), func(b *testing.B) {
 			d := benchDaemonSet()
 			b.ReportAllocs()
 			var ms runtime.MemStats
@@ -65,7 +65,7 @@ func BenchmarkPlace(b *testing.B) {
 			}
 			cpu := processCPU() - cpuBefore
 			runtime.ReadMemStats(&ms)
-			n := float64(len(c.Nodes))
+			n := float64(len(c.Nodes()))
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/node")
 			b.ReportMetric(float64(ms.TotalAlloc-before)/float64(b.N)/n, "B/node")
 			// CPU time of the whole process (GC included) per Place: the
@@ -92,7 +92,7 @@ func BenchmarkNewCluster(b *testing.B) {
 	c5, _ := largeClusters(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := simulate.NewCluster(c5.Nodes, c5.Pods); err != nil {
+		if _, err := simulate.NewCluster(c5.Nodes(), c5.Pods()); err != nil {
 			b.Fatal(err)
 		}
 	}

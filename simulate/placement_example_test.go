@@ -130,7 +130,7 @@ func ExampleNewCluster() {
 	_, err := simulate.NewCluster([]*corev1.Node{nodes[0], nodes[0]}, nil)
 	fmt.Println(err)
 	c, _ := simulate.NewCluster(nodes, nil)
-	fmt.Println(len(c.Nodes), c.Node("n-1").Name)
+	fmt.Println(len(c.Nodes()), c.Node("n-1").Name)
 	// Output:
 	// invalid cluster: nodes[1].metadata.name: Duplicate value: "n-0 (also nodes[0])"
 	// 2 n-1
@@ -167,7 +167,7 @@ spec:
 // ClusterFromObjects builds a Cluster from objects already decoded.
 func ExampleClusterFromObjects() {
 	c, err := simulate.ClusterFromObjects(nil)
-	fmt.Println(len(c.Nodes), err)
+	fmt.Println(len(c.Nodes()), err)
 	// Output:
 	// 0 <nil>
 }
@@ -196,7 +196,7 @@ func ExampleNewNodePool() {
 // BuildCluster joins node pools into one cluster.
 func ExampleBuildCluster() {
 	c, _ := simulate.BuildCluster(simulate.NewNodePool("a", 2), simulate.NewNodePool("b", 1))
-	fmt.Println(len(c.Nodes), c.Nodes[2].Name)
+	fmt.Println(len(c.Nodes()), c.Nodes()[2].Name)
 	// Output:
 	// 3 b-0
 }
@@ -236,7 +236,7 @@ func ExampleShapes() {
 		fmt.Println(s.Name)
 	}
 	c, _ := simulate.ShapeByName("dev", 1)
-	fmt.Println(len(c.Nodes), "nodes")
+	fmt.Println(len(c.Nodes()), "nodes")
 	// Output:
 	// dev
 	// large-5k
@@ -265,7 +265,7 @@ func ExampleMixedCluster() {
 func ExampleLargeCluster() {
 	c, _ := simulate.LargeCluster(100, 42)
 	d, _ := simulate.DevCluster(42)
-	fmt.Println(len(c.Nodes), len(c.Pods), len(d.Nodes))
+	fmt.Println(len(c.Nodes()), len(c.Pods()), len(d.Nodes()))
 	// Output:
 	// 100 200 4
 }

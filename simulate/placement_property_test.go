@@ -14,8 +14,8 @@ import (
 )
 
 func nodeNames(c *simulate.Cluster) []string {
-	names := make([]string, len(c.Nodes))
-	for i, n := range c.Nodes {
+	names := make([]string, len(c.Nodes()))
+	for i, n := range c.Nodes() {
 		names[i] = n.Name
 	}
 	return names
@@ -96,8 +96,8 @@ func TestProperty_ControllerStageIgnoresResources(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		c := simtest.Cluster(1, 8).Draw(t, "cluster")
 		d := simtest.DaemonSet("agent", nodeNames(c)...).Draw(t, "ds")
-		nodes := make([]*corev1.Node, len(c.Nodes))
-		for i, n := range c.Nodes {
+		nodes := make([]*corev1.Node, len(c.Nodes()))
+		for i, n := range c.Nodes() {
 			n = n.DeepCopy()
 			n.Status.Allocatable = corev1.ResourceList{
 				corev1.ResourceCPU:  *resource.NewMilliQuantity(rapid.Int64Range(0, 64000).Draw(t, "cpu"), resource.DecimalSI),

@@ -695,12 +695,12 @@ func TestPlacement_DoesNotModifyInputs(t *testing.T) {
 		s.Containers[0].Resources = corev1.ResourceRequirements{Limits: corev1.ResourceList{"cpu": resource.MustParse("1")}}
 	})
 	before := d.DeepCopy()
-	nodeBefore := c.Nodes[0].DeepCopy()
+	nodeBefore := c.Nodes()[0].DeepCopy()
 	place(t, c, d, ds("other"))
 	if d.Spec.Template.Spec.Containers[0].Ports[0].HostPort != 0 || d.Spec.Template.Spec.Containers[0].Resources.Requests != nil {
 		t.Errorf("DaemonSet modified: %+v", d.Spec.Template.Spec.Containers[0])
 	}
-	if !equalJSON(t, before, d) || !equalJSON(t, nodeBefore, c.Nodes[0]) {
+	if !equalJSON(t, before, d) || !equalJSON(t, nodeBefore, c.Nodes()[0]) {
 		t.Error("inputs modified")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/daemonkit/daemonkit/daemonset"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // PlotOptions tunes WriteSVG. The zero value gives a 960x480 chart.
@@ -41,7 +42,7 @@ type plotPoint struct {
 // Output is deterministic: the same result gives the same bytes.
 func WriteSVG(w io.Writer, r *Result, opts PlotOptions) error {
 	if r == nil {
-		return fmt.Errorf("plot: nil result")
+		return inputError("plot", field.Required(field.NewPath("result"), "nil result"))
 	}
 	width, height := opts.Width, opts.Height
 	if width <= 0 {
@@ -51,7 +52,8 @@ func WriteSVG(w io.Writer, r *Result, opts PlotOptions) error {
 		height = 480
 	}
 	if width < 200 || height < 150 || width > 10000 || height > 10000 {
-		return fmt.Errorf("plot: size %dx%d out of range 200x150..10000x10000", width, height)
+		return inputError("plot", wholeInput(field.ErrorTypeInvalid, fmt.Sprintf("%dx%d", width, height),
+			fmt.Sprintf("size %dx%d out of range 200x150..10000x10000", width, height)))
 	}
 	title := opts.Title
 	if title == "" && r.DaemonSet != nil {

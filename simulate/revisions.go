@@ -139,7 +139,7 @@ func (e *engine) constructHistory() {
 // DaemonSet over the scenario's cluster and returns the nodes where its pod
 // would stay Pending because of the pods already there.
 func (e *engine) schedulerPending() map[int32]string {
-	if !e.s.Kubelet.SchedulerStage || e.s.Cluster == nil || len(e.s.Cluster.Nodes) == 0 {
+	if !e.s.Kubelet.SchedulerStage || e.s.Cluster == nil || len(e.s.Cluster.nodes) == 0 {
 		return nil
 	}
 	pl, err := Place(e.s.Cluster, e.ds)

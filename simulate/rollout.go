@@ -12,7 +12,8 @@ import (
 // rollingUpdate or OnDelete, ControllerRevisions, status) over the cluster of
 // s on a virtual clock and returns every reconcile and a summary.
 //
-// The controller is modelled with synchronous observation (spec §6.0): one
+// The controller is modelled with synchronous observation (its informers see
+// its own writes at once, an assumption of the model): one
 // reconcile is one syncDaemonSet that sees all earlier writes, so manage and
 // rollingUpdate both run in it. The controller reconciles at every instant
 // where something happens (a pod turns Ready, a pod becomes available after
@@ -148,7 +149,8 @@ type KubeletModel struct {
 	// Failing nodes fail every daemon pod (phase Failed, as when the kubelet
 	// rejects it at admission) Startup after binding: the controller deletes
 	// it under its failed-pod backoff (1 s doubling to 15 min) and creates a
-	// new one, for ever (spec §2.5).
+	// new one, for ever (upstream: daemon_controller.go podsShouldBeOnNode,
+	// failedPodsBackoff).
 	Failing []string
 
 	// SchedulerStage, when true, adds kube-scheduler's filters between

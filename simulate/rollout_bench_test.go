@@ -26,7 +26,7 @@ func benchRollout(b *testing.B, s Scenario) {
 	var rec int
 	for b.Loop() {
 		r := mustRollout(b, s)
-		if !r.Summary.TrulyDone {
+		if !r.Summary.AllCurrentAndAvailable {
 			b.Fatalf("rollout did not finish: %+v", r.Summary)
 		}
 		rec = r.Summary.Reconciles

@@ -31,9 +31,13 @@ func exampleDS(image string, maxUnavailable intstr.IntOrString) *appsv1.DaemonSe
 }
 
 func exampleNodes(n int) *simulate.Cluster {
-	c := &simulate.Cluster{}
+	var nodes []*corev1.Node
 	for i := 0; i < n; i++ {
-		c.Nodes = append(c.Nodes, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("node-%02d", i)}})
+		nodes = append(nodes, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("node-%02d", i)}})
+	}
+	c, err := simulate.NewCluster(nodes, nil)
+	if err != nil {
+		panic(err)
 	}
 	return c
 }

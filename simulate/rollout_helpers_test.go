@@ -57,7 +57,16 @@ func testNodes(n int) []*corev1.Node {
 	return out
 }
 
-func testCluster(n int) *Cluster { return &Cluster{Nodes: testNodes(n)} }
+func testCluster(n int) *Cluster { return mustCluster(testNodes(n), nil) }
+
+// mustCluster is NewCluster for tests whose nodes and pods are valid.
+func mustCluster(nodes []*corev1.Node, pods []*corev1.Pod) *Cluster {
+	c, err := NewCluster(nodes, pods)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
 
 // update is the usual scenario: from image v1 to v2 over a cluster.
 func update(c *Cluster, s *appsv1.DaemonSetUpdateStrategy, startup time.Duration) Scenario {

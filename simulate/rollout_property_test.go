@@ -72,7 +72,7 @@ func genScenario(t *rapid.T, o genOpts) Scenario {
 	from, to := mk("img:v1"), mk("img:v2")
 	minReady := rapid.Int32Range(0, 20).Draw(t, "minReadySeconds")
 	from.Spec.MinReadySeconds, to.Spec.MinReadySeconds = minReady, minReady
-	sc := Scenario{Cluster: &Cluster{Nodes: nodes}, From: from, To: to,
+	sc := Scenario{Cluster: mustCluster(nodes, nil), From: from, To: to,
 		Kubelet: KubeletModel{Startup: time.Duration(rapid.IntRange(0, 30).Draw(t, "startup")) * time.Second, Broken: broken},
 		Order:   Order{Kind: OrderKind(rapid.IntRange(0, 1).Draw(t, "order")), Seed: rapid.Int64().Draw(t, "seed")},
 		Limits:  Limits{MaxTime: 24 * time.Hour},
@@ -135,7 +135,7 @@ func TestPropertyBudgetHolds(t *testing.T) {
 			if !e.rolling {
 				return
 			}
-			st := e.statusNow()
+			st := e.updateDaemonSetStatus()
 			b, err := e.budget(int(st.DesiredNumberScheduled))
 			if err != nil {
 				t.Fatal(err)
@@ -161,7 +161,7 @@ func TestPropertyHealthyClusterFinishes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !r.Summary.TrulyDone || !r.Summary.Done || r.Summary.Stuck || r.Summary.Truncated || r.Summary.AllAvailable == nil {
+		if !r.Summary.AllCurrentAndAvailable || !r.Summary.Done || r.Summary.Stuck || r.Summary.Truncated || r.Summary.AllAvailable == nil {
 			t.Fatalf("summary %+v", r.Summary)
 		}
 	})
@@ -196,7 +196,7 @@ func TestPropertyDesiredIgnoresResources(t *testing.T) {
 		s := genScenario(t, genOpts{})
 		a := traceBytes(t, s)
 		var nodes []*corev1.Node
-		for _, n := range s.Cluster.Nodes {
+		for _, n := range s.Cluster.Nodes() {
 			c := n.DeepCopy()
 			c.Status.Allocatable = corev1.ResourceList{
 				corev1.ResourceCPU:    *resource.NewMilliQuantity(rapid.Int64Range(0, 64000).Draw(t, "cpu"), resource.DecimalSI),
@@ -205,7 +205,7 @@ func TestPropertyDesiredIgnoresResources(t *testing.T) {
 			}
 			nodes = append(nodes, c)
 		}
-		s.Cluster = &Cluster{Nodes: nodes}
+		s.Cluster = mustCluster(nodes, nil)
 		if b := traceBytes(t, s); !bytes.Equal(a, b) {
 			t.Fatalf("trace changed with node resources:\n%s\nvs\n%s", a, b)
 		}

@@ -57,7 +57,7 @@ func TestWorkedExampleA(t *testing.T) {
 		t.Errorf("AllSteps: %d steps, want the 13 reconciles of the table", len(all.Steps))
 	}
 	s := r.Summary
-	if !s.Done || !s.TrulyDone || s.Stuck || *s.AllUpdated != 30*time.Second || *s.AllAvailable != 40*time.Second ||
+	if !s.Done || !s.AllCurrentAndAvailable || s.Stuck || *s.AllUpdated != 30*time.Second || *s.AllAvailable != 40*time.Second ||
 		s.MinAvailable != 7 || s.MaxUnavailable != 3 || len(s.Breaches) != 0 {
 		t.Errorf("summary %+v", s)
 	}
@@ -119,7 +119,7 @@ func TestRollbackKeepsPodsOfThatRevision(t *testing.T) {
 	if r.DaemonSet.Generation != 3 || r.DaemonSet.Annotations[appsv1.DeprecatedTemplateGeneration] != "3" {
 		t.Errorf("generation %d annotations %v", r.DaemonSet.Generation, r.DaemonSet.Annotations)
 	}
-	if !r.Summary.TrulyDone || r.Summary.Creates != 8 || r.Summary.Deletes != 8 {
+	if !r.Summary.AllCurrentAndAvailable || r.Summary.Creates != 8 || r.Summary.Deletes != 8 {
 		t.Errorf("summary %+v", r.Summary)
 	}
 }
@@ -151,7 +151,7 @@ func TestRevisionHistoryLimit(t *testing.T) {
 func TestOnDeleteKeepsOldPods(t *testing.T) {
 	r := mustRollout(t, update(testCluster(4), onDelete(), time.Second))
 	s := r.Summary
-	if len(r.Steps) != 1 || r.Steps[0].Status.UpdatedNumberScheduled != 0 || s.Done || s.TrulyDone || !s.Stuck ||
+	if len(r.Steps) != 1 || r.Steps[0].Status.UpdatedNumberScheduled != 0 || s.Done || s.AllCurrentAndAvailable || !s.Stuck ||
 		len(s.Uncovered) != 4 || s.Uncovered[0].Cause != CauseOldPodKept {
 		t.Errorf("steps %s summary %+v", shapes(r), s)
 	}
@@ -164,10 +164,10 @@ func TestBudgetEatenByUnreadyNode(t *testing.T) {
 	s.Kubelet.Broken = []string{"n02"}
 	r := mustRollout(t, s)
 	sum := r.Summary
-	if !sum.Stuck || len(sum.Blocking) != 1 || sum.Blocking[0].Node != "n02" || sum.Blocking[0].Cause != CauseNodeBroken {
+	if !sum.Stuck || len(sum.Blocking) != 1 || sum.Blocking[0].Node != "n02" || sum.Blocking[0].Cause != CausePodNeverReady {
 		t.Fatalf("summary %+v", sum)
 	}
-	if len(sum.Uncovered) != 5 || sum.Uncovered[0].Cause != CauseBudgetEatenByUnready {
+	if len(sum.Uncovered) != 5 || sum.Uncovered[0].Cause != CauseBudgetEatenByUnavailable {
 		t.Errorf("uncovered %+v", sum.Uncovered)
 	}
 	if got := actingCounts(r); got != "(0,1) (1,0)" {
@@ -195,7 +195,7 @@ func TestSurgeHostPortStalls(t *testing.T) {
 	// without the scheduler stage (parity model) the same rollout finishes
 	r = mustRollout(t, Scenario{Cluster: testCluster(3), From: mk("img:v1"), To: mk("img:v2"),
 		Kubelet: KubeletModel{Startup: 5 * time.Second}})
-	if !r.Summary.TrulyDone {
+	if !r.Summary.AllCurrentAndAvailable {
 		t.Errorf("parity model: %+v", r.Summary)
 	}
 }
@@ -215,7 +215,7 @@ func TestTerminationGraceDelaysReplacement(t *testing.T) {
 			t.Errorf("created at %v before the grace period ended", st.Time)
 		}
 	}
-	if !r.Summary.TrulyDone || *r.Summary.AllAvailable != 160*time.Second {
+	if !r.Summary.AllCurrentAndAvailable || *r.Summary.AllAvailable != 160*time.Second {
 		t.Errorf("summary %+v", r.Summary)
 	}
 	s.Kubelet.TerminationFromTemplate = true // template default 30s: same
@@ -258,7 +258,7 @@ func TestCrashLoopAndPendingCauses(t *testing.T) {
 	for _, u := range r.Summary.Uncovered {
 		got[u.Node] = u.Cause
 	}
-	if got["n01"] != CauseCrashLoop || got["n02"] != CausePending || len(got) != 2 {
+	if got["n01"] != CauseCrashLoopBackOff || got["n02"] != CausePending || len(got) != 2 {
 		t.Errorf("uncovered %+v", r.Summary.Uncovered)
 	}
 	if r.Summary.Done || !r.Summary.Stuck {
@@ -383,10 +383,10 @@ func TestCancelledContext(t *testing.T) {
 // Pending: it counts as current and unavailable, and eats maxUnavailable.
 func TestSchedulerStagePendingOnFullNode(t *testing.T) {
 	c := roomy(testCluster(3))
-	c.Pods = []*corev1.Pod{{ObjectMeta: metav1.ObjectMeta{Name: "hog", Namespace: "default"},
+	c = mustCluster(c.Nodes(), []*corev1.Pod{{ObjectMeta: metav1.ObjectMeta{Name: "hog", Namespace: "default"},
 		Spec: corev1.PodSpec{NodeName: "n01", Containers: []corev1.Container{{Name: "c", Image: "x",
 			Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("900m")}}}}},
-		Status: corev1.PodStatus{Phase: corev1.PodRunning}}}
+		Status: corev1.PodStatus{Phase: corev1.PodRunning}}})
 	ds := rolloutDS("img:v1", nil)
 	ds.Spec.Template.Spec.Containers[0].Resources.Requests = corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("200m")}
 	r := mustRollout(t, Scenario{Cluster: c, To: ds, Kubelet: KubeletModel{Startup: time.Second, SchedulerStage: true}})
@@ -403,11 +403,14 @@ func TestSchedulerStagePendingOnFullNode(t *testing.T) {
 // roomy gives every node 1 cpu, 1Gi and 10 pods of allocatable (the
 // scheduler stage reads a node without allocatable as full).
 func roomy(c *Cluster) *Cluster {
-	for _, n := range c.Nodes {
+	nodes := c.Nodes()
+	for i, n := range nodes {
+		n = n.DeepCopy()
 		n.Status.Allocatable = corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("1"),
 			corev1.ResourceMemory: resource.MustParse("1Gi"), corev1.ResourcePods: resource.MustParse("10")}
+		nodes[i] = n
 	}
-	return c
+	return mustCluster(nodes, c.Pods())
 }
 
 // Upstream deletes every old pod that is already unavailable regardless of
@@ -418,7 +421,7 @@ func TestBudgetBreachReported(t *testing.T) {
 	s.Kubelet.Broken = []string{"n02", "n05", "n08"}
 	r := mustRollout(t, s)
 	b := r.Summary.Breaches
-	if len(b) == 0 || b[0].Time != 0 || b[0].Unavailable != 3 || b[0].MaxUnavailable != 1 || b[0].Cause != CauseUnavailableReplaced {
+	if len(b) == 0 || b[0].Time != 0 || b[0].Unavailable != 3 || b[0].MaxUnavailable != 1 || b[0].Cause != CauseUnavailableOldPodsReplaced {
 		t.Errorf("breaches %+v", b)
 	}
 	if first := r.Steps[0]; len(first.Deleted) != 3 {
@@ -446,7 +449,7 @@ func TestGoldenRichScenario(t *testing.T) {
 	var b bytes.Buffer
 	b.Write(traceText(t, r))
 	fmt.Fprintf(&b, "\nsummary: done=%v trulyDone=%v stuck=%v end=%v minAvailable=%d maxUnavailable=%d breaches=%d\n",
-		r.Summary.Done, r.Summary.TrulyDone, r.Summary.Stuck, r.Summary.End, r.Summary.MinAvailable,
+		r.Summary.Done, r.Summary.AllCurrentAndAvailable, r.Summary.Stuck, r.Summary.End, r.Summary.MinAvailable,
 		r.Summary.MaxUnavailable, len(r.Summary.Breaches))
 	for _, u := range r.Summary.Blocking {
 		fmt.Fprintf(&b, "blocking: %s %s (%s)\n", u.Node, u.Cause, u.Detail)
@@ -467,7 +470,7 @@ func TestSurgeMissingNodeAbortsRollingUpdate(t *testing.T) {
 		Spec: corev1.PodSpec{NodeName: "ghost", Containers: []corev1.Container{{Name: "c", Image: "img:v0"}}},
 		Status: corev1.PodStatus{Phase: corev1.PodRunning, Conditions: []corev1.PodCondition{{Type: corev1.PodReady,
 			Status: corev1.ConditionTrue, LastTransitionTime: metav1.NewTime(defaultStart.Add(-time.Hour))}}}}
-	s.Cluster.Pods = []*corev1.Pod{ghost}
+	s.Cluster = mustCluster(s.Cluster.Nodes(), []*corev1.Pod{ghost})
 	r := mustRollout(t, s)
 	if r.Summary.Creates != 0 || len(r.Summary.Errors) != 1 || !strings.Contains(r.Summary.Errors[0].Message, "not in the node list") {
 		t.Errorf("summary %+v", r.Summary)
@@ -499,7 +502,7 @@ func TestFailingNodeBackoffLoop(t *testing.T) {
 	if fmt.Sprint(deletes) != fmt.Sprint(want) {
 		t.Errorf("deletes of failed pods at %v, want %v", deletes, want)
 	}
-	if !r.Summary.Truncated || len(r.Summary.Uncovered) != 1 || r.Summary.Uncovered[0].Cause != CausePodFailed {
+	if !r.Summary.Truncated || len(r.Summary.Uncovered) != 1 || r.Summary.Uncovered[0].Cause != CauseFailed {
 		t.Errorf("summary %+v", r.Summary)
 	}
 }

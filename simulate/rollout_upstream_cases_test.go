@@ -76,7 +76,7 @@ func podsOn(ds *appsv1.DaemonSet, node string, n int) []*corev1.Pod {
 // reconcile.
 func firstSync(t *testing.T, ds *appsv1.DaemonSet, nodes []*corev1.Node, pods []*corev1.Pod) Step {
 	t.Helper()
-	r := mustRollout(t, Scenario{Cluster: &Cluster{Nodes: nodes, Pods: pods}, To: ds, Limits: Limits{MaxTime: time.Hour}})
+	r := mustRollout(t, Scenario{Cluster: mustCluster(nodes, pods), To: ds, Limits: Limits{MaxTime: time.Hour}})
 	if len(r.Steps) == 0 || r.Steps[0].Reconcile != 1 {
 		t.Fatalf("no first reconcile recorded")
 	}
@@ -221,7 +221,7 @@ func TestPortConflictWithSameDaemonPodDoesNotDeletePod(t *testing.T) {
 func TestEmptyLabelSelectorIsRejected(t *testing.T) {
 	ds := upstreamDS(nil)
 	ds.Spec.Selector = &metav1.LabelSelector{}
-	_, err := Rollout(t.Context(), Scenario{Cluster: &Cluster{Nodes: upstreamNodes(1, nil)}, To: ds})
+	_, err := Rollout(t.Context(), Scenario{Cluster: mustCluster(upstreamNodes(1, nil), nil), To: ds})
 	if err == nil || !strings.Contains(err.Error(), "scenario.to.spec.selector") {
 		t.Fatalf("want a validation error at scenario.to.spec.selector, got %v", err)
 	}
@@ -317,7 +317,7 @@ func TestDaemonKillFailedPodsBackoff(t *testing.T) {
 		p.Status.Phase = corev1.PodFailed
 		pods = append(pods, p)
 	}
-	r := mustRollout(t, Scenario{Cluster: &Cluster{Nodes: upstreamNodes(1, nil), Pods: pods}, From: ds, To: ds})
+	r := mustRollout(t, Scenario{Cluster: mustCluster(upstreamNodes(1, nil), pods), From: ds, To: ds})
 	got := shapes(r)
 	want := "t=0 C0 D1 1/1/1/1/1/0\nt=1 C0 D1 1/1/1/1/1/0\n"
 	if got != want {
@@ -443,7 +443,7 @@ func TestSurgeOldAndNewOnOneNode(t *testing.T) {
 			}
 			other := readyPod(oldPod(ds, "node-1-delete", "node-1", at(-200)), at(-200))
 			pods := append([]*corev1.Pod{newP, oldest, other}, podsOn(ds, "node-2", 1)...)
-			r := mustRollout(t, Scenario{Cluster: &Cluster{Nodes: upstreamNodes(5, nil), Pods: pods}, To: ds,
+			r := mustRollout(t, Scenario{Cluster: mustCluster(upstreamNodes(5, nil), pods), To: ds,
 				Limits: Limits{MaxTime: time.Minute}})
 			st := r.Steps[0]
 			if len(st.Created) != 3 {
@@ -459,7 +459,7 @@ func TestSurgeOldAndNewOnOneNode(t *testing.T) {
 // upstream: update_test.go TestDaemonSetUpdatesPods (maxUnavailable 2, pods
 // turn Ready between syncs)
 func TestDaemonSetUpdatesPods(t *testing.T) {
-	r := mustRollout(t, update(&Cluster{Nodes: upstreamNodes(5, nil)}, maxUnavailable(intstr.FromInt32(2)), 10*time.Second))
+	r := mustRollout(t, update(mustCluster(upstreamNodes(5, nil), nil), maxUnavailable(intstr.FromInt32(2)), 10*time.Second))
 	if got, want := actingCounts(r), "(0,2) (2,0) (0,2) (2,0) (0,1) (1,0)"; got != want {
 		t.Errorf("acting reconciles %s, want %s", got, want)
 	}
@@ -467,7 +467,7 @@ func TestDaemonSetUpdatesPods(t *testing.T) {
 
 // upstream: update_test.go TestDaemonSetUpdatesPodsWithMaxSurge
 func TestDaemonSetUpdatesPodsWithMaxSurge(t *testing.T) {
-	r := mustRollout(t, update(&Cluster{Nodes: upstreamNodes(5, nil)}, maxSurge(intstr.FromInt32(2)), 10*time.Second))
+	r := mustRollout(t, update(mustCluster(upstreamNodes(5, nil), nil), maxSurge(intstr.FromInt32(2)), 10*time.Second))
 	if got, want := actingCounts(r), "(2,0) (2,2) (1,2) (0,1)"; got != want {
 		t.Errorf("acting reconciles %s, want %s", got, want)
 	}
@@ -481,7 +481,7 @@ func TestDaemonSetUpdatesPodsNotMatchTaintsWithMaxSurge(t *testing.T) {
 	from := upstreamDS(maxSurge(intstr.FromInt32(1)))
 	from.Spec.Template.Spec.Tolerations = []corev1.Toleration{{Key: taint.Key, Operator: corev1.TolerationOpExists, Effect: taint.Effect}}
 	to := upstreamDS(maxSurge(intstr.FromInt32(1)))
-	r := mustRollout(t, Scenario{Cluster: &Cluster{Nodes: nodes}, From: from, To: to, Kubelet: KubeletModel{Startup: 10 * time.Second}})
+	r := mustRollout(t, Scenario{Cluster: mustCluster(nodes, nil), From: from, To: to, Kubelet: KubeletModel{Startup: 10 * time.Second}})
 	if got, want := actingCounts(r), "(1,1) (1,1) (1,1) (1,1) (0,1)"; got != want {
 		t.Errorf("acting reconciles %s, want %s", got, want)
 	}
@@ -489,7 +489,7 @@ func TestDaemonSetUpdatesPodsNotMatchTaintsWithMaxSurge(t *testing.T) {
 
 // upstream: update_test.go TestDaemonSetUpdatesWhenNewPodIsNotReady
 func TestDaemonSetUpdatesWhenNewPodIsNotReady(t *testing.T) {
-	s := update(&Cluster{Nodes: upstreamNodes(5, nil)}, maxUnavailable(intstr.FromInt32(3)), 1000*time.Hour)
+	s := update(mustCluster(upstreamNodes(5, nil), nil), maxUnavailable(intstr.FromInt32(3)), 1000*time.Hour)
 	s.Limits.MaxTime = time.Hour
 	r := mustRollout(t, s)
 	if got, want := actingCounts(r), "(0,3) (3,0)"; got != want {
@@ -499,7 +499,7 @@ func TestDaemonSetUpdatesWhenNewPodIsNotReady(t *testing.T) {
 
 // upstream: update_test.go TestDaemonSetUpdatesAllOldPodsNotReady
 func TestDaemonSetUpdatesAllOldPodsNotReady(t *testing.T) {
-	s := update(&Cluster{Nodes: upstreamNodes(5, nil)}, maxUnavailable(intstr.FromInt32(3)), 10*time.Second)
+	s := update(mustCluster(upstreamNodes(5, nil), nil), maxUnavailable(intstr.FromInt32(3)), 10*time.Second)
 	s.Kubelet.Broken = []string{"node-0", "node-1", "node-2", "node-3", "node-4"}
 	r := mustRollout(t, s)
 	if got, want := actingCounts(r), "(0,5) (5,0)"; got != want {
@@ -511,7 +511,7 @@ func TestDaemonSetUpdatesAllOldPodsNotReady(t *testing.T) {
 // (first part: unready old pods get a new pod at once, outside the surge
 // budget, and go as soon as both exist)
 func TestDaemonSetUpdatesAllOldPodsNotReadyMaxSurge(t *testing.T) {
-	s := update(&Cluster{Nodes: upstreamNodes(5, nil)}, maxSurge(intstr.FromInt32(3)), 10*time.Second)
+	s := update(mustCluster(upstreamNodes(5, nil), nil), maxSurge(intstr.FromInt32(3)), 10*time.Second)
 	s.Kubelet.Broken = []string{"node-0", "node-1", "node-2", "node-3", "node-4"}
 	r := mustRollout(t, s)
 	if got, want := actingCounts(r), "(5,0) (0,5)"; got != want {
@@ -525,11 +525,11 @@ func TestDaemonSetUpdatesAllOldPodsNotReadyMaxSurge(t *testing.T) {
 func TestDaemonSetUpdatesSaveOldHealthyPods(t *testing.T) {
 	for _, mu := range []int32{0, 1, 5, 9} {
 		t.Run(fmt.Sprint(mu), func(t *testing.T) {
-			s := update(&Cluster{Nodes: upstreamNodes(20, nil)}, maxUnavailable(intstr.FromInt32(mu)), 10*time.Second)
+			s := update(mustCluster(upstreamNodes(20, nil), nil), maxUnavailable(intstr.FromInt32(mu)), 10*time.Second)
 			if mu == 0 {
 				// both zero is rejected by validation; upstream's fallback to 1
 				// is what maxUnavailable 1 does.
-				s = update(&Cluster{Nodes: upstreamNodes(20, nil)}, maxUnavailable(intstr.FromInt32(1)), 10*time.Second)
+				s = update(mustCluster(upstreamNodes(20, nil), nil), maxUnavailable(intstr.FromInt32(1)), 10*time.Second)
 			}
 			for i := 10; i < 20; i++ {
 				s.Kubelet.Broken = append(s.Kubelet.Broken, fmt.Sprintf("node-%d", i))
@@ -549,7 +549,7 @@ func TestDaemonSetUpdatesSaveOldHealthyPods(t *testing.T) {
 func TestDaemonSetUpdatesNoTemplateChanged(t *testing.T) {
 	from := upstreamDS(onDelete())
 	to := upstreamDS(maxUnavailable(intstr.FromInt32(1)))
-	r := mustRollout(t, Scenario{Cluster: &Cluster{Nodes: upstreamNodes(5, nil)}, From: from, To: to})
+	r := mustRollout(t, Scenario{Cluster: mustCluster(upstreamNodes(5, nil), nil), From: from, To: to})
 	if got := actingCounts(r); got != "" {
 		t.Errorf("acting reconciles %q, want none", got)
 	}
@@ -647,7 +647,7 @@ func TestDontDoAnythingIfBeingDeleted(t *testing.T) {
 		ds := upstreamDS(s)
 		now := metav1.NewTime(defaultStart)
 		ds.DeletionTimestamp = &now
-		r := mustRollout(t, Scenario{Cluster: &Cluster{Nodes: upstreamNodes(1, nil)}, To: ds})
+		r := mustRollout(t, Scenario{Cluster: mustCluster(upstreamNodes(1, nil), nil), To: ds})
 		if r.Summary.Creates != 0 || r.Summary.Deletes != 0 || r.DaemonSet.Status.ObservedGeneration != 0 {
 			t.Errorf("summary %+v status %+v", r.Summary, r.DaemonSet.Status)
 		}
@@ -659,7 +659,7 @@ func TestDontDoAnythingIfBeingDeleted(t *testing.T) {
 // first and the three Ready pods of revision 1 stay.
 func TestDaemonSetUpdatesSomeOldPodsNotReady(t *testing.T) {
 	mu := maxUnavailable(intstr.FromInt32(2))
-	s := Scenario{Cluster: &Cluster{Nodes: upstreamNodes(5, nil)}, From: upstreamDS(mu), To: upstreamDS(mu),
+	s := Scenario{Cluster: mustCluster(upstreamNodes(5, nil), nil), From: upstreamDS(mu), To: upstreamDS(mu),
 		Kubelet: KubeletModel{Startup: 1000 * time.Hour}, Limits: Limits{MaxTime: time.Hour}}
 	s.To.Spec.Template.Spec.Containers[0].Image = "foo2/bar2"
 	third := upstreamDS(mu)

@@ -1,13 +1,14 @@
 package simulate
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/daemonkit/daemonkit/daemonset"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	"k8s.io/apimachinery/pkg/util/validation"
 	resourcehelper "k8s.io/component-helpers/resource"
 	v1helper "k8s.io/component-helpers/scheduling/corev1"
 	"k8s.io/klog/v2"
@@ -42,7 +43,8 @@ const (
 	PendingHostPortConflict PendingKind = "HostPortConflict"
 	// PendingNodeUnschedulable: the node is cordoned and the pod does not
 	// tolerate node.kubernetes.io/unschedulable:NoSchedule. Daemon pods always
-	// tolerate it (spec §1.6), so this appears only with a custom
+	// tolerate it (upstream: daemonset_util.go AddOrUpdateDaemonPodTolerations),
+	// so this appears only with a custom
 	// daemonset.DaemonPodTolerations.
 	PendingNodeUnschedulable PendingKind = "NodeUnschedulable"
 )
@@ -173,108 +175,8 @@ func (r resources) isZero() bool {
 // resources (kubernetes.io/...).
 func isScalarResourceName(name corev1.ResourceName) bool {
 	s := string(name)
-	return isExtendedResourceName(s) || strings.HasPrefix(s, corev1.ResourceHugePagesPrefix) ||
+	return daemonset.IsExtendedResourceName(name) || strings.HasPrefix(s, corev1.ResourceHugePagesPrefix) ||
 		strings.HasPrefix(s, corev1.ResourceAttachableVolumesPrefix) || strings.Contains(s, "kubernetes.io/")
-}
-
-// upstream: pkg/apis/core/v1/helper/helpers.go IsExtendedResourceName
-func isExtendedResourceName(s string) bool {
-	native := !strings.Contains(s, "/") || strings.Contains(s, "kubernetes.io/")
-	if native || strings.HasPrefix(s, corev1.DefaultResourceRequestsPrefix) {
-		return false
-	}
-	return len(validation.IsQualifiedName(corev1.DefaultResourceRequestsPrefix+s)) == 0
-}
-
-// withCreateDefaults returns pod as the API server stores it on create, for the
-// fields the scheduler reads: container requests defaulted from limits,
-// pod-level requests defaulted, and host ports of hostNetwork pods defaulted
-// to the container port. pod itself is not modified; when nothing needs
-// defaulting pod is returned as is.
-// upstream: pkg/apis/core/v1/defaults.go SetDefaults_Pod, defaultPodRequests,
-// defaultHostNetworkPorts
-func withCreateDefaults(pod *corev1.Pod) *corev1.Pod {
-	needs := func(cs []corev1.Container) bool {
-		for i := range cs {
-			for k := range cs[i].Resources.Limits {
-				if _, ok := cs[i].Resources.Requests[k]; !ok {
-					return true
-				}
-			}
-			if pod.Spec.HostNetwork {
-				for _, p := range cs[i].Ports {
-					if p.HostPort == 0 {
-						return true
-					}
-				}
-			}
-		}
-		return false
-	}
-	podLevel := pod.Spec.Resources != nil && len(pod.Spec.Resources.Limits) > 0
-	if !needs(pod.Spec.Containers) && !needs(pod.Spec.InitContainers) && !podLevel {
-		return pod
-	}
-	out := *pod
-	out.Spec.Containers = defaultContainers(pod.Spec.Containers, pod.Spec.HostNetwork)
-	out.Spec.InitContainers = defaultContainers(pod.Spec.InitContainers, pod.Spec.HostNetwork)
-	if podLevel {
-		rr := pod.Spec.Resources.DeepCopy()
-		if rr.Requests == nil {
-			rr.Requests = corev1.ResourceList{}
-		}
-		out.Spec.Resources = rr
-		aggr := resourcehelper.AggregateContainerRequests(&out, resourcehelper.PodResourcesOptions{})
-		for k, v := range aggr {
-			if _, ok := rr.Requests[k]; !ok && resourcehelper.IsSupportedPodLevelResource(k) && isOvercommitAllowed(k) {
-				rr.Requests[k] = v.DeepCopy()
-			}
-		}
-		for k, v := range rr.Limits {
-			if _, ok := rr.Requests[k]; !ok && resourcehelper.IsSupportedPodLevelResource(k) {
-				rr.Requests[k] = v.DeepCopy()
-			}
-		}
-	}
-	return &out
-}
-
-// upstream: pkg/apis/core/v1/helper/helpers.go IsOvercommitAllowed
-func isOvercommitAllowed(name corev1.ResourceName) bool {
-	s := string(name)
-	native := !strings.Contains(s, "/") || strings.Contains(s, "kubernetes.io/")
-	return native && !strings.HasPrefix(s, corev1.ResourceHugePagesPrefix)
-}
-
-func defaultContainers(cs []corev1.Container, hostNetwork bool) []corev1.Container {
-	if cs == nil {
-		return nil
-	}
-	out := slices.Clone(cs)
-	for i := range out {
-		c := &out[i]
-		if c.Resources.Limits != nil {
-			req := make(corev1.ResourceList, len(c.Resources.Limits))
-			for k, v := range c.Resources.Requests {
-				req[k] = v
-			}
-			for k, v := range c.Resources.Limits {
-				if _, ok := req[k]; !ok {
-					req[k] = v.DeepCopy()
-				}
-			}
-			c.Resources.Requests = req
-		}
-		if hostNetwork && len(c.Ports) > 0 {
-			c.Ports = slices.Clone(c.Ports)
-			for j := range c.Ports {
-				if c.Ports[j].HostPort == 0 {
-					c.Ports[j].HostPort = c.Ports[j].ContainerPort
-				}
-			}
-		}
-	}
-	return out
 }
 
 // podRequests is what the scheduler counts for pod: max(sum of containers and
@@ -283,7 +185,7 @@ func defaultContainers(cs []corev1.Container, hostNetwork bool) []corev1.Contain
 // upstream: noderesources/fit.go computePodResourceRequest,
 // component-helpers/resource PodRequests
 func podRequests(pod *corev1.Pod) resources {
-	p := withCreateDefaults(pod)
+	p := daemonset.WithPodOnlyDefaults(pod)
 	return resourcesFromList(resourcehelper.PodRequests(p, resourcehelper.PodResourcesOptions{}))
 }
 
@@ -302,7 +204,7 @@ type hostPort struct {
 // containers and restartable init containers, after hostNetwork defaulting.
 // upstream: pkg/scheduler/util/utils.go GetHostPorts
 func podHostPorts(pod *corev1.Pod) []hostPort {
-	p := withCreateDefaults(pod)
+	p := daemonset.WithPodOnlyDefaults(pod)
 	var out []hostPort
 	add := func(c *corev1.Container) {
 		for _, cp := range c.Ports {
@@ -370,13 +272,23 @@ func newDaemonPodNeeds(pod *corev1.Pod, owner int32) daemonPodNeeds {
 	return n
 }
 
+// nodeUsage is what the pods bound on a node take from it, as the scheduler
+// counts: the sum of their requests, how many they are, the host ports they
+// bind.
+// upstream: framework/types.go NodeInfo (Requested, Pods, UsedPorts)
+type nodeUsage struct {
+	requested resources
+	pods      int64
+	ports     []hostPort
+}
+
 // fits runs the scheduler stage for one daemon pod on one node, whose
-// allocatable is alloc (hasAlloc: the node reports any), with used requested,
-// podCount pods bound, and usedPorts taken. It returns nil when the pod binds.
+// allocatable is alloc, with u taken. It returns nil when the pod binds.
 // describe names the holder of a port for messages.
 // upstream: noderesources/fit.go fitsRequest, nodeports fitsPorts,
 // nodeunschedulable Filter
-func (n *daemonPodNeeds) fits(alloc, used resources, podCount int64, usedPorts []hostPort, unschedulable bool, describe func(owner int32) string) []PendingReason {
+func (n *daemonPodNeeds) fits(alloc resources, u nodeUsage, unschedulable bool, describe func(owner int32) string) []PendingReason {
+	used, podCount, usedPorts := u.requested, u.pods, u.ports
 	var out []PendingReason
 	if unschedulable && !n.toleratesUnschedulable {
 		out = append(out, PendingReason{Kind: PendingNodeUnschedulable,
@@ -443,13 +355,13 @@ func formatQuantity(name corev1.ResourceName, v int64) string {
 // that cannot be put back are the victims. The daemon pod is pinned to its
 // node, so this node is the only candidate. PodDisruptionBudgets, which
 // upstream only uses to prefer some victims, are not modelled.
-// It returns the victims (indexes into Cluster.Pods) and the node's usage
-// after their eviction, or ok=false when preemption cannot help.
+// It returns the victims and the node's usage after their eviction, or
+// false when preemption cannot help. u is the node's usage before; pods
+// for which skip is true are not candidates.
 // upstream: plugins/defaultpreemption/default_preemption.go SelectVictimsOnNode
-func (n *daemonPodNeeds) preempt(ix *clusterIndex, ns *schedNode, used resources, podCount int64, ports []hostPort,
-	skip func(pod int32) bool) (victims []int32, _ resources, _ int64, _ []hostPort, ok bool) {
+func (n *daemonPodNeeds) preempt(ix *clusterIndex, ns *schedNode, u nodeUsage, skip func(pod int32) bool) (preemption, bool) {
 	if !n.preempts {
-		return nil, used, podCount, ports, false
+		return preemption{}, false
 	}
 	var cands []int32
 	for _, pi := range ns.podIdx {
@@ -458,44 +370,43 @@ func (n *daemonPodNeeds) preempt(ix *clusterIndex, ns *schedNode, used resources
 		}
 	}
 	if len(cands) == 0 {
-		return nil, used, podCount, ports, false
+		return preemption{}, false
 	}
 	isCand := func(owner int32) bool { return owner >= 0 && slices.Contains(cands, owner) }
-	u := used.clone()
+	// every candidate evicted
+	all := nodeUsage{requested: u.requested.clone(), pods: u.pods - int64(len(cands)),
+		ports: slices.DeleteFunc(slices.Clone(u.ports), func(hp hostPort) bool { return isCand(hp.owner) })}
 	for _, pi := range cands {
-		u.sub(ix.podReq[pi])
+		all.requested.sub(ix.podReq[pi])
 	}
-	pc := podCount - int64(len(cands))
-	pr := slices.DeleteFunc(slices.Clone(ports), func(hp hostPort) bool { return isCand(hp.owner) })
 	noName := func(int32) string { return "" }
-	if len(n.fits(ns.alloc, u, pc, pr, false, noName)) > 0 {
-		return nil, used, podCount, ports, false
+	if len(n.fits(ns.alloc, all, false, noName)) > 0 {
+		return preemption{}, false
 	}
-	slices.SortStableFunc(cands, func(a, b int32) int { return cmpInt32(ix.podPrio[b], ix.podPrio[a]) })
+	// put back as many as fit, highest priority first
+	p := preemption{after: all}
+	slices.SortStableFunc(cands, func(a, b int32) int { return cmp.Compare(ix.podPrio[b], ix.podPrio[a]) })
 	for _, pi := range cands {
-		u2 := u.clone()
-		u2.add(ix.podReq[pi])
-		pr2 := slices.Clone(pr)
-		for _, hp := range ns.ports {
+		back := nodeUsage{requested: p.after.requested.clone(), pods: p.after.pods + 1, ports: slices.Clone(p.after.ports)}
+		back.requested.add(ix.podReq[pi])
+		for _, hp := range ns.usage.ports {
 			if hp.owner == pi {
-				pr2 = append(pr2, hp)
+				back.ports = append(back.ports, hp)
 			}
 		}
-		if len(n.fits(ns.alloc, u2, pc+1, pr2, false, noName)) == 0 {
-			u, pc, pr = u2, pc+1, pr2
+		if len(n.fits(ns.alloc, back, false, noName)) == 0 {
+			p.after = back
 			continue
 		}
-		victims = append(victims, pi)
+		p.victims = append(p.victims, pi)
 	}
-	return victims, u, pc, pr, true
+	return p, true
 }
 
-func cmpInt32(a, b int32) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+// preemption is what preempt finds on a node.
+type preemption struct {
+	// victims are the evicted pods, as indexes into the cluster's pods.
+	victims []int32
+	// after is the node's usage once they are evicted.
+	after nodeUsage
 }

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/utils/ptr"
 )
 
@@ -51,7 +52,7 @@ func ShapeByName(name string, seed int64) (*Cluster, error) {
 			return s.Build(seed)
 		}
 	}
-	return nil, fmt.Errorf("unknown cluster shape %q (known: %v)", name, shapeNames())
+	return nil, inputError("", wholeInput(field.ErrorTypeNotSupported, name, fmt.Sprintf("unknown cluster shape %q (known: %v)", name, shapeNames())))
 }
 
 func controlPlanePool(n int, zones ...string) *NodePool {
@@ -140,7 +141,7 @@ func MixedCluster(seed int64) (*Cluster, error) {
 // seed. Use Large5K and Large65K for the usual sizes. n is at most MaxNodes.
 func LargeCluster(n int, seed int64) (*Cluster, error) {
 	if n < 1 || n > MaxNodes {
-		return nil, fmt.Errorf("large cluster: n must be between 1 and MaxNodes (%d), got %d", MaxNodes, n)
+		return nil, inputError("large cluster", wholeInput(field.ErrorTypeInvalid, n, fmt.Sprintf("n must be between 1 and MaxNodes (%d), got %d", MaxNodes, n)))
 	}
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x6c617267))
 	zones := []string{"zone-a", "zone-b", "zone-c"}

@@ -74,7 +74,7 @@ func TestClusterLatestTimestamp(t *testing.T) {
 		{"deletion asked, not the end of its grace period", []*corev1.Node{node}, []*corev1.Pod{created, deleting}, t0.Add(2 * time.Minute)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := &Cluster{Nodes: tc.nodes, Pods: tc.pods}
+			c := mustCluster(tc.nodes, tc.pods)
 			if got := c.LatestTimestamp(); !got.Equal(tc.want) {
 				t.Errorf("LatestTimestamp = %v, want %v", got, tc.want)
 			}

@@ -58,9 +58,11 @@ type Summary struct {
 	// desiredNumberScheduled and numberAvailable == desiredNumberScheduled
 	// (always false for OnDelete, which kubectl does not track).
 	Done bool
-	// TrulyDone says every desired node runs an available pod of the current
-	// template and no pod of another revision remains.
-	TrulyDone bool
+	// AllCurrentAndAvailable says the rollout is over by the DaemonSet's
+	// own measure, stricter than Done: every desired node runs an available
+	// pod of the current template, and no pod of another revision remains
+	// on any node. (Formerly TrulyDone.)
+	AllCurrentAndAvailable bool
 }
 
 // BudgetBreach is one reconcile after which unavailability exceeded the
@@ -80,24 +82,24 @@ type BudgetBreach struct {
 // was exceeded.
 type Cause string
 
-// Causes.
+// Causes. Each constant is named after its value.
 const (
-	// CauseNodeBroken: the node's pod never turns Ready (Kubelet.Broken or a
-	// NotReady node).
-	CauseNodeBroken Cause = "PodNeverReady"
-	// CauseCrashLoop: the pod's container crash-loops.
-	CauseCrashLoop Cause = "CrashLoopBackOff"
-	// CausePodFailed: the node's pods fail (Kubelet.Failing); the controller
+	// CausePodNeverReady: the node's pod never turns Ready (Kubelet.Broken
+	// or a NotReady node).
+	CausePodNeverReady Cause = "PodNeverReady"
+	// CauseCrashLoopBackOff: the pod's container crash-loops.
+	CauseCrashLoopBackOff Cause = "CrashLoopBackOff"
+	// CauseFailed: the node's pods fail (Kubelet.Failing); the controller
 	// keeps replacing them under backoff.
-	CausePodFailed Cause = "Failed"
+	CauseFailed Cause = "Failed"
 	// CausePending: the pod is never bound (Kubelet.Pending).
 	CausePending Cause = "Pending"
 	// CauseHostPortConflict: the new pod cannot bind beside the old one
 	// because both use a host port (surge).
 	CauseHostPortConflict Cause = "HostPortConflict"
-	// CauseBudgetEatenByUnready: maxUnavailable is used up by nodes that never
-	// become available, so old pods elsewhere are never replaced.
-	CauseBudgetEatenByUnready Cause = "BudgetEatenByUnavailable"
+	// CauseBudgetEatenByUnavailable: maxUnavailable is used up by nodes that
+	// never become available, so old pods elsewhere are never replaced.
+	CauseBudgetEatenByUnavailable Cause = "BudgetEatenByUnavailable"
 	// CauseOldPodKept: the node still runs a pod of an earlier revision
 	// (OnDelete waits for someone to delete it).
 	CauseOldPodKept Cause = "OldPodKept"
@@ -108,17 +110,33 @@ const (
 	// CauseStarting: the pod is starting and not yet available (the run was
 	// truncated).
 	CauseStarting Cause = "Starting"
-	// CauseUnavailableReplaced: upstream deletes every old pod that is
-	// already unavailable regardless of the budget (update.go rollingUpdate
-	// allowedReplacementPods).
-	CauseUnavailableReplaced Cause = "UnavailableOldPodsReplaced"
+	// CauseUnavailableOldPodsReplaced: upstream deletes every old pod that
+	// is already unavailable regardless of the budget (update.go
+	// rollingUpdate allowedReplacementPods).
+	CauseUnavailableOldPodsReplaced Cause = "UnavailableOldPodsReplaced"
 	// CauseNodesWithoutPod: desired nodes without any pod (new nodes, newly
 	// eligible nodes, creation) count as unavailable before the controller
 	// can act.
 	CauseNodesWithoutPod Cause = "NodesWithoutPod"
-	// CauseUnavailableBeforeUpdate: pods became unavailable by themselves
+	// CausePodsBecameUnavailable: pods became unavailable by themselves
 	// (node NotReady, crash), not by the controller's deletes.
-	CauseUnavailableBeforeUpdate Cause = "PodsBecameUnavailable"
+	CausePodsBecameUnavailable Cause = "PodsBecameUnavailable"
+)
+
+// Former names of causes whose Go name differed from their value.
+const (
+	// Deprecated: use CausePodNeverReady.
+	CauseNodeBroken = CausePodNeverReady
+	// Deprecated: use CauseCrashLoopBackOff.
+	CauseCrashLoop = CauseCrashLoopBackOff
+	// Deprecated: use CauseFailed.
+	CausePodFailed = CauseFailed
+	// Deprecated: use CauseBudgetEatenByUnavailable.
+	CauseBudgetEatenByUnready = CauseBudgetEatenByUnavailable
+	// Deprecated: use CauseUnavailableOldPodsReplaced.
+	CauseUnavailableReplaced = CauseUnavailableOldPodsReplaced
+	// Deprecated: use CausePodsBecameUnavailable.
+	CauseUnavailableBeforeUpdate = CausePodsBecameUnavailable
 )
 
 // ControllerError is an error a reconcile returned; upstream logs it and
@@ -161,29 +179,29 @@ func (e *engine) summarize() Summary {
 		s.AllUpdated = durPtr(t.updSince)
 		s.AllAvailable = durPtr(t.availSince)
 	}
-	st := e.statusNow()
+	st := e.updateDaemonSetStatus()
 	s.Done = e.rolling && st.ObservedGeneration >= e.ds.Generation &&
 		st.UpdatedNumberScheduled == st.DesiredNumberScheduled && st.NumberAvailable == st.DesiredNumberScheduled
-	s.TrulyDone = true
+	s.AllCurrentAndAvailable = true
 	for i := range e.nodes {
 		n := &e.nodes[i]
 		for _, id := range n.pods {
 			if !e.updated(&e.pods[id]) {
-				s.TrulyDone = false
+				s.AllCurrentAndAvailable = false
 			}
 		}
-		if !n.present || !n.run {
+		if n.obj == nil || !n.shouldRun {
 			continue
 		}
 		if issue, ok := e.nodeIssue(int32(i)); ok {
-			s.TrulyDone = false
+			s.AllCurrentAndAvailable = false
 			s.Uncovered = append(s.Uncovered, issue)
 		}
 	}
-	if !s.TrulyDone && !s.Truncated {
+	if !s.AllCurrentAndAvailable && !s.Truncated {
 		s.Stuck = true
 		for _, u := range s.Uncovered {
-			if u.Cause != CauseBudgetEatenByUnready && u.Cause != CauseOldPodKept {
+			if u.Cause != CauseBudgetEatenByUnavailable && u.Cause != CauseOldPodKept {
 				s.Blocking = append(s.Blocking, u)
 			}
 		}
@@ -234,7 +252,7 @@ func (e *engine) nodeIssue(i int32) (NodeIssue, bool) {
 		case !e.available(p):
 			return NodeIssue{Node: n.name, Cause: e.podCause(n, p), Detail: "pod " + p.name + " of an earlier revision is not available"}, true
 		}
-		return NodeIssue{Node: n.name, Cause: CauseBudgetEatenByUnready,
+		return NodeIssue{Node: n.name, Cause: CauseBudgetEatenByUnavailable,
 			Detail: "pod " + p.name + " of an earlier revision waits: the update budget is used by unavailable nodes"}, true
 	}
 	if term >= 0 {
@@ -249,13 +267,13 @@ func (e *engine) podCause(n *nodeState, p *pod) Cause {
 	case p.cause != "":
 		return p.cause
 	case n.nodeNotReady:
-		return CauseNodeBroken
+		return CausePodNeverReady
 	case p.phase == phaseFailed || n.failing:
-		return CausePodFailed
+		return CauseFailed
 	case !p.bound:
 		return CausePending
 	case p.ready || p.readyAt != never:
 		return CauseStarting
 	}
-	return CauseNodeBroken
+	return CausePodNeverReady
 }

@@ -146,11 +146,11 @@ func (t *tracer) controllerError(e *engine, err error) {
 func (e *engine) breachCause() Cause {
 	switch {
 	case e.curRURepl > 0:
-		return CauseUnavailableReplaced
-	case e.status[0]-e.status[1] > 0:
+		return CauseUnavailableOldPodsReplaced
+	case e.status.desired-e.status.current > 0:
 		return CauseNodesWithoutPod
 	default:
-		return CauseUnavailableBeforeUpdate
+		return CausePodsBecameUnavailable
 	}
 }
 
@@ -158,7 +158,7 @@ func (e *engine) breachCause() Cause {
 func (e *engine) result() *Result {
 	ds := e.ds.DeepCopy()
 	if e.trace.steps != nil || e.trace.haveLast {
-		ds.Status = e.statusNow()
+		ds.Status = e.updateDaemonSetStatus()
 	}
 	r := &Result{Steps: e.trace.steps, DaemonSet: ds, Revisions: e.controllerRevisions()}
 	r.Summary = e.summarize()

@@ -4,66 +4,66 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/daemonkit/daemonkit/daemonset"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/util/intstr"
 	v1helper "k8s.io/component-helpers/scheduling/corev1"
 	"k8s.io/klog/v2"
 )
 
 // TrapKind names a known surprise in DaemonSet placement — behaviour that is
-// correct Kubernetes but that users routinely discover in production
-// (research: simulators-and-user-pain.md §4.1–4.2).
+// correct Kubernetes but that users routinely discover in production.
 type TrapKind string
 
 const (
 	// TrapWindowsNodes: daemon pods are created on Windows nodes (label
 	// kubernetes.io/os=windows) although the DaemonSet does not target
 	// Windows. A Linux image never starts there; the pods count in desired
-	// and stay unavailable, which can stall rollouts. (P8)
+	// and stay unavailable, which can stall rollouts.
 	TrapWindowsNodes TrapKind = "WindowsNodes"
 	// TrapNotReadyDropped: NotReady or unreachable nodes (not-ready /
 	// unreachable NoSchedule taints) are silently left out of desired; a pod
-	// already there stays and counts as misscheduled. (spec §1.6)
+	// already there stays and counts as misscheduled. (upstream:
+	// daemonset_util.go AddOrUpdateDaemonPodTolerations tolerates only the
+	// NoExecute ones.)
 	TrapNotReadyDropped TrapKind = "NotReadyDropped"
 	// TrapConditionsWithoutTaints: nodes report NotReady, pressure or
 	// cordoning but carry no matching lifecycle taint. The controller reads
 	// only taints, so they were placed as healthy nodes; in a real cluster
-	// the node lifecycle controller would taint them (see ApplyLifecycleTaints). (spec §1.7)
+	// the node lifecycle controller would taint them (see ApplyLifecycleTaints).
 	TrapConditionsWithoutTaints TrapKind = "ConditionsWithoutTaints"
 	// TrapNoScheduleKeepsPods: nodes that hold a pod of the DaemonSet but are
 	// excluded only by NoSchedule taints: the pod stays (counted in
-	// numberMisscheduled), and is never recreated once deleted. (F2, E6)
+	// numberMisscheduled), and is never recreated once deleted.
 	TrapNoScheduleKeepsPods TrapKind = "NoScheduleKeepsPods"
 	// TrapNoExecuteEvicts: nodes with a NoExecute taint the daemon pod does
-	// not tolerate: a pod already there is deleted at once. (F3)
+	// not tolerate: a pod already there is deleted at once.
 	TrapNoExecuteEvicts TrapKind = "NoExecuteEvicts"
 	// TrapTolerationSecondsOverridden: the template tolerates not-ready or
 	// unreachable NoExecute with tolerationSeconds, and the controller
 	// replaces that toleration with its own, which has none: daemon pods are
-	// never evicted from NotReady nodes. (spec §1.6)
+	// never evicted from NotReady nodes. (upstream: daemonset_util.go
+	// AddOrUpdateDaemonPodTolerations.)
 	TrapTolerationSecondsOverridden TrapKind = "TolerationSecondsOverridden"
 	// TrapDesiredZero: the DaemonSet runs nowhere; `kubectl rollout status`
-	// and Helm report success at once. (P1, F25)
+	// and Helm report success at once.
 	TrapDesiredZero TrapKind = "DesiredZero"
 	// TrapPendingPods: pods are created but cannot be scheduled: they count in
-	// desired and as unavailable forever; rollouts never complete. (S1, S3)
+	// desired and as unavailable forever; rollouts never complete.
 	TrapPendingPods TrapKind = "PendingPods"
 	// TrapPreemption: the daemon pod fits only by evicting lower-priority
-	// pods, which the scheduler's preemption does on that node. (S1, F17)
+	// pods, which the scheduler's preemption does on that node.
 	TrapPreemption TrapKind = "Preemption"
 	// TrapCordonedNodes: daemon pods are created and run on cordoned nodes
-	// (they tolerate node.kubernetes.io/unschedulable). (P6, P7)
+	// (they tolerate node.kubernetes.io/unschedulable).
 	TrapCordonedNodes TrapKind = "CordonedNodes"
 	// TrapNoAllocatable: nodes report no status.allocatable: the scheduler
 	// reads zero for every resource and pod slot, so nothing binds there.
 	TrapNoAllocatable TrapKind = "NoAllocatable"
 	// TrapSurgeHostPort: the DaemonSet binds host ports and updates with
 	// maxSurge > 0: on every update the surge pod collides with the old pod
-	// on the port and stays Pending; the rollout stalls. (F8)
+	// on the port and stays Pending; the rollout stalls.
 	TrapSurgeHostPort TrapKind = "SurgeHostPort"
 )
 
@@ -100,9 +100,6 @@ func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []
 		for i := range d.Nodes {
 			np := &d.Nodes[i]
 			ns := &ix.nodes[i]
-			if ns.nilNode {
-				continue
-			}
 			switch np.State {
 			case Runs, Pending:
 				desired++
@@ -118,7 +115,7 @@ func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []
 					preempts = append(preempts, np.Node)
 				}
 			case Excluded:
-				node := c.Nodes[i]
+				node := c.nodes[i]
 				if np.ExistingPod && np.Decision.ShouldContinueRunning {
 					keeps = append(keeps, np.Node)
 				}
@@ -156,16 +153,16 @@ func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []
 		add(TrapPreemption, preempts, fmt.Sprintf("on %d node(s) the daemon pod fits only by preempting lower-priority pods: "+
 			"the scheduler evicts them (see each node's Preempts) and the pod runs once they have terminated", len(preempts)))
 		add(TrapCordonedNodes, cordoned, fmt.Sprintf("%d cordoned node(s) still get daemon pods: daemon pods tolerate node.kubernetes.io/unschedulable", len(cordoned)))
-		if desired == 0 && len(c.Nodes) > 0 {
+		if desired == 0 && len(c.nodes) > 0 {
 			traps = append(traps, Trap{Kind: TrapDesiredZero, DaemonSet: key,
-				Message: fmt.Sprintf("desiredNumberScheduled is 0 on %d node(s): kubectl rollout status and Helm report success at once; check the excluded nodes' reasons", len(c.Nodes))})
+				Message: fmt.Sprintf("desiredNumberScheduled is 0 on %d node(s): kubectl rollout status and Helm report success at once; check the excluded nodes' reasons", len(c.nodes))})
 		}
 		if tolerationSecondsOverridden(ds) {
 			traps = append(traps, Trap{Kind: TrapTolerationSecondsOverridden, DaemonSet: key,
 				Message: "the template's not-ready/unreachable NoExecute toleration with tolerationSeconds is replaced by the controller's own, " +
 					"which has none: daemon pods stay on NotReady and unreachable nodes indefinitely"})
 		}
-		if len(needs[k].ports) > 0 && surges(ds) {
+		if len(needs[k].ports) > 0 && allowsSurgeAsStored(ds) {
 			traps = append(traps, Trap{Kind: TrapSurgeHostPort, DaemonSet: key,
 				Message: fmt.Sprintf("the pod binds host port %d/%s and the update strategy has maxSurge > 0: during an update the new pod collides with the old one "+
 					"on each node and stays Pending, so the rollout stalls; use maxSurge 0", needs[k].ports[0].port, needs[k].ports[0].proto)})
@@ -255,16 +252,10 @@ func tolerationSecondsOverridden(ds *appsv1.DaemonSet) bool {
 	return false
 }
 
-// surges: RollingUpdate (the default) with a maxSurge that is not zero.
-func surges(ds *appsv1.DaemonSet) bool {
-	st := ds.Spec.UpdateStrategy
-	if st.Type == appsv1.OnDeleteDaemonSetStrategyType || st.RollingUpdate == nil || st.RollingUpdate.MaxSurge == nil {
-		return false
-	}
-	ms := st.RollingUpdate.MaxSurge
-	if ms.Type == intstr.Int {
-		return ms.IntVal > 0
-	}
-	s := strings.TrimSuffix(ms.StrVal, "%")
-	return s != "" && strings.Trim(s, "0") != ""
+// allowsSurgeAsStored is daemonset.AllowsSurge of ds as the API server
+// stores it (defaulted: an unset strategy is RollingUpdate with maxSurge 0).
+func allowsSurgeAsStored(ds *appsv1.DaemonSet) bool {
+	stored := ds.DeepCopy()
+	daemonset.SetDefaults(stored)
+	return daemonset.AllowsSurge(stored)
 }

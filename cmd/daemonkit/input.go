@@ -218,7 +218,7 @@ func (c *clusterFlags) load(e *env) (*simulate.Cluster, string, error) {
 		if err != nil {
 			return nil, "", usagef("--cluster: %v; 'daemonkit explain --cluster list' shows them", err)
 		}
-		return cl, fmt.Sprintf("built-in cluster %q (seed %d, %d nodes)", name, c.seed, len(cl.Nodes)), nil
+		return cl, fmt.Sprintf("built-in cluster %q (seed %d, %d nodes)", name, c.seed, cl.NumNodes()), nil
 	}
 	var files []simulate.ClusterFile
 	for _, f := range c.nodes {
@@ -235,10 +235,10 @@ func (c *clusterFlags) load(e *env) (*simulate.Cluster, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	if len(cl.Nodes) == 0 {
+	if cl.NumNodes() == 0 {
 		return nil, "", fmt.Errorf("%s: no Node objects found; expected the output of 'kubectl get nodes -o yaml'", strings.Join(c.nodes, ", "))
 	}
-	return cl, fmt.Sprintf("%s (%d nodes, %d pods)", strings.Join(c.nodes, ", "), len(cl.Nodes), len(cl.Pods)), nil
+	return cl, fmt.Sprintf("%s (%d nodes, %d pods)", strings.Join(c.nodes, ", "), cl.NumNodes(), len(cl.Pods())), nil
 }
 
 func uniqueSorted(in []string) []string {

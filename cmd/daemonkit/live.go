@@ -54,12 +54,12 @@ func (l *liveFlags) loadCluster(ctx context.Context, conflicting bool) (*simulat
 	if err != nil {
 		return nil, "", fmt.Errorf("reading the live cluster: %w", err)
 	}
-	if len(cl.Nodes) == 0 {
+	if cl.NumNodes() == 0 {
 		return nil, "", fmt.Errorf("%s: the cluster has no nodes", l.describe())
 	}
 	l.dss = dss
 	l.readAt = time.Now()
-	return cl, fmt.Sprintf("live cluster %s (%d nodes, %d pods)", l.describe(), len(cl.Nodes), len(cl.Pods)), nil
+	return cl, fmt.Sprintf("live cluster %s (%d nodes, %d pods)", l.describe(), cl.NumNodes(), len(cl.Pods())), nil
 }
 
 // daemonSets returns the DaemonSets loadCluster read with the cluster, so a

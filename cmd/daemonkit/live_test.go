@@ -37,8 +37,8 @@ func TestLiveFlagsLoadTheCluster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != [2]string{"/home/me/.kube/config", "prod"} || len(cl.Nodes) != 1 {
-		t.Errorf("loader got %v, %d nodes", got, len(cl.Nodes))
+	if got != [2]string{"/home/me/.kube/config", "prod"} || cl.NumNodes() != 1 {
+		t.Errorf("loader got %v, %d nodes", got, cl.NumNodes())
 	}
 	if where != "live cluster /home/me/.kube/config, context prod (1 nodes, 0 pods)" {
 		t.Errorf("where = %q", where)

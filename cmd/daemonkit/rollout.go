@@ -13,7 +13,6 @@ import (
 	"github.com/daemonkit/daemonkit/daemonset"
 	"github.com/daemonkit/daemonkit/simulate"
 	appsv1 "k8s.io/api/apps/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 const rolloutUsage = "-f NEW [--from OLD] [--nodes FILE | --cluster NAME] [--startup 10s] [--broken NODES] [--event \"t=5m taint node-3 dedicated=x:NoExecute\" ...] [--seed N] [--plot FILE.svg] [-o text|json|yaml]"
@@ -75,8 +74,8 @@ func runRollout(e *env, args []string) error {
 			if ds.Namespace == to.Namespace && ds.Name == to.Name {
 				old = ds.DeepCopy()
 				pods := 0
-				for _, p := range cluster.Pods {
-					if ref := metav1.GetControllerOf(p); ref != nil && ref.UID == ds.UID && ds.UID != "" {
+				for _, p := range cluster.Pods() {
+					if daemonset.OwnsPod(ds, p) {
 						pods++
 					}
 				}
@@ -98,7 +97,7 @@ func runRollout(e *env, args []string) error {
 		}
 	}
 	nodeSet := map[string]bool{}
-	for _, n := range cluster.Nodes {
+	for _, n := range cluster.Nodes() {
 		nodeSet[n.Name] = true
 	}
 	brokenNodes, err := nodeList("--broken", broken, nodeSet)
@@ -129,7 +128,7 @@ func runRollout(e *env, args []string) error {
 	// its pods count as they were then.
 	if cf.live.active() {
 		sc.Start = cf.live.readAt
-	} else if len(cluster.Pods) > 0 {
+	} else if len(cluster.Pods()) > 0 {
 		sc.Start = cluster.LatestTimestamp()
 	}
 	res, err := simulateWithProgress(e, sc)
@@ -187,7 +186,7 @@ func simulateWithProgress(e *env, sc simulate.Scenario) (*simulate.Result, error
 				continue
 			}
 			shown = true
-			fmt.Fprintf(e.stderr, "\r%s simulating %d nodes… %.1fs", frames[i%len(frames)], len(sc.Cluster.Nodes), time.Since(start).Seconds())
+			fmt.Fprintf(e.stderr, "\r%s simulating %d nodes… %.1fs", frames[i%len(frames)], sc.Cluster.NumNodes(), time.Since(start).Seconds())
 		}
 	}
 }
@@ -261,7 +260,7 @@ func traceOf(r *simulate.Result, where string) rolloutTrace {
 		EndSeconds: secs(s.End), Reconciles: s.Reconciles, Creates: s.Creates, Deletes: s.Deletes, Truncated: s.Truncated,
 		AllUpdatedSeconds: secsPtr(s.AllUpdated), AllAvailableSeconds: secsPtr(s.AllAvailable),
 		MinAvailable: s.MinAvailable, MaxUnavailable: s.MaxUnavailable, Stuck: s.Stuck,
-		KubectlRolloutDone: s.Done, EveryNodeRunsNewReady: s.TrulyDone,
+		KubectlRolloutDone: s.Done, EveryNodeRunsNewReady: s.AllCurrentAndAvailable,
 	}}
 	if r.DaemonSet != nil {
 		out.DaemonSet = r.DaemonSet.Namespace + "/" + r.DaemonSet.Name
@@ -329,7 +328,7 @@ func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where,
 	}
 	fmt.Fprintf(tw, "  reconciles\t%d (%d creates, %d deletes), simulated until %v\n", s.Reconciles, s.Creates, s.Deletes, s.End)
 	fmt.Fprintf(tw, "  kubectl rollout status\t%s\n", yesNo(s.Done, "done", "not done"))
-	fmt.Fprintf(tw, "  every eligible node runs an available new pod\t%s\n", yesNo(s.TrulyDone, "yes", "no"))
+	fmt.Fprintf(tw, "  every eligible node runs an available new pod\t%s\n", yesNo(s.AllCurrentAndAvailable, "yes", "no"))
 	if s.Stuck {
 		fmt.Fprintf(tw, "  stuck\tyes, nothing has changed since %v\n", s.StuckSince)
 	} else {

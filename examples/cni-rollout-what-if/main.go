@@ -37,7 +37,8 @@ func main() {
 		{"maxUnavailable 10%", func(b *builder.DaemonSet) *builder.DaemonSet { return b.RollingUpdate(builder.Percent(10)) }},
 		{"maxSurge 5% (host ports!)", func(b *builder.DaemonSet) *builder.DaemonSet { return b.Surge(builder.Percent(5)) }},
 	}
-	broken := []string{cluster.Nodes[100].Name, cluster.Nodes[2000].Name, cluster.Nodes[4000].Name}
+	nodes := cluster.Nodes()
+	broken := []string{nodes[100].Name, nodes[2000].Name, nodes[4000].Name}
 
 	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "STRATEGY\tBROKEN NODES\tALL UPDATED\tALL AVAILABLE\tMIN AVAILABLE\tSTUCK\tWHY")

@@ -49,8 +49,8 @@ func main() {
 		log.Fatal(err)
 	}
 	b, a := before.DaemonSets[0].Status(), after.DaemonSets[0].Status()
-	fmt.Printf("upstream manifest: desired %d on %d nodes\n", b.DesiredNumberScheduled, len(cluster.Nodes))
-	fmt.Printf("daemonkit preset:  desired %d on %d nodes\n\n", a.DesiredNumberScheduled, len(cluster.Nodes))
+	fmt.Printf("upstream manifest: desired %d on %d nodes\n", b.DesiredNumberScheduled, cluster.NumNodes())
+	fmt.Printf("daemonkit preset:  desired %d on %d nodes\n\n", a.DesiredNumberScheduled, cluster.NumNodes())
 
 	// The what-if, grouped by the reason a node changes.
 	d := simulate.Diff(before.DaemonSets[0], after.DaemonSets[0])

@@ -32,8 +32,9 @@ func checkCoverage(ds *appsv1.DaemonSet, cluster *simulate.Cluster) error {
 	if err != nil {
 		return err
 	}
+	nodes := cluster.Nodes()
 	for i, n := range p.DaemonSets[0].Nodes {
-		node := cluster.Nodes[i]
+		node := nodes[i]
 		if node.Labels[corev1.LabelOSStable] != "linux" {
 			continue
 		}

@@ -49,7 +49,7 @@ func main() {
 	p := placement.DaemonSets[0]
 	st := p.Status()
 	fmt.Printf("on %d nodes: desired %d, would run %d, Pending %d\n\n",
-		len(cluster.Nodes), st.DesiredNumberScheduled, p.Counts().Runs, p.Counts().Pending)
+		cluster.NumNodes(), st.DesiredNumberScheduled, p.Counts().Runs, p.Counts().Pending)
 	for _, n := range p.Nodes {
 		if n.State == simulate.Runs {
 			continue

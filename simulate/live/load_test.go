@@ -43,14 +43,14 @@ func TestLoadFromListsSortsAndOnlyReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	var names []string
-	for _, n := range cl.Nodes {
+	for _, n := range cl.Nodes() {
 		names = append(names, n.Name+":"+n.Kind)
 	}
 	if got := strings.Join(names, " "); got != "a:Node b:Node c:Node" {
 		t.Errorf("nodes %s", got)
 	}
 	var pods []string
-	for _, p := range cl.Pods {
+	for _, p := range cl.Pods() {
 		pods = append(pods, p.Namespace+"/"+p.Name+":"+p.Kind)
 	}
 	if got := strings.Join(pods, " "); got != "default/x:Pod default/y:Pod kube-system/z:Pod" {
@@ -101,8 +101,8 @@ func TestLoadFromFollowsPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cl.Nodes) != 7 || cl.Nodes[0].Name != "n000" || cl.Nodes[6].Name != "n006" {
-		t.Errorf("got %d nodes, first %s", len(cl.Nodes), cl.Nodes[0].Name)
+	if len(cl.Nodes()) != 7 || cl.Nodes()[0].Name != "n000" || cl.Nodes()[6].Name != "n006" {
+		t.Errorf("got %d nodes, first %s", len(cl.Nodes()), cl.Nodes()[0].Name)
 	}
 	lists := 0
 	for _, a := range cs.Actions() {

@@ -53,7 +53,7 @@ func TestCheckRolloutInvariantsCatchesCorruption(t *testing.T) {
 	from.Spec.Template.Spec.Tolerations, from.Spec.Template.Spec.NodeSelector = nil, nil
 	to := from.DeepCopy()
 	to.Spec.Template.Spec.Containers[0].Image = "registry.example/agent:2"
-	sc := simtest.HealthyScenario(8).Filter(func(s simulate.Scenario) bool { return len(s.Cluster.Nodes) >= 4 }).Example(0)
+	sc := simtest.HealthyScenario(8).Filter(func(s simulate.Scenario) bool { return s.Cluster.NumNodes() >= 4 }).Example(0)
 	sc.From, sc.To = from, to
 	r, err := simulate.Rollout(context.Background(), sc)
 	if err != nil {

@@ -38,7 +38,7 @@ func Example() {
 		}
 		var r recorder
 		simtest.CheckInvariants(&r, p)
-		for i, n := range c.Nodes {
+		for i, n := range c.Nodes() {
 			if len(n.Spec.Taints) == 0 && p.DaemonSets[0].Nodes[i].State == simulate.Excluded {
 				r.Errorf("untainted node %s excluded", n.Name)
 			}
@@ -98,7 +98,7 @@ func ExampleTaint() {
 // Every generated cluster is valid; nodes are named node-0, node-1, ...
 func ExampleCluster() {
 	c := simtest.Cluster(3, 3).Example(1)
-	fmt.Println(len(c.Nodes), c.Nodes[0].Name, c.Nodes[2].Name)
+	fmt.Println(len(c.Nodes()), c.Nodes()[0].Name, c.Nodes()[2].Name)
 	// Output:
 	// 3 node-0 node-2
 }
