@@ -338,12 +338,13 @@ func Pod(i, nodes int) *corev1.Pod {
 	app := apps[i%len(apps)]
 	ns := "team-" + app
 	hash := hex(uint64(i%97), 10)
-	name := fmt.Sprintf("%s-%s-%s", app, hash, hex(uint64(i), 5))
+	suffix := fmt.Sprintf("%05x", i) // unique, as the API server's random suffixes are
+	name := fmt.Sprintf("%s-%s-%s", app, hash, suffix)
 	ownerKind, ownerName := "ReplicaSet", app+"-"+hash
 	labels := map[string]string{"app.kubernetes.io/name": app, "app.kubernetes.io/part-of": "shop", "pod-template-hash": hash}
 	if i%5 == 0 {
 		ns, app = "kube-system", "fluent-bit"
-		name = fmt.Sprintf("fluent-bit-%s", hex(uint64(i), 5))
+		name = "fluent-bit-" + suffix
 		ownerKind, ownerName = "DaemonSet", "fluent-bit"
 		labels = map[string]string{"app.kubernetes.io/name": "fluent-bit", "controller-revision-hash": "7d9f8c6b5", "pod-template-generation": "3"}
 	}
@@ -365,7 +366,7 @@ func Pod(i, nodes int) *corev1.Pod {
 	return &corev1.Pod{
 		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
 		ObjectMeta: metav1.ObjectMeta{
-			Name: name, Namespace: ns, GenerateName: strings.TrimSuffix(name, hex(uint64(i), 5)),
+			Name: name, Namespace: ns, GenerateName: strings.TrimSuffix(name, suffix),
 			UID: types.UID(uuid(uint64(i) + 1<<40)), ResourceVersion: fmt.Sprint(200000000 + i), CreationTimestamp: created,
 			Labels: labels,
 			OwnerReferences: []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: ownerKind, Name: ownerName,

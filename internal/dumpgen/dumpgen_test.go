@@ -89,3 +89,16 @@ func TestDumpsReadBack(t *testing.T) {
 		t.Fatalf("pods: %v, %d items", err, len(l.Items))
 	}
 }
+
+// Pod names are unique, as in a real cluster.
+func TestPodNamesUnique(t *testing.T) {
+	seen := map[string]int{}
+	for i := range 200_000 {
+		p := Pod(i, 5000)
+		key := p.Namespace + "/" + p.Name
+		if j, dup := seen[key]; dup {
+			t.Fatalf("pods %d and %d are both %s", j, i, key)
+		}
+		seen[key] = i
+	}
+}
