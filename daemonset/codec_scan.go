@@ -25,6 +25,7 @@ type jsonDoc struct {
 	// face value (an escaped key, a key given twice): it is then decoded
 	// whole, as before.
 	odd                     bool
+	depth                   int // nesting depth of the whole document
 	apiVersion, kind, items span
 	list                    []jsonItem // items of an "items" array, if any
 	isList                  bool       // the document has an "items" array
@@ -69,9 +70,9 @@ func scanJSONStream(data []byte) ([]jsonDoc, *jsonScan, bool) {
 		doc := jsonDoc{span: span{a: i}}
 		var ok bool
 		if data[i] == '{' {
-			i, _, ok = s.object(i, 0, doc.member)
+			i, doc.depth, ok = s.object(i, 0, doc.member)
 		} else {
-			i, _, ok = s.value(i, 0)
+			i, doc.depth, ok = s.value(i, 0)
 		}
 		if !ok {
 			return nil, s, false

@@ -70,7 +70,7 @@ func (d *decoder) decodeJSON(data []byte, docs []jsonDoc) {
 	lines := &lineCounter{data: data}
 	for i, jd := range docs {
 		doc := document{index: i + 1, firstLine: lines.at(jd.a), data: data[jd.a:jd.b], tree: &yamlTree{}}
-		if jd.isList && !jd.odd && !readListsWhole {
+		if jd.isList && !jd.odd && jd.depth <= MaxDepth && !readListsWhole {
 			if defV, defK, ok := listKind(data, jd.apiVersion, jd.kind); ok {
 				items := make([]listItem, len(jd.list))
 				for k, it := range jd.list {
@@ -146,6 +146,10 @@ func yamlListKind(header []byte) (defVersion, defKind string, ok bool) {
 	j, err := yamlToJSON(header)
 	if err != nil {
 		return "", "", false
+	}
+	var generic any
+	if json.Unmarshal(j, &generic) != nil || depth(generic) > MaxDepth {
+		return "", "", false // the whole-document decoder says what is wrong
 	}
 	var top map[string]json.RawMessage
 	if json.Unmarshal(j, &top) != nil {
@@ -245,9 +249,9 @@ func splitYAMLList(doc document) ([]byte, []listItem, bool) {
 		if i >= len(data) {
 			return nil, nil, false
 		}
-		first := next(i)
-		col := first.indent
-		if !isEntry(first, col) {
+		entry := next(i)
+		col := entry.indent
+		if !isEntry(entry, col) {
 			return nil, nil, false
 		}
 		blockStart = i

@@ -64,6 +64,8 @@ var streamedLists = []string{
 	`{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Node","kind":"Pod","metadata":{"name":"a"}}]}`,
 	`{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Node","metadata":{"name":"a"}}]} {"apiVersion":"v1","kind":"NodeList","items":[{"metadata":{"name":"b"}}]}`,
 	`{"apiVersion":"v1","kind":"List","items":[` + strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth) + `]}`,
+	`{"apiVersion":"v1","kind":"List","metadata":{"a":` + strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth) + `},"items":[]}`,
+	"apiVersion: v1\nkind: List\nmetadata: {a: " + strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth) + "}\nitems:\n- {apiVersion: v1, kind: Node}\n",
 }
 
 func TestDecodeListsItemByItemAsWhole(t *testing.T) {
