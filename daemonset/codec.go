@@ -18,19 +18,30 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// Limits of the codec. Inputs beyond them are refused with a clear error
-// instead of exhausting memory.
+// Limits of the codec. They bound what Decode keeps, not how much it
+// reads: a List is decoded item by item, so a 1 GB `kubectl get nodes -o
+// json` of 65,000 nodes costs its bytes and the nodes kept. Inputs beyond a
+// limit are refused with a clear error instead of exhausting memory.
 const (
-	// MaxInputBytes is the largest stream Decode accepts (all documents).
-	MaxInputBytes = 512 << 20
-	// MaxDocumentBytes is the largest single YAML or JSON document. A
-	// `kubectl get nodes -o yaml` list of about 20,000 nodes fits.
+	// MaxDocumentBytes is the largest object (a document, or an item of a
+	// List) Decode reads, and the largest document it decodes whole: a
+	// document that is not a List, or a List that cannot be read item by
+	// item (a flow-style YAML list, say).
 	MaxDocumentBytes = 128 << 20
 	// MaxListItems is the largest number of items a List document may hold
 	// (a `kubectl get nodes -o yaml` of 200,000 nodes is three times the
-	// largest cluster Kubernetes supports). It is checked with a line scan
-	// before the document is parsed, so an oversized list costs no memory.
+	// largest cluster Kubernetes providers run). It is checked when the list
+	// has been cut into items, before any is decoded.
 	MaxListItems = 200_000
+	// MaxNodes is the most Nodes one Decode call keeps.
+	MaxNodes = 200_000
+	// MaxPods is the most Pods one Decode call keeps: a dozen per node of
+	// the largest clusters, and six times the Kubernetes limit of 150,000.
+	MaxPods = 1_000_000
+	// MaxOtherObjects is the most DaemonSets and objects of other kinds
+	// together (Objects.Others keeps them as generic values) one Decode
+	// call keeps.
+	MaxOtherObjects = 100_000
 	// MaxDepth is the deepest nesting of maps and lists a document may have.
 	// Kubernetes objects, managedFields included, stay far below it.
 	MaxDepth = 100
@@ -40,8 +51,12 @@ const (
 // typed, and every other object, kept aside.
 type Objects struct {
 	DaemonSets []*appsv1.DaemonSet
-	Nodes      []*corev1.Node
-	Pods       []*corev1.Pod
+	// Nodes and Pods come without what no daemonkit computation reads and
+	// what makes up most of a cluster dump, dropped once they were checked:
+	// a node's status.images, managedFields and the
+	// kubectl.kubernetes.io/last-applied-configuration annotation.
+	Nodes []*corev1.Node
+	Pods  []*corev1.Pod
 	// Others holds every object of another kind (ConfigMaps, RBAC, Services,
 	// CRDs, ...), in stream order. They are not an error.
 	Others []Other
@@ -140,10 +155,11 @@ func DecodeFile(path string) (*Objects, error) {
 	return DecodeReader(path, f)
 }
 
-// DecodeReader reads r to its end (at most MaxInputBytes) and decodes it with
-// Decode; source names r in errors ("-" for standard input, by convention).
+// DecodeReader reads r to its end and decodes it with Decode; source names
+// r in errors ("-" for standard input, by convention). The input is held
+// in memory while it is decoded; what Decode keeps is bounded by its caps.
 func DecodeReader(source string, r io.Reader) (*Objects, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxInputBytes+1))
+	data, err := io.ReadAll(r)
 	if err != nil {
 		return &Objects{}, fmt.Errorf("%s: %w", source, err)
 	}
@@ -162,22 +178,38 @@ func DecodeReader(source string, r io.Reader) (*Objects, error) {
 // source, document, line and field path; the returned error is a
 // DecodeErrors. Documents without problems are still returned, so nothing
 // decodable is lost. Decode never panics, whatever the bytes.
+//
+// Lists are decoded item by item, on every core, without building the
+// whole document's tree; the items' order is kept whatever GOMAXPROCS.
 func Decode(source string, data []byte) (*Objects, error) {
-	objs := &Objects{}
-	if len(data) > MaxInputBytes {
-		return objs, DecodeErrors{&DecodeError{Source: source,
-			Detail: fmt.Sprintf("input is larger than %d MiB", MaxInputBytes>>20),
-			Hint:   "split it into several files"}}
+	d := &decoder{objs: &Objects{}, source: source, schema: newSchemaChecker()}
+	d.decode(data)
+	d.overflow()
+	if len(d.errs) > 0 {
+		return d.objs, d.errs
 	}
-	var errs DecodeErrors
-	d := &decoder{objs: objs, source: source, schema: newSchemaChecker()}
+	return d.objs, nil
+}
+
+// decode reads a stream: JSON values when it starts as JSON and is JSON to
+// its end, YAML documents otherwise.
+func (d *decoder) decode(data []byte) {
+	if t := bytes.TrimLeft(data, " \t\r\n\ufeff"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		docs, scan, ok := scanJSONStream(data)
+		if ok {
+			d.decodeJSON(data, docs)
+			return
+		}
+		if len(data) > MaxDocumentBytes {
+			// YAML would read it whole: say where the JSON goes wrong.
+			d.errs = append(d.errs, &DecodeError{Source: d.source, Line: (&lineCounter{data: data}).at(scan.fail),
+				Detail: "not valid JSON: " + scan.why, Hint: "the input starts as JSON; check it where it stops being JSON"})
+			return
+		}
+	}
 	for _, doc := range splitDocuments(data) {
-		errs = append(errs, d.document(doc)...)
+		d.decodeYAMLDocument(doc)
 	}
-	if len(errs) > 0 {
-		return objs, errs
-	}
-	return objs, nil
 }
 
 // document is one YAML or JSON document of a stream.
@@ -186,17 +218,18 @@ type document struct {
 	firstLine int // 1-based line of the document's first byte in the stream
 	data      []byte
 	tree      *yamlTree // parsed on first need, for line numbers
+	// item is set when data is one item of a List document: field paths
+	// then start with items[i], and itemLine is where the item starts.
+	item     bool
+	itemLine int
+	// seq is set when data is a YAML sequence entry ("- ..."): the item is
+	// the sequence's one element.
+	seq bool
 }
 
 // splitDocuments cuts a stream at YAML document markers ("---" and "...")
-// and drops documents holding only comments and blank lines. A stream that
-// starts with '{' or '[' is read as a sequence of JSON values instead.
+// and drops documents holding only comments and blank lines.
 func splitDocuments(data []byte) []document {
-	if t := bytes.TrimLeft(data, " \t\r\n\ufeff"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
-		if docs, ok := splitJSON(data); ok {
-			return docs
-		}
-	}
 	var docs []document
 	line, start, startLine := 1, 0, 1
 	flush := func(end int) {
@@ -267,28 +300,6 @@ func blankYAML(chunk []byte) bool {
 	return true
 }
 
-// splitJSON reads consecutive JSON values. It reports false when the data is
-// not a clean JSON stream, so that YAML parsing (and its errors) takes over.
-func splitJSON(data []byte) ([]document, bool) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	var docs []document
-	for {
-		start := dec.InputOffset()
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err == io.EOF {
-			return docs, true
-		} else if err != nil {
-			return nil, false
-		}
-		// InputOffset before Decode points before leading whitespace.
-		off := int(start)
-		for off < len(data) && strings.ContainsRune(" \t\r\n\ufeff", rune(data[off])) {
-			off++
-		}
-		docs = append(docs, document{index: len(docs) + 1, firstLine: 1 + bytes.Count(data[:off], []byte("\n")), data: raw, tree: &yamlTree{}})
-	}
-}
-
 var yamlLineRE = regexp.MustCompile(`line (\d+)`)
 
 // decoder holds what one Decode call shares across documents.
@@ -296,6 +307,18 @@ type decoder struct {
 	objs   *Objects
 	source string
 	schema *schemaChecker
+	errs   DecodeErrors
+	// objects beyond MaxNodes, MaxPods and MaxOtherObjects
+	overNodes, overPods, overOthers over
+}
+
+// whole decodes one document as a whole and keeps what it holds.
+func (d *decoder) whole(doc document) {
+	var objs Objects
+	wd := &decoder{objs: &objs, source: d.source, schema: d.schema}
+	errs := wd.document(doc)
+	d.keep(&objs)
+	d.errs = append(d.errs, errs...)
 }
 
 // document decodes one document into d.objs and returns its problems.
@@ -317,15 +340,7 @@ func (d *decoder) document(doc document) []*DecodeError {
 	}
 	j, err := yamlToJSON(doc.data)
 	if err != nil {
-		e := &DecodeError{Source: source, Document: doc.index, Line: doc.firstLine,
-			Detail: "not valid YAML or JSON: " + cleanYAMLError(err.Error()),
-			Hint:   "check indentation and quoting"}
-		if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
-			if n, convErr := strconv.Atoi(m[1]); convErr == nil {
-				e.Line = doc.firstLine + n - 1
-			}
-		}
-		return []*DecodeError{e}
+		return []*DecodeError{yamlSyntaxError(source, doc, err)}
 	}
 	var generic any
 	dec := json.NewDecoder(bytes.NewReader(j))
@@ -342,6 +357,19 @@ func (d *decoder) document(doc document) []*DecodeError {
 		return []*DecodeError{at(nil, fmt.Sprintf("document is a %s, expected a Kubernetes object (a mapping with apiVersion and kind)", jsonKind(generic)), "")}
 	}
 	return d.object(doc, nil, obj, "", "", -1, at)
+}
+
+// yamlSyntaxError places an error of the YAML parser in doc.
+func yamlSyntaxError(source string, doc document, err error) *DecodeError {
+	e := &DecodeError{Source: source, Document: doc.index, Line: doc.firstLine,
+		Detail: "not valid YAML or JSON: " + cleanYAMLError(err.Error()),
+		Hint:   "check indentation and quoting"}
+	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+		if n, convErr := strconv.Atoi(m[1]); convErr == nil {
+			e.Line = doc.firstLine + n - 1
+		}
+	}
+	return e
 }
 
 // decodeObject dispatches one object (a document or an item of a List) on
@@ -438,6 +466,7 @@ func decodeAs[T any, PT interface {
 	if errs := d.typed(obj, out, path, at); len(errs) > 0 {
 		return errs
 	}
+	trim(out)
 	out.GetObjectKind().SetGroupVersionKind(schema.FromAPIVersionAndKind(apiVersion, kind))
 	*dst = append(*dst, out)
 	d.objs.setSource(out, src)

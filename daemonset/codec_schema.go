@@ -65,10 +65,15 @@ func (p fpath) String() string {
 // field), parsing the YAML only when an error or a source needs it. It
 // returns 0 when the path cannot be found.
 func lineOf(doc document, path fpath) (line int) {
+	if doc.item && len(path) >= 2 {
+		if path = path[2:]; len(path) == 0 {
+			return doc.itemLine
+		}
+	}
 	if len(path) == 0 {
 		return firstContentLine(doc)
 	}
-	n := doc.tree.root(doc.data)
+	n := doc.tree.root(doc.data, doc.seq)
 	if n == nil {
 		return 0
 	}
@@ -115,7 +120,7 @@ type yamlTree struct {
 	node   *yaml.Node
 }
 
-func (t *yamlTree) root(data []byte) (n *yaml.Node) {
+func (t *yamlTree) root(data []byte, seq bool) (n *yaml.Node) {
 	if t == nil {
 		return nil
 	}
@@ -130,6 +135,12 @@ func (t *yamlTree) root(data []byte) (n *yaml.Node) {
 			var root yaml.Node
 			if err := yaml.Unmarshal(data, &root); err == nil && len(root.Content) > 0 {
 				t.node = root.Content[0]
+				if seq {
+					t.node = nil
+					if s := root.Content[0]; s.Kind == yaml.SequenceNode && len(s.Content) == 1 {
+						t.node = s.Content[0]
+					}
+				}
 			}
 		}()
 	}

@@ -247,8 +247,8 @@ func TestDecodeBounds(t *testing.T) {
 			t.Errorf("want an aliasing error, got %v", err)
 		}
 	})
-	t.Run("input too large", func(t *testing.T) {
-		_, err := Decode("big.yaml", make([]byte, MaxInputBytes+1))
+	t.Run("document too large to read whole", func(t *testing.T) {
+		_, err := Decode("big.yaml", make([]byte, MaxDocumentBytes+1))
 		if err == nil || !strings.Contains(err.Error(), "larger than") {
 			t.Errorf("want a size error, got %v", err)
 		}

@@ -281,6 +281,8 @@ func renderExplain(w io.Writer, rep *explainReport, wide, color bool) {
 	}
 }
 
+// joinQuantities renders quantities for people, each short
+// (simulate.ShortQuantity); -o json and yaml keep them exact.
 func joinQuantities(m map[string]string) string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -289,7 +291,11 @@ func joinQuantities(m map[string]string) string {
 	sort.Strings(keys)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = k + " " + m[k]
+		v := m[k]
+		if q, err := resource.ParseQuantity(v); err == nil {
+			v = simulate.ShortQuantity(corev1.ResourceName(k), q)
+		}
+		parts[i] = k + " " + v
 	}
 	return strings.Join(parts, ", ")
 }

@@ -1,0 +1,581 @@
+package daemonset
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	sigsjson "sigs.k8s.io/json"
+)
+
+// Lists are decoded item by item: the document is cut into its items
+// without being parsed as a whole (a validating scan for JSON, a line scan
+// of the block sequence under a top-level "items:" key for YAML), and each
+// item is decoded, strictly, on its own, on every core. A document that
+// cannot be cut that way, or whose items do not parse on their own, is
+// decoded whole as before (up to MaxDocumentBytes), so its errors and
+// results are those of the whole-document decoder.
+
+// readListsWhole makes Decode read every document whole, as it did before
+// it read Lists item by item; tests compare the two.
+var readListsWhole = false
+
+// lineCounter turns byte offsets into 1-based line numbers, counting
+// newlines once for offsets asked in increasing order.
+type lineCounter struct {
+	data      []byte
+	off, line int
+}
+
+func (c *lineCounter) at(off int) int {
+	if off < c.off {
+		c.off, c.line = 0, 1
+	}
+	if c.line == 0 {
+		c.line = 1
+	}
+	c.line += bytes.Count(c.data[c.off:off], []byte("\n"))
+	c.off = off
+	return c.line
+}
+
+// listItem is one item of a List document, as bytes.
+type listItem struct {
+	doc document // the item alone: its bytes, first line and line tree
+	// json holds the item as JSON (data of the document itself for JSON;
+	// the item converted from YAML otherwise, filled in by the worker).
+	json []byte
+	scan jsonItem // where its parts lie in json
+}
+
+// itemResult is what decoding one item gave.
+type itemResult struct {
+	objs Objects
+	errs []*DecodeError
+	// whole is set when the item could not be parsed on its own: the
+	// document is then decoded whole if it is small enough.
+	whole bool
+}
+
+// decodeJSON decodes a stream of JSON values that scanJSONStream cut.
+func (d *decoder) decodeJSON(data []byte, docs []jsonDoc) {
+	lines := &lineCounter{data: data}
+	for i, jd := range docs {
+		doc := document{index: i + 1, firstLine: lines.at(jd.a), data: data[jd.a:jd.b], tree: &yamlTree{}}
+		if jd.isList && !jd.odd && jd.depth <= MaxDepth && !readListsWhole {
+			if defV, defK, ok := listKind(data, jd.apiVersion, jd.kind); ok {
+				items := make([]listItem, len(jd.list))
+				for k, it := range jd.list {
+					line := lines.at(it.a)
+					items[k] = listItem{
+						doc:  document{index: doc.index, firstLine: line, itemLine: line, data: data[it.a:it.b], tree: &yamlTree{}, item: true},
+						json: data, scan: it,
+					}
+				}
+				d.list(doc, items, defV, defK, false)
+				continue
+			}
+		}
+		d.whole(doc)
+	}
+}
+
+// listKind returns the item apiVersion and kind of a List document whose
+// apiVersion and kind are the JSON values at v and k; ok is false when the
+// document is not a List or its apiVersion or kind is not a plain string
+// (the whole-document decoder reports that).
+func listKind(data []byte, v, k span) (defVersion, defKind string, ok bool) {
+	apiVersion, okV := jsonString(data, v)
+	kind, okK := jsonString(data, k)
+	if !okV || !okK || apiVersion == "" || !strings.HasSuffix(kind, "List") {
+		return "", "", false
+	}
+	if kind == "List" {
+		return "", "", true
+	}
+	return apiVersion, strings.TrimSuffix(kind, "List"), true
+}
+
+func rawString(raw json.RawMessage) (string, bool) {
+	return jsonString(raw, span{0, len(raw)})
+}
+
+// jsonString decodes the JSON string at s; ok is false for anything else.
+func jsonString(data []byte, s span) (string, bool) {
+	if s.b == 0 {
+		return "", false
+	}
+	raw := data[s.a:s.b]
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1]), true
+	}
+	var str string
+	if json.Unmarshal(raw, &str) != nil {
+		return "", false
+	}
+	return str, true
+}
+
+// decodeYAMLDocument decodes one YAML document, item by item when it is a
+// List as kubectl prints it.
+func (d *decoder) decodeYAMLDocument(doc document) {
+	header, items, ok := splitYAMLList(doc)
+	if ok && !readListsWhole {
+		if defV, defK, isList := yamlListKind(header); isList {
+			d.list(doc, items, defV, defK, true)
+			return
+		}
+	}
+	d.whole(doc)
+}
+
+// yamlListKind reads the header of a YAML List (the document without its
+// items) and returns its item apiVersion and kind.
+func yamlListKind(header []byte) (defVersion, defKind string, ok bool) {
+	j, err := yamlToJSON(header)
+	if err != nil {
+		return "", "", false
+	}
+	var generic any
+	if json.Unmarshal(j, &generic) != nil || depth(generic) > MaxDepth {
+		return "", "", false // the whole-document decoder says what is wrong
+	}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(j, &top) != nil {
+		return "", "", false
+	}
+	if items, ok := top["items"]; !ok || string(items) != "null" {
+		return "", "", false // the sequence was not where the line scan put it
+	}
+	apiVersion, okV := rawString(top["apiVersion"])
+	kind, okK := rawString(top["kind"])
+	if !okV || !okK || apiVersion == "" || !strings.HasSuffix(kind, "List") {
+		return "", "", false
+	}
+	if kind == "List" {
+		return "", "", true
+	}
+	return apiVersion, strings.TrimSuffix(kind, "List"), true
+}
+
+// splitYAMLList finds a top-level "items:" key of a block mapping whose value
+// is a block sequence and returns the document without that sequence (its
+// header) and the sequence's entries, each with the lines it spans. It
+// reports false for any other shape; the document is then decoded whole.
+//
+// An entry ends where a line that is not blank, not a comment and not
+// indented deeper than the sequence starts. That is where YAML ends it too,
+// except inside a quoted string or flow collection continued on a line
+// indented no deeper than the sequence; such an entry does not parse on its
+// own, and the document is then decoded whole.
+func splitYAMLList(doc document) ([]byte, []listItem, bool) {
+	data := doc.data
+	type line struct {
+		start, end int // end excludes the newline
+		indent     int // leading spaces
+		blank      bool
+	}
+	next := func(i int) line {
+		e := bytes.IndexByte(data[i:], '\n')
+		l := line{start: i, end: len(data)}
+		if e >= 0 {
+			l.end = i + e
+		}
+		text := data[i:l.end]
+		for l.indent < len(text) && text[l.indent] == ' ' {
+			l.indent++
+		}
+		rest := bytes.TrimRight(text[l.indent:], " \t\r")
+		l.blank = len(rest) == 0 || rest[0] == '#'
+		return l
+	}
+	isEntry := func(l line, col int) bool {
+		t := bytes.TrimRight(data[l.start:l.end], " \t\r")
+		return l.indent == col && len(t) > col && t[col] == '-' && (len(t) == col+1 || t[col+1] == ' ')
+	}
+	var (
+		blockStart, blockEnd = -1, -1
+		items                []listItem
+		lineNo               = doc.firstLine
+		first                = true
+	)
+	for i := 0; i < len(data); {
+		l := next(i)
+		nextStart := l.end + 1
+		if first && !l.blank && l.indent > 0 {
+			return nil, nil, false
+		}
+		if l.blank || l.indent > 0 {
+			i, lineNo = nextStart, lineNo+1
+			continue
+		}
+		text := bytes.TrimRight(data[l.start:l.end], " \t\r")
+		if first {
+			first = false
+			if !plainKeyLine(text) {
+				return nil, nil, false
+			}
+		}
+		if text[0] == '-' {
+			i, lineNo = nextStart, lineNo+1
+			continue
+		}
+		if !plainKeyLine(text) {
+			return nil, nil, false
+		}
+		if !isItemsKey(text) {
+			i, lineNo = nextStart, lineNo+1
+			continue
+		}
+		if blockStart >= 0 {
+			return nil, nil, false // items given twice
+		}
+		// The sequence starts at the next line that is not blank.
+		i, lineNo = nextStart, lineNo+1
+		for i < len(data) && next(i).blank {
+			i, lineNo = next(i).end+1, lineNo+1
+		}
+		if i >= len(data) {
+			return nil, nil, false
+		}
+		entry := next(i)
+		col := entry.indent
+		if !isEntry(entry, col) {
+			return nil, nil, false
+		}
+		blockStart = i
+		itemStart := i
+		for i < len(data) {
+			l := next(i)
+			if isEntry(l, col) {
+				items = append(items, listItem{doc: document{index: doc.index, firstLine: lineNo, item: true, seq: true, tree: &yamlTree{}}})
+				itemStart = i
+			} else if l.indent == 0 && !l.blank {
+				break
+			} else if !l.blank && l.indent <= col {
+				return nil, nil, false // a sequence YAML would not read this way
+			}
+			end := min(l.end+1, len(data))
+			items[len(items)-1].doc.data = data[itemStart:end]
+			i, lineNo = end, lineNo+1
+		}
+		blockEnd = i
+	}
+	if blockStart < 0 {
+		return nil, nil, false
+	}
+	header := make([]byte, 0, blockStart+len(data)-blockEnd)
+	header = append(append(header, data[:blockStart]...), data[blockEnd:]...)
+	for k := range items {
+		items[k].doc.itemLine = entryLine(items[k].doc)
+	}
+	return header, items, true
+}
+
+// entryLine is the line where the value of a sequence entry starts: the
+// entry's line, or the next line with content when the dash stands alone.
+func entryLine(doc document) int {
+	line := doc.firstLine
+	for k, l := range bytes.Split(doc.data, []byte("\n")) {
+		t := bytes.TrimSpace(l)
+		if k == 0 {
+			t = bytes.TrimSpace(t[1:]) // the dash
+		}
+		if len(t) > 0 && t[0] != '#' {
+			return line
+		}
+		line++
+	}
+	return doc.firstLine
+}
+
+// plainKeyLine: a line at column 0 that is a plain "key:" or "key: value"
+// of a block mapping, or a sequence entry.
+func plainKeyLine(t []byte) bool {
+	if len(t) == 0 {
+		return false
+	}
+	if t[0] == '-' {
+		return len(t) == 1 || t[1] == ' '
+	}
+	switch t[0] {
+	case '?', '&', '*', '!', '{', '[', '%', '@', '`', '|', '>', '"', '\'', ':', '#', ',', ']', '}', '\t':
+		return false
+	}
+	k := bytes.IndexByte(t, ':')
+	return k > 0 && (k == len(t)-1 || t[k+1] == ' ')
+}
+
+// isItemsKey: "items:" with nothing after but a comment.
+func isItemsKey(t []byte) bool {
+	rest, ok := bytes.CutPrefix(t, []byte("items:"))
+	if !ok {
+		return false
+	}
+	trimmed := bytes.TrimLeft(rest, " ")
+	return len(trimmed) == 0 || trimmed[0] == '#' && len(trimmed) < len(rest)
+}
+
+// list decodes the items of a List document in parallel and keeps what
+// they hold in input order. When an item does not parse on its own, the
+// document is decoded whole instead, if it is small enough.
+func (d *decoder) list(doc document, items []listItem, defVersion, defKind string, fromYAML bool) {
+	if len(items) > MaxListItems {
+		d.errs = append(d.errs, &DecodeError{Source: d.source, Document: doc.index, Line: firstContentLine(doc),
+			Detail: fmt.Sprintf("the list holds %d items, more than %d", len(items), MaxListItems),
+			Hint:   "daemonkit models clusters up to the Kubernetes limit of 5,000 nodes and well beyond, but not this; split the input"})
+		return
+	}
+	results := make([]itemResult, len(items))
+	var next atomic.Int64
+	work := func(sc *schemaChecker) {
+		for {
+			k := int(next.Add(1) - 1)
+			if k >= len(items) {
+				return
+			}
+			results[k] = d.item(doc, &items[k], k, defVersion, defKind, fromYAML, sc)
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), 1+len(items)/32)
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		wg.Go(func() { work(newSchemaChecker()) })
+	}
+	work(d.schema)
+	wg.Wait()
+	for _, r := range results {
+		if r.whole && len(doc.data) <= MaxDocumentBytes {
+			d.whole(doc)
+			return
+		}
+	}
+	for k := range results {
+		d.keep(&results[k].objs)
+		d.errs = append(d.errs, results[k].errs...)
+		results[k] = itemResult{}
+	}
+}
+
+// item decodes one List item. Items of the kinds daemonkit models that
+// decode strictly without a problem take the short way (one strict decode
+// of their bytes); every other item, and every item with a problem, goes
+// the way whole documents go, with the same checks and messages.
+func (d *decoder) item(doc document, it *listItem, index int, defVersion, defKind string, fromYAML bool, sc *schemaChecker) (res itemResult) {
+	defer func() {
+		if r := recover(); r != nil {
+			res = itemResult{errs: []*DecodeError{{Source: d.source, Document: doc.index, Line: it.doc.itemLine,
+				Field: fpath(nil).Key("items").Index(index).String(), Detail: fmt.Sprintf("cannot decode: %v", r)}}}
+		}
+	}()
+	path := fpath(nil).Key("items").Index(index)
+	syntax := func(err error, base document) itemResult {
+		e := yamlSyntaxError(d.source, base, err)
+		return itemResult{errs: []*DecodeError{e}, whole: true}
+	}
+	if len(it.doc.data) > MaxDocumentBytes {
+		return itemResult{errs: []*DecodeError{{Source: d.source, Document: doc.index, Line: it.doc.itemLine, Field: path.String(),
+			Detail: fmt.Sprintf("list item is larger than %d MiB", MaxDocumentBytes>>20), Hint: "this is not a Kubernetes object"}}}
+	}
+	if fromYAML {
+		j, err := yamlToJSON(it.doc.data)
+		if err != nil {
+			return syntax(err, it.doc)
+		}
+		s := &jsonScan{data: j, fail: -1}
+		var entries []jsonItem
+		if _, _, ok := s.items(0, 1, &entries); !ok || len(entries) != 1 || len(j) == 0 || j[0] != '[' {
+			return itemResult{whole: true, errs: []*DecodeError{{Source: d.source, Document: doc.index, Line: it.doc.itemLine,
+				Field: path.String(), Detail: "list item does not parse on its own"}}}
+		}
+		// A copy: the converted item must not outlive its decoding.
+		yit := *it
+		yit.json, yit.scan = j, entries[0]
+		it = &yit
+	}
+	out := itemResult{}
+	wd := &decoder{objs: &out.objs, source: d.source, schema: sc}
+	src := Source{Name: d.source, Document: doc.index, Line: it.doc.itemLine, Item: index}
+	if it.scan.depth+2 > MaxDepth {
+		return itemResult{whole: true, errs: []*DecodeError{{Source: d.source, Document: doc.index, Line: firstContentLine(doc),
+			Detail: fmt.Sprintf("document is nested %d levels deep, more than %d", it.scan.depth+2, MaxDepth), Hint: "this is not a Kubernetes object"}}}
+	}
+	raw := it.json[it.scan.a:it.scan.b]
+	// Invalid UTF-8 is an error of the YAML reader the long way takes.
+	if it.scan.object && !it.scan.odd && (fromYAML || utf8.Valid(raw)) {
+		apiVersion, kind := defVersion, defKind
+		if v, ok := jsonString(it.json, it.scan.apiVersion); ok && v != "" {
+			apiVersion = v
+		}
+		if k, ok := jsonString(it.json, it.scan.kind); ok && k != "" {
+			kind = k
+		}
+		fresh := it.scan.apiVersion.b == 0 || isJSONStringOrNull(it.json, it.scan.apiVersion)
+		fresh = fresh && (it.scan.kind.b == 0 || isJSONStringOrNull(it.json, it.scan.kind))
+		if fresh {
+			var ok bool
+			switch {
+			case kind == "Node" && apiVersion == "v1":
+				ok = strictInto(raw, src, apiVersion, kind, &out.objs.Nodes, &out.objs)
+			case kind == "Pod" && apiVersion == "v1":
+				ok = strictInto(raw, src, apiVersion, kind, &out.objs.Pods, &out.objs)
+			case kind == "DaemonSet" && apiVersion == "apps/v1":
+				ok = strictInto(raw, src, apiVersion, kind, &out.objs.DaemonSets, &out.objs)
+			}
+			if ok {
+				return out
+			}
+		}
+	}
+	j := raw
+	if !fromYAML {
+		// JSON is YAML: converting the item as the whole-document decoder
+		// converts documents keeps its checks (duplicate keys) and values.
+		var err error
+		if j, err = yamlToJSON(raw); err != nil {
+			return syntax(err, it.doc)
+		}
+	}
+	var generic any
+	dec := json.NewDecoder(bytes.NewReader(j))
+	dec.UseNumber()
+	at := func(p fpath, detail, hint string) *DecodeError {
+		return &DecodeError{Source: d.source, Document: doc.index, Line: lineOf(it.doc, p), Field: p.String(), Detail: detail, Hint: hint}
+	}
+	if err := dec.Decode(&generic); err != nil {
+		return itemResult{errs: []*DecodeError{at(path, "not valid JSON: "+err.Error(), "")}, whole: true}
+	}
+	m, ok := generic.(map[string]any)
+	if !ok {
+		return itemResult{errs: []*DecodeError{at(path, fmt.Sprintf("list item is a %s, expected an object", jsonKind(generic)), "")}}
+	}
+	out.errs = wd.object(it.doc, path, m, defVersion, defKind, index, at)
+	return out
+}
+
+func isJSONStringOrNull(data []byte, s span) bool {
+	return s.b > s.a && (data[s.a] == '"' || string(data[s.a:s.b]) == "null")
+}
+
+// strictInto decodes raw strictly into a new T and keeps it, trimmed, with
+// its source; it reports false, keeping nothing, on any problem, which the
+// caller then reports the long way.
+func strictInto[T any, PT interface {
+	*T
+	runtimeObject
+}](raw []byte, src Source, apiVersion, kind string, dst *[]PT, objs *Objects) bool {
+	out := PT(new(T))
+	strict, err := sigsjson.UnmarshalStrict(raw, out, sigsjson.DisallowDuplicateFields, sigsjson.DisallowUnknownFields)
+	if err != nil || len(strict) > 0 {
+		return false
+	}
+	trim(out)
+	out.GetObjectKind().SetGroupVersionKind(schema.FromAPIVersionAndKind(apiVersion, kind))
+	*dst = append(*dst, out)
+	objs.setSource(out, src)
+	return true
+}
+
+// LastAppliedAnnotation is the annotation `kubectl apply` stores a whole
+// copy of the object in; Decode drops it from Nodes and Pods.
+const LastAppliedAnnotation = corev1.LastAppliedConfigAnnotation
+
+// trim drops from a decoded Node or Pod what no daemonkit computation reads
+// and what makes up most of a cluster dump: the node's cached image list
+// (status.images), managedFields and the kubectl last-applied annotation.
+// DaemonSets are kept whole: they are what users write and encode back.
+func trim(obj any) {
+	switch o := obj.(type) {
+	case *corev1.Node:
+		o.Status.Images = nil
+		o.ManagedFields = nil
+		delete(o.Annotations, LastAppliedAnnotation)
+	case *corev1.Pod:
+		o.ManagedFields = nil
+		delete(o.Annotations, LastAppliedAnnotation)
+	case *appsv1.DaemonSet:
+	}
+}
+
+// keep moves what one document or item decoded into d.objs, within the
+// MaxNodes, MaxPods and MaxOtherObjects caps.
+func (d *decoder) keep(o *Objects) {
+	kept := d.objs
+	for _, ds := range o.DaemonSets {
+		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.Others), MaxOtherObjects, o, ds) {
+			kept.DaemonSets = append(kept.DaemonSets, ds)
+			kept.setSource(ds, o.sources[ds])
+		}
+	}
+	for _, n := range o.Nodes {
+		if d.room(&d.overNodes, len(kept.Nodes), MaxNodes, o, n) {
+			kept.Nodes = append(kept.Nodes, n)
+			kept.setSource(n, o.sources[n])
+		}
+	}
+	for _, p := range o.Pods {
+		if d.room(&d.overPods, len(kept.Pods), MaxPods, o, p) {
+			kept.Pods = append(kept.Pods, p)
+			kept.setSource(p, o.sources[p])
+		}
+	}
+	for _, x := range o.Others {
+		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.Others), MaxOtherObjects, o, x) {
+			kept.Others = append(kept.Others, x)
+		}
+	}
+	kept.Warnings = append(kept.Warnings, o.Warnings...)
+}
+
+// over counts the objects of a kind beyond its cap, and where the first was.
+type over struct {
+	n     int
+	first Source
+}
+
+func (d *decoder) room(ov *over, have, limit int, o *Objects, obj any) bool {
+	if have < limit {
+		return true
+	}
+	if ov.n == 0 {
+		if x, ok := obj.(Other); ok {
+			ov.first = x.Source
+		} else {
+			ov.first = o.sources[obj]
+		}
+	}
+	ov.n++
+	return false
+}
+
+// overflow reports the caps the input went beyond.
+func (d *decoder) overflow() {
+	for _, c := range []struct {
+		ov    over
+		limit int
+		what  string
+	}{{d.overNodes, MaxNodes, "Nodes"}, {d.overPods, MaxPods, "Pods"}, {d.overOthers, MaxOtherObjects, "objects of other kinds than Node and Pod"}} {
+		if c.ov.n == 0 {
+			continue
+		}
+		d.errs = append(d.errs, &DecodeError{Source: d.source, Document: c.ov.first.Document, Line: c.ov.first.Line,
+			Detail: fmt.Sprintf("the input holds %d more %s than the %d daemonkit keeps", c.ov.n, c.what, c.limit),
+			Hint:   "split the input; these were not read"})
+	}
+}
+
+// runtimeObject is the part of runtime.Object strictInto needs.
+type runtimeObject interface {
+	GetObjectKind() schema.ObjectKind
+}
