@@ -68,7 +68,8 @@ const (
 	// listed, so the scheduler stage sees no pods but the DaemonSets' own.
 	OtherPodsForbidden WarningCode = "OtherPodsForbidden"
 	// DaemonSetPodsForbidden: a DaemonSet's own pods could not be listed,
-	// so it is taken as running none.
+	// so the answer takes them as one Ready pod of the current template on
+	// every node that should run one (a finished rollout).
 	DaemonSetPodsForbidden WarningCode = "DaemonSetPodsForbidden"
 	// DaemonSetsForbidden: DaemonSets could not be listed cluster-wide (only
 	// one namespace's were read) or a named one could not be read.
@@ -368,7 +369,7 @@ func (r *reader) pods(ctx context.Context, dss []*appsv1.DaemonSet) ([]*corev1.P
 			return nil, err
 		}
 		if !ok {
-			r.warn(DaemonSetPodsForbidden, fmt.Sprintf("cannot list pods in namespace %s: %s; the pods of DaemonSet %s are unknown, it is taken as running none",
+			r.warn(DaemonSetPodsForbidden, fmt.Sprintf("cannot list pods in namespace %s: %s; the pods of DaemonSet %s are unknown: the answer takes them as one Ready pod of the current template on every node that should run one",
 				q.namespace, reason, strings.Join(q.owners, ", ")))
 			continue
 		}

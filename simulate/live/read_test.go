@@ -281,8 +281,8 @@ func TestReadFromWarningsSayWhatIsMissing(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Warning{
-		{DaemonSetPodsForbidden, "cannot list pods in namespace kube-system: no role grants it; the pods of DaemonSet kube-system/cilium are unknown, it is taken as running none; " +
-			"cannot list pods in namespace team-x: no role grants it; the pods of DaemonSet team-x/agent are unknown, it is taken as running none"},
+		{DaemonSetPodsForbidden, "cannot list pods in namespace kube-system: no role grants it; the pods of DaemonSet kube-system/cilium are unknown: the answer takes them as one Ready pod of the current template on every node that should run one; " +
+			"cannot list pods in namespace team-x: no role grants it; the pods of DaemonSet team-x/agent are unknown: the answer takes them as one Ready pod of the current template on every node that should run one"},
 		{OtherPodsForbidden, "cannot list pods cluster-wide: the scheduler stage does not see other pods; Pending predictions are missing"},
 	}
 	if !slices.Equal(snap.Warnings, want) {
