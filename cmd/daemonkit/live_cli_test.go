@@ -101,7 +101,9 @@ func TestLiveCommandsAnswerWhatRBACAllows(t *testing.T) {
 				t.Errorf("%s -o %s: the note is not there once:\n%s", name, format, out)
 			}
 			if format == "json" {
-				var rep struct{ Warnings []struct{ Code, Message string } }
+				var rep struct {
+					Warnings []struct{ Code, Message string }
+				}
 				if err := json.Unmarshal([]byte(out), &rep); err != nil {
 					t.Fatalf("%s: %v", name, err)
 				}
