@@ -84,9 +84,9 @@ func runExplain(e *env, args []string) error {
 		return err
 	}
 	if cf.live.printRBAC {
-		return printRBAC(e.stdout, readRole("explain",
-			live.Request{AllDaemonSets: true, SchedulerStage: true},
-			live.Request{DaemonSets: []string{"namespace/name"}, SchedulerStage: true}), readRoleComment("explain"))
+		// every way explain reads: all DaemonSets, one by name, a file's
+		req := live.Request{AllDaemonSets: true, DaemonSets: []string{"namespace/name"}, SchedulerStage: true}
+		return printRBAC(e.stdout, req.ClusterRole("daemonkit-explain"), readRoleComment("explain"))
 	}
 	if *name != "" && (*file != "" || !cf.live.active()) {
 		return usagef("--name picks a DaemonSet of a live cluster: give it with --kubeconfig/--context and without -f")

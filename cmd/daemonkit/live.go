@@ -138,19 +138,6 @@ func printRBAC(w io.Writer, role runtime.Object, comment string) error {
 	return err
 }
 
-// readRole is the minimal ClusterRole of explain or rollout on a live
-// cluster: the union of what each of its ways of running reads.
-func readRole(command string, reqs ...live.Request) runtime.Object {
-	var all live.Request
-	for _, r := range reqs {
-		all.AllDaemonSets = all.AllDaemonSets || r.AllDaemonSets
-		all.DaemonSets = append(all.DaemonSets, r.DaemonSets...)
-		all.Templates = append(all.Templates, r.Templates...)
-		all.SchedulerStage = all.SchedulerStage || r.SchedulerStage
-	}
-	return all.ClusterRole("daemonkit-" + command)
-}
-
 // readRoleComment heads the ClusterRole of a read-only command.
 func readRoleComment(command string) string {
 	return fmt.Sprintf(`# The minimal ClusterRole for 'daemonkit %[1]s --kubeconfig ...': read-only

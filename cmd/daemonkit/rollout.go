@@ -55,8 +55,8 @@ func runRollout(e *env, args []string) error {
 		return usagef("--max-time %v: expected a duration between 1s and %v", *maxTime, simulate.MaxSimulatedTime)
 	}
 	if cf.live.printRBAC {
-		return printRBAC(e.stdout, readRole("rollout",
-			live.Request{DaemonSets: []string{"namespace/name"}, Templates: []*appsv1.DaemonSet{{}}, SchedulerStage: true}), readRoleComment("rollout"))
+		req := live.Request{DaemonSets: []string{"namespace/name"}, SchedulerStage: true}
+		return printRBAC(e.stdout, req.ClusterRole("daemonkit-rollout"), readRoleComment("rollout"))
 	}
 	newDSs, _, err := loadDaemonSets(e, *file)
 	if err != nil {
