@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -412,4 +413,64 @@ func TestReadFromPaginatesAndKeepsOnlyWhatItNeeds(t *testing.T) {
 	if snap.DaemonSets[0].ManagedFields != nil {
 		t.Errorf("DaemonSet kept managed fields")
 	}
+}
+
+// eksNode is a node as EKS reports it: a dozen labels, annotations, managed
+// fields, four conditions, addresses, nodeInfo and the 40 cached images.
+func eksNode(i int) *corev1.Node {
+	name := fmt.Sprintf("ip-10-0-%d-%d.ec2.internal", i/250, i%250)
+	n := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name,
+		Labels: map[string]string{"kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
+			"node.kubernetes.io/instance-type": "m5.2xlarge", "topology.kubernetes.io/region": "us-east-1",
+			"topology.kubernetes.io/zone": "us-east-1a", "eks.amazonaws.com/nodegroup": "general",
+			"eks.amazonaws.com/capacityType": "ON_DEMAND", "eks.amazonaws.com/sourceLaunchTemplateId": "lt-0123456789abcdef0"},
+		Annotations: map[string]string{"alpha.kubernetes.io/provided-node-ip": "10.0.0.1", "node.alpha.kubernetes.io/ttl": "0",
+			"volumes.kubernetes.io/controller-managed-attach-detach": "true"},
+		ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "kubelet", Operation: "Update", FieldsType: "FieldsV1",
+			FieldsV1: &metav1.FieldsV1{Raw: []byte(`{"f:metadata":{"f:labels":{"f:kubernetes.io/hostname":{}}},"f:status":{"f:conditions":{}}}`)}}}},
+		Status: corev1.NodeStatus{
+			Allocatable: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("7910m"), corev1.ResourceMemory: resource.MustParse("31482236Ki"),
+				corev1.ResourcePods: resource.MustParse("58")},
+			Addresses: []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: "10.0.0.1"}, {Type: corev1.NodeHostName, Address: name}},
+			NodeInfo:  corev1.NodeSystemInfo{KernelVersion: "6.1.119-129.201.amzn2023.x86_64", OSImage: "Amazon Linux 2023", ContainerRuntimeVersion: "containerd://1.7.23", KubeletVersion: "v1.37.2-eks-1"},
+		}}
+	for _, c := range []corev1.NodeConditionType{corev1.NodeMemoryPressure, corev1.NodeDiskPressure, corev1.NodePIDPressure, corev1.NodeReady} {
+		n.Status.Conditions = append(n.Status.Conditions, corev1.NodeCondition{Type: c, Status: corev1.ConditionFalse, Reason: "KubeletHasSufficient" + string(c), Message: "kubelet has sufficient " + string(c)})
+	}
+	for k := range 40 {
+		n.Status.Images = append(n.Status.Images, corev1.ContainerImage{SizeBytes: 123456789, Names: []string{
+			fmt.Sprintf("602401143452.dkr.ecr.us-east-1.amazonaws.com/eks/image-%02d@sha256:%064d", k, k),
+			fmt.Sprintf("602401143452.dkr.ecr.us-east-1.amazonaws.com/eks/image-%02d:v1.%d.0-eksbuild.1", k, k)}})
+	}
+	return n
+}
+
+// BenchmarkReadFrom5000EKSNodes reads 5,000 realistic nodes through HTTP in
+// pages of 500 and reports the heap the snapshot keeps (retained-MB): the
+// images, annotations and managed fields are dropped page by page.
+func BenchmarkReadFrom5000EKSNodes(b *testing.B) {
+	var nodes []*corev1.Node
+	for i := range 5000 {
+		nodes = append(nodes, eksNode(i))
+	}
+	srv := fakeapi.New(nodes, nil, nil)
+	defer srv.Close()
+	cs, err := kubernetes.NewForConfig(&rest.Config{Host: srv.URL, QPS: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var kept *Snapshot
+	var before, after runtime.MemStats
+	for b.Loop() {
+		kept = nil
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		if kept, err = ReadFrom(context.Background(), cs, Request{}); err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+	}
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "retained-MB")
+	runtime.KeepAlive(kept)
 }
