@@ -347,6 +347,8 @@ func (r *reader) pods(ctx context.Context, dss []*appsv1.DaemonSet) ([]*corev1.P
 
 	var out []*corev1.Pod
 	seen := map[string]bool{}
+	var unread []*podQuery
+	var reasons []string
 	for _, q := range queries {
 		a := podsList
 		a.Namespace = q.namespace
@@ -369,8 +371,8 @@ func (r *reader) pods(ctx context.Context, dss []*appsv1.DaemonSet) ([]*corev1.P
 			return nil, err
 		}
 		if !ok {
-			r.warn(DaemonSetPodsForbidden, fmt.Sprintf("cannot list pods in namespace %s: %s; the pods of DaemonSet %s are unknown: the answer takes them as one Ready pod of the current template on every node that should run one",
-				q.namespace, reason, strings.Join(q.owners, ", ")))
+			unread = append(unread, q)
+			reasons = append(reasons, reason)
 			continue
 		}
 		for _, p := range pods {
@@ -379,6 +381,10 @@ func (r *reader) pods(ctx context.Context, dss []*appsv1.DaemonSet) ([]*corev1.P
 				out = append(out, p)
 			}
 		}
+	}
+
+	if len(unread) > 0 {
+		r.warn(DaemonSetPodsForbidden, podsForbidden(unread, reasons))
 	}
 
 	if r.req.SchedulerStage {
@@ -415,6 +421,33 @@ func (r *reader) pods(ctx context.Context, dss []*appsv1.DaemonSet) ([]*corev1.P
 		return cmp.Or(strings.Compare(a.Namespace, b.Namespace), strings.Compare(a.Name, b.Name))
 	})
 	return out, nil
+}
+
+// podsForbidden says in one message which DaemonSets' pods could not be
+// read, and what the answer takes instead.
+func podsForbidden(unread []*podQuery, reasons []string) string {
+	var nss, owners []string
+	for _, q := range unread {
+		if !slices.Contains(nss, q.namespace) {
+			nss = append(nss, q.namespace)
+		}
+		owners = append(owners, q.owners...)
+	}
+	slices.Sort(nss)
+	slices.Sort(owners)
+	where, whose := "namespace "+nss[0], "DaemonSet "+owners[0]
+	if len(nss) > 1 {
+		where = "namespaces " + strings.Join(nss, ", ")
+	}
+	if len(owners) > 1 {
+		whose = "DaemonSets " + strings.Join(slices.Compact(owners), ", ")
+	}
+	why := ""
+	if len(slices.Compact(slices.Sorted(slices.Values(reasons)))) == 1 {
+		why = ": " + reasons[0]
+	}
+	return fmt.Sprintf("cannot list pods in %s%s; the pods of %s are unknown: the answer takes them as one Ready pod of the current template on every node that should run one",
+		where, why, whose)
 }
 
 // takesRoom: a pod bound to a node and not finished, the pods the field

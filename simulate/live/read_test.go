@@ -282,8 +282,8 @@ func TestReadFromWarningsSayWhatIsMissing(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Warning{
-		{DaemonSetPodsForbidden, "cannot list pods in namespace kube-system: no role grants it; the pods of DaemonSet kube-system/cilium are unknown: the answer takes them as one Ready pod of the current template on every node that should run one; " +
-			"cannot list pods in namespace team-x: no role grants it; the pods of DaemonSet team-x/agent are unknown: the answer takes them as one Ready pod of the current template on every node that should run one"},
+		{DaemonSetPodsForbidden, "cannot list pods in namespaces kube-system, team-x: no role grants it; the pods of DaemonSets kube-system/cilium, team-x/agent are unknown: " +
+			"the answer takes them as one Ready pod of the current template on every node that should run one"},
 		{OtherPodsForbidden, "cannot list pods cluster-wide: the scheduler stage does not see other pods; Pending predictions are missing"},
 	}
 	if !slices.Equal(snap.Warnings, want) {
