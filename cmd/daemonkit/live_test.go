@@ -104,7 +104,7 @@ func TestLiveDaemonSetsPicksByName(t *testing.T) {
 		{name: "cilium", want: "kube-system/cilium"},
 		{name: "monitoring/agent", want: "monitoring/agent"},
 		{name: "agent", err: `--name "agent": 2 DaemonSets have that name (logging/agent, monitoring/agent); give namespace/name`},
-		{name: "kube-system/agent", err: `prod: no DaemonSet "kube-system/agent" in the cluster`},
+		{name: "kube-system/agent", err: `prod: no DaemonSet "kube-system/agent" (it has kube-system/cilium, logging/agent, monitoring/agent)`},
 	} {
 		got, err := liveDaemonSets(all, tc.name, "prod")
 		if tc.err != "" {
@@ -119,5 +119,9 @@ func TestLiveDaemonSetsPicksByName(t *testing.T) {
 	}
 	if _, err := liveDaemonSets(nil, "", "prod"); err == nil || err.Error() != "prod: the cluster has no DaemonSets; give one with -f" {
 		t.Errorf("empty cluster: %v", err)
+	}
+	// a get by namespace/name that found nothing
+	if _, err := liveDaemonSets(nil, "team-x/agent", "prod"); err == nil || err.Error() != `prod: no DaemonSet "team-x/agent" in the cluster` {
+		t.Errorf("not found: %v", err)
 	}
 }
