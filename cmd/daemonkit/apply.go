@@ -12,7 +12,7 @@ import (
 	"k8s.io/client-go/rest"
 )
 
-const applyUsage = "-f FILE [--kubeconfig FILE] [--context NAME] [--dry-run] [--force-conflicts]"
+const applyUsage = "-f FILE [--kubeconfig FILE] [--context NAME] [--dry-run] [--force-conflicts] [--print-rbac]"
 
 // applier applies objects to a cluster; live's Applier unless a test
 // replaces it.
@@ -92,6 +92,19 @@ func runApplyWith(e *env, args []string, deps applyDeps) error {
 	}
 	if len(ordered) == 0 {
 		return fmt.Errorf("%s: nothing to apply", displayName(*file))
+	}
+	if lf.printRBAC {
+		role, err := live.ApplyClusterRole("daemonkit-apply", ordered)
+		if err != nil {
+			return fmt.Errorf("%s: %w", displayName(*file), err)
+		}
+		return printRBAC(e.stdout, role, fmt.Sprintf(`# The minimal ClusterRole for 'daemonkit apply -f %s': server-side apply is
+# a PATCH, and the server also authorizes create for an object that does not
+# exist yet; each rule names the objects of the file. Applying a Role or
+# ClusterRole needs the permissions it grants as well (RBAC prevents
+# escalation). Bind it, for example:
+#   kubectl create clusterrolebinding daemonkit-apply --clusterrole=daemonkit-apply --serviceaccount=NAMESPACE:NAME
+`, displayName(*file)))
 	}
 	a, host, err := deps.newApplier(lf.kubeconfig, lf.kubeContext)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/daemonkit/daemonkit/daemonset"
 	"github.com/daemonkit/daemonkit/simulate"
+	"github.com/daemonkit/daemonkit/simulate/live"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -17,9 +18,12 @@ import (
 
 // explainReport is what `explain` prints, for people or as JSON/YAML.
 type explainReport struct {
-	Cluster    string       `json:"cluster"`
-	DaemonSets []dsExplain  `json:"daemonSets"`
-	Traps      []trapReport `json:"traps,omitempty"`
+	Cluster string `json:"cluster"`
+	// Warnings say what a live cluster did not let daemonkit read and what
+	// the answer lacks for it.
+	Warnings   []live.Warning `json:"warnings,omitempty"`
+	DaemonSets []dsExplain    `json:"daemonSets"`
+	Traps      []trapReport   `json:"traps,omitempty"`
 }
 
 type dsExplain struct {
@@ -62,7 +66,7 @@ type explainGroup struct {
 	nodes      []string
 }
 
-const explainUsage = "-f FILE [--nodes FILE | --cluster NAME | --kubeconfig FILE [--context NAME]] [-o text|json|yaml] [--wide]\n" +
+const explainUsage = "-f FILE [--nodes FILE | --cluster NAME | --kubeconfig FILE [--context NAME]] [-o text|json|yaml] [--wide] [--print-rbac]\n" +
 	"       daemonkit explain --kubeconfig FILE [--context NAME] [--name NS/NAME]   (the DaemonSets running in the cluster)"
 
 func runExplain(e *env, args []string) error {
@@ -79,29 +83,53 @@ func runExplain(e *env, args []string) error {
 	if err := outputFormat(*out); err != nil {
 		return err
 	}
+	if cf.live.printRBAC {
+		// every way explain reads: all DaemonSets, one by name, a file's
+		req := live.Request{AllDaemonSets: true, DaemonSets: []string{"namespace/name"}, SchedulerStage: true}
+		return printRBAC(e.stdout, req.ClusterRole("daemonkit-explain"), readRoleComment("explain"))
+	}
 	if *name != "" && (*file != "" || !cf.live.active()) {
 		return usagef("--name picks a DaemonSet of a live cluster: give it with --kubeconfig/--context and without -f")
+	}
+	var (
+		dss  []*appsv1.DaemonSet
+		objs *daemonset.Objects
+		err  error
+	)
+	if cf.live.active() {
+		// Read what the answer needs: the file's DaemonSets' own pods, or
+		// the DaemonSets running there (all, or the one --name picks).
+		if *file != "" {
+			if dss, objs, err = loadDaemonSets(e, *file); err != nil {
+				return err
+			}
+			cf.live.req = live.Request{Templates: dss, SchedulerStage: true}
+		} else {
+			cf.live.req = live.Request{AllDaemonSets: *name == "", SchedulerStage: true, RequireDaemonSets: true}
+			if *name != "" {
+				cf.live.req.DaemonSets = []string{*name}
+			}
+		}
 	}
 	cluster, where, err := cf.load(e)
 	if err != nil {
 		return helpOK(err)
 	}
-	var (
-		dss  []*appsv1.DaemonSet
-		objs *daemonset.Objects
-	)
 	if *file == "" && cf.live.active() {
 		// "explain my DaemonSet on my real cluster": the ones running there
 		if dss, err = liveDaemonSets(cf.live.daemonSets(), *name, cf.live.describe()); err != nil {
 			return err
 		}
-	} else if dss, objs, err = loadDaemonSets(e, *file); err != nil {
-		return err
+	} else if dss == nil {
+		if dss, objs, err = loadDaemonSets(e, *file); err != nil {
+			return err
+		}
 	}
 	rep, err := explain(cluster, where, dss, objs)
 	if err != nil {
 		return err
 	}
+	rep.Warnings = cf.live.warnings
 	switch *out {
 	case "json", "yaml":
 		return writeStructured(e.stdout, *out, rep)
@@ -225,6 +253,7 @@ func quantities(rl, like corev1.ResourceList) map[string]string {
 // renderExplain prints the report for people.
 func renderExplain(w io.Writer, rep *explainReport, wide, color bool) {
 	fmt.Fprintf(w, "Cluster: %s\n", rep.Cluster)
+	renderWarnings(w, rep.Warnings, "explain")
 	for _, t := range rep.Traps {
 		fmt.Fprintf(w, "  ! %s: %s\n", t.Kind, t.Message)
 	}
@@ -347,7 +376,10 @@ func helpOK(err error) error {
 // liveDaemonSets returns the DaemonSets read from a live cluster, or the one
 // named (see pickDaemonSet).
 func liveDaemonSets(all []*appsv1.DaemonSet, name, where string) ([]*appsv1.DaemonSet, error) {
-	if len(all) == 0 {
+	switch {
+	case len(all) == 0 && name != "":
+		return nil, fmt.Errorf("%s: no DaemonSet %q in the cluster", where, name)
+	case len(all) == 0:
 		return nil, fmt.Errorf("%s: the cluster has no DaemonSets; give one with -f", where)
 	}
 	if name == "" {

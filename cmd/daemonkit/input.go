@@ -200,7 +200,7 @@ func (c *clusterFlags) register(fs *flag.FlagSet) {
 // load returns the cluster and a short description of where it came from.
 func (c *clusterFlags) load(e *env) (*simulate.Cluster, string, error) {
 	if c.live.active() {
-		return c.live.loadCluster(e.context(), len(c.nodes) > 0 || c.cluster != "")
+		return c.live.loadCluster(e, len(c.nodes) > 0 || c.cluster != "")
 	}
 	if len(c.nodes) > 0 && c.cluster != "" {
 		return nil, "", usagef("give either --nodes or --cluster, not both")

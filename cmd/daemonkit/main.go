@@ -12,8 +12,10 @@
 //	daemonkit apply -f FILE [--kubeconfig FILE] [--context NAME]
 //
 // explain and rollout also read a live cluster with --kubeconfig/--context
-// (read-only); only apply writes, with server-side apply as field manager
-// "daemonkit".
+// (read-only, and only what the answer needs: what RBAC forbids is left out
+// and said so, with exit status 0); only apply writes, with server-side
+// apply as field manager "daemonkit". --print-rbac on explain, rollout and
+// apply prints the minimal ClusterRole the command needs.
 //
 // Run `daemonkit help COMMAND` for the flags of a command. Exit status: 0 on
 // success, 1 when the command found a problem (an error-severity lint finding,

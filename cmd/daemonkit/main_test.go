@@ -22,6 +22,8 @@ type fakeEnv struct {
 	written        map[string][]byte
 	stdin          string
 	stdout, stderr bytes.Buffer
+	// stderrTTY plays a terminal on stderr (progress lines).
+	stderrTTY bool
 }
 
 func newFakeEnv() *fakeEnv {
@@ -29,7 +31,7 @@ func newFakeEnv() *fakeEnv {
 }
 
 func (f *fakeEnv) run(args ...string) int {
-	e := &env{ctx: f.ctx, stdin: strings.NewReader(f.stdin), stdout: &f.stdout, stderr: &f.stderr,
+	e := &env{ctx: f.ctx, stdin: strings.NewReader(f.stdin), stdout: &f.stdout, stderr: &f.stderr, stderrTTY: f.stderrTTY,
 		readFile: func(name string) ([]byte, error) {
 			if name == "-" {
 				return []byte(f.stdin), nil

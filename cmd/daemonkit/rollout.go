@@ -12,10 +12,11 @@ import (
 
 	"github.com/daemonkit/daemonkit/daemonset"
 	"github.com/daemonkit/daemonkit/simulate"
+	"github.com/daemonkit/daemonkit/simulate/live"
 	appsv1 "k8s.io/api/apps/v1"
 )
 
-const rolloutUsage = "-f NEW [--from OLD] [--nodes FILE | --cluster NAME] [--startup 10s] [--broken NODES] [--event \"t=5m taint node-3 dedicated=x:NoExecute\" ...] [--seed N] [--plot FILE.svg] [-o text|json|yaml]"
+const rolloutUsage = "-f NEW [--from OLD] [--nodes FILE | --cluster NAME] [--startup 10s] [--broken NODES] [--event \"t=5m taint node-3 dedicated=x:NoExecute\" ...] [--seed N] [--plot FILE.svg] [-o text|json|yaml] [--kubeconfig FILE [--context NAME]] [--print-rbac]"
 
 func runRollout(e *env, args []string) error {
 	fs := newFlags(e, "rollout", rolloutUsage)
@@ -52,9 +53,9 @@ func runRollout(e *env, args []string) error {
 	if *maxTime <= 0 || *maxTime > simulate.MaxSimulatedTime {
 		return usagef("--max-time %v: expected a duration between 1s and %v", *maxTime, simulate.MaxSimulatedTime)
 	}
-	cluster, where, err := cf.load(e)
-	if err != nil {
-		return helpOK(err)
+	if cf.live.printRBAC {
+		req := live.Request{DaemonSets: []string{"namespace/name"}, SchedulerStage: true}
+		return printRBAC(e.stdout, req.ClusterRole("daemonkit-rollout"), readRoleComment("rollout"))
 	}
 	newDSs, _, err := loadDaemonSets(e, *file)
 	if err != nil {
@@ -63,6 +64,19 @@ func runRollout(e *env, args []string) error {
 	to, err := pickDaemonSet(newDSs, displayName(*file), *name)
 	if err != nil {
 		return err
+	}
+	if cf.live.active() {
+		// What the rollout needs: the DaemonSet of that name as it runs
+		// (unless --from gives it), its own pods, and the other pods for
+		// the scheduler stage.
+		cf.live.req = live.Request{Templates: []*appsv1.DaemonSet{to}, SchedulerStage: *scheduler}
+		if *from == "" {
+			cf.live.req.DaemonSets = []string{to.Namespace + "/" + to.Name}
+		}
+	}
+	cluster, where, err := cf.load(e)
+	if err != nil {
+		return helpOK(err)
 	}
 	var old *appsv1.DaemonSet
 	origin := ""
@@ -80,6 +94,11 @@ func runRollout(e *env, args []string) error {
 					}
 				}
 				origin = fmt.Sprintf("from the DaemonSet running in the cluster (generation %d, %d pods)", ds.Generation, pods)
+				for _, w := range cf.live.warnings {
+					if w.Code == live.DaemonSetPodsForbidden {
+						origin = fmt.Sprintf("from the DaemonSet running in the cluster (generation %d, its pods not readable)", ds.Generation)
+					}
+				}
 			}
 		}
 	}
@@ -146,9 +165,11 @@ func runRollout(e *env, args []string) error {
 	}
 	switch *out {
 	case "json", "yaml":
-		return writeStructured(e.stdout, *out, traceOf(res, where))
+		tr := traceOf(res, where)
+		tr.Warnings = cf.live.warnings
+		return writeStructured(e.stdout, *out, tr)
 	}
-	renderRollout(e.stdout, res, sc, where, origin)
+	renderRollout(e.stdout, res, sc, where, origin, cf.live.warnings)
 	if *plot != "" {
 		fmt.Fprintf(e.stdout, "\nPlot written to %s\n", *plot)
 	}
@@ -211,7 +232,10 @@ func nodeList(flagName string, values stringList, nodes map[string]bool) ([]stri
 
 // rolloutTrace is the -o json|yaml form of a rollout.
 type rolloutTrace struct {
-	Cluster   string           `json:"cluster"`
+	Cluster string `json:"cluster"`
+	// Warnings say what a live cluster did not let daemonkit read and what
+	// the prediction lacks for it.
+	Warnings  []live.Warning   `json:"warnings,omitempty"`
 	DaemonSet string           `json:"daemonSet"`
 	Summary   rolloutSummary   `json:"summary"`
 	Steps     []rolloutStepOut `json:"steps"`
@@ -294,7 +318,7 @@ func issueString(n simulate.NodeIssue) string {
 // renderRollout prints the summary and a timeline for people.
 // origin, when not empty, says where the rollout starts instead of the
 // default wording.
-func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where, origin string) {
+func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where, origin string, warnings []live.Warning) {
 	ds := sc.To
 	s := r.Summary
 	start := "from the running template"
@@ -306,6 +330,7 @@ func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where,
 	}
 	fmt.Fprintf(w, "Rollout of %s/%s %s\n", ds.Namespace, ds.Name, start)
 	fmt.Fprintf(w, "  cluster:  %s\n", where)
+	renderWarnings(w, warnings, "rollout")
 	fmt.Fprintf(w, "  strategy: %s\n", strategyString(r.DaemonSet, lastDesired(r)))
 	order := "sorted node names"
 	if sc.Order.Kind == simulate.OrderRandom {

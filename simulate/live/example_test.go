@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/daemonkit/daemonkit/daemonset"
+	"github.com/daemonkit/daemonkit/internal/fakeapi"
 	"github.com/daemonkit/daemonkit/simulate"
 	"github.com/daemonkit/daemonkit/simulate/live"
 	appsv1 "k8s.io/api/apps/v1"
@@ -17,8 +18,10 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	dynamicfake "k8s.io/client-go/dynamic/fake"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
 	k8stesting "k8s.io/client-go/testing"
 )
 
@@ -138,4 +141,49 @@ func ExampleApplier_Apply() {
 	// Output:
 	// Namespace monitoring <nil> Namespace
 	// field manager: daemonkit
+}
+
+// ReadFrom reads what the answer needs, as far as RBAC allows: this user
+// may list nodes and DaemonSets but no pods, so the snapshot says what the
+// answer lacks, and the answer is still given.
+func ExampleReadFrom() {
+	agent := &appsv1.DaemonSet{
+		ObjectMeta: metav1.ObjectMeta{Name: "agent", Namespace: "team-x"},
+		Spec: appsv1.DaemonSetSpec{
+			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "agent"}},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "agent"}},
+				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "agent", Image: "agent:1"}}},
+			},
+		},
+	}
+	room := corev1.NodeStatus{Allocatable: corev1.ResourceList{corev1.ResourcePods: resource.MustParse("110")}}
+	srv := fakeapi.New([]*corev1.Node{{ObjectMeta: metav1.ObjectMeta{Name: "node-a"}, Status: room}}, nil, []*appsv1.DaemonSet{agent})
+	defer srv.Close()
+	srv.Allow = func(a fakeapi.Access) bool { return a.Resource != "pods" }
+	cs, err := kubernetes.NewForConfig(&rest.Config{Host: srv.URL})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	snap, err := live.ReadFrom(context.Background(), cs, live.Request{DaemonSets: []string{"team-x/agent"}, SchedulerStage: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, w := range snap.Warnings {
+		fmt.Printf("%s: %s\n", w.Code, w.Message)
+	}
+	pl, err := simulate.Place(snap.Cluster, snap.DaemonSets...)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, n := range pl.DaemonSet("team-x", "agent").Nodes {
+		fmt.Println(n.Node, n.State)
+	}
+	// Output:
+	// DaemonSetPodsForbidden: cannot list pods in namespace team-x: no role grants it; the pods of DaemonSet team-x/agent are unknown: the answer takes them as one Ready pod of the current template on every node that should run one
+	// OtherPodsForbidden: cannot list pods cluster-wide: the scheduler stage does not see other pods; Pending predictions are missing
+	// node-a Runs
 }

@@ -3,7 +3,6 @@ package live
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,20 +16,25 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 )
 
-// pageSize is the list page size, as kubectl's --chunk-size default.
-const pageSize = 500
-
 // Config resolves a kubeconfig the way kubectl does: kubeconfigPath if not
 // empty, else the files in $KUBECONFIG, else ~/.kube/config; context names
 // the kubeconfig context to use ("" for the current one). With no kubeconfig
 // at all it falls back to the in-cluster configuration.
 func Config(kubeconfigPath, context string) (*rest.Config, error) {
+	cfg, _, err := configAndNamespace(kubeconfigPath, context)
+	return cfg, err
+}
+
+// configAndNamespace is Config and the context's namespace ("default" when
+// it names none), as kubectl resolves them.
+func configAndNamespace(kubeconfigPath, context string) (*rest.Config, string, error) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
 	if kubeconfigPath != "" {
 		rules.ExplicitPath = kubeconfigPath
 	}
 	overrides := &clientcmd.ConfigOverrides{CurrentContext: context}
-	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides).ClientConfig()
+	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides)
+	cfg, err := cc.ClientConfig()
 	if err != nil {
 		where := "kubeconfig"
 		if kubeconfigPath != "" {
@@ -39,10 +43,36 @@ func Config(kubeconfigPath, context string) (*rest.Config, error) {
 		if context != "" {
 			where += fmt.Sprintf(" (context %q)", context)
 		}
-		return nil, fmt.Errorf("%s: %w", where, err)
+		return nil, "", fmt.Errorf("%s: %w", where, err)
 	}
 	cfg.UserAgent = "daemonkit"
-	return cfg, nil
+	ns, _, err := cc.Namespace()
+	if err != nil || ns == "" {
+		ns = metav1.NamespaceDefault
+	}
+	return cfg, ns, nil
+}
+
+// Read reads what req asks for (see ReadFrom) from the cluster that the
+// kubeconfig at kubeconfigPath (see Config) and context point to. An empty
+// req.Namespace becomes the context's namespace.
+func Read(ctx context.Context, kubeconfigPath, context string, req Request) (*Snapshot, error) {
+	cfg, ns, err := configAndNamespace(kubeconfigPath, context)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("client for %s: %w", cfg.Host, err)
+	}
+	if req.Namespace == "" {
+		req.Namespace = ns
+	}
+	snap, err := ReadFrom(ctx, cs, req)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.Host, err)
+	}
+	return snap, nil
 }
 
 // Load reads the Nodes, Pods and DaemonSets of the cluster that the
@@ -66,91 +96,61 @@ func Load(ctx context.Context, kubeconfigPath, context string) (*simulate.Cluste
 
 // LoadFrom is Load over an existing client (a fake one in tests). It lists
 // every Node, every Pod and every DaemonSet of every namespace, page by
-// page, and builds the Cluster with simulate.NewCluster.
+// page, and builds the Cluster with simulate.NewCluster. Unlike ReadFrom it
+// needs all three lists and fails on the first refused. Managed fields are
+// dropped (nothing reads them).
 func LoadFrom(ctx context.Context, cs kubernetes.Interface) (*simulate.Cluster, []*appsv1.DaemonSet, error) {
-	nodes, err := listAll(ctx, "nodes", func(o metav1.ListOptions) ([]corev1.Node, string, error) {
+	nodes, err := listPaged(ctx, "nodes", metav1.ListOptions{}, nil, func(o metav1.ListOptions) ([]corev1.Node, metav1.ListMeta, error) {
 		l, err := cs.CoreV1().Nodes().List(ctx, o)
 		if err != nil {
-			return nil, "", err
+			return nil, metav1.ListMeta{}, err
 		}
-		return l.Items, l.Continue, nil
+		return l.Items, l.ListMeta, nil
+	}, func(n *corev1.Node) bool {
+		n.TypeMeta = metav1.TypeMeta{APIVersion: "v1", Kind: "Node"}
+		n.ManagedFields = nil
+		return true
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	pods, err := listAll(ctx, "pods", func(o metav1.ListOptions) ([]corev1.Pod, string, error) {
+	pods, err := listPaged(ctx, "pods", metav1.ListOptions{}, nil, func(o metav1.ListOptions) ([]corev1.Pod, metav1.ListMeta, error) {
 		l, err := cs.CoreV1().Pods(metav1.NamespaceAll).List(ctx, o)
 		if err != nil {
-			return nil, "", err
+			return nil, metav1.ListMeta{}, err
 		}
-		return l.Items, l.Continue, nil
+		return l.Items, l.ListMeta, nil
+	}, func(p *corev1.Pod) bool {
+		p.TypeMeta = metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"}
+		p.ManagedFields = nil
+		return true
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	dss, err := listAll(ctx, "daemonsets", func(o metav1.ListOptions) ([]appsv1.DaemonSet, string, error) {
+	dss, err := listPaged(ctx, "daemonsets", metav1.ListOptions{}, nil, func(o metav1.ListOptions) ([]appsv1.DaemonSet, metav1.ListMeta, error) {
 		l, err := cs.AppsV1().DaemonSets(metav1.NamespaceAll).List(ctx, o)
 		if err != nil {
-			return nil, "", err
+			return nil, metav1.ListMeta{}, err
 		}
-		return l.Items, l.Continue, nil
+		return l.Items, l.ListMeta, nil
+	}, func(ds *appsv1.DaemonSet) bool {
+		ds.TypeMeta = metav1.TypeMeta{APIVersion: "apps/v1", Kind: "DaemonSet"}
+		ds.ManagedFields = nil
+		return true
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-
-	// Lists drop each item's kind; set it so the objects encode as kubectl's.
-	nodePtrs := make([]*corev1.Node, len(nodes))
-	for i := range nodes {
-		nodes[i].TypeMeta = metav1.TypeMeta{APIVersion: "v1", Kind: "Node"}
-		nodePtrs[i] = &nodes[i]
-	}
-	podPtrs := make([]*corev1.Pod, len(pods))
-	for i := range pods {
-		pods[i].TypeMeta = metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"}
-		podPtrs[i] = &pods[i]
-	}
-	slices.SortFunc(podPtrs, func(a, b *corev1.Pod) int {
+	slices.SortFunc(pods, func(a, b *corev1.Pod) int {
 		return cmp.Or(strings.Compare(a.Namespace, b.Namespace), strings.Compare(a.Name, b.Name))
 	})
-	dsPtrs := make([]*appsv1.DaemonSet, len(dss))
-	for i := range dss {
-		dss[i].TypeMeta = metav1.TypeMeta{APIVersion: "apps/v1", Kind: "DaemonSet"}
-		dsPtrs[i] = &dss[i]
-	}
-	slices.SortFunc(dsPtrs, func(a, b *appsv1.DaemonSet) int {
+	slices.SortFunc(dss, func(a, b *appsv1.DaemonSet) int {
 		return cmp.Or(strings.Compare(a.Namespace, b.Namespace), strings.Compare(a.Name, b.Name))
 	})
-	cl, err := simulate.NewCluster(nodePtrs, podPtrs)
+	cl, err := simulate.NewCluster(nodes, pods)
 	if err != nil {
 		return nil, nil, err
 	}
-	return cl, dsPtrs, nil
-}
-
-// errNoProgress guards against a server that keeps returning the same
-// continue token.
-var errNoProgress = errors.New("the server returned the same continue token twice")
-
-// listAll pages through one list with limit/continue.
-func listAll[T any](ctx context.Context, what string, list func(metav1.ListOptions) ([]T, string, error)) ([]T, error) {
-	var out []T
-	opts := metav1.ListOptions{Limit: pageSize}
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("listing %s: %w", what, err)
-		}
-		items, cont, err := list(opts)
-		if err != nil {
-			return nil, fmt.Errorf("listing %s: %w", what, err)
-		}
-		out = append(out, items...)
-		if cont == "" {
-			return out, nil
-		}
-		if cont == opts.Continue {
-			return nil, fmt.Errorf("listing %s: %w", what, errNoProgress)
-		}
-		opts.Continue = cont
-	}
+	return cl, dss, nil
 }
