@@ -170,6 +170,7 @@ type engine struct {
 	bindCount  int
 
 	trace *tracer
+	su    *startupState // Kubelet.StartupModel (startup.go), nil without it
 
 	budgetOK      bool
 	budgetDesired int

@@ -182,7 +182,12 @@ func (e *engine) bind(id int32) {
 	case n.broken:
 		p.cause = CauseNodeBroken
 	default:
-		p.readyAt = e.now + e.startupFor(n)
+		d, ok := e.podStartup(id)
+		if !ok {
+			p.cause = CauseCrashLoop
+			break
+		}
+		p.readyAt = e.now + d
 		if p.readyAt <= e.now {
 			e.setReady(id)
 		} else {
