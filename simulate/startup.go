@@ -235,9 +235,9 @@ func probeOf(p *corev1.Probe) *probeSpec {
 
 // startContainer is one container of a template as the start model sees it.
 type startContainer struct {
-	name                        string
-	image                       int32 // index into startupState.images
-	init, sidecar               bool
+	name                         string
+	image                        int32 // index into startupState.images
+	init, sidecar                bool
 	startup, readiness, liveness *probeSpec
 }
 
