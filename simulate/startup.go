@@ -468,9 +468,10 @@ func (e *engine) startupWhy(id int32) string {
 // seconds from binding. It returns when the pod turns Ready, or why it never
 // does.
 //
-// upstream: pkg/kubelet/kuberuntime/kuberuntime_manager.go SyncPod
-// (computeInitContainerActions, then the regular containers in order),
-// kuberuntime_container.go startContainer (EnsureImageExists before create),
+// upstream: pkg/kubelet/kuberuntime/kuberuntime_manager.go SyncPod (init
+// containers, then the regular containers in order), kuberuntime_container.go
+// computeInitContainerActions and startContainer (EnsureImageExists before
+// create),
 // pkg/kubelet/images/image_manager.go EnsureImageExists,
 // pkg/kubelet/prober/worker.go run and doProbe, prober_manager.go
 // UpdatePodStatus, pkg/kubelet/status/generate.go GeneratePodReadyCondition
