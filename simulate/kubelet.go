@@ -258,6 +258,7 @@ func (e *engine) deletePod(id int32) {
 	if e.s.Kubelet.TerminationFromTemplate {
 		grace = e.templateGrace(p.rev)
 	}
+	grace = e.stopFor(id, grace)
 	if grace <= 0 || !p.bound || p.phase == phaseFailed || p.phase == phaseSucceeded {
 		e.removePod(id)
 		return

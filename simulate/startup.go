@@ -141,6 +141,12 @@ type StartupModel struct {
 	// AppReady is the time from a container's start until its probe
 	// endpoints pass (drawn per container that has a probe).
 	AppReady Dist
+	// Stop, when set, is the time from the delete call until a running
+	// pod's containers have stopped (preStop hooks, the application's
+	// shutdown), capped at the pod's terminationGracePeriodSeconds, after
+	// which the kubelet kills them; it replaces KubeletModel.Termination and
+	// TerminationFromTemplate. nil keeps those.
+	Stop *Dist
 }
 
 // DefaultStartupModel is the conservative default of the template-derived
@@ -163,8 +169,12 @@ func (m *StartupModel) String() string {
 	if m.Bandwidth > 0 && len(m.ImageSizes) > 0 {
 		pull += fmt.Sprintf(" (%d sized images at %s/s)", len(m.ImageSizes), bytesString(m.Bandwidth))
 	}
-	return fmt.Sprintf("startup from the template: %s per image not on the node, container start %s, init containers run %s, app ready %s after start, then the probe grid",
-		pull, m.ContainerStart, m.InitRun, m.AppReady)
+	stop := ""
+	if m.Stop != nil {
+		stop = fmt.Sprintf("; pods stop %s after deletion (at most terminationGracePeriodSeconds)", m.Stop)
+	}
+	return fmt.Sprintf("startup from the template: %s per image not on the node, container start %s, init containers run %s, app ready %s after start, then the probe grid%s",
+		pull, m.ContainerStart, m.InitRun, m.AppReady, stop)
 }
 
 func bytesString(b int64) string {
@@ -185,6 +195,9 @@ func (m *StartupModel) validate(p *field.Path) field.ErrorList {
 	errs = append(errs, m.ContainerStart.validate(p.Child("containerStart"))...)
 	errs = append(errs, m.InitRun.validate(p.Child("initRun"))...)
 	errs = append(errs, m.AppReady.validate(p.Child("appReady"))...)
+	if m.Stop != nil {
+		errs = append(errs, m.Stop.validate(p.Child("stop"))...)
+	}
 	if m.Bandwidth < 0 {
 		errs = append(errs, field.Invalid(p.Child("bandwidth"), m.Bandwidth, "must not be negative"))
 	}
@@ -454,6 +467,19 @@ func (e *engine) podStartup(id int32) (int64, bool) {
 		return 0, false
 	}
 	return min(int64(math.Round(t)), maxPodStartup), true
+}
+
+// stopFor is how long deleted pod id stays Terminating: grace (the
+// kubelet model's termination) without StartupModel.Stop, else a draw of
+// Stop capped at the pod's terminationGracePeriodSeconds.
+// upstream: pkg/kubelet/kuberuntime/kuberuntime_container.go killContainer
+// (preStop hook and SIGTERM within the grace period, then SIGKILL)
+func (e *engine) stopFor(id int32, grace int64) int64 {
+	if e.su == nil || e.su.m.Stop == nil {
+		return grace
+	}
+	limit := e.templateGrace(e.pods[id].rev)
+	return min(int64(math.Round(e.su.m.Stop.draw(e.rng.Float64()))), limit)
 }
 
 // startupWhy says why pod id never turns Ready under the startup model.

@@ -255,3 +255,25 @@ func TestNormalizeImage(t *testing.T) {
 		}
 	}
 }
+
+// TestStartupModelStop: a deleted pod stops after a draw of Stop, at most
+// its terminationGracePeriodSeconds; on the non-surge path the node's new
+// pod is created once the old one is gone.
+func TestStartupModelStop(t *testing.T) {
+	for _, tc := range []struct {
+		stop  time.Duration
+		grace int64
+		want  time.Duration
+	}{{4 * time.Second, 30, 2 * (4 + 11) * time.Second}, {time.Minute, 5, 2 * (5 + 11) * time.Second}} {
+		s := update(testCluster(2), maxUnavailable(intstr.FromInt32(1)), 0)
+		s.To.Spec.Template.Spec.TerminationGracePeriodSeconds = ptr.To(tc.grace)
+		s.From.Spec.Template.Spec.TerminationGracePeriodSeconds = ptr.To(tc.grace)
+		m := fixedModel()
+		m.Stop = &Dist{Points: []time.Duration{tc.stop}}
+		s.Kubelet.StartupModel = m
+		r := mustRollout(t, s)
+		if a := r.Summary.AllAvailable; a == nil || *a != tc.want {
+			t.Errorf("stop %v grace %d: available at %v, want %v", tc.stop, tc.grace, a, tc.want)
+		}
+	}
+}

@@ -32,6 +32,7 @@ type sampleFlags struct {
 	dists        map[string]*distFlag
 	imageSizes   stringList
 	bandwidth    *string
+	stop         *string
 	target       *time.Duration
 	minAvailable *string
 	set          map[string]bool
@@ -71,6 +72,7 @@ func registerSampleFlags(fs *flag.FlagSet) *sampleFlags {
 	for _, n := range distFlagNames {
 		fs.Var(f.dists[n], n, help[n]+" (`DIST`: 5s, a uniform range 2s..20s, or quantiles 1s,3s,8s,40s)")
 	}
+	f.stop = fs.String("stop", "", "template model: time from deletion until a pod's containers have stopped, at most its terminationGracePeriodSeconds (`DIST`; default: --termination)")
 	fs.Var(&f.imageSizes, "image-size", "template model: `IMAGE=SIZE` (e.g. quay.io/cilium/cilium:v1.16.0=600Mi) pulled at --bandwidth (repeatable)")
 	f.bandwidth = fs.String("bandwidth", "", "template model: a node's pull `BANDWIDTH` in bytes per second (e.g. 50Mi), for --image-size")
 	f.target = fs.Duration("target", 0, "recommend the smallest update budget whose P90 finishes within this `DURATION`")
@@ -95,7 +97,7 @@ func (f *sampleFlags) apply(fs *flag.FlagSet, sc *simulate.Scenario) error {
 		return usagef("--startup-model %q: expected fixed or template", *f.model)
 	}
 	if *f.model != "template" {
-		for _, n := range append(append([]string{}, distFlagNames...), "image-size", "bandwidth") {
+		for _, n := range append(append([]string{}, distFlagNames...), "image-size", "bandwidth", "stop") {
 			if f.set[n] {
 				return usagef("--%s needs --startup-model template", n)
 			}
@@ -107,6 +109,13 @@ func (f *sampleFlags) apply(fs *flag.FlagSet, sc *simulate.Scenario) error {
 	}
 	m := simulate.StartupModel{Pull: f.dists["pull"].d, ContainerStart: f.dists["container-start"].d,
 		InitRun: f.dists["init-run"].d, AppReady: f.dists["app-ready"].d}
+	if *f.stop != "" {
+		d, err := simulate.ParseDist(*f.stop)
+		if err != nil {
+			return usagef("--stop %v", err)
+		}
+		m.Stop = &d
+	}
 	if *f.bandwidth != "" {
 		q, err := resource.ParseQuantity(*f.bandwidth)
 		if err != nil || q.Sign() <= 0 || q.Value() > 1<<40 {
@@ -141,14 +150,18 @@ func (f *sampleFlags) sampled() bool { return *f.runs > 1 || *f.target > 0 }
 // modelLine describes the kubelet model for the "model:" line.
 func modelLine(sc simulate.Scenario) string {
 	start := fmt.Sprintf("pods Ready %v after creation", sc.Kubelet.Startup)
+	term := terminationString(sc)
 	if sc.Kubelet.StartupJitter > 0 {
 		start += fmt.Sprintf(" plus up to %v", sc.Kubelet.StartupJitter)
 	}
 	if m := sc.Kubelet.StartupModel; m != nil {
 		start = m.String()
+		if m.Stop != nil {
+			return fmt.Sprintf("%s; %d broken, %d crash-looping nodes", start, len(sc.Kubelet.Broken), len(sc.Kubelet.CrashLoop))
+		}
 	}
 	return fmt.Sprintf("%s; %d broken, %d crash-looping nodes; deletions take %s", start,
-		len(sc.Kubelet.Broken), len(sc.Kubelet.CrashLoop), terminationString(sc))
+		len(sc.Kubelet.Broken), len(sc.Kubelet.CrashLoop), term)
 }
 
 func terminationString(sc simulate.Scenario) string {
