@@ -167,7 +167,7 @@ func DefaultStartupModel() StartupModel {
 func (m *StartupModel) String() string {
 	pull := "pull " + m.Pull.String()
 	if m.Bandwidth > 0 && len(m.ImageSizes) > 0 {
-		pull += fmt.Sprintf(" (%d sized images at %s/s)", len(m.ImageSizes), bytesString(m.Bandwidth))
+		pull += fmt.Sprintf(" (images of known size at %s/s)", bytesString(m.Bandwidth))
 	}
 	stop := ""
 	if m.Stop != nil {
