@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -87,8 +86,8 @@ func (f *sampleFlags) apply(fs *flag.FlagSet, sc *simulate.Scenario) error {
 	if *f.runs < 1 || *f.runs > maxCLIRuns {
 		return usagef("--runs %d: expected a number between 1 and %d", *f.runs, maxCLIRuns)
 	}
-	if *f.target < 0 || *f.target > maxSimulatedTime {
-		return usagef("--target %v: expected a duration between 1s and %v", *f.target, maxSimulatedTime)
+	if *f.target < 0 || *f.target > simulate.MaxSimulatedTime {
+		return usagef("--target %v: expected a duration between 1s and %v", *f.target, simulate.MaxSimulatedTime)
 	}
 	if f.set["min-available"] && *f.target == 0 {
 		return usagef("--min-available needs --target")
@@ -180,7 +179,7 @@ func runSampled(e *env, f *sampleFlags, sc simulate.Scenario, where, origin, plo
 	var res *simulate.SampleResult
 	err := withProgress(e, runs, func(progress func(int)) error {
 		var err error
-		res, err = simulate.SampleWithProgress(context.Background(), sc, runs, progress)
+		res, err = simulate.SampleWithProgress(e.context(), sc, runs, progress)
 		return err
 	})
 	if err != nil {
@@ -192,7 +191,7 @@ func runSampled(e *env, f *sampleFlags, sc simulate.Scenario, where, origin, plo
 		if sc.Order.Kind == simulate.OrderExplicit {
 			one.Order.Kind, one.Order.Names = simulate.OrderExplicit, sc.Order.Names
 		}
-		r, err := simulate.Rollout(context.Background(), one)
+		r, err := simulate.Rollout(e.context(), one)
 		if err != nil {
 			return err
 		}
@@ -324,7 +323,7 @@ func runRecommend(e *env, f *sampleFlags, sc simulate.Scenario, where, out strin
 	var rec *simulate.Recommendation
 	err := withProgress(e, 0, func(func(int)) error {
 		var err error
-		rec, err = simulate.Recommend(context.Background(), sc, simulate.Goal{Target: *f.target, MinAvailable: floor, Runs: runs})
+		rec, err = simulate.Recommend(e.context(), sc, simulate.Goal{Target: *f.target, MinAvailable: floor, Runs: runs})
 		return err
 	})
 	if err != nil {
