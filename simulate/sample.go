@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -174,10 +175,16 @@ func SampleWithProgress(ctx context.Context, s Scenario, n int, progress func(do
 		}()
 	}
 	wg.Wait()
+	// the error of the run that failed, not the cancellation it caused in
+	// the others
+	var firstErr error
 	for i := range outs {
-		if outs[i].err != nil {
-			return nil, outs[i].err
+		if err := outs[i].err; err != nil && (firstErr == nil || errors.Is(firstErr, context.Canceled) && !errors.Is(err, context.Canceled)) {
+			firstErr = err
 		}
+	}
+	if firstErr != nil {
+		return nil, firstErr
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
