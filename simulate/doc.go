@@ -43,6 +43,76 @@
 // breaches, uncovered nodes, and whether and why the rollout is stuck.
 // WriteSVG draws it.
 //
+// # Startup from the template
+//
+// With KubeletModel.StartupModel set, a pod's time from binding to Ready is
+// derived from its template, term by term, each random time drawn per pod
+// from the scenario's seed out of a Dist (fixed, uniform, or empirical
+// quantiles); DefaultStartupModel holds the documented, conservative
+// defaults:
+//
+//   - scheduling and binding: KubeletModel.BindPerSecond, as before
+//     (kube-scheduler's throughput).
+//   - image pull, per container in start order (StartupModel.Pull, or an
+//     image's size over the node's Bandwidth): pulls are serialized, as the
+//     kubelet's default serializeImagePulls=true does, and skipped when the
+//     node already holds the image — listed in its status.images, run by a
+//     pod bound to it at t=0 (From's pods, the cluster's pods) or pulled
+//     by an earlier pod of the run (a rollback, an unchanged image). Image
+//     garbage collection is not modelled. upstream:
+//     pkg/kubelet/images/image_manager.go EnsureImageExists,
+//     pkg/kubelet/images/puller.go serialImagePuller.
+//   - container start (StartupModel.ContainerStart), per container: init
+//     containers run one after the other, each to completion
+//     (StartupModel.InitRun); a sidecar (an init container with
+//     restartPolicy Always) lets the next one start once it has started
+//     — its startup probe, if any, passed; then the regular containers are
+//     started in order, each after its image is there. upstream:
+//     pkg/kubelet/kuberuntime/kuberuntime_manager.go SyncPod,
+//     kuberuntime_container.go computeInitContainerActions and
+//     startContainer.
+//   - application readiness (StartupModel.AppReady): the time from a
+//     container's start until its probe endpoints pass, drawn for each
+//     container that has a probe.
+//   - the probe grid (upstream: pkg/kubelet/prober/worker.go run and doProbe,
+//     prober_manager.go AddPod and UpdatePodStatus): a probe worker starts
+//     with the pod and ticks every periodSeconds P; a probe counts once the
+//     container has run initialDelaySeconds D (whole seconds, so a probe at
+//     exactly D counts). The startup and liveness probes run on the ticker
+//     from the pod's binding. Readiness (and liveness) wait until the startup
+//     probe has passed; UpdatePodStatus then triggers a readiness probe at
+//     once and restarts its ticker there, so without a startup probe the
+//     first counted readiness probe is at the container's start if D = 0,
+//     else ⌈D/P⌉·P after it. The first probe at or after the application is
+//     up passes; successThreshold S adds (S−1)·P. A startup probe (or, with
+//     none, a liveness probe) that fails failureThreshold times before the
+//     application is up gets the container killed; it restarts with the
+//     same startup time and so never becomes Ready: the pod crash-loops
+//     (Cause CrashLoopBackOff, with the probe named in the detail).
+//     Readiness failures never restart a container. Probe timeouts and the
+//     status manager's and PLEG's delays are not modelled.
+//   - Ready: every container (regular and sidecar) Ready. upstream:
+//     pkg/kubelet/status/generate.go GeneratePodReadyCondition.
+//   - then minReadySeconds for availability, and termination
+//     (terminationGracePeriodSeconds with TerminationFromTemplate) and the
+//     controller-manager's client rate limit (APIModel), as without the
+//     model.
+//
+// Derived startups are rounded to whole seconds, the engine's clock.
+//
+// # Percentiles and budgets
+//
+// Sample runs a scenario many times, each run with its own seed
+// (SampleSeed): its own random node order — upstream iterates Go maps,
+// whose order differs between runs — and its own random times. Runs use
+// every core and the result depends only on the scenario and the number of
+// runs. It gives the distribution of the time until every node is updated
+// and available, the lowest availability, the share of runs that got stuck
+// and why, and the P10–P90 band of "updated" over time (WriteSVG draws it
+// with PlotOptions.Band). Recommend searches the smallest maxUnavailable (or
+// maxSurge, for a DaemonSet without host ports) whose sampled P90 meets a
+// target while availability stays above a floor.
+//
 // Where upstream picks nodes in Go map order, Rollout picks them in sorted
 // node-name order (one outcome upstream can produce) or, with a seed, in a
 // random order, so users can sample the spread of outcomes. The conformance

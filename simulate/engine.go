@@ -200,6 +200,7 @@ type engine struct {
 	bindCount  int
 
 	trace *tracer
+	su    *startupState // Kubelet.StartupModel (startup.go), nil without it
 
 	budgetOK      bool
 	budgetDesired int

@@ -117,6 +117,9 @@ func validateScenario(s *Scenario) (*checkedScenario, error) {
 		errs = append(errs, field.Invalid(root.Child("api"), fmt.Sprintf("%v/%d", s.API.QPS, s.API.Burst), "must be finite and not negative"))
 	}
 	errs = append(errs, checkLimits(root.Child("limits"), s.Limits)...)
+	if s.Kubelet.StartupModel != nil {
+		errs = append(errs, s.Kubelet.StartupModel.validate(kp.Child("startupModel"))...)
+	}
 
 	// Every node name the run can meet, in the chosen order.
 	names := map[string]bool{}
@@ -282,6 +285,7 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 	for k := range changes {
 		e.push(secs(s.Changes[k].At), evChange, int32(k))
 	}
+	e.initStartup()
 	return e, nil
 }
 

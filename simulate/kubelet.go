@@ -182,7 +182,12 @@ func (e *engine) bind(id int32) {
 	case n.broken:
 		p.cause = CausePodNeverReady
 	default:
-		p.readyAt = e.now + e.startupFor(n)
+		d, ok := e.podStartup(id)
+		if !ok {
+			p.cause = CauseCrashLoop
+			break
+		}
+		p.readyAt = e.now + d
 		if p.readyAt <= e.now {
 			e.setReady(id)
 		} else {
@@ -253,6 +258,7 @@ func (e *engine) deletePod(id int32) {
 	if e.s.Kubelet.TerminationFromTemplate {
 		grace = e.templateGrace(p.rev)
 	}
+	grace = e.stopFor(id, grace)
 	if grace <= 0 || !p.bound || p.phase == phaseFailed || p.phase == phaseSucceeded {
 		e.removePod(id)
 		return

@@ -18,6 +18,10 @@ type PlotOptions struct {
 	Title string
 	// Width and Height of the SVG in pixels; 0 gives 960 and 480.
 	Width, Height int
+	// Band, when set (SampleResult.Band), is drawn as a shaded band between
+	// the P10 and P90 of "updated" over many runs, with its P50 dotted; the
+	// time axis covers it.
+	Band []BandPoint
 }
 
 // plotSeries is one line of the chart.
@@ -75,10 +79,16 @@ func WriteSVG(w io.Writer, r *Result, opts PlotOptions) error {
 	if n := len(pts); n > 0 && pts[n-1].t > end {
 		end = pts[n-1].t
 	}
+	if n := len(opts.Band); n > 0 && opts.Band[n-1].Time > end {
+		end = opts.Band[n-1].Time
+	}
 	if end <= 0 {
 		end = time.Second
 	}
 	var ymax int32 = 1
+	for _, b := range opts.Band {
+		ymax = max(ymax, b.P90)
+	}
 	for _, p := range pts {
 		for _, s := range series {
 			ymax = max(ymax, s.value(p))
@@ -139,6 +149,21 @@ func WriteSVG(w io.Writer, r *Result, opts PlotOptions) error {
 	p(`<text x="%d" y="%d" text-anchor="middle" fill="#333333">time since the update</text>`+"\n", left+int(pw)/2, top+int(ph)+36)
 	p(`<text x="16" y="%d" text-anchor="middle" fill="#333333" transform="rotate(-90 16 %d)">pods</text>`+"\n", top+int(ph)/2, top+int(ph)/2)
 
+	// The P10-P90 band of "updated" over many runs.
+	if len(opts.Band) > 0 {
+		var poly, mid strings.Builder
+		for _, b := range opts.Band {
+			fmt.Fprintf(&poly, " %.1f,%.1f", x(b.Time), y(b.P90))
+			fmt.Fprintf(&mid, " %.1f,%.1f", x(b.Time), y(b.P50))
+		}
+		for k := len(opts.Band) - 1; k >= 0; k-- {
+			fmt.Fprintf(&poly, " %.1f,%.1f", x(opts.Band[k].Time), y(opts.Band[k].P10))
+		}
+		p(`<polygon id="updated-band" fill="#1f77b4" fill-opacity="0.18" stroke="none" points="%s"><title>updated: P10-P90 of %s</title></polygon>`+"\n",
+			strings.TrimSpace(poly.String()), "the sampled runs")
+		p(`<polyline id="updated-p50" fill="none" stroke="#1f77b4" stroke-width="1" stroke-dasharray="1 3" points="%s"/>`+"\n", strings.TrimSpace(mid.String()))
+	}
+
 	// Series as step lines.
 	for _, s := range series {
 		var pts2 strings.Builder
@@ -168,6 +193,10 @@ func WriteSVG(w io.Writer, r *Result, opts PlotOptions) error {
 		p(`<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"/>`+"\n", lx, height-18, lx+18, height-18, s.color)
 		p(`<text x="%d" y="%d">%s</text>`+"\n", lx+22, height-14, html.EscapeString(s.label))
 		lx += 30 + 7*len(s.label)
+	}
+	if len(opts.Band) > 0 {
+		p(`<rect x="%d" y="%d" width="18" height="10" fill="#1f77b4" fill-opacity="0.18"/>`+"\n", lx, height-23)
+		p(`<text x="%d" y="%d">updated, P10-P90 of the runs</text>`+"\n", lx+22, height-14)
 	}
 	p("</g>\n</svg>\n")
 	return bw.Flush()

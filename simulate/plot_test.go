@@ -145,3 +145,50 @@ func yOf(t *testing.T, point string) float64 {
 	}
 	return y
 }
+
+// TestWriteSVGDrawsTheSampleBand: with PlotOptions.Band the chart holds the
+// P10-P90 polygon of "updated" (P90 along the top, P10 back along the
+// bottom), its dotted P50 and a legend entry; the time axis covers the band.
+func TestWriteSVGDrawsTheSampleBand(t *testing.T) {
+	s := sampleScenario(20, intstr.FromInt32(4), false)
+	res, err := Sample(context.Background(), s, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := s
+	one.Order = Order{Kind: OrderRandom, Seed: res.Seeds[res.MedianRun]}
+	r := mustRollout(t, one)
+	var b bytes.Buffer
+	if err := WriteSVG(&b, r, PlotOptions{Band: res.Band}); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Polygons []struct {
+			ID     string `xml:"id,attr"`
+			Points string `xml:"points,attr"`
+		} `xml:"polygon"`
+		Polylines []struct {
+			ID string `xml:"id,attr"`
+		} `xml:"polyline"`
+	}
+	if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Polygons) != 1 || doc.Polygons[0].ID != "updated-band" || len(strings.Fields(doc.Polygons[0].Points)) != 2*len(res.Band) {
+		t.Fatalf("band polygon: %+v (band of %d points)", doc.Polygons, len(res.Band))
+	}
+	found := false
+	for _, p := range doc.Polylines {
+		found = found || p.ID == "updated-p50"
+	}
+	if !found || !strings.Contains(b.String(), "updated, P10-P90 of the runs") {
+		t.Error("no P50 line or legend entry")
+	}
+	var plain bytes.Buffer
+	if err := WriteSVG(&plain, r, PlotOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain.String(), "<polygon") {
+		t.Error("a band without PlotOptions.Band")
+	}
+}

@@ -137,6 +137,11 @@ type KubeletModel struct {
 	StartupJitter time.Duration
 	// NodeStartup overrides Startup (not the jitter) for named nodes.
 	NodeStartup map[string]time.Duration
+	// StartupModel, when set, derives each pod's startup from its template
+	// instead (image pulls, init containers, container starts, probes),
+	// ignoring Startup, StartupJitter and NodeStartup. nil keeps the fixed
+	// startup of the parity model.
+	StartupModel *StartupModel
 
 	// Broken nodes run pods that never turn Ready.
 	Broken []string

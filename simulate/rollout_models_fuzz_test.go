@@ -133,6 +133,46 @@ func FuzzRolloutModels(f *testing.F) {
 		if s.Limits.MaxReconciles == 0 {
 			s.Limits.MaxReconciles = 5000
 		}
+		if r.u8()%2 == 1 {
+			// the template startup model: any distributions (invalid ones
+			// included), probes of any timing on every template
+			dist := func() Dist {
+				var d Dist
+				for k := int(r.u8() % 4); k > 0; k-- {
+					d.Points = append(d.Points, r.dur())
+				}
+				return d
+			}
+			m := &StartupModel{Pull: dist(), ContainerStart: dist(), InitRun: dist(), AppReady: dist(), Bandwidth: int64(int8(r.u8())) * 1000,
+				ImageSizes: map[string]int64{"img:v2": int64(r.u64() % (1 << 41))}}
+			if r.u8()%2 == 0 {
+				d := dist()
+				m.Stop = &d
+			}
+			s.Kubelet.StartupModel = m
+			pr := func() *corev1.Probe {
+				if r.u8()%2 == 0 {
+					return nil
+				}
+				return &corev1.Probe{InitialDelaySeconds: int32(int8(r.u8())), PeriodSeconds: int32(r.u8() % 40), SuccessThreshold: int32(r.u8() % 4), FailureThreshold: int32(r.u8() % 6)}
+			}
+			for _, d := range append([]*appsv1.DaemonSet{s.To, s.From}, func() (out []*appsv1.DaemonSet) {
+				for _, c := range s.Changes {
+					out = append(out, c.DaemonSet)
+				}
+				return out
+			}()...) {
+				if d == nil {
+					continue
+				}
+				c := &d.Spec.Template.Spec.Containers[0]
+				c.StartupProbe, c.ReadinessProbe, c.LivenessProbe = pr(), pr(), pr()
+				if r.u8()%3 == 0 {
+					always := corev1.ContainerRestartPolicyAlways
+					d.Spec.Template.Spec.InitContainers = []corev1.Container{{Name: "init", Image: "tools"}, {Name: "side", Image: "img:v1", RestartPolicy: &always, StartupProbe: pr()}}
+				}
+			}
+		}
 		res, err := Rollout(context.Background(), s)
 		if err != nil {
 			if err.Error() == "" {

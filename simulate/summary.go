@@ -237,6 +237,9 @@ func (e *engine) nodeIssue(i int32) (NodeIssue, bool) {
 			return NodeIssue{}, false
 		}
 		d := "pod " + p.name + " of the current revision is not available"
+		if why := e.startupWhy(cur); why != "" {
+			d += ": " + why
+		}
 		if p.rev >= 0 && !p.bound {
 			if why := e.revs[p.rev].pending[i]; why != "" {
 				d += ": " + why

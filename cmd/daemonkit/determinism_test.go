@@ -16,6 +16,8 @@ func TestOutputIsDeterministic(t *testing.T) {
 		{"preset", "calico-node"},
 		{"rollout", "-f", "new.yaml", "--from", "old.yaml", "--cluster", "mixed", "--seed", "42", "--broken", "general-03", "-o", "json", "--plot", "p.svg"},
 		{"rollout", "-f", "new.yaml", "--from", "old.yaml", "--cluster", "dev", "--event", "t=2s notready worker-0", "--startup-jitter", "4s", "--seed", "3"},
+		{"rollout", "-f", "new.yaml", "--from", "old.yaml", "--cluster", "mixed", "--startup-model", "template", "--runs", "40", "--plot", "p.svg"},
+		{"rollout", "-f", "new.yaml", "--from", "old.yaml", "--cluster", "dev", "--startup-model", "template", "--target", "3m", "--runs", "20", "-o", "json"},
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, args := range commands {

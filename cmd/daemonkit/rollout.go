@@ -16,7 +16,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 )
 
-const rolloutUsage = "-f NEW [--from OLD] [--nodes FILE | --cluster NAME] [--startup 10s] [--broken NODES] [--event \"t=5m taint node-3 dedicated=x:NoExecute\" ...] [--seed N] [--plot FILE.svg] [-o text|json|yaml] [--kubeconfig FILE [--context NAME]] [--print-rbac]"
+const rolloutUsage = "-f NEW [--from OLD] [--nodes FILE | --cluster NAME] [--startup 10s | --startup-model template] [--runs N] [--target 2h [--min-available 99%]] [--broken NODES] [--event \"t=5m taint node-3 dedicated=x:NoExecute\" ...] [--seed N] [--plot FILE.svg] [-o text|json|yaml] [--kubeconfig FILE [--context NAME]] [--print-rbac]"
 
 func runRollout(e *env, args []string) error {
 	fs := newFlags(e, "rollout", rolloutUsage)
@@ -38,6 +38,7 @@ func runRollout(e *env, args []string) error {
 	maxTime := fs.Duration("max-time", 24*time.Hour, "stop simulating after this much simulated time")
 	var cf clusterFlags
 	cf.register(fs)
+	sf := registerSampleFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return helpOK(err)
 	}
@@ -143,12 +144,18 @@ func runRollout(e *env, args []string) error {
 	if *seed != 0 {
 		sc.Order = simulate.Order{Kind: simulate.OrderRandom, Seed: *seed}
 	}
+	if err := sf.apply(fs, &sc); err != nil {
+		return err
+	}
 	// t=0 is when the cluster was read, so that the ages and Ready times of
 	// its pods count as they were then.
 	if cf.live.active() {
 		sc.Start = cf.live.readAt
 	} else if len(cluster.Pods()) > 0 {
 		sc.Start = cluster.LatestTimestamp()
+	}
+	if sf.sampled() {
+		return runSampled(e, sf, sc, where, origin, *plot, *out)
 	}
 	res, err := simulateWithProgress(e, sc)
 	if err != nil {
@@ -336,8 +343,7 @@ func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where,
 	if sc.Order.Kind == simulate.OrderRandom {
 		order = fmt.Sprintf("random, seed %d", sc.Order.Seed)
 	}
-	fmt.Fprintf(w, "  model:    pods Ready %v after creation; %d broken, %d crash-looping nodes; deletions take %v; node order: %s\n",
-		sc.Kubelet.Startup, len(sc.Kubelet.Broken), len(sc.Kubelet.CrashLoop), sc.Kubelet.Termination, order)
+	fmt.Fprintf(w, "  model:    %s; node order: %s\n", modelLine(sc), order)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Summary")
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
