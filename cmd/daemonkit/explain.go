@@ -106,7 +106,7 @@ func runExplain(e *env, args []string) error {
 	case "json", "yaml":
 		return writeStructured(e.stdout, *out, rep)
 	}
-	renderExplain(e.stdout, rep, *wide, e.stdoutTTY)
+	renderExplain(e.stdout, rep, *wide, e.color())
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/daemonkit/daemonkit/daemonset"
@@ -20,29 +21,66 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
-// newFlags makes a flag set that reports mistakes as usage errors and
-// prints -h help to stdout.
+// newFlags makes a flag set that reports mistakes as usage errors (one line
+// on stderr, never the whole usage) and prints -h help to stdout.
 func newFlags(e *env, name, usage string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Usage = func() {
+	// The flag package calls Usage on every parse error too; help is
+	// printed by parseFlags when -h was asked for, and only then.
+	fs.Usage = func() {}
+	h := &helpFlag{show: func() {
+		if e.collectFlags != nil {
+			e.collectFlags(fs)
+			return
+		}
 		fmt.Fprintf(e.stdout, "Usage: daemonkit %s %s\n\nFlags:\n", name, usage)
-		fs.SetOutput(e.stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
-	}
+		printDefaults(e.stdout, fs)
+	}}
+	fs.Var(h, "h", "show this help")
+	fs.Var(h, "help", "show this help")
 	return fs
+}
+
+// helpFlag is -h and -help: a boolean flag that asks for the help.
+type helpFlag struct {
+	asked bool
+	show  func()
+}
+
+func (h *helpFlag) String() string   { return "false" }
+func (h *helpFlag) IsBoolFlag() bool { return true }
+func (h *helpFlag) Set(v string) error {
+	b, err := strconv.ParseBool(v)
+	h.asked = h.asked || b
+	return err
+}
+
+// printDefaults prints the flags of fs as flag.PrintDefaults does, without
+// -h and -help.
+func printDefaults(w io.Writer, fs *flag.FlagSet) {
+	shown := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
+	fs.VisitAll(func(f *flag.Flag) {
+		if f.Name == "h" || f.Name == "help" {
+			return
+		}
+		shown.Var(f.Value, f.Name, f.Usage)
+		shown.Lookup(f.Name).DefValue = f.DefValue
+	})
+	shown.SetOutput(w)
+	shown.PrintDefaults()
 }
 
 // parseFlags parses args; -h prints help and ends the command successfully.
 var errHelp = errors.New("help shown")
 
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
-			return errHelp
-		}
+	err := fs.Parse(args)
+	if h, ok := fs.Lookup("h").Value.(*helpFlag); ok && h.asked {
+		h.show()
+		return errHelp
+	}
+	if err != nil {
 		return usagef("%s: %v", fs.Name(), err)
 	}
 	if fs.NArg() > 0 && fs.Name() != "preset" {
