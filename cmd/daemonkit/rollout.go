@@ -44,6 +44,9 @@ func runRollout(e *env, args []string) error {
 	if err := outputFormat(*out); err != nil {
 		return err
 	}
+	if err := svgName("--plot", *plot); err != nil {
+		return err
+	}
 	durations := map[string]time.Duration{"--startup": *startup, "--startup-jitter": *jitter, "--termination": *termination}
 	for _, flagName := range slices.Sorted(maps.Keys(durations)) {
 		if d := durations[flagName]; d < 0 || d > 24*time.Hour {
