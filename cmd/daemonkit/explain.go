@@ -62,12 +62,13 @@ type explainGroup struct {
 	nodes      []string
 }
 
-const explainUsage = "-f FILE [--nodes FILE | --cluster NAME | --kubeconfig FILE [--context NAME]] [-o text|json|yaml] [--wide]\n" +
+const explainUsage = "-f FILE|DIR [-f ...] [-R] [--nodes FILE | --cluster NAME | --kubeconfig FILE [--context NAME]] [-o text|json|yaml] [--wide]\n" +
 	"       daemonkit explain --kubeconfig FILE [--context NAME] [--name NS/NAME]   (the DaemonSets running in the cluster)"
 
 func runExplain(e *env, args []string) error {
 	fs := newFlags(e, "explain", explainUsage)
-	file := fs.String("f", "", "manifest `FILE` with one or more DaemonSets (- for stdin); other kinds are ignored")
+	var mf manifestFlags
+	mf.register(fs, "manifests with one or more DaemonSets (other kinds are ignored)")
 	out := fs.String("o", "text", "output `format`: text, json or yaml")
 	wide := fs.Bool("wide", false, "one row per node (the default up to 20 nodes; larger clusters are grouped by state and reason)")
 	name := fs.String("name", "", "with --kubeconfig and no -f: explain only this DaemonSet of the cluster (`NAME` or namespace/name)")
@@ -79,7 +80,11 @@ func runExplain(e *env, args []string) error {
 	if err := outputFormat(*out); err != nil {
 		return err
 	}
-	if *name != "" && (*file != "" || !cf.live.active()) {
+	cf.recursive = mf.recursive
+	if err := stdinOnce(mf.files, cf.nodes); err != nil {
+		return err
+	}
+	if *name != "" && (len(mf.files) > 0 || !cf.live.active()) {
 		return usagef("--name picks a DaemonSet of a live cluster: give it with --kubeconfig/--context and without -f")
 	}
 	cluster, where, err := cf.load(e)
@@ -90,13 +95,19 @@ func runExplain(e *env, args []string) error {
 		dss  []*appsv1.DaemonSet
 		objs *daemonset.Objects
 	)
-	if *file == "" && cf.live.active() {
+	if len(mf.files) == 0 && cf.live.active() {
 		// "explain my DaemonSet on my real cluster": the ones running there
 		if dss, err = liveDaemonSets(cf.live.daemonSets(), *name, cf.live.describe()); err != nil {
 			return err
 		}
-	} else if dss, objs, err = loadDaemonSets(e, *file); err != nil {
-		return err
+	} else {
+		files, err := inputFiles("-f", mf.files, mf.recursive)
+		if err != nil {
+			return err
+		}
+		if dss, objs, err = loadDaemonSets(e, files); err != nil {
+			return err
+		}
 	}
 	rep, err := explain(cluster, where, dss, objs)
 	if err != nil {

@@ -45,11 +45,12 @@ type lintFinding struct {
 	Hint     string `json:"hint,omitempty"`
 }
 
-const lintUsage = "-f FILE [-o text|json|yaml]"
+const lintUsage = "-f FILE|DIR [-f ...] [-R] [-o text|json|yaml]"
 
 func runLint(e *env, args []string) error {
 	fs := newFlags(e, "lint", lintUsage)
-	file := fs.String("f", "", "manifest `FILE` with one or more DaemonSets (- for stdin)")
+	var mf manifestFlags
+	mf.register(fs, "manifests with one or more DaemonSets")
 	out := fs.String("o", "text", "output `format`: text, json or yaml")
 	if err := parseFlags(fs, args); err != nil {
 		return helpOK(err)
@@ -57,7 +58,14 @@ func runLint(e *env, args []string) error {
 	if err := outputFormat(*out); err != nil {
 		return err
 	}
-	dss, objs, err := loadDaemonSets(e, *file)
+	if err := stdinOnce(mf.files); err != nil {
+		return err
+	}
+	files, err := inputFiles("-f", mf.files, mf.recursive)
+	if err != nil {
+		return err
+	}
+	dss, objs, err := loadDaemonSets(e, files)
 	if err != nil {
 		return err
 	}

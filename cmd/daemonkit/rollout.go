@@ -16,12 +16,14 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-const rolloutUsage = "-f NEW [--from OLD] [--nodes FILE | --cluster NAME] [--startup 10s] [--broken NODES] [--event \"t=5m taint node-3 dedicated=x:NoExecute\" ...] [--seed N] [--plot FILE.svg] [-o text|json|yaml]"
+const rolloutUsage = "-f NEW [--from OLD] [-R] [--name NAME] [--nodes FILE | --cluster NAME] [--startup 10s] [--broken NODES] [--event \"t=5m taint node-3 dedicated=x:NoExecute\" ...] [--seed N] [--plot FILE.svg] [-o text|json|yaml]"
 
 func runRollout(e *env, args []string) error {
 	fs := newFlags(e, "rollout", rolloutUsage)
-	file := fs.String("f", "", "manifest `FILE` with the new DaemonSet (- for stdin)")
-	from := fs.String("from", "", "manifest `FILE` with the DaemonSet as it runs now; without it the DaemonSet is created at t=0")
+	var mf manifestFlags
+	mf.register(fs, "manifests with the new DaemonSet (--name picks one of several)")
+	var from stringList
+	fs.Var(&from, "from", "manifest `FILE` or directory with the DaemonSet as it runs now (repeatable); without it the DaemonSet is created at t=0")
 	name := fs.String("name", "", "which DaemonSet, when a file holds several (`NAME` or namespace/name)")
 	startup := fs.Duration("startup", 10*time.Second, "time from pod creation to Ready (image pull, start, readiness)")
 	jitter := fs.Duration("startup-jitter", 0, "add up to this much to each node's startup time (drawn from --seed)")
@@ -56,21 +58,33 @@ func runRollout(e *env, args []string) error {
 	if *maxTime <= 0 || *maxTime > simulate.MaxSimulatedTime {
 		return usagef("--max-time %v: expected a duration between 1s and %v", *maxTime, simulate.MaxSimulatedTime)
 	}
+	cf.recursive = mf.recursive
+	if err := stdinOnce(mf.files, from, cf.nodes); err != nil {
+		return err
+	}
+	newFiles, err := inputFiles("-f", mf.files, mf.recursive)
+	if err != nil {
+		return err
+	}
+	fromFiles, err := inputFiles("--from", from, mf.recursive)
+	if err != nil {
+		return err
+	}
 	cluster, where, err := cf.load(e)
 	if err != nil {
 		return helpOK(err)
 	}
-	newDSs, _, err := loadDaemonSets(e, *file)
+	newDSs, _, err := loadDaemonSets(e, newFiles)
 	if err != nil {
 		return err
 	}
-	to, err := pickDaemonSet(newDSs, displayName(*file), *name)
+	to, err := pickDaemonSet(newDSs, displayNames(newFiles), *name)
 	if err != nil {
 		return err
 	}
 	var old *appsv1.DaemonSet
 	origin := ""
-	if *from == "" && cf.live.active() {
+	if len(fromFiles) == 0 && cf.live.active() {
 		// "simulate this update on my real nodes": the DaemonSet of that
 		// name running in the cluster is the one being updated, and its
 		// pods (which the snapshot holds) are where the rollout starts.
@@ -87,8 +101,8 @@ func runRollout(e *env, args []string) error {
 			}
 		}
 	}
-	if *from != "" {
-		oldDSs, _, err := loadDaemonSets(e, *from)
+	if len(fromFiles) > 0 {
+		oldDSs, _, err := loadDaemonSets(e, fromFiles)
 		if err != nil {
 			return err
 		}
@@ -96,7 +110,7 @@ func runRollout(e *env, args []string) error {
 		if pick == "" && len(oldDSs) > 1 {
 			pick = to.Namespace + "/" + to.Name
 		}
-		if old, err = pickDaemonSet(oldDSs, displayName(*from), pick); err != nil {
+		if old, err = pickDaemonSet(oldDSs, displayNames(fromFiles), pick); err != nil {
 			return err
 		}
 	}
