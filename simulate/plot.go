@@ -273,7 +273,7 @@ func eventMarks(evs []Event, end time.Duration) []eventMark {
 		if ev.At > end {
 			break
 		}
-		text := eventText(ev)
+		text := ev.String()
 		if n := len(marks); n > 0 && marks[n-1].at == ev.At {
 			marks[n-1].texts = append(marks[n-1].texts, text)
 			continue
@@ -281,31 +281,4 @@ func eventMarks(evs []Event, end time.Duration) []eventMark {
 		marks = append(marks, eventMark{at: ev.At, texts: []string{text}})
 	}
 	return marks
-}
-
-// eventText is ev in the text form ParseEvent reads.
-func eventText(ev Event) string {
-	t := "t=" + ev.At.String() + " "
-	switch ev.Kind {
-	case EventTaint:
-		taint := ev.Taint.Key
-		if ev.Taint.Value != "" {
-			taint += "=" + ev.Taint.Value
-		}
-		return t + "taint " + ev.Node + " " + taint + ":" + string(ev.Taint.Effect)
-	case EventUntaint:
-		return t + "untaint " + ev.Node + " " + ev.Taint.Key + ":" + string(ev.Taint.Effect)
-	case EventLabel:
-		return t + "label " + ev.Node + " " + ev.Key + "=" + ev.Value
-	case EventUnlabel:
-		return t + "unlabel " + ev.Node + " " + ev.Key
-	case EventNodeRemove:
-		return t + "remove " + ev.Node
-	case EventNodeAdd:
-		if ev.NewNode != nil {
-			return t + "add " + ev.NewNode.Name
-		}
-		return t + "add"
-	}
-	return t + strings.ToLower(string(ev.Kind)) + " " + ev.Node
 }

@@ -59,9 +59,9 @@ func TestWriteSVGMarksEvents(t *testing.T) {
 	}
 	// every text is one ParseEvent reads back
 	for _, ev := range s.Events {
-		back, err := ParseEvent(testCluster(6), eventText(ev))
+		back, err := ParseEvent(testCluster(6), ev.String())
 		if err != nil || back.At != ev.At || back.Kind != ev.Kind || back.Node != ev.Node {
-			t.Errorf("%q reads back as %+v, %v", eventText(ev), back, err)
+			t.Errorf("%q reads back as %+v, %v", ev.String(), back, err)
 		}
 	}
 }
