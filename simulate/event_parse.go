@@ -40,6 +40,34 @@ func ParseEvent(c *Cluster, text string) (Event, error) {
 	return parseEvent(c, text, nil)
 }
 
+// String renders ev in the text form ParseEvent reads (an added node by
+// its name only: its labels and capacity are not repeated).
+func (ev Event) String() string {
+	t := "t=" + ev.At.String() + " "
+	switch ev.Kind {
+	case EventTaint:
+		taint := ev.Taint.Key
+		if ev.Taint.Value != "" {
+			taint += "=" + ev.Taint.Value
+		}
+		return t + "taint " + ev.Node + " " + taint + ":" + string(ev.Taint.Effect)
+	case EventUntaint:
+		return t + "untaint " + ev.Node + " " + ev.Taint.Key + ":" + string(ev.Taint.Effect)
+	case EventLabel:
+		return t + "label " + ev.Node + " " + ev.Key + "=" + ev.Value
+	case EventUnlabel:
+		return t + "unlabel " + ev.Node + " " + ev.Key
+	case EventNodeRemove:
+		return t + "remove " + ev.Node
+	case EventNodeAdd:
+		if ev.NewNode != nil {
+			return t + "add " + ev.NewNode.Name
+		}
+		return t + "add"
+	}
+	return t + strings.ToLower(string(ev.Kind)) + " " + ev.Node
+}
+
 // ParseEvents reads scripted events in ParseEvent's text form, in order; a
 // node that an earlier event adds may be named by the later ones. The error
 // quotes the text it is about.

@@ -2,6 +2,7 @@ package simulate_test
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/daemonkit/daemonkit/simulate"
 	corev1 "k8s.io/api/core/v1"
@@ -44,4 +45,14 @@ func ExampleParseEvents() {
 	// 5m0s NodeAdd node-3 map[pool:gpu]
 	// 10m0s Cordon node-3
 	// unknown node "node-9"
+}
+
+// An Event prints in the text form ParseEvent reads, as the CLI's rollout
+// output and the chart's markers show it.
+func ExampleEvent_String() {
+	fmt.Println(simulate.Tainted(90*time.Second, "node-2", corev1.Taint{Key: "dedicated", Value: "infra", Effect: corev1.TaintEffectNoExecute}))
+	fmt.Println(simulate.NodeRemoved(10*time.Minute, "node-3"))
+	// Output:
+	// t=1m30s taint node-2 dedicated=infra:NoExecute
+	// t=10m0s remove node-3
 }

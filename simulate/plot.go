@@ -2,9 +2,11 @@ package simulate
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"html"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +24,10 @@ type PlotOptions struct {
 	// the P10 and P90 of "updated" over many runs, with its P50 dotted; the
 	// time axis covers it.
 	Band []BandPoint
+	// Events, the scenario's scripted events, are drawn as markers at their
+	// time (a dashed line, a label, the whole event in its tooltip); those
+	// after the end of the run are left out.
+	Events []Event
 }
 
 // plotSeries is one line of the chart.
@@ -186,6 +192,24 @@ func WriteSVG(w io.Writer, r *Result, opts PlotOptions) error {
 		p(`<polyline id="%s" fill="none" stroke="%s" stroke-width="2"%s points="%s"/>`+"\n", s.id, s.color, dash, strings.TrimSpace(pts2.String()))
 	}
 
+	// Scripted events: one marker per instant, the events of that instant
+	// in its tooltip.
+	if marks := eventMarks(opts.Events, end); len(marks) > 0 {
+		p(`<g id="events" fill="#6a3d9a" font-size="10">` + "\n")
+		for i, m := range marks {
+			xx := x(m.at)
+			label := m.texts[0]
+			if len(m.texts) > 1 {
+				label = fmt.Sprintf("%s (+%d)", label, len(m.texts)-1)
+			}
+			p(`<g class="event"><title>%s</title>`, html.EscapeString(strings.Join(m.texts, "\n")))
+			p(`<line x1="%.1f" y1="%d" x2="%.1f" y2="%.1f" stroke="#6a3d9a" stroke-dasharray="3 3"/>`, xx, top, xx, float64(top)+ph)
+			// Labels alternate between two rows so neighbours do not overlap.
+			p(`<text x="%.1f" y="%d">%s</text></g>`+"\n", xx+3, top+26+12*(i%2), html.EscapeString(label))
+		}
+		p("</g>\n")
+	}
+
 	// Legend.
 	p(`<g id="legend">` + "\n")
 	lx := left
@@ -263,4 +287,29 @@ func shortDuration(d time.Duration) string {
 		s = strings.TrimSuffix(s, "0m")
 	}
 	return s
+}
+
+// eventMark is the scripted events of one instant, as text.
+type eventMark struct {
+	at    time.Duration
+	texts []string
+}
+
+// eventMarks groups evs by instant, in time order, up to end.
+func eventMarks(evs []Event, end time.Duration) []eventMark {
+	sorted := slices.Clone(evs)
+	slices.SortStableFunc(sorted, func(a, b Event) int { return cmp.Compare(a.At, b.At) })
+	var marks []eventMark
+	for _, ev := range sorted {
+		if ev.At > end {
+			break
+		}
+		text := ev.String()
+		if n := len(marks); n > 0 && marks[n-1].at == ev.At {
+			marks[n-1].texts = append(marks[n-1].texts, text)
+			continue
+		}
+		marks = append(marks, eventMark{at: ev.At, texts: []string{text}})
+	}
+	return marks
 }

@@ -1,6 +1,9 @@
 package simulate
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Summary condenses a rollout into the answers people ask for.
 type Summary struct {
@@ -100,6 +103,10 @@ const (
 	// CauseBudgetEatenByUnavailable: maxUnavailable is used up by nodes that
 	// never become available, so old pods elsewhere are never replaced.
 	CauseBudgetEatenByUnavailable Cause = "BudgetEatenByUnavailable"
+	// CauseWaitingForTurn: the node still runs an available pod of an
+	// earlier revision because the run was cut (Summary.Truncated) before
+	// the update reached it; nothing holds it.
+	CauseWaitingForTurn Cause = "WaitingForTurn"
 	// CauseOldPodKept: the node still runs a pod of an earlier revision
 	// (OnDelete waits for someone to delete it).
 	CauseOldPodKept Cause = "OldPodKept"
@@ -198,6 +205,9 @@ func (e *engine) summarize() Summary {
 			s.Uncovered = append(s.Uncovered, issue)
 		}
 	}
+	if s.Truncated {
+		e.waitingForTurn(s.Uncovered)
+	}
 	if !s.AllCurrentAndAvailable && !s.Truncated {
 		s.Stuck = true
 		for _, u := range s.Uncovered {
@@ -211,6 +221,40 @@ func (e *engine) summarize() Summary {
 	}
 	return s
 }
+
+// waitingForTurn re-labels, in a cut run, the old pods said to wait for a
+// budget eaten by unavailable nodes: unless the nodes whose pods will not
+// turn available by themselves hold the whole budget, the update simply had
+// not reached them yet.
+func (e *engine) waitingForTurn(uncovered []NodeIssue) {
+	stalled := 0
+	for _, u := range uncovered {
+		switch u.Cause {
+		case CauseNodeBroken, CauseCrashLoop, CausePodFailed, CausePending, CauseHostPortConflict:
+			stalled++
+		}
+	}
+	if b, err := e.budget(e.desired()); err == nil {
+		limit := b.MaxUnavailable
+		if b.MaxSurge > 0 {
+			limit = b.MaxSurge
+		}
+		if stalled >= max(limit, 1) {
+			return
+		}
+	}
+	for i, u := range uncovered {
+		if u.Cause == CauseBudgetEatenByUnavailable {
+			uncovered[i].Cause = CauseWaitingForTurn
+			uncovered[i].Detail = strings.Replace(u.Detail, budgetEatenDetail, waitingDetail, 1)
+		}
+	}
+}
+
+const (
+	budgetEatenDetail = "waits: the update budget is used by unavailable nodes"
+	waitingDetail     = "waits its turn: the run was cut before the update reached it"
+)
 
 // nodeIssue says why desired node i does not run an available current pod.
 func (e *engine) nodeIssue(i int32) (NodeIssue, bool) {
@@ -256,7 +300,7 @@ func (e *engine) nodeIssue(i int32) (NodeIssue, bool) {
 			return NodeIssue{Node: n.name, Cause: e.podCause(n, p), Detail: "pod " + p.name + " of an earlier revision is not available"}, true
 		}
 		return NodeIssue{Node: n.name, Cause: CauseBudgetEatenByUnavailable,
-			Detail: "pod " + p.name + " of an earlier revision waits: the update budget is used by unavailable nodes"}, true
+			Detail: "pod " + p.name + " of an earlier revision " + budgetEatenDetail}, true
 	}
 	if term >= 0 {
 		return NodeIssue{Node: n.name, Cause: CauseTerminating, Detail: "pod " + e.pods[term].name + " is terminating"}, true

@@ -29,6 +29,9 @@ func defaultApplyDeps() applyDeps {
 	return applyDeps{newApplier: func(kubeconfig, kubeContext string) (applier, string, error) {
 		cfg, err := live.Config(kubeconfig, kubeContext)
 		if err != nil {
+			return nil, "", plainConfigError(err)
+		}
+		if err := checkReachable(cfg); err != nil {
 			return nil, "", err
 		}
 		a, err := live.NewApplier(cfg)
@@ -52,6 +55,9 @@ func runApplyWith(e *env, args []string, deps applyDeps) error {
 	force := fs.Bool("force-conflicts", false, "take over fields another field manager owns")
 	var lf liveFlags
 	lf.register(fs)
+	// apply writes: the live flags' read-only wording is not for it.
+	fs.Lookup("kubeconfig").Usage = "kubeconfig `FILE` of the cluster to apply to (default: $KUBECONFIG, else ~/.kube/config)"
+	fs.Lookup("context").Usage = "kubeconfig context `NAME` to apply to (default: the current context)"
 	if err := parseFlags(fs, args); err != nil {
 		return helpOK(err)
 	}

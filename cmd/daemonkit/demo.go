@@ -11,7 +11,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 )
 
-const demoUsage = "[--plot FILE.svg] [--cluster-size 5000]"
+const demoUsage = "[--plot FILE.svg] [--cluster-size 5000|65000]"
 
 // runDemo is the main job with no input: build the presets, explain them on
 // the built-in mixed cluster, then simulate a Cilium upgrade on a large
@@ -19,13 +19,16 @@ const demoUsage = "[--plot FILE.svg] [--cluster-size 5000]"
 func runDemo(e *env, args []string) error {
 	fs := newFlags(e, "demo", demoUsage)
 	plot := fs.String("plot", "daemonkit-demo-rollout.svg", "where to write the rollout chart (`FILE.svg`; empty: no chart)")
-	size := fs.String("cluster-size", "5k", "size of the rollout cluster: 5k or 65k")
+	size := fs.String("cluster-size", "5000", "nodes of the rollout cluster: 5000 (or 5k) or 65000 (or 65k)")
 	if err := parseFlags(fs, args); err != nil {
 		return helpOK(err)
 	}
-	shape := map[string]string{"5k": "large-5k", "65k": "large-65k"}[*size]
+	shape := map[string]string{"5k": "large-5k", "5000": "large-5k", "65k": "large-65k", "65000": "large-65k"}[*size]
 	if shape == "" {
-		return usagef("--cluster-size %q: expected 5k or 65k", *size)
+		return usagef("--cluster-size %q: expected 5000 or 65000 (5k, 65k)", *size)
+	}
+	if err := svgName("--plot", *plot); err != nil {
+		return err
 	}
 
 	// 1. Build every preset.

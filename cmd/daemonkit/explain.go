@@ -16,14 +16,18 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 )
 
-// explainReport is what `explain` prints, for people or as JSON/YAML.
+// explainReport is what `explain` prints, for people or as JSON/YAML
+// (kind Explanation, docs/json-schema.md).
 type explainReport struct {
+	envelope
 	Cluster string `json:"cluster"`
 	// Warnings say what a live cluster did not let daemonkit read and what
 	// the answer lacks for it.
 	Warnings   []live.Warning `json:"warnings,omitempty"`
 	DaemonSets []dsExplain    `json:"daemonSets"`
 	Traps      []trapReport   `json:"traps,omitempty"`
+	// Failed lists the --fail-on conditions that held (exit status 1).
+	Failed []string `json:"failedConditions,omitempty"`
 }
 
 type dsExplain struct {
@@ -42,15 +46,23 @@ type dsExplain struct {
 	Overhead map[string]string   `json:"overhead,omitempty"`
 	Nodes    []nodeExplain       `json:"nodes"`
 	Traps    []trapReport        `json:"traps,omitempty"`
-	Invalid  []string            `json:"validationErrors,omitempty"`
+	Invalid  []validationError   `json:"validationErrors,omitempty"`
 	groups   []explainGroup      // for text output
 	stateOf  map[string][]string // state -> nodes, for text output
 }
 
 type nodeExplain struct {
-	Node    string   `json:"node"`
-	State   string   `json:"state"`
-	Reasons []string `json:"reasons,omitempty"`
+	Node  string `json:"node"`
+	State string `json:"state"`
+	// ShouldRun and ShouldContinueRunning are the controller's verdict
+	// (upstream NodeShouldRunDaemonPod): a node excluded for a new pod may
+	// keep a running one (an untolerated NoSchedule taint).
+	ShouldRun             bool        `json:"shouldRun"`
+	ShouldContinueRunning bool        `json:"shouldContinueRunning"`
+	Reasons               []reasonOut `json:"reasons,omitempty"`
+	// Preempts are the lower-priority pods ("namespace/name") the scheduler
+	// evicts so that the daemon pod runs here.
+	Preempts []string `json:"preempts,omitempty"`
 }
 
 type trapReport struct {
@@ -58,6 +70,13 @@ type trapReport struct {
 	DaemonSet string   `json:"daemonSet,omitempty"`
 	Message   string   `json:"message"`
 	Nodes     []string `json:"nodes,omitempty"`
+	// Victims are, for a Preemption trap, the pods evicted on each node.
+	Victims []preemptionVictims `json:"victims,omitempty"`
+}
+
+type preemptionVictims struct {
+	Node string   `json:"node"`
+	Pods []string `json:"pods"`
 }
 
 // explainGroup is nodes sharing a state and the same reasons.
@@ -66,14 +85,19 @@ type explainGroup struct {
 	nodes      []string
 }
 
-const explainUsage = "-f FILE [--nodes FILE | --cluster NAME | --kubeconfig FILE [--context NAME]] [-o text|json|yaml] [--wide] [--print-rbac]\n" +
+const explainUsage = "-f FILE|DIR [-f ...] [-R] [--nodes FILE | --cluster NAME | --kubeconfig FILE [--context NAME]] [-o text|json|yaml] [--wide] [--fail-on rejected,pending,traps] [--print-rbac]\n" +
 	"       daemonkit explain --kubeconfig FILE [--context NAME] [--name NS/NAME]   (the DaemonSets running in the cluster)"
 
 func runExplain(e *env, args []string) error {
 	fs := newFlags(e, "explain", explainUsage)
-	file := fs.String("f", "", "manifest `FILE` with one or more DaemonSets (- for stdin); other kinds are ignored")
+	var mf manifestFlags
+	mf.register(fs, "manifests with one or more DaemonSets (other kinds are ignored)")
 	out := fs.String("o", "text", "output `format`: text, json or yaml")
 	wide := fs.Bool("wide", false, "one row per node (the default up to 20 nodes; larger clusters are grouped by state and reason)")
+	failOn := registerFailOn(fs, []string{"rejected"},
+		"rejected: the API server would reject a DaemonSet",
+		"pending: a daemon pod would stay Pending on some node",
+		"traps: a trap is reported")
 	name := fs.String("name", "", "with --kubeconfig and no -f: explain only this DaemonSet of the cluster (`NAME` or namespace/name)")
 	var cf clusterFlags
 	cf.register(fs)
@@ -88,7 +112,11 @@ func runExplain(e *env, args []string) error {
 		req := live.Request{AllDaemonSets: true, DaemonSets: []string{"namespace/name"}, SchedulerStage: true}
 		return printRBAC(e.stdout, req.ClusterRole("daemonkit-explain"), readRoleComment("explain"))
 	}
-	if *name != "" && (*file != "" || !cf.live.active()) {
+	cf.recursive = mf.recursive
+	if err := stdinOnce(mf.files, cf.nodes); err != nil {
+		return err
+	}
+	if *name != "" && (len(mf.files) > 0 || !cf.live.active()) {
 		return usagef("--name picks a DaemonSet of a live cluster: give it with --kubeconfig/--context and without -f")
 	}
 	var (
@@ -96,11 +124,19 @@ func runExplain(e *env, args []string) error {
 		objs *daemonset.Objects
 		err  error
 	)
+	loadFiles := func() error {
+		files, err := inputFiles("-f", mf.files, mf.recursive)
+		if err != nil {
+			return err
+		}
+		dss, objs, err = loadDaemonSets(e, files)
+		return err
+	}
 	if cf.live.active() {
 		// Read what the answer needs: the file's DaemonSets' own pods, or
 		// the DaemonSets running there (all, or the one --name picks).
-		if *file != "" {
-			if dss, objs, err = loadDaemonSets(e, *file); err != nil {
+		if len(mf.files) > 0 {
+			if err := loadFiles(); err != nil {
 				return err
 			}
 			cf.live.req = live.Request{Templates: dss, SchedulerStage: true}
@@ -115,13 +151,13 @@ func runExplain(e *env, args []string) error {
 	if err != nil {
 		return helpOK(err)
 	}
-	if *file == "" && cf.live.active() {
+	if len(mf.files) == 0 && cf.live.active() {
 		// "explain my DaemonSet on my real cluster": the ones running there
 		if dss, err = liveDaemonSets(cf.live.daemonSets(), *name, cf.live.describe()); err != nil {
 			return err
 		}
 	} else if dss == nil {
-		if dss, objs, err = loadDaemonSets(e, *file); err != nil {
+		if err := loadFiles(); err != nil {
 			return err
 		}
 	}
@@ -130,12 +166,35 @@ func runExplain(e *env, args []string) error {
 		return err
 	}
 	rep.Warnings = cf.live.warnings
+	fl := explainFailures(rep, failOn)
+	rep.Failed = fl.names
 	switch *out {
 	case "json", "yaml":
-		return writeStructured(e.stdout, *out, rep)
+		if err := writeStructured(e.stdout, *out, rep); err != nil {
+			return err
+		}
+		return fl.err()
 	}
-	renderExplain(e.stdout, rep, *wide, e.stdoutTTY)
-	return nil
+	renderExplain(e.stdout, rep, *wide, e.color())
+	return fl.err()
+}
+
+// explainFailures checks explain's --fail-on conditions.
+func explainFailures(rep *explainReport, failOn *failOnFlag) failed {
+	var rejected, pending, traps int
+	traps = len(rep.Traps)
+	for _, x := range rep.DaemonSets {
+		if len(x.Invalid) > 0 {
+			rejected++
+		}
+		pending += x.Pending
+		traps += len(x.Traps)
+	}
+	var fl failed
+	fl.check(failOn, "rejected", rejected, fmt.Sprintf("%d DaemonSet(s) the API server would reject", rejected))
+	fl.check(failOn, "pending", pending, fmt.Sprintf("%d node(s) with a Pending daemon pod", pending))
+	fl.check(failOn, "traps", traps, fmt.Sprintf("%d trap(s)", traps))
+	return fl
 }
 
 // explain places every DaemonSet of a file together (they share the nodes'
@@ -145,7 +204,7 @@ func explain(cluster *simulate.Cluster, where string, dss []*appsv1.DaemonSet, o
 	if err != nil {
 		return nil, err
 	}
-	rep := &explainReport{Cluster: where}
+	rep := &explainReport{envelope: newEnvelope("Explanation"), Cluster: where}
 	for _, t := range pl.Traps {
 		if t.DaemonSet == "" {
 			rep.Traps = append(rep.Traps, trapOf(t))
@@ -165,21 +224,26 @@ func explain(cluster *simulate.Cluster, where string, dss []*appsv1.DaemonSet, o
 		x.Requests = quantities(d.PodRequests, d.PodRequests)
 		x.Overhead = quantities(d.Overhead().Total, d.PodRequests)
 		groups := map[string]*explainGroup{}
+		var victims []preemptionVictims
 		for _, n := range d.Nodes {
-			var reasons []string
+			var reasons []reasonOut
 			switch n.State {
 			case simulate.Excluded:
 				for _, r := range n.Decision.Reasons {
-					reasons = append(reasons, r.String())
+					reasons = append(reasons, controllerReason(r))
 				}
 			case simulate.Pending:
 				for _, r := range n.Pending {
-					reasons = append(reasons, r.String())
+					reasons = append(reasons, schedulerReason(r))
 				}
 			}
 			state := n.State.String()
-			x.Nodes = append(x.Nodes, nodeExplain{Node: n.Node, State: state, Reasons: reasons})
-			why := strings.Join(reasons, "; ")
+			x.Nodes = append(x.Nodes, nodeExplain{Node: n.Node, State: state, Reasons: reasons, Preempts: n.Preempts,
+				ShouldRun: n.Decision.ShouldRun, ShouldContinueRunning: n.Decision.ShouldContinueRunning})
+			if len(n.Preempts) > 0 {
+				victims = append(victims, preemptionVictims{Node: n.Node, Pods: n.Preempts})
+			}
+			why := reasonMessages(reasons)
 			key := state + "\x00" + why
 			g, ok := groups[key]
 			if !ok {
@@ -203,12 +267,14 @@ func explain(cluster *simulate.Cluster, where string, dss []*appsv1.DaemonSet, o
 		})
 		for _, t := range pl.Traps {
 			if t.DaemonSet == d.Key() {
-				x.Traps = append(x.Traps, trapOf(t))
+				tr := trapOf(t)
+				if t.Kind == simulate.TrapPreemption {
+					tr.Victims = victims
+				}
+				x.Traps = append(x.Traps, tr)
 			}
 		}
-		for _, fe := range daemonset.Validate(ds) {
-			x.Invalid = append(x.Invalid, fe.Error())
-		}
+		x.Invalid = validationErrors(daemonset.Validate(ds))
 		rep.DaemonSets = append(rep.DaemonSets, x)
 	}
 	return rep, nil
@@ -281,14 +347,14 @@ func renderExplain(w io.Writer, rep *explainReport, wide, color bool) {
 			fmt.Fprintf(w, "  overhead: the daemon pod requests nothing (the scheduler cannot reserve room for it)\n")
 		}
 		for _, v := range x.Invalid {
-			fmt.Fprintf(w, "  ! the API server would reject it: %s\n", v)
+			fmt.Fprintf(w, "  ! the API server would reject it: %s\n", v.Message)
 		}
 		fmt.Fprintln(w)
 		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 		if wide || len(x.Nodes) <= 20 {
 			fmt.Fprintln(tw, "  NODE\tSTATE\tWHY")
 			for _, n := range x.Nodes {
-				fmt.Fprintf(tw, "  %s\t%s\t%s\n", n.Node, paint(n.State, color), orDash(strings.Join(n.Reasons, "; ")))
+				fmt.Fprintf(tw, "  %s\t%s\t%s\n", n.Node, paint(n.State, color), orDash(reasonMessages(n.Reasons)))
 			}
 		} else {
 			fmt.Fprintln(tw, "  STATE\tNODES\tEXAMPLES\tWHY")
@@ -304,6 +370,13 @@ func renderExplain(w io.Writer, rep *explainReport, wide, color bool) {
 				fmt.Fprintf(w, "  ! %s: %s\n", t.Kind, t.Message)
 				if len(t.Nodes) > 0 {
 					fmt.Fprintf(w, "      nodes: %s\n", examples(t.Nodes, 5))
+				}
+				for i, v := range t.Victims {
+					if i == 5 {
+						fmt.Fprintf(w, "      … and %d more nodes\n", len(t.Victims)-5)
+						break
+					}
+					fmt.Fprintf(w, "      %s evicts %s\n", v.Node, strings.Join(v.Pods, ", "))
 				}
 			}
 		}

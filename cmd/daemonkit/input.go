@@ -6,8 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/daemonkit/daemonkit/daemonset"
@@ -22,29 +26,66 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
-// newFlags makes a flag set that reports mistakes as usage errors and
-// prints -h help to stdout.
+// newFlags makes a flag set that reports mistakes as usage errors (one line
+// on stderr, never the whole usage) and prints -h help to stdout.
 func newFlags(e *env, name, usage string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Usage = func() {
+	// The flag package calls Usage on every parse error too; help is
+	// printed by parseFlags when -h was asked for, and only then.
+	fs.Usage = func() {}
+	h := &helpFlag{show: func() {
+		if e.collectFlags != nil {
+			e.collectFlags(fs)
+			return
+		}
 		fmt.Fprintf(e.stdout, "Usage: daemonkit %s %s\n\nFlags:\n", name, usage)
-		fs.SetOutput(e.stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
-	}
+		printDefaults(e.stdout, fs)
+	}}
+	fs.Var(h, "h", "show this help")
+	fs.Var(h, "help", "show this help")
 	return fs
+}
+
+// helpFlag is -h and -help: a boolean flag that asks for the help.
+type helpFlag struct {
+	asked bool
+	show  func()
+}
+
+func (h *helpFlag) String() string   { return "false" }
+func (h *helpFlag) IsBoolFlag() bool { return true }
+func (h *helpFlag) Set(v string) error {
+	b, err := strconv.ParseBool(v)
+	h.asked = h.asked || b
+	return err
+}
+
+// printDefaults prints the flags of fs as flag.PrintDefaults does, without
+// -h and -help.
+func printDefaults(w io.Writer, fs *flag.FlagSet) {
+	shown := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
+	fs.VisitAll(func(f *flag.Flag) {
+		if f.Name == "h" || f.Name == "help" {
+			return
+		}
+		shown.Var(f.Value, f.Name, f.Usage)
+		shown.Lookup(f.Name).DefValue = f.DefValue
+	})
+	shown.SetOutput(w)
+	shown.PrintDefaults()
 }
 
 // parseFlags parses args; -h prints help and ends the command successfully.
 var errHelp = errors.New("help shown")
 
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
-			return errHelp
-		}
+	err := fs.Parse(args)
+	if h, ok := fs.Lookup("h").Value.(*helpFlag); ok && h.asked {
+		h.show()
+		return errHelp
+	}
+	if err != nil {
 		return usagef("%s: %v", fs.Name(), err)
 	}
 	if fs.NArg() > 0 && fs.Name() != "preset" {
@@ -99,12 +140,95 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// loadDaemonSets returns the DaemonSets of a file, refusing files without
-// one (say, a Deployment) with a message that says what was found.
-func loadDaemonSets(e *env, name string) ([]*appsv1.DaemonSet, *daemonset.Objects, error) {
-	objs, err := decodeFile(e, name)
-	if err != nil {
-		return nil, nil, err
+// manifestFlags are -f (repeatable: files, directories, - for stdin) and -R.
+type manifestFlags struct {
+	files     stringList
+	recursive bool
+}
+
+func (m *manifestFlags) register(fs *flag.FlagSet, what string) {
+	fs.Var(&m.files, "f", what+": a `FILE`, or a directory of .yaml, .yml and .json files; repeatable, - for stdin (once)")
+	fs.BoolVar(&m.recursive, "R", false, "read the directories of -f and --nodes recursively")
+}
+
+// inputFiles expands the values of a file flag: a directory stands for its
+// .yaml, .yml and .json files in name order (and those of its
+// subdirectories with -R); a file is taken whatever its name.
+func inputFiles(flagName string, values []string, recursive bool) ([]string, error) {
+	var out []string
+	for _, v := range values {
+		if v == "-" {
+			out = append(out, v)
+			continue
+		}
+		st, err := os.Stat(v)
+		if err != nil || !st.IsDir() {
+			out = append(out, v) // read (and its error reported) as a file
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(v, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if p != v && !recursive {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			switch strings.ToLower(filepath.Ext(p)) {
+			case ".yaml", ".yml", ".json":
+				found = append(found, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", flagName, v, unwrapPathError(err))
+		}
+		if len(found) == 0 {
+			hint := ""
+			if !recursive {
+				hint = " (-R reads its subdirectories)"
+			}
+			return nil, fmt.Errorf("%s %s: the directory holds no .yaml, .yml or .json file%s", flagName, v, hint)
+		}
+		out = append(out, found...) // WalkDir walks in lexical order
+	}
+	return out, nil
+}
+
+// stdinOnce refuses "-" given more than once over all file flags: standard
+// input can be read only once.
+func stdinOnce(lists ...[]string) error {
+	n := 0
+	for _, l := range lists {
+		for _, v := range l {
+			if v == "-" {
+				n++
+			}
+		}
+	}
+	if n > 1 {
+		return usagef("- (standard input) is given %d times; it can be read once: give the other inputs as files", n)
+	}
+	return nil
+}
+
+// loadDaemonSets decodes files (see inputFiles) and returns their
+// DaemonSets, refusing inputs without one (say, a Deployment) with a message
+// that says what was found, and a DaemonSet given twice.
+func loadDaemonSets(e *env, names []string) ([]*appsv1.DaemonSet, *daemonset.Objects, error) {
+	if len(names) == 0 {
+		return nil, nil, usagef("no input file: give -f FILE (or -f - for standard input)")
+	}
+	objs := &daemonset.Objects{}
+	for _, name := range names {
+		o, err := decodeFile(e, name)
+		if err != nil {
+			return nil, nil, err
+		}
+		objs.Append(o)
 	}
 	if len(objs.DaemonSets) == 0 {
 		var kinds []string
@@ -121,11 +245,12 @@ func loadDaemonSets(e *env, name string) ([]*appsv1.DaemonSet, *daemonset.Object
 		if len(kinds) > 0 {
 			found = strings.Join(uniqueSorted(kinds), ", ")
 		}
-		return nil, nil, fmt.Errorf("%s: no DaemonSet found (found %s); expected an apps/v1 DaemonSet", displayName(name), found)
+		return nil, nil, fmt.Errorf("%s: no DaemonSet found (found %s); expected an apps/v1 DaemonSet", displayNames(names), found)
 	}
 	for _, w := range objs.Warnings {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
+	seen := map[string]*appsv1.DaemonSet{}
 	for _, ds := range objs.DaemonSets {
 		// kubectl sends a namespaced object without a namespace to the
 		// context's namespace, so the API server never sees it empty.
@@ -134,8 +259,28 @@ func loadDaemonSets(e *env, name string) ([]*appsv1.DaemonSet, *daemonset.Object
 			src, _ := objs.SourceOf(ds)
 			fmt.Fprintf(e.stderr, "note: %s: DaemonSet %s has no namespace; using %q as kubectl would with the default context\n", src, ds.Name, ds.Namespace)
 		}
+		key := ds.Namespace + "/" + ds.Name
+		if first, ok := seen[key]; ok {
+			a, _ := objs.SourceOf(first)
+			b, _ := objs.SourceOf(ds)
+			return nil, nil, fmt.Errorf("DaemonSet %s is given twice: %s and %s", key, a, b)
+		}
+		seen[key] = ds
 	}
 	return objs.DaemonSets, objs, nil
+}
+
+// displayNames joins file names for messages, the first five.
+func displayNames(names []string) string {
+	shown := make([]string, 0, len(names))
+	for i, n := range names {
+		if i == 5 {
+			shown = append(shown, fmt.Sprintf("… %d more", len(names)-5))
+			break
+		}
+		shown = append(shown, displayName(n))
+	}
+	return strings.Join(shown, ", ")
 }
 
 // pickDaemonSet returns the DaemonSet of dss named name, NAME or
@@ -184,14 +329,16 @@ func daemonSetKeys(dss []*appsv1.DaemonSet) string {
 
 // clusterFlags are the cluster inputs every predicting command takes.
 type clusterFlags struct {
-	nodes   stringList
-	cluster string
-	seed    int64
-	live    liveFlags
+	nodes stringList
+	// recursive is -R: --nodes directories are read recursively.
+	recursive bool
+	cluster   string
+	seed      int64
+	live      liveFlags
 }
 
 func (c *clusterFlags) register(fs *flag.FlagSet) {
-	fs.Var(&c.nodes, "nodes", "nodes (and pods) of your cluster: `FILE` from 'kubectl get nodes -o yaml' (and 'kubectl get pods -A -o yaml'); repeatable, - for stdin")
+	fs.Var(&c.nodes, "nodes", "nodes (and pods) of your cluster: `FILE` from 'kubectl get nodes -o yaml' (and 'kubectl get pods -A -o yaml'), or a directory of them; repeatable, - for stdin")
 	fs.StringVar(&c.cluster, "cluster", "", "a built-in cluster `NAME` instead of --nodes ('list' shows them; default mixed)")
 	fs.Int64Var(&c.seed, "cluster-seed", 1, "seed of the built-in cluster")
 	c.live.register(fs)
@@ -222,8 +369,12 @@ func (c *clusterFlags) load(e *env) (*simulate.Cluster, string, error) {
 		}
 		return cl, fmt.Sprintf("built-in cluster %q (seed %d, %d nodes)", name, c.seed, cl.NumNodes()), nil
 	}
+	names, err := inputFiles("--nodes", c.nodes, c.recursive)
+	if err != nil {
+		return nil, "", err
+	}
 	var files []simulate.ClusterFile
-	for _, f := range c.nodes {
+	for _, f := range names {
 		data, err := e.readFile(f)
 		if err != nil {
 			return nil, "", fmt.Errorf("%s: %w", displayName(f), unwrapPathError(err))
@@ -242,9 +393,9 @@ func (c *clusterFlags) load(e *env) (*simulate.Cluster, string, error) {
 		return nil, "", err
 	}
 	if cl.NumNodes() == 0 {
-		return nil, "", fmt.Errorf("%s: no Node objects found; expected the output of 'kubectl get nodes -o yaml'", strings.Join(c.nodes, ", "))
+		return nil, "", fmt.Errorf("%s: no Node objects found; expected the output of 'kubectl get nodes -o yaml'", displayNames(names))
 	}
-	return cl, fmt.Sprintf("%s (%d nodes, %d pods)", strings.Join(c.nodes, ", "), cl.NumNodes(), len(cl.Pods())), nil
+	return cl, fmt.Sprintf("%s (%d nodes, %d pods)", displayNames(names), cl.NumNodes(), len(cl.Pods())), nil
 }
 
 func uniqueSorted(in []string) []string {

@@ -3,6 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -56,5 +59,79 @@ func TestRolloutRefusesAmbiguousName(t *testing.T) {
 	}
 	if want := `--name "agent": 2 DaemonSets have that name (default/agent, other/agent); give namespace/name`; !strings.Contains(f.stderr.String(), want) {
 		t.Errorf("stderr %q, want %q", f.stderr.String(), want)
+	}
+}
+
+// -f repeats, takes directories (-R: recursively, .yaml/.yml/.json only)
+// and - once; every DaemonSet found is linted and explained.
+func TestManifestFilesAndDirectories(t *testing.T) {
+	dir := t.TempDir()
+	write := func(rel, content string) string {
+		p := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	ds := func(name string) string {
+		return strings.Replace(fmt.Sprintf(smallDS, "1.0"), "name: agent", "name: "+name, 1)
+	}
+	a := write("a.yaml", ds("a"))
+	write("b.yml", ds("b"))
+	write("notes.txt", "not a manifest")
+	write("sub/c.json", `{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"c","namespace":"default"},"spec":{"selector":{"matchLabels":{"app":"c"}},"template":{"metadata":{"labels":{"app":"c"}},"spec":{"containers":[{"name":"c","image":"c:1"}]}}}}`)
+	names := func(out string) []string {
+		var got []string
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, "DaemonSet ") {
+				got = append(got, strings.Fields(l)[1])
+			}
+		}
+		return got
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"-f", a, "-f", filepath.Join(dir, "b.yml")}, []string{"default/a", "default/b"}},
+		{[]string{"-f", dir}, []string{"default/a", "default/b"}},
+		{[]string{"-R", "-f", dir}, []string{"default/a", "default/b", "default/c"}},
+		{[]string{"-f", "-", "-f", a}, []string{"default/stdin", "default/a"}},
+	} {
+		for _, cmd := range []string{"lint", "explain"} {
+			f := newFakeEnv()
+			f.stdin = ds("stdin")
+			f.run(append([]string{cmd}, tc.args...)...)
+			if got := names(f.stdout.String()); !slices.Equal(got, tc.want) {
+				t.Errorf("%s %v: DaemonSets %v, want %v\n%s", cmd, tc.args, got, tc.want, f.stderr.String())
+			}
+		}
+	}
+
+	f := newFakeEnv()
+	if code := f.run("explain", "-f", "-", "--nodes", "-"); code != 2 || !strings.Contains(f.stderr.String(), "can be read once") {
+		t.Errorf("stdin twice: exit %d: %s", code, f.stderr.String())
+	}
+	f = newFakeEnv()
+	if code := f.run("lint", "-f", a, "-f", dir); code != 1 || !strings.Contains(f.stderr.String(), "DaemonSet default/a is given twice") {
+		t.Errorf("a DaemonSet twice: exit %d: %s", code, f.stderr.String())
+	}
+	empty := filepath.Join(dir, "empty")
+	os.Mkdir(empty, 0o755)
+	f = newFakeEnv()
+	if code := f.run("lint", "-f", empty); code != 1 || !strings.Contains(f.stderr.String(), "holds no .yaml, .yml or .json file (-R reads its subdirectories)") {
+		t.Errorf("empty dir: exit %d: %s", code, f.stderr.String())
+	}
+	// rollout needs one DaemonSet: --name picks it among the files
+	f = newFakeEnv()
+	if code := f.run("rollout", "-f", dir, "--cluster", "dev"); code != 2 || !strings.Contains(f.stderr.String(), "choose one with --name") {
+		t.Errorf("rollout on two DaemonSets: exit %d: %s", code, f.stderr.String())
+	}
+	f = newFakeEnv()
+	if code := f.run("rollout", "-f", dir, "--name", "b", "--cluster", "dev"); code != 0 || !strings.Contains(f.stdout.String(), "Rollout of default/b") {
+		t.Errorf("rollout --name b: exit %d: %s", code, f.stderr.String())
 	}
 }

@@ -9,12 +9,21 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 )
 
+// lintOutput is what `lint -o json|yaml` prints (kind LintReport,
+// docs/json-schema.md).
+type lintOutput struct {
+	envelope
+	DaemonSets []lintReport `json:"daemonSets"`
+	// Failed lists the --fail-on conditions that held (exit status 1).
+	Failed []string `json:"failedConditions,omitempty"`
+}
+
 // lintReport is what `lint` prints for one DaemonSet.
 type lintReport struct {
 	Namespace   string            `json:"namespace"`
 	Name        string            `json:"name"`
 	Source      string            `json:"source,omitempty"`
-	Validation  []string          `json:"validationErrors,omitempty"`
+	Validation  []validationError `json:"validationErrors,omitempty"`
 	PodSecurity podSecurityReport `json:"podSecurity"`
 	Findings    []lintFinding     `json:"findings,omitempty"`
 }
@@ -45,58 +54,74 @@ type lintFinding struct {
 	Hint     string `json:"hint,omitempty"`
 }
 
-const lintUsage = "-f FILE [-o text|json|yaml]"
+const lintUsage = "-f FILE|DIR [-f ...] [-R] [-o text|json|yaml] [--fail-on error,warning,info]"
 
 func runLint(e *env, args []string) error {
 	fs := newFlags(e, "lint", lintUsage)
-	file := fs.String("f", "", "manifest `FILE` with one or more DaemonSets (- for stdin)")
+	var mf manifestFlags
+	mf.register(fs, "manifests with one or more DaemonSets")
 	out := fs.String("o", "text", "output `format`: text, json or yaml")
+	failOn := registerFailOn(fs, []string{"error"},
+		"error: the API server would reject a DaemonSet, or an error-severity finding",
+		"warning: a finding of severity warning or error",
+		"info: any finding")
 	if err := parseFlags(fs, args); err != nil {
 		return helpOK(err)
 	}
 	if err := outputFormat(*out); err != nil {
 		return err
 	}
-	dss, objs, err := loadDaemonSets(e, *file)
+	if err := stdinOnce(mf.files); err != nil {
+		return err
+	}
+	files, err := inputFiles("-f", mf.files, mf.recursive)
+	if err != nil {
+		return err
+	}
+	dss, objs, err := loadDaemonSets(e, files)
 	if err != nil {
 		return err
 	}
 	reports := make([]lintReport, 0, len(dss))
-	errorsFound := 0
+	var errs, warnings, infos int
 	for _, ds := range dss {
 		r := lint(ds)
 		if src, ok := objs.SourceOf(ds); ok {
 			r.Source = src.String()
 		}
-		errorsFound += len(r.Validation)
+		errs += len(r.Validation)
 		for _, f := range r.Findings {
-			if f.Severity == string(presets.SeverityError) {
-				errorsFound++
+			switch presets.Severity(f.Severity) {
+			case presets.SeverityError:
+				errs++
+			case presets.SeverityWarning:
+				warnings++
+			default:
+				infos++
 			}
 		}
 		reports = append(reports, r)
 	}
+	var fl failed
+	fl.check(failOn, "error", errs, fmt.Sprintf("%d error(s)", errs))
+	fl.check(failOn, "warning", errs+warnings, fmt.Sprintf("%d error(s), %d warning(s)", errs, warnings))
+	fl.check(failOn, "info", errs+warnings+infos, fmt.Sprintf("%d finding(s)", errs+warnings+infos))
 	switch *out {
 	case "json", "yaml":
-		if err := writeStructured(e.stdout, *out, reports); err != nil {
+		if err := writeStructured(e.stdout, *out, lintOutput{envelope: newEnvelope("LintReport"), DaemonSets: reports, Failed: fl.names}); err != nil {
 			return err
 		}
 	default:
 		renderLint(e.stdout, reports)
 	}
-	if errorsFound > 0 {
-		return findingsError{fmt.Sprintf("%d error(s) found", errorsFound)}
-	}
-	return nil
+	return fl.err()
 }
 
 // lint runs the three checks the API server, Pod Security admission and
 // our linter would make.
 func lint(ds *appsv1.DaemonSet) lintReport {
 	r := lintReport{Namespace: ds.Namespace, Name: ds.Name}
-	for _, fe := range daemonset.Validate(ds) {
-		r.Validation = append(r.Validation, fe.Error())
-	}
+	r.Validation = validationErrors(daemonset.Validate(ds))
 	ps := presets.EvaluatePodSecurity(ds)
 	r.PodSecurity = podSecurityReport{Version: ps.Version, Level: string(ps.Level)}
 	for _, lr := range ps.Stricter {
@@ -138,7 +163,7 @@ func renderLint(w io.Writer, reports []lintReport) {
 		} else {
 			fmt.Fprintf(w, "  validation: rejected by the API server (%d error(s))\n", len(r.Validation))
 			for _, v := range r.Validation {
-				fmt.Fprintf(w, "    error  %s\n", v)
+				fmt.Fprintf(w, "    error  %s\n", v.Message)
 			}
 		}
 		fmt.Fprintf(w, "  pod security: %s (policy %s)\n", r.PodSecurity.Level, r.PodSecurity.Version)

@@ -10,6 +10,8 @@
 //	daemonkit preset NAME [--set key=value ...]
 //	daemonkit demo
 //	daemonkit apply -f FILE [--kubeconfig FILE] [--context NAME]
+//	daemonkit version
+//	daemonkit completion bash|zsh|fish
 //
 // explain and rollout also read a live cluster with --kubeconfig/--context
 // (read-only, and only what the answer needs: what RBAC forbids is left out
@@ -28,12 +30,16 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/go-logr/logr"
+	"k8s.io/klog/v2"
 )
 
 // env is what a command reads and writes; tests replace every part.
@@ -48,14 +54,24 @@ type env struct {
 	readFile func(name string) ([]byte, error)
 	// writeFile writes a named file.
 	writeFile func(name string, data []byte) error
+	// noColor is set when the NO_COLOR environment variable is (see
+	// https://no-color.org): no ANSI colour even on a terminal.
+	noColor bool
+	// collectFlags, when set, receives a command's flag set instead of its
+	// help being printed (completion scripts list the flags).
+	collectFlags func(fs *flag.FlagSet)
 }
 
+// color says whether stdout may be coloured.
+func (e *env) color() bool { return e.stdoutTTY && !e.noColor }
+
 // usageError is a mistake in how the command was called: exit status 2.
-type usageError struct{ msg string }
+// cmd is the command it was made in, for the hint to its help.
+type usageError struct{ msg, cmd string }
 
 func (e usageError) Error() string { return e.msg }
 
-func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+func usagef(format string, a ...any) error { return usageError{msg: fmt.Sprintf(format, a...)} }
 
 // findingsError means the command ran and found problems: exit status 1,
 // with the findings already printed.
@@ -63,19 +79,31 @@ type findingsError struct{ msg string }
 
 func (e findingsError) Error() string { return e.msg }
 
-var commands = []struct {
+type command struct {
 	name, summary string
 	run           func(e *env, args []string) error
-}{
-	{"explain", "which nodes get a daemon pod, which stay Pending, and why", runExplain},
-	{"rollout", "simulate a rolling update over time, with a summary, timeline and plot", runRollout},
-	{"lint", "API-server validation, Pod Security level and lint checks", runLint},
-	{"preset", "print a production preset and its companion objects as YAML", runPreset},
-	{"demo", "the main job on built-in presets and clusters, no input needed", runDemo},
-	{"apply", "server-side apply a manifest to a cluster (the only command that writes)", runApply},
+}
+
+// commands is set in init: completion reads it.
+var commands []command
+
+func init() {
+	commands = []command{
+		{"explain", "which nodes get a daemon pod, which stay Pending, and why", runExplain},
+		{"rollout", "simulate a rolling update over time, with a summary, timeline and plot", runRollout},
+		{"lint", "API-server validation, Pod Security level and lint checks", runLint},
+		{"preset", "print a production preset and its companion objects as YAML", runPreset},
+		{"demo", "the main job on built-in presets and clusters, no input needed", runDemo},
+		{"apply", "server-side apply a manifest to a cluster (the only command that writes)", runApply},
+		{"version", "the daemonkit version and the Kubernetes version it models", runVersion},
+		{"completion", "a shell completion script: completion bash|zsh|fish", runCompletion},
+	}
 }
 
 func main() {
+	// client-go logs through klog to stderr ("E1207 … memcache.go …");
+	// every error it returns is reported by the command itself.
+	klog.SetLogger(logr.Discard())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-ctx.Done()
@@ -92,6 +120,7 @@ func main() {
 			return os.ReadFile(name)
 		},
 		writeFile: func(name string, data []byte) error { return os.WriteFile(name, data, 0o644) },
+		noColor:   os.Getenv("NO_COLOR") != "",
 	}
 	code := run(e, os.Args[1:])
 	stop()
@@ -118,7 +147,11 @@ func run(e *env, args []string) int {
 	switch {
 	case errors.As(err, &ue):
 		fmt.Fprintf(e.stderr, "daemonkit: %s\n", ue.msg)
-		fmt.Fprintf(e.stderr, "Run 'daemonkit help' for usage.\n")
+		if ue.cmd != "" {
+			fmt.Fprintf(e.stderr, "See 'daemonkit %s -h'.\n", ue.cmd)
+		} else {
+			fmt.Fprintf(e.stderr, "See 'daemonkit help'.\n")
+		}
 		return 2
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintf(e.stderr, "daemonkit: interrupted\n")
@@ -141,6 +174,9 @@ func dispatch(e *env, args []string) error {
 		return usagef("no command given")
 	}
 	name := args[0]
+	if name == "--version" || name == "-version" {
+		return runVersion(e, nil)
+	}
 	if name == "help" || name == "-h" || name == "--help" {
 		if len(args) > 1 {
 			for _, c := range commands {
@@ -155,7 +191,13 @@ func dispatch(e *env, args []string) error {
 	}
 	for _, c := range commands {
 		if c.name == name {
-			return c.run(e, args[1:])
+			err := c.run(e, args[1:])
+			var ue usageError
+			if errors.As(err, &ue) && ue.cmd == "" {
+				ue.cmd = name
+				return ue
+			}
+			return err
 		}
 	}
 	return usagef("unknown command %q", name)
@@ -172,6 +214,7 @@ func printUsage(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run 'daemonkit help COMMAND' for the flags of a command.")
+	fmt.Fprintln(w, "Colour: explain colours node states on a terminal; NO_COLOR=1 turns it off.")
 }
 
 func isTerminal(f *os.File) bool {

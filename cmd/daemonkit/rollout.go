@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"maps"
@@ -16,12 +17,14 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 )
 
-const rolloutUsage = "-f NEW [--from OLD] [--nodes FILE | --cluster NAME] [--startup 10s | --startup-model template] [--runs N] [--target 2h [--min-available 99%]] [--broken NODES] [--event \"t=5m taint node-3 dedicated=x:NoExecute\" ...] [--seed N] [--plot FILE.svg] [-o text|json|yaml] [--kubeconfig FILE [--context NAME]] [--print-rbac]"
+const rolloutUsage = "-f NEW [-f ...] [--from OLD] [-R] [--name NAME] [--nodes FILE | --cluster NAME] [--startup 10s | --startup-model template] [--runs N] [--target 2h [--min-available 99%]] [--broken NODES] [--event \"t=5m taint node-3 dedicated=x:NoExecute\" ...] [--seed N] [--plot FILE.svg] [-o text|json|yaml] [--fail-on LIST] [--kubeconfig FILE [--context NAME]] [--print-rbac]"
 
 func runRollout(e *env, args []string) error {
 	fs := newFlags(e, "rollout", rolloutUsage)
-	file := fs.String("f", "", "manifest `FILE` with the new DaemonSet (- for stdin)")
-	from := fs.String("from", "", "manifest `FILE` with the DaemonSet as it runs now; without it the DaemonSet is created at t=0")
+	var mf manifestFlags
+	mf.register(fs, "manifests with the new DaemonSet (--name picks one of several)")
+	var from stringList
+	fs.Var(&from, "from", "manifest `FILE` or directory with the DaemonSet as it runs now (repeatable); without it the DaemonSet is created at t=0")
 	name := fs.String("name", "", "which DaemonSet, when a file holds several (`NAME` or namespace/name)")
 	startup := fs.Duration("startup", 10*time.Second, "time from pod creation to Ready (image pull, start, readiness)")
 	jitter := fs.Duration("startup-jitter", 0, "add up to this much to each node's startup time (drawn from --seed)")
@@ -35,7 +38,12 @@ func runRollout(e *env, args []string) error {
 	seed := fs.Int64("seed", 0, "pick nodes in a random order drawn from this seed, as upstream's map order would (0: sorted node names)")
 	plot := fs.String("plot", "", "write a chart of the rollout to `FILE.svg`")
 	out := fs.String("o", "text", "output `format`: text, or json / yaml for the whole trace")
-	maxTime := fs.Duration("max-time", 24*time.Hour, "stop simulating after this much simulated time")
+	maxTime := fs.Duration("max-time", 0, "stop simulating after this much simulated time (0: run to the end, within the simulator's cap of "+simulate.MaxSimulatedTime.String()+")")
+	failOn := registerFailOn(fs, []string{"rejected"},
+		"rejected: the API server would reject the new DaemonSet; nothing is simulated then, so this always exits 1",
+		"stuck: the rollout comes to rest before every node runs an available new pod",
+		"not-done: kubectl rollout status would not say done at the end",
+		"budget: more nodes are unavailable than maxUnavailable allows at some point")
 	var cf clusterFlags
 	cf.register(fs)
 	sf := registerSampleFlags(fs)
@@ -45,33 +53,55 @@ func runRollout(e *env, args []string) error {
 	if err := outputFormat(*out); err != nil {
 		return err
 	}
+	if err := svgName("--plot", *plot); err != nil {
+		return err
+	}
 	durations := map[string]time.Duration{"--startup": *startup, "--startup-jitter": *jitter, "--termination": *termination}
 	for _, flagName := range slices.Sorted(maps.Keys(durations)) {
 		if d := durations[flagName]; d < 0 || d > 24*time.Hour {
 			return usagef("%s %v: expected a duration between 0s and 24h", flagName, d)
 		}
 	}
-	if *maxTime <= 0 || *maxTime > simulate.MaxSimulatedTime {
-		return usagef("--max-time %v: expected a duration between 1s and %v", *maxTime, simulate.MaxSimulatedTime)
+	if *maxTime < 0 || *maxTime > simulate.MaxSimulatedTime {
+		return usagef("--max-time %v: expected a duration between 1s and %v (0: no cut)", *maxTime, simulate.MaxSimulatedTime)
+	}
+	if *maxTime == 0 {
+		*maxTime = simulate.MaxSimulatedTime
+	}
+	cf.recursive = mf.recursive
+	if err := stdinOnce(mf.files, from, cf.nodes); err != nil {
+		return err
+	}
+	newFiles, err := inputFiles("-f", mf.files, mf.recursive)
+	if err != nil {
+		return err
+	}
+	fromFiles, err := inputFiles("--from", from, mf.recursive)
+	if err != nil {
+		return err
 	}
 	if cf.live.printRBAC {
 		req := live.Request{DaemonSets: []string{"namespace/name"}, SchedulerStage: true}
 		return printRBAC(e.stdout, req.ClusterRole("daemonkit-rollout"), readRoleComment("rollout"))
 	}
-	newDSs, _, err := loadDaemonSets(e, *file)
+	newDSs, _, err := loadDaemonSets(e, newFiles)
 	if err != nil {
 		return err
 	}
-	to, err := pickDaemonSet(newDSs, displayName(*file), *name)
+	to, err := pickDaemonSet(newDSs, displayNames(newFiles), *name)
 	if err != nil {
 		return err
+	}
+	if invalid := daemonset.Validate(to); len(invalid) > 0 {
+		// nothing to simulate: the API server would not store it
+		return fmt.Errorf("%s/%s: the API server would reject it, nothing to simulate:\n%s", to.Namespace, to.Name, invalid.ToAggregate().Error())
 	}
 	if cf.live.active() {
 		// What the rollout needs: the DaemonSet of that name as it runs
 		// (unless --from gives it), its own pods, and the other pods for
 		// the scheduler stage.
 		cf.live.req = live.Request{Templates: []*appsv1.DaemonSet{to}, SchedulerStage: *scheduler}
-		if *from == "" {
+		if len(fromFiles) == 0 {
 			cf.live.req.DaemonSets = []string{to.Namespace + "/" + to.Name}
 		}
 	}
@@ -81,7 +111,7 @@ func runRollout(e *env, args []string) error {
 	}
 	var old *appsv1.DaemonSet
 	origin := ""
-	if *from == "" && cf.live.active() {
+	if len(fromFiles) == 0 && cf.live.active() {
 		// "simulate this update on my real nodes": the DaemonSet of that
 		// name running in the cluster is the one being updated, and its
 		// pods (which the snapshot holds) are where the rollout starts.
@@ -103,8 +133,8 @@ func runRollout(e *env, args []string) error {
 			}
 		}
 	}
-	if *from != "" {
-		oldDSs, _, err := loadDaemonSets(e, *from)
+	if len(fromFiles) > 0 {
+		oldDSs, _, err := loadDaemonSets(e, fromFiles)
 		if err != nil {
 			return err
 		}
@@ -112,7 +142,7 @@ func runRollout(e *env, args []string) error {
 		if pick == "" && len(oldDSs) > 1 {
 			pick = to.Namespace + "/" + to.Name
 		}
-		if old, err = pickDaemonSet(oldDSs, displayName(*from), pick); err != nil {
+		if old, err = pickDaemonSet(oldDSs, displayNames(fromFiles), pick); err != nil {
 			return err
 		}
 	}
@@ -163,24 +193,47 @@ func runRollout(e *env, args []string) error {
 	}
 	if *plot != "" {
 		var b bytes.Buffer
-		if err := simulate.WriteSVG(&b, res, simulate.PlotOptions{}); err != nil {
+		if err := simulate.WriteSVG(&b, res, simulate.PlotOptions{Events: evs}); err != nil {
 			return err
 		}
 		if err := e.writeFile(*plot, b.Bytes()); err != nil {
 			return err
 		}
 	}
+	fl := rolloutFailures(res, failOn)
 	switch *out {
 	case "json", "yaml":
-		tr := traceOf(res, where)
+		tr := traceOf(res, where, evs, *maxTime)
 		tr.Warnings = cf.live.warnings
-		return writeStructured(e.stdout, *out, tr)
+		tr.Failed = fl.names
+		if err := writeStructured(e.stdout, *out, tr); err != nil {
+			return err
+		}
+		return fl.err()
 	}
 	renderRollout(e.stdout, res, sc, where, origin, cf.live.warnings)
 	if *plot != "" {
 		fmt.Fprintf(e.stdout, "\nPlot written to %s\n", *plot)
 	}
-	return nil
+	return fl.err()
+}
+
+// rolloutFailures checks rollout's --fail-on conditions (rejected is
+// checked before the simulation).
+func rolloutFailures(r *simulate.Result, failOn *failOnFlag) failed {
+	s := r.Summary
+	var fl failed
+	fl.check(failOn, "stuck", boolCount(s.Stuck), fmt.Sprintf("stuck since %v on %d node(s)", s.StuckSince, len(s.Blocking)))
+	fl.check(failOn, "not-done", boolCount(!s.Done), "kubectl rollout status would not say done")
+	fl.check(failOn, "budget", len(s.Breaches), fmt.Sprintf("maxUnavailable exceeded %d time(s)", len(s.Breaches)))
+	return fl
+}
+
+func boolCount(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // simulateWithProgress runs the engine, showing elapsed time on a terminal
@@ -237,42 +290,96 @@ func nodeList(flagName string, values stringList, nodes map[string]bool) ([]stri
 	return out, nil
 }
 
-// rolloutTrace is the -o json|yaml form of a rollout.
+// rolloutTrace is the -o json|yaml form of a rollout (kind RolloutTrace,
+// docs/json-schema.md).
 type rolloutTrace struct {
+	envelope
 	Cluster string `json:"cluster"`
 	// Warnings say what a live cluster did not let daemonkit read and what
 	// the prediction lacks for it.
 	Warnings  []live.Warning   `json:"warnings,omitempty"`
 	DaemonSet string           `json:"daemonSet"`
 	Summary   rolloutSummary   `json:"summary"`
+	Events    []eventOut       `json:"events,omitempty"`
 	Steps     []rolloutStepOut `json:"steps"`
+	// Failed lists the --fail-on conditions that held (exit status 1).
+	Failed []string `json:"failedConditions,omitempty"`
 }
 
 type rolloutSummary struct {
-	EndSeconds            float64  `json:"endSeconds"`
-	Reconciles            int      `json:"reconciles"`
-	Creates               int      `json:"creates"`
-	Deletes               int      `json:"deletes"`
-	Truncated             bool     `json:"truncated,omitempty"`
-	AllUpdatedSeconds     *float64 `json:"allUpdatedSeconds,omitempty"`
-	AllAvailableSeconds   *float64 `json:"allAvailableSeconds,omitempty"`
-	MinAvailable          int32    `json:"minAvailable"`
-	MaxUnavailable        int32    `json:"maxUnavailable"`
-	BudgetBreaches        []string `json:"budgetBreaches,omitempty"`
-	Uncovered             []string `json:"uncovered,omitempty"`
-	Stuck                 bool     `json:"stuck"`
-	StuckSinceSeconds     *float64 `json:"stuckSinceSeconds,omitempty"`
-	Blocking              []string `json:"blocking,omitempty"`
-	KubectlRolloutDone    bool     `json:"kubectlRolloutStatusDone"`
-	EveryNodeRunsNewReady bool     `json:"everyEligibleNodeRunsAvailableNewPod"`
+	EndSeconds            float64         `json:"endSeconds"`
+	Reconciles            int             `json:"reconciles"`
+	Creates               int             `json:"creates"`
+	Deletes               int             `json:"deletes"`
+	Truncated             bool            `json:"truncated,omitempty"`
+	Cut                   *cutOut         `json:"cut,omitempty"`
+	AllUpdatedSeconds     *float64        `json:"allUpdatedSeconds,omitempty"`
+	AllAvailableSeconds   *float64        `json:"allAvailableSeconds,omitempty"`
+	MinAvailable          int32           `json:"minAvailable"`
+	MaxUnavailable        int32           `json:"maxUnavailable"`
+	BudgetBreaches        []breachOut     `json:"budgetBreaches,omitempty"`
+	ControllerErrors      []controllerErr `json:"controllerErrors,omitempty"`
+	Uncovered             []nodeIssueOut  `json:"uncovered,omitempty"`
+	Stuck                 bool            `json:"stuck"`
+	StuckSinceSeconds     *float64        `json:"stuckSinceSeconds,omitempty"`
+	Blocking              []nodeIssueOut  `json:"blocking,omitempty"`
+	KubectlRolloutDone    bool            `json:"kubectlRolloutStatusDone"`
+	EveryNodeRunsNewReady bool            `json:"everyEligibleNodeRunsAvailableNewPod"`
+}
+
+// cutOut says how far a cut run got and when it would end at its pace.
+type cutOut struct {
+	// MaxTimeSeconds is the simulated-time limit in force.
+	MaxTimeSeconds float64 `json:"maxTimeSeconds"`
+	// Updated and Desired are the status counts at the cut.
+	Updated int32 `json:"updated"`
+	Desired int32 `json:"desired"`
+	// ExtrapolatedEndSeconds is when every desired node would run the new
+	// template at the update rate so far; absent when nothing was updated.
+	ExtrapolatedEndSeconds *float64 `json:"extrapolatedEndSeconds,omitempty"`
+}
+
+type breachOut struct {
+	TimeSeconds    float64 `json:"t"`
+	Unavailable    int32   `json:"unavailable"`
+	MaxUnavailable int32   `json:"maxUnavailable"`
+	// Cause is why upstream let it happen (simulate.Cause).
+	Cause string `json:"cause"`
+}
+
+type controllerErr struct {
+	TimeSeconds float64 `json:"t"`
+	Message     string  `json:"message"`
+}
+
+// nodeIssueOut is a node and why it is not where the rollout wants it.
+type nodeIssueOut struct {
+	Node string `json:"node"`
+	// Cause is a simulate.Cause: PodNeverReady, CrashLoopBackOff, Failed,
+	// Pending, HostPortConflict, BudgetEatenByUnavailable, WaitingForTurn,
+	// OldPodKept, Terminating, NoPod, Starting.
+	Cause   string `json:"cause"`
+	Message string `json:"message"`
+}
+
+// eventOut is a scripted event.
+type eventOut struct {
+	TimeSeconds float64 `json:"t"`
+	Kind        string  `json:"kind"`
+	Node        string  `json:"node"`
+	// Text is the event as --event takes it.
+	Text string `json:"text"`
 }
 
 type rolloutStepOut struct {
-	TimeSeconds float64                `json:"t"`
-	Reconcile   int                    `json:"reconcile"`
-	Created     []string               `json:"created,omitempty"`
-	Deleted     []string               `json:"deleted,omitempty"`
-	Status      appsv1.DaemonSetStatus `json:"status"`
+	TimeSeconds float64  `json:"t"`
+	Reconcile   int      `json:"reconcile"`
+	Created     []string `json:"created,omitempty"`
+	Deleted     []string `json:"deleted,omitempty"`
+	// Events are the scripted events since the previous step: what the
+	// controller reacted to.
+	Events []eventOut             `json:"events,omitempty"`
+	Status appsv1.DaemonSetStatus `json:"status"`
 }
 
 func secs(d time.Duration) float64 { return d.Seconds() }
@@ -285,9 +392,9 @@ func secsPtr(d *time.Duration) *float64 {
 	return &s
 }
 
-func traceOf(r *simulate.Result, where string) rolloutTrace {
+func traceOf(r *simulate.Result, where string, evs []simulate.Event, maxTime time.Duration) rolloutTrace {
 	s := r.Summary
-	out := rolloutTrace{Cluster: where, Summary: rolloutSummary{
+	out := rolloutTrace{envelope: newEnvelope("RolloutTrace"), Cluster: where, Summary: rolloutSummary{
 		EndSeconds: secs(s.End), Reconciles: s.Reconciles, Creates: s.Creates, Deletes: s.Deletes, Truncated: s.Truncated,
 		AllUpdatedSeconds: secsPtr(s.AllUpdated), AllAvailableSeconds: secsPtr(s.AllAvailable),
 		MinAvailable: s.MinAvailable, MaxUnavailable: s.MaxUnavailable, Stuck: s.Stuck,
@@ -299,19 +406,80 @@ func traceOf(r *simulate.Result, where string) rolloutTrace {
 	if s.Stuck {
 		out.Summary.StuckSinceSeconds = secsPtr(&s.StuckSince)
 	}
+	if s.Truncated {
+		c := cutOf(r, maxTime)
+		out.Summary.Cut = &cutOut{MaxTimeSeconds: secs(maxTime), Updated: c.updated, Desired: c.desired, ExtrapolatedEndSeconds: secsPtr(c.end)}
+	}
 	for _, b := range s.Breaches {
-		out.Summary.BudgetBreaches = append(out.Summary.BudgetBreaches, fmt.Sprintf("t=%v: %d unavailable > %d (%s)", b.Time, b.Unavailable, b.MaxUnavailable, b.Cause))
+		out.Summary.BudgetBreaches = append(out.Summary.BudgetBreaches, breachOut{TimeSeconds: secs(b.Time), Unavailable: b.Unavailable, MaxUnavailable: b.MaxUnavailable, Cause: string(b.Cause)})
+	}
+	for _, ce := range s.Errors {
+		out.Summary.ControllerErrors = append(out.Summary.ControllerErrors, controllerErr{TimeSeconds: secs(ce.Time), Message: ce.Message})
 	}
 	for _, n := range s.Uncovered {
-		out.Summary.Uncovered = append(out.Summary.Uncovered, issueString(n))
+		out.Summary.Uncovered = append(out.Summary.Uncovered, issueOf(n))
 	}
 	for _, n := range s.Blocking {
-		out.Summary.Blocking = append(out.Summary.Blocking, issueString(n))
+		out.Summary.Blocking = append(out.Summary.Blocking, issueOf(n))
 	}
+	sorted := slices.Clone(evs)
+	slices.SortStableFunc(sorted, func(a, b simulate.Event) int { return cmp.Compare(a.At, b.At) })
+	for _, ev := range sorted {
+		out.Events = append(out.Events, eventOf(ev))
+	}
+	next := 0 // the first event not yet given to a step
 	for _, st := range r.Steps {
-		out.Steps = append(out.Steps, rolloutStepOut{TimeSeconds: secs(st.Time), Reconcile: st.Reconcile, Created: st.Created, Deleted: st.Deleted, Status: st.Status})
+		so := rolloutStepOut{TimeSeconds: secs(st.Time), Reconcile: st.Reconcile, Created: st.Created, Deleted: st.Deleted, Status: st.Status}
+		for next < len(sorted) && sorted[next].At <= st.Time {
+			so.Events = append(so.Events, eventOf(sorted[next]))
+			next++
+		}
+		out.Steps = append(out.Steps, so)
 	}
 	return out
+}
+
+func issueOf(n simulate.NodeIssue) nodeIssueOut {
+	return nodeIssueOut{Node: n.Node, Cause: string(n.Cause), Message: n.Detail}
+}
+
+func eventOf(ev simulate.Event) eventOut {
+	node := ev.Node
+	if ev.Kind == simulate.EventNodeAdd && ev.NewNode != nil {
+		node = ev.NewNode.Name
+	}
+	return eventOut{TimeSeconds: secs(ev.At), Kind: string(ev.Kind), Node: node, Text: ev.String()}
+}
+
+// cut is how far a cut run got.
+type cut struct {
+	updated, desired int32
+	// end is when every desired node would be updated at the rate so far
+	// (nil: no update yet, no rate).
+	end *time.Duration
+}
+
+// cutOf extrapolates a cut run from its update rate: the updated count at
+// the cut over the simulated time, applied to the nodes left.
+func cutOf(r *simulate.Result, maxTime time.Duration) cut {
+	var c cut
+	if len(r.Steps) == 0 {
+		return c
+	}
+	first, last := r.Steps[0].Status, r.Steps[len(r.Steps)-1].Status
+	c.updated, c.desired = last.UpdatedNumberScheduled, last.DesiredNumberScheduled
+	gained := c.updated - first.UpdatedNumberScheduled
+	if first.UpdatedNumberScheduled > 0 && r.Steps[0].Time == 0 {
+		gained = c.updated // a creation's first step already counts
+	}
+	elapsed := max(r.Summary.End, maxTime)
+	if gained <= 0 || elapsed <= 0 || c.updated >= c.desired {
+		return c
+	}
+	perNode := float64(elapsed) / float64(gained)
+	end := elapsed + time.Duration(perNode*float64(c.desired-c.updated)).Round(time.Second)
+	c.end = &end
+	return c
 }
 
 func issueString(n simulate.NodeIssue) string {
@@ -366,7 +534,12 @@ func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where,
 		fmt.Fprintf(tw, "  stuck\tno\n")
 	}
 	if s.Truncated {
-		fmt.Fprintf(tw, "  truncated\tthe simulation stopped at its time or step limit (--max-time)\n")
+		c := cutOf(r, maxTimeOf(sc))
+		how := fmt.Sprintf("%d of %d desired nodes updated (%.1f%%)", c.updated, c.desired, percent(c.updated, c.desired))
+		if c.end != nil {
+			how += fmt.Sprintf("; at the rate so far every node would be updated around %v", *c.end)
+		}
+		fmt.Fprintf(tw, "  cut\tyes, at %v by the simulation's limits (--max-time %v): %s\n", s.End, maxTimeOf(sc), how)
 	}
 	tw.Flush()
 	if len(s.Blocking) > 0 {
@@ -381,7 +554,33 @@ func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where,
 			fmt.Fprintf(w, "  %s\n", n)
 		}
 	}
+	if len(sc.Events) > 0 {
+		fmt.Fprintf(w, "\nScripted events (%d):\n", len(sc.Events))
+		evs := slices.Clone(sc.Events)
+		slices.SortStableFunc(evs, func(a, b simulate.Event) int { return cmp.Compare(a.At, b.At) })
+		for i, ev := range evs {
+			if i == 10 {
+				fmt.Fprintf(w, "  … and %d more\n", len(evs)-10)
+				break
+			}
+			fmt.Fprintf(w, "  %s\n", ev.String())
+		}
+	}
 	renderTimeline(w, r)
+}
+
+func maxTimeOf(sc simulate.Scenario) time.Duration {
+	if sc.Limits.MaxTime > 0 {
+		return sc.Limits.MaxTime
+	}
+	return simulate.MaxSimulatedTime
+}
+
+func percent(a, b int32) float64 {
+	if b == 0 {
+		return 0
+	}
+	return 100 * float64(a) / float64(b)
 }
 
 func firstIssues(issues []simulate.NodeIssue, n int) []string {
