@@ -3,7 +3,8 @@ package daemonset
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -70,16 +71,6 @@ func deletionCostFromPodAnnotations(annotations map[string]string) (int32, error
 	return int32(i), nil
 }
 
-// sortedKeys returns the keys of m in order (upstream ranges over the map).
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // upstream: core/validation/validation.go ValidateSeccompPodAnnotations.
 // upstream reports these under fldPath.Child(key), not Key(key); kept.
 func validateSeccompPodAnnotations(annotations map[string]string, fldPath *field.Path) field.ErrorList {
@@ -87,7 +78,7 @@ func validateSeccompPodAnnotations(annotations map[string]string, fldPath *field
 	if p, exists := annotations[corev1.SeccompPodAnnotationKey]; exists {
 		allErrs = append(allErrs, validateSeccompProfileAnnotation(p, fldPath.Child(corev1.SeccompPodAnnotationKey))...)
 	}
-	for _, k := range sortedKeys(annotations) {
+	for _, k := range slices.Sorted(maps.Keys(annotations)) {
 		if strings.HasPrefix(k, corev1.SeccompContainerAnnotationKeyPrefix) {
 			allErrs = append(allErrs, validateSeccompProfileAnnotation(annotations[k], fldPath.Child(k))...)
 		}
@@ -109,7 +100,7 @@ func validateSeccompProfileAnnotation(p string, fldPath *field.Path) field.Error
 // upstream: core/validation/validation.go ValidateAppArmorPodAnnotations
 func validateAppArmorPodAnnotations(annotations map[string]string, spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
-	for _, k := range sortedKeys(annotations) {
+	for _, k := range slices.Sorted(maps.Keys(annotations)) {
 		if !strings.HasPrefix(k, corev1.DeprecatedAppArmorBetaContainerAnnotationKeyPrefix) {
 			continue
 		}

@@ -2,6 +2,8 @@ package daemonset
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
@@ -66,7 +68,7 @@ func validateAnnotations(annotations map[string]string, fldPath *field.Path) fie
 // upstream: core/validation/validation.go ValidateUserAnnotations
 func validateUserAnnotations(userAnnotations map[string]string, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
-	for _, k := range sortedKeys(userAnnotations) {
+	for _, k := range slices.Sorted(maps.Keys(userAnnotations)) {
 		// The case doesn't matter, so convert to lowercase before checking.
 		allErrs = append(allErrs, validation.IsDomainPrefixedKey(fldPath, strings.ToLower(k))...)
 	}

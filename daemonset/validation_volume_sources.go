@@ -2,10 +2,12 @@ package daemonset
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"path"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -555,7 +557,7 @@ func validateFlexVolumeSource(fv *corev1.FlexVolumeSource, fldPath *field.Path) 
 	}
 
 	// Make sure user-specified options don't use kubernetes namespaces
-	for _, k := range sortedKeys(fv.Options) { // upstream: map order
+	for _, k := range slices.Sorted(maps.Keys(fv.Options)) { // upstream: map order
 		namespace := k
 		if parts := strings.SplitN(k, "/", 2); len(parts) == 2 {
 			namespace = parts[0]

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/daemonkit/daemonkit/daemonset"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -197,11 +198,11 @@ func (e *PodSecurityEvaluator) EvaluateTemplate(tmpl *corev1.PodTemplateSpec) Po
 // evaluate runs the checks on the pod the controller would create from tmpl.
 func (e *PodSecurityEvaluator) evaluate(tmpl *corev1.PodTemplateSpec, root *field.Path) PodSecurityReport {
 	meta := tmpl.ObjectMeta.DeepCopy()
-	spec := tmpl.Spec.DeepCopy()
 	// Enforcement happens on Pods, which the API server defaults further than
 	// templates: with hostNetwork every containerPort becomes a hostPort.
 	// upstream: pkg/apis/core/v1/defaults.go SetDefaults_Pod, defaultHostNetworkPorts
-	defaulted := defaultHostNetworkPorts(spec)
+	spec := &daemonset.WithPodOnlyDefaults(&corev1.Pod{Spec: *tmpl.Spec.DeepCopy()}).Spec
+	defaulted := filledHostPorts(&tmpl.Spec, spec)
 
 	rep := PodSecurityReport{Version: e.version.String()}
 	base := e.run(e.baseline, psaapi.LevelBaseline, meta, spec, tmpl, root, defaulted)
@@ -313,27 +314,20 @@ type portRef struct {
 	port      int
 }
 
-// defaultHostNetworkPorts applies the Pod defaulting that changes a Pod
-// Security verdict and records which hostPorts it filled in.
-// upstream: pkg/apis/core/v1/defaults.go defaultHostNetworkPorts
-func defaultHostNetworkPorts(spec *corev1.PodSpec) map[portRef]bool {
-	if !spec.HostNetwork {
-		return nil
-	}
+// filledHostPorts records which hostPorts the Pod defaults filled in: set in
+// stored, zero in the template.
+func filledHostPorts(tmpl, stored *corev1.PodSpec) map[portRef]bool {
 	out := map[portRef]bool{}
-	fill := func(list string, cs []corev1.Container) {
-		for i := range cs {
-			for j := range cs[i].Ports {
-				if cs[i].Ports[j].HostPort == 0 {
-					cs[i].Ports[j].HostPort = cs[i].Ports[j].ContainerPort
-					if cs[i].Ports[j].ContainerPort != 0 {
-						out[portRef{list, i, j}] = true
-					}
+	fill := func(list string, before, after []corev1.Container) {
+		for i := range after {
+			for j := range after[i].Ports {
+				if after[i].Ports[j].HostPort != 0 && before[i].Ports[j].HostPort == 0 {
+					out[portRef{list, i, j}] = true
 				}
 			}
 		}
 	}
-	fill("containers", spec.Containers)
-	fill("initContainers", spec.InitContainers)
+	fill("containers", tmpl.Containers, stored.Containers)
+	fill("initContainers", tmpl.InitContainers, stored.InitContainers)
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/daemonkit/daemonkit/daemonset"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	psaapi "k8s.io/pod-security-admission/api"
@@ -357,8 +358,7 @@ func TestPodSecurityMatchesUpstreamRegistry(t *testing.T) {
 		tmpl := &corev1.PodTemplateSpec{ObjectMeta: *meta, Spec: *spec}
 		rep := evs[v].EvaluateTemplate(tmpl)
 
-		podSpec := spec.DeepCopy()
-		defaultHostNetworkPorts(podSpec)
+		podSpec := storedSpec(spec)
 		for _, level := range []psaapi.Level{psaapi.LevelBaseline, psaapi.LevelRestricted} {
 			want := policy.AggregateCheckResults(up.EvaluatePod(psaapi.LevelVersion{Level: level, Version: v}, meta, podSpec))
 			got, failed := rep.Result(level)
@@ -404,8 +404,7 @@ func BenchmarkUpstreamRegistry(b *testing.B) {
 	tmpl.Spec.Volumes = []corev1.Volume{{Name: "log", VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/var/log"}}}}
 	b.ReportAllocs()
 	for b.Loop() {
-		spec := tmpl.Spec.DeepCopy()
-		defaultHostNetworkPorts(spec)
+		spec := storedSpec(&tmpl.Spec)
 		for _, level := range []psaapi.Level{psaapi.LevelBaseline, psaapi.LevelRestricted} {
 			_ = policy.AggregateCheckResults(up.EvaluatePod(psaapi.LevelVersion{Level: level, Version: psaapi.LatestVersion()}, &tmpl.ObjectMeta, spec))
 		}
@@ -437,11 +436,16 @@ func FuzzPodSecurityTemplate(f *testing.F) {
 			return
 		}
 		rep := ev.EvaluateTemplate(&tmpl)
-		spec := tmpl.Spec.DeepCopy()
-		defaultHostNetworkPorts(spec)
+		spec := storedSpec(&tmpl.Spec)
 		want := policy.AggregateCheckResults(up.EvaluatePod(psaapi.LevelVersion{Level: psaapi.LevelBaseline, Version: psaapi.LatestVersion()}, &tmpl.ObjectMeta, spec))
 		if _, failed := rep.Result(psaapi.LevelBaseline); failed == want.Allowed {
 			t.Fatalf("baseline: ours failed=%v, upstream allowed=%v", failed, want.Allowed)
 		}
 	})
+}
+
+// storedSpec is spec as the API server stores it in a Pod (the defaults it
+// applies to Pods and not to templates).
+func storedSpec(spec *corev1.PodSpec) *corev1.PodSpec {
+	return &daemonset.WithPodOnlyDefaults(&corev1.Pod{Spec: *spec.DeepCopy()}).Spec
 }
