@@ -397,7 +397,10 @@ func TestLeastPrivilegedUsers(t *testing.T) {
 	deployer := serviceAccountKubeconfig(t, ctx, cs, ns, "deployer", deployerProxy)
 	bind(t, ctx, cs, printed("apply", "-f", nextFile), ns, "deployer", "")
 	waitAllowed(t, ctx, deployer, authorizationv1.ResourceAttributes{Verb: "patch", Group: "apps", Resource: "daemonsets", Namespace: ns, Name: "agent"})
-	if out, stderr, err := runCLI(t, bin, "apply", "-f", nextFile, "--kubeconfig", deployer); err != nil {
+	// The DaemonSet was created by this test's client (field manager
+	// daemonkit-e2e), so the image is its field: taking it over is the
+	// user's explicit choice, --force-conflicts.
+	if out, stderr, err := runCLI(t, bin, "apply", "-f", nextFile, "--kubeconfig", deployer, "--force-conflicts"); err != nil {
 		t.Errorf("apply bound to the printed ClusterRole: %v\n%s%s", err, out, stderr)
 	}
 	got, err := cs.AppsV1().DaemonSets(ns).Get(ctx, "agent", metav1.GetOptions{})
@@ -405,7 +408,11 @@ func TestLeastPrivilegedUsers(t *testing.T) {
 		t.Errorf("after apply: %v, image %v", err, got)
 	}
 	for _, r := range deployerProxy.take() {
-		if verb, _ := verbOf(r); !slices.Contains([]string{"get", "patch"}, verb) {
+		verb, path := verbOf(r)
+		if verb == "create" && path == "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews" {
+			continue // apply checks its permissions first
+		}
+		if !slices.Contains([]string{"get", "patch"}, verb) {
 			t.Errorf("apply sent %s", r)
 		}
 	}

@@ -65,11 +65,13 @@ var (
 // from the template's probe.
 //
 // Each variant runs -e2e.reps rollouts (CI 1; run.sh -long 5). Checks: the
-// measured median lies within the model's P10-P90 band of "every node
-// updated and available" and the model's P50 is within 10% of the measured
-// median. (One rollout falls outside an 80% band one time in five even for a
-// perfect model; the median of 5 far less often.) The figures are logged
-// and appended to $DAEMONKIT_E2E_REPORT.
+// model's P50 is within 10% of the measured median, and with 5 or more
+// rollouts the measured median lies within the model's P10-P90 band of
+// "every node updated and available" (for a perfect model the median of 5
+// falls outside it less than once in a hundred runs). With fewer rollouts
+// the band checked is P1-P99: one rollout falls outside an 80% band one time
+// in five even for a perfect model, which would make CI cry wolf. The
+// figures are logged and appended to $DAEMONKIT_E2E_REPORT.
 func TestRollingUpdateRandomDelaysWithinModelBand(t *testing.T) {
 	cs := client(t)
 	n := *nodeCount
@@ -121,7 +123,7 @@ func TestRollingUpdateRandomDelaysWithinModelBand(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { _ = cs.AppsV1().DaemonSets(ns).Delete(ctx, "agent", metav1.DeleteOptions{}) })
-			var measured, p10s, p50s, p90s []float64
+			var measured, p1s, p10s, p50s, p90s, p99s []float64
 			inBand := 0
 			for rep := range reps {
 				from := waitSettled(t, ctx, cs, ns, "agent", 2*time.Second)
@@ -156,7 +158,9 @@ func TestRollingUpdateRandomDelaysWithinModelBand(t *testing.T) {
 				p10, ok10 := sample.Available.Percentile(10)
 				p50, ok50 := sample.Available.Percentile(50)
 				p90, ok90 := sample.Available.Percentile(90)
-				if !ok10 || !ok50 || !ok90 {
+				p1, ok1 := sample.Available.Percentile(1)
+				p99, ok99 := sample.Available.Percentile(99)
+				if !ok1 || !ok10 || !ok50 || !ok90 || !ok99 {
 					t.Fatalf("model: the sampled rollouts do not finish (stalled %d of %d: %+v)", sample.Stalled, sample.Runs, sample.StallCauses)
 				}
 				in := took >= p10 && took <= p90
@@ -169,6 +173,7 @@ func TestRollingUpdateRandomDelaysWithinModelBand(t *testing.T) {
 					"measured_s": took.Seconds(), "model_p10_s": p10.Seconds(), "model_p50_s": p50.Seconds(), "model_p90_s": p90.Seconds()})
 				measured = append(measured, took.Seconds())
 				p10s, p50s, p90s = append(p10s, p10.Seconds()), append(p50s, p50.Seconds()), append(p90s, p90.Seconds())
+				p1s, p99s = append(p1s, p1.Seconds()), append(p99s, p99.Seconds())
 			}
 			med, m10, m50, m90 := median(measured), median(p10s), median(p50s), median(p90s)
 			off := (m50 - med) / med
@@ -176,8 +181,12 @@ func TestRollingUpdateRandomDelaysWithinModelBand(t *testing.T) {
 				v.name, reps, med, slices.Min(measured), slices.Max(measured), m10, m50, m90, m50/med, inBand, reps)
 			report(t, map[string]any{"test": "rolling-update-random-summary", "nodes": n, "variant": v.name, "reps": reps,
 				"measured_median_s": med, "model_p10_s": m10, "model_p50_s": m50, "model_p90_s": m90, "in_band": inBand})
-			if med < m10 || med > m90 {
-				t.Errorf("measured median %.1fs outside the model's P10-P90 band [%.0fs, %.0fs]", med, m10, m90)
+			lo, hi, band := m10, m90, "P10-P90"
+			if reps < 5 {
+				lo, hi, band = median(p1s), median(p99s), "P1-P99"
+			}
+			if med < lo || med > hi {
+				t.Errorf("measured median %.1fs outside the model's %s band [%.0fs, %.0fs]", med, band, lo, hi)
 			}
 			if math.Abs(off) > medianTolerance {
 				t.Errorf("model P50 %.0fs is %.0f%% from the measured median %.1fs (tolerance %.0f%%)", m50, 100*math.Abs(off), med, 100*medianTolerance)
