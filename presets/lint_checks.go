@@ -116,7 +116,7 @@ func (c *lintContext) all(fn func(path *field.Path, ct *corev1.Container)) {
 func lintTable() []LintCheck {
 	return []LintCheck{
 		{ID: annotationCheckID, Name: "invalid-lint-annotation", Severity: SeverityError,
-			Fix: annotationFix,
+			Fix:     annotationFix,
 			Summary: "An ignore-check annotation naming an unknown check or giving no reason, the retired lint.daemonkit.io/ignore, or a lint annotation on the pod template: silencing a check needs a known ID and a reason where lint reads it. This check cannot be silenced.",
 			Source:  "daemonkit issue #17", run: checkLintAnnotations},
 		{ID: "DK101", Name: "missing-requests", Severity: SeverityWarning,
