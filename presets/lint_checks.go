@@ -58,7 +58,7 @@ func newLintContext(ds *appsv1.DaemonSet) *lintContext {
 // report adds a finding of the running check about the field at path. hint
 // is the YAML change; the check's builder call follows it.
 func (c *lintContext) report(path *field.Path, hint, format string, args ...any) {
-	if c.current.Builder != "" {
+	if c.current.Builder != "" && !strings.Contains(hint, "(builder: ") {
 		hint += " (builder: " + c.current.Builder + ")"
 	}
 	c.findings = append(c.findings, Finding{
@@ -367,7 +367,7 @@ func checkPrivilegeReasons(c *lintContext) {
 		name string
 	}{{c.spec.HostNetwork, "hostNetwork"}, {c.spec.HostPID, "hostPID"}, {c.spec.HostIPC, "hostIPC"}} {
 		if h.on && !c.justified(podSpecPath.Child(h.name)) {
-			c.report(podSpecPath.Child(h.name), "set it to false, or record why the agent needs it: ignore-check.lint.daemonkit.io/DK106: \"<why>\" in the DaemonSet's metadata.annotations", "%s=true without a reason", h.name)
+			c.report(podSpecPath.Child(h.name), "set it to false, or record why the agent needs it: ignore-check.lint.daemonkit.io/DK106: \"<why>\" in the DaemonSet's metadata.annotations (builder: "+capitalize(h.name)+"(reason))", "%s=true without a reason", h.name)
 		}
 	}
 	c.all(func(path *field.Path, ct *corev1.Container) {
@@ -377,23 +377,31 @@ func checkPrivilegeReasons(c *lintContext) {
 		}
 		scPath := path.Child("securityContext")
 		if sc.Privileged != nil && *sc.Privileged && !c.justified(scPath.Child("privileged")) {
-			c.report(scPath.Child("privileged"), "replace privileged: true by the capabilities the agent needs, or record why: ignore-check.lint.daemonkit.io/DK106: \"<why>\" in the DaemonSet's metadata.annotations",
+			c.report(scPath.Child("privileged"), "replace privileged: true by the capabilities the agent needs, or record why: ignore-check.lint.daemonkit.io/DK106: \"<why>\" in the DaemonSet's metadata.annotations (builder: Privileged(reason))",
 				"container %q is privileged without a reason", ct.Name)
 		}
 		if sc.AllowPrivilegeEscalation != nil && *sc.AllowPrivilegeEscalation && !c.justified(scPath.Child("allowPrivilegeEscalation")) {
-			c.report(scPath.Child("allowPrivilegeEscalation"), "set allowPrivilegeEscalation: false, or record why: ignore-check.lint.daemonkit.io/DK106: \"<why>\" in the DaemonSet's metadata.annotations",
+			c.report(scPath.Child("allowPrivilegeEscalation"), "set allowPrivilegeEscalation: false, or record why: ignore-check.lint.daemonkit.io/DK106: \"<why>\" in the DaemonSet's metadata.annotations (builder: NoPrivilegeEscalation())",
 				"container %q allows privilege escalation without a reason", ct.Name)
 		}
 		if sc.Capabilities != nil {
 			for k, cp := range sc.Capabilities.Add {
 				p := scPath.Child("capabilities", "add").Index(k)
 				if !baselineCapabilities[cp] && !c.justified(p) {
-					c.report(p, "remove the capability from capabilities.add, or record why the agent needs it: ignore-check.lint.daemonkit.io/DK106: \"<why>\" in the DaemonSet's metadata.annotations",
+					c.report(p, "remove the capability from capabilities.add, or record why the agent needs it: ignore-check.lint.daemonkit.io/DK106: \"<why>\" in the DaemonSet's metadata.annotations (builder: "+fmt.Sprintf("AddCapability(%q, reason)", cp)+")",
 						"container %q adds capability %s without a reason", ct.Name, cp)
 				}
 			}
 		}
 	})
+}
+
+// capitalize turns a field name into its builder method: hostPID -> HostPID.
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // osKey is the well-known node label for the operating system.
