@@ -43,7 +43,9 @@ const ciliumHealthPort = 9879
 // default values: init containers config, mount-cgroup,
 // apply-sysctl-overwrites, mount-bpf-fs (privileged), clean-cilium-state and
 // install-cni-binaries, then cilium-agent with twelve capabilities and
-// SELinux type spc_t (not privileged), health probes on 127.0.0.1:9879,
+// SELinux type spc_t (not privileged), the chart's suggested resources
+// (requests 100m cpu and 512Mi, limits 4 cpu and 4Gi), health probes on
+// 127.0.0.1:9879,
 // preStop /cni-uninstall.sh, AppArmor unconfined; host network,
 // system-node-critical, termination grace 1 s, on Linux nodes, tolerating
 // every taint, one agent per node by pod anti-affinity, maxUnavailable 2.
@@ -97,6 +99,12 @@ func Cilium(opts CiliumOptions) *builder.DaemonSet {
 		builder.EnvFromField("CILIUM_K8S_NAMESPACE", builder.FieldPodNamespace),
 		builder.Env("CILIUM_CLUSTERMESH_CONFIG", "/var/lib/cilium/clustermesh/"),
 		builder.EnvFromResource("GOMEMLIMIT", "limits.memory"),
+		// The chart sets resources: {} and suggests these values in its
+		// comment (cilium/cilium install/kubernetes/cilium/values.yaml,
+		// chart v1.19.3, key resources); without a limit GOMEMLIMIT above
+		// is the node's memory.
+		builder.Requests("100m", "512Mi"),
+		builder.Limits("4000m", "4Gi"),
 	}
 	agent = append(agent, apiEnv()...)
 	if o.PrometheusMetrics {
@@ -254,8 +262,8 @@ func Cilium(opts CiliumOptions) *builder.DaemonSet {
 
 // CiliumCompanions returns the ServiceAccount "cilium", the agent's
 // ClusterRole as the chart's cilium-agent/clusterrole.yaml renders it with
-// default values, its binding, the namespace labelled privileged, and, with
-// PrometheusMetrics, a metrics Service on 9962.
+// default values, its binding and, with PrometheusMetrics, a metrics Service
+// on 9962; no Namespace, since kube-system exists in every cluster.
 func CiliumCompanions(opts CiliumOptions) Companions {
 	o := opts.withDefaults()
 	cio := []string{"cilium.io"}

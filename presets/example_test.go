@@ -32,8 +32,7 @@ func summary(b *builder.DaemonSet) {
 
 func ExampleFluentBit() {
 	b := presets.FluentBit(presets.FluentBitOptions{SkipDockerLogs: true}).
-		NodeSelector("kubernetes.io/os", "linux").
-		UpdateContainer("fluent-bit", builder.Requests("100m", "128Mi"), builder.Limits("", "256Mi"))
+		UpdateContainer("fluent-bit", builder.Limits("", "256Mi"))
 	summary(b)
 	// Output:
 	// pod security: privileged [hostPathVolumes]
@@ -59,7 +58,7 @@ func ExampleNodeExporter() {
 	summary(presets.NodeExporter(presets.NodeExporterOptions{}))
 	// Output:
 	// pod security: privileged [hostNamespaces hostPathVolumes hostPorts]
-	// lint: [DK101 DK102 DK115 DK116]
+	// lint: [DK115 DK116]
 }
 
 func ExampleNodeExporterCompanions() {
@@ -88,7 +87,7 @@ func ExampleCilium() {
 	summary(presets.Cilium(presets.CiliumOptions{}))
 	// Output:
 	// pod security: privileged [appArmorProfile capabilities_baseline hostNamespaces hostPathVolumes hostProbesAndHostLifecycle privileged seLinuxOptions]
-	// lint: [DK101 DK102 DK121]
+	// lint: [DK121]
 }
 
 func ExampleCiliumCompanions() {
@@ -101,7 +100,7 @@ func ExampleCalico() {
 	summary(presets.Calico(presets.CalicoOptions{}))
 	// Output:
 	// pod security: privileged [hostNamespaces hostPathVolumes privileged]
-	// lint: [DK101 DK102 DK116 DK121]
+	// lint: [DK116 DK121]
 }
 
 func ExampleCalicoCompanions() {
@@ -114,7 +113,7 @@ func ExampleFlannel() {
 	summary(presets.Flannel(presets.FlannelOptions{}))
 	// Output:
 	// pod security: privileged [capabilities_baseline hostNamespaces hostPathVolumes hostPorts]
-	// lint: [DK102 DK116 DK121]
+	// lint: [DK116 DK121]
 }
 
 func ExampleFlannelCompanions() {

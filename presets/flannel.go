@@ -40,7 +40,8 @@ func (o FlannelOptions) withDefaults() FlannelOptions {
 // ships it: two init containers installing the flannel CNI plugin into
 // /opt/cni/bin and the CNI config into /etc/cni/net.d, then flanneld
 // (--ip-masq --kube-subnet-mgr, health on 8081) on the host network with
-// NET_ADMIN and NET_RAW, 100m/50Mi requested, /healthz and /readyz probes,
+// NET_ADMIN and NET_RAW, 100m/50Mi requested and no limit (an
+// ignore-check annotation tells lint why), /healthz and /readyz probes,
 // at system-node-critical, tolerating NoSchedule taints, on Linux nodes by
 // required node affinity, with the API's default update strategy.
 //
@@ -54,6 +55,7 @@ func Flannel(opts FlannelOptions) *builder.DaemonSet {
 	return builder.New(o.Name).
 		Namespace(o.Namespace).
 		RemoveSelectorLabel(builder.NameLabel).
+		Annotation(IgnoreCheckAnnotationPrefix+("DK102"), "kube-flannel.yml requests 100m cpu and 50Mi memory and sets no limit: an OOM-killed flanneld stops the node's pod networking").
 		SelectorLabel("app", "flannel").
 		Label("tier", "node").
 		Label("k8s-app", "flannel").

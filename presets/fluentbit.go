@@ -45,8 +45,10 @@ func (o FluentBitOptions) withDefaults() FluentBitOptions {
 // liveness on / and readiness on /api/v2/health, the config mounted at
 // /fluent-bit/etc/conf, /var/log mounted writable (the tail input keeps its
 // offset database there), /var/lib/docker/containers and /etc/machine-id
-// read-only; no tolerations, no node selector, no priority class, no
-// resources, and the API's default update strategy.
+// read-only; the chart's suggested resources (requests 100m cpu and 128Mi,
+// limits 100m cpu and 128Mi), on Linux nodes only (the image and its paths
+// are Linux's); no tolerations, no priority class, and the API's default
+// update strategy.
 //
 // Pod Security: privileged. The hostPath volumes fail baseline
 // (hostPathVolumes); fluent-bit reads every container's log files from the
@@ -60,6 +62,11 @@ func FluentBit(opts FluentBitOptions) *builder.DaemonSet {
 		builder.Port("http", 2020),
 		builder.Liveness(builder.HTTPGet("/", builder.PortName("http"))),
 		builder.Readiness(builder.HTTPGet("/api/v2/health", builder.PortName("http"))),
+		// The chart sets resources: {} and suggests these values in its
+		// comment (fluent/helm-charts charts/fluent-bit/values.yaml, chart
+		// 0.58.1, key resources).
+		builder.Requests("100m", "128Mi"),
+		builder.Limits("100m", "128Mi"),
 		builder.ConfigMapVolume("config", o.ConfigMap, "/fluent-bit/etc/conf"),
 		builder.HostPath("varlog", "/var/log", "/var/log",
 			builder.Writable("the tail input keeps its offset database (flb_kube.db) under /var/log")),
@@ -72,6 +79,9 @@ func FluentBit(opts FluentBitOptions) *builder.DaemonSet {
 		Namespace(o.Namespace).
 		Label("app.kubernetes.io/instance", o.Name).
 		ServiceAccount(o.Name).
+		// fluent-bit's Linux image reads Linux log paths; the chart's
+		// Windows support is a separate DaemonSet.
+		NodeSelector(corev1.LabelOSStable, "linux").
 		Container("fluent-bit", o.Image, c...)
 }
 
