@@ -15,17 +15,18 @@ import (
 type CalicoOptions struct {
 	// Name of the DaemonSet, ServiceAccount, ClusterRole and binding;
 	// default "calico-node".
-	Name string
+	Name string `help:"name of the DaemonSet, ServiceAccount, ClusterRole and binding"`
 	// Namespace; default "kube-system".
-	Namespace string
+	Namespace string `help:"namespace of the DaemonSet and ServiceAccount"`
 	// Version tags both images; default "v3.32.1".
-	Version string
+	Version string `help:"Calico release; tags both images"`
 	// NodeImage and CNIImage override the images; default
 	// "quay.io/calico/node:<Version>" and "quay.io/calico/cni:<Version>".
-	NodeImage, CNIImage string
+	NodeImage string `help:"image of the calico-node container and its ebpf-bootstrap init container"`
+	CNIImage  string `help:"image of the upgrade-ipam and install-cni init containers"`
 	// ConfigMap with calico_backend, veth_mtu and cni_network_config; default
 	// "calico-config". The preset reads it and does not create it.
-	ConfigMap string
+	ConfigMap string `help:"ConfigMap with calico_backend, veth_mtu and cni_network_config (not created)"`
 }
 
 func (o CalicoOptions) withDefaults() CalicoOptions {

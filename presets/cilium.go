@@ -17,17 +17,18 @@ import (
 type CiliumOptions struct {
 	// Namespace; default "kube-system". The DaemonSet, ServiceAccount and
 	// ClusterRole are all named "cilium", as the chart names them.
-	Namespace string
+	Namespace string `help:"namespace of the DaemonSet and ServiceAccount (all named cilium)"`
 	// Image; default "quay.io/cilium/cilium:v1.19.3". Release charts pin it
 	// by digest too; pass "quay.io/cilium/cilium:v1.19.3@sha256:..." to do so.
-	Image string
+	Image string `help:"image of the agent and its init containers"`
 	// K8sServiceHost and K8sServicePort point the agent at the API server
 	// directly (needed with kube-proxy replacement); empty leaves them unset.
-	K8sServiceHost, K8sServicePort string
+	K8sServiceHost string `help:"API server host the agent talks to directly (kube-proxy replacement); empty: unset"`
+	K8sServicePort string `help:"API server port for K8sServiceHost; empty: unset"`
 	// PrometheusMetrics serves agent metrics on host port 9962 and the Hubble
 	// peer service on 4244 (chart prometheus.enabled), and adds a metrics
 	// Service.
-	PrometheusMetrics bool
+	PrometheusMetrics bool `help:"serve agent metrics on host port 9962 and Hubble peers on 4244, with a metrics Service"`
 }
 
 func (o CiliumOptions) withDefaults() CiliumOptions {

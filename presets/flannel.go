@@ -13,18 +13,18 @@ import (
 type FlannelOptions struct {
 	// Name of the DaemonSet; default "kube-flannel-ds". The ServiceAccount,
 	// ClusterRole and binding are "flannel".
-	Name string
+	Name string `help:"name of the DaemonSet (ServiceAccount and ClusterRole are flannel)"`
 	// Namespace; default "kube-flannel".
-	Namespace string
+	Namespace string `help:"namespace of the DaemonSet and ServiceAccount"`
 	// Image of flanneld and the install-cni init container; default
 	// "ghcr.io/flannel-io/flannel:v0.28.9".
-	Image string
+	Image string `help:"image of flanneld and the install-cni init container"`
 	// CNIPluginImage of the install-cni-plugin init container; default
 	// "ghcr.io/flannel-io/flannel-cni-plugin:v1.9.1-flannel3".
-	CNIPluginImage string
+	CNIPluginImage string `help:"image of the install-cni-plugin init container"`
 	// ConfigMap holding cni-conf.json and net-conf.json; default
 	// "kube-flannel-cfg". The preset mounts it and does not create it.
-	ConfigMap string
+	ConfigMap string `help:"ConfigMap with cni-conf.json and net-conf.json (not created)"`
 }
 
 func (o FlannelOptions) withDefaults() FlannelOptions {

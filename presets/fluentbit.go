@@ -13,23 +13,23 @@ import (
 type FluentBitOptions struct {
 	// Name of the DaemonSet, ServiceAccount, ClusterRole and Service;
 	// default "fluent-bit".
-	Name string
+	Name string `help:"name of the DaemonSet, ServiceAccount, ClusterRole and Service"`
 	// Namespace; default "logging".
-	Namespace string
+	Namespace string `help:"namespace of the DaemonSet, ServiceAccount and Service"`
 	// Image; default "cr.fluentbit.io/fluent/fluent-bit:5.1.1".
-	Image string
+	Image string `help:"fluent-bit image"`
 	// ConfigMap holding fluent-bit.conf (and parsers); default Name. The
 	// preset mounts it; it does not create it (the pipeline is yours).
-	ConfigMap string
+	ConfigMap string `help:"ConfigMap holding fluent-bit.conf (mounted, not created)"`
 	// SkipDockerLogs leaves out the /var/lib/docker/containers mount, dead
 	// weight on containerd and CRI-O nodes, whose logs are under /var/log/pods.
-	SkipDockerLogs bool
+	SkipDockerLogs bool `help:"leave out the /var/lib/docker/containers mount (containerd and CRI-O nodes)"`
 	// NodeAccess lets the kubernetes filter read nodes, nodes/metrics and
 	// nodes/proxy (chart rbac.nodeAccess), for kubelet-based metadata.
-	NodeAccess bool
+	NodeAccess bool `help:"let the kubernetes filter read nodes, nodes/metrics and nodes/proxy"`
 	// EventsAccess lets it read events (chart rbac.eventsAccess), for the
 	// kubernetes_events input.
-	EventsAccess bool
+	EventsAccess bool `help:"let it read events, for the kubernetes_events input"`
 }
 
 func (o FluentBitOptions) withDefaults() FluentBitOptions {

@@ -16,14 +16,14 @@ import (
 type NodeExporterOptions struct {
 	// Name of the DaemonSet, ServiceAccount and Service; default
 	// "node-exporter".
-	Name string
+	Name string `help:"name of the DaemonSet, ServiceAccount and Service"`
 	// Namespace; default "monitoring".
-	Namespace string
+	Namespace string `help:"namespace of the DaemonSet, ServiceAccount and Service"`
 	// Image; default "quay.io/prometheus/node-exporter:v1.12.1".
-	Image string
+	Image string `help:"node-exporter image"`
 	// Port the exporter listens on, on every node address (it becomes a
 	// host port through hostNetwork); default 9100.
-	Port int32
+	Port int32 `help:"port it listens on, on every node address (a host port through hostNetwork)"`
 }
 
 func (o NodeExporterOptions) withDefaults() NodeExporterOptions {
