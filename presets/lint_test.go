@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/daemonkit/daemonkit/internal/goldentest"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -632,4 +633,25 @@ func TestLintRealManifests(t *testing.T) {
 		}
 	}
 	goldentest.Check(t, "manifests.lint.golden", out.String())
+}
+
+// docs/lint.md documents every check under a heading of its ID (the SARIF
+// helpUri anchors), with its name and severity.
+func TestLintDocsListEveryCheck(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "docs", "lint.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	for _, c := range LintChecks() {
+		want := fmt.Sprintf("### %s\n\n`%s` · **%s**\n", c.ID, c.Name, c.Severity)
+		if !strings.Contains(doc, want) {
+			t.Errorf("docs/lint.md lacks %q", want)
+		}
+	}
+	for _, p := range cniWritablePaths {
+		if !strings.Contains(doc, "`"+p+"`") {
+			t.Errorf("docs/lint.md does not name the CNI path %s", p)
+		}
+	}
 }
