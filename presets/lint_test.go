@@ -655,3 +655,33 @@ func TestLintDocsListEveryCheck(t *testing.T) {
 		}
 	}
 }
+
+// The CNI presets mirror the upstream manifests' hostPath mounts. With the
+// builder's recorded reasons removed, as a YAML user's copy of the upstream
+// manifest has none, DK105 reports only the broad mounts the CNI list
+// leaves out on purpose (the host's /proc and /sys/fs).
+func TestLintCNIPresetsWithoutReasons(t *testing.T) {
+	want := map[string][]string{
+		"calico-node": {"/sys/fs/"},
+		"cilium":      {"/proc"},
+		"flannel":     nil,
+	}
+	for name, paths := range want {
+		p, _ := Lookup(name)
+		ds := mustBuild(t, p.Builder())
+		delete(ds.Spec.Template.Annotations, builder.PrivilegesAnnotation)
+		var got []string
+		for _, f := range Lint(ds) {
+			if f.ID != "DK105" {
+				continue
+			}
+			i := strings.Index(f.Message, `hostPath "`) + len(`hostPath "`)
+			if p := f.Message[i : i+strings.IndexByte(f.Message[i:], '"')]; !slices.Contains(got, p) {
+				got = append(got, p)
+			}
+		}
+		if !slices.Equal(got, paths) {
+			t.Errorf("%s: DK105 on %q, want %q", name, got, paths)
+		}
+	}
+}
