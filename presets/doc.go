@@ -40,7 +40,14 @@
 // # Lint
 //
 // Lint runs the checks listed by LintChecks (stable IDs DK101..., each with a
-// fixed severity) and returns findings with field paths and hints.
+// fixed severity, a rationale and a fix) and returns findings with field
+// paths and hints that say the YAML change first and the builder call
+// second. LintDaemonSet also returns the findings silenced by ignore-check
+// annotations (IgnoreCheckAnnotationPrefix, one per check, with a reason;
+// ParseIgnoreChecks reads them), each with its reason; a malformed lint
+// annotation is an error finding, DK100. docs/lint.md documents the checks,
+// the annotations and the writable host paths a CNI agent is not warned
+// about.
 //
 // # Guarantees
 //
