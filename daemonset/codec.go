@@ -65,6 +65,9 @@ type Objects struct {
 	Warnings []Warning
 
 	sources map[any]Source
+	// locations holds, for each DaemonSet, its document and its path in
+	// it, for Position.
+	locations map[any]location
 }
 
 // Source says where an object came from.
@@ -134,6 +137,9 @@ func (o *Objects) Append(other *Objects) {
 	o.Warnings = append(o.Warnings, other.Warnings...)
 	for k, v := range other.sources {
 		o.setSource(k, v)
+	}
+	for k, v := range other.locations {
+		o.setLocation(k, v)
 	}
 }
 
@@ -423,7 +429,11 @@ func (d *decoder) object(doc document, path fpath, obj map[string]any,
 	case "DaemonSet":
 		switch apiVersion {
 		case "apps/v1":
-			return decodeAs(d, obj, path, at, src, apiVersion, kind, &objs.DaemonSets)
+			errs := decodeAs(d, obj, path, at, src, apiVersion, kind, &objs.DaemonSets)
+			if len(errs) == 0 {
+				objs.setLocation(objs.DaemonSets[len(objs.DaemonSets)-1], newLocation(doc, path))
+			}
+			return errs
 		case "extensions/v1beta1", "apps/v1beta2", "apps/v1beta1":
 			return []*DecodeError{at(path.Key("apiVersion"),
 				fmt.Sprintf("DaemonSet in %s is no longer served (removed in Kubernetes v1.16)", apiVersion),

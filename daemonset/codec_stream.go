@@ -432,6 +432,9 @@ func (d *decoder) item(doc document, it *listItem, index int, defVersion, defKin
 				ok = strictInto(raw, src, apiVersion, kind, &out.objs.Pods, &out.objs)
 			case kind == "DaemonSet" && apiVersion == "apps/v1":
 				ok = strictInto(raw, src, apiVersion, kind, &out.objs.DaemonSets, &out.objs)
+				if ok {
+					out.objs.setLocation(out.objs.DaemonSets[len(out.objs.DaemonSets)-1], newLocation(it.doc, path))
+				}
 			}
 			if ok {
 				return out
@@ -516,6 +519,9 @@ func (d *decoder) keep(o *Objects) {
 		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.Others), MaxOtherObjects, o, ds) {
 			kept.DaemonSets = append(kept.DaemonSets, ds)
 			kept.setSource(ds, o.sources[ds])
+			if l, ok := o.locations[ds]; ok {
+				kept.setLocation(ds, l)
+			}
 		}
 	}
 	for _, n := range o.Nodes {

@@ -15,17 +15,18 @@ import (
 type CalicoOptions struct {
 	// Name of the DaemonSet, ServiceAccount, ClusterRole and binding;
 	// default "calico-node".
-	Name string
+	Name string `help:"name of the DaemonSet, ServiceAccount, ClusterRole and binding"`
 	// Namespace; default "kube-system".
-	Namespace string
+	Namespace string `help:"namespace of the DaemonSet and ServiceAccount"`
 	// Version tags both images; default "v3.32.1".
-	Version string
+	Version string `help:"Calico release; tags both images"`
 	// NodeImage and CNIImage override the images; default
 	// "quay.io/calico/node:<Version>" and "quay.io/calico/cni:<Version>".
-	NodeImage, CNIImage string
+	NodeImage string `help:"image of the calico-node container and its ebpf-bootstrap init container"`
+	CNIImage  string `help:"image of the upgrade-ipam and install-cni init containers"`
 	// ConfigMap with calico_backend, veth_mtu and cni_network_config; default
 	// "calico-config". The preset reads it and does not create it.
-	ConfigMap string
+	ConfigMap string `help:"ConfigMap with calico_backend, veth_mtu and cni_network_config (not created)"`
 }
 
 func (o CalicoOptions) withDefaults() CalicoOptions {
@@ -37,6 +38,10 @@ func (o CalicoOptions) withDefaults() CalicoOptions {
 	o.ConfigMap = or(o.ConfigMap, "calico-config")
 	return o
 }
+
+// calicoMemoryReason is why the calico-node preset has no memory request or
+// limit, recorded in ignore-check annotations for DK101 and DK102.
+const calicoMemoryReason = "calico.yaml requests 250m cpu only: calico-node's memory grows with the cluster's endpoints, policies and routes, and an OOM-killed calico-node stops the node's pod networking; set resources.requests.memory (and a limit) from observed usage"
 
 // servicesEndpoint lets eBPF mode override KUBERNETES_SERVICE_HOST/PORT
 // (calico.yaml's optional envFrom on every container).
@@ -50,7 +55,8 @@ func servicesEndpoint() builder.ContainerOption {
 // Calico returns a builder for calico-node as calico.yaml ships it: init
 // containers upgrade-ipam and install-cni (calico/cni) and ebpf-bootstrap
 // (calico/node), all privileged, then the privileged calico-node agent with
-// 250m cpu requested, exec liveness/readiness probes and a preStop shutdown;
+// 250m cpu requested and no memory request or limit (ignore-check annotations
+// tell lint why), exec liveness/readiness probes and a preStop shutdown;
 // host network, seccomp RuntimeDefault, system-node-critical, termination
 // grace 0, on Linux nodes, tolerating every NoSchedule and NoExecute taint
 // and CriticalAddonsOnly, maxUnavailable 1.
@@ -66,6 +72,10 @@ func Calico(opts CalicoOptions) *builder.DaemonSet {
 	return builder.New(o.Name).
 		Namespace(o.Namespace).
 		RemoveSelectorLabel(builder.NameLabel).
+		// calico.yaml v3.32.1 requests 250m cpu and sets nothing else
+		// (projectcalico/calico charts/calico/templates/calico-node.yaml).
+		Annotation(IgnoreCheckAnnotationPrefix+("DK101"), calicoMemoryReason).
+		Annotation(IgnoreCheckAnnotationPrefix+("DK102"), calicoMemoryReason).
 		SelectorLabel("k8s-app", "calico-node").
 		Label("k8s-app", "calico-node").
 		ServiceAccount(o.Name).
@@ -160,8 +170,8 @@ func Calico(opts CalicoOptions) *builder.DaemonSet {
 }
 
 // CalicoCompanions returns the ServiceAccount, the calico-node ClusterRole of
-// calico.yaml (less the KubeVirt live-migration rule), its binding and the
-// namespace labelled privileged. The CNI plugin's own ServiceAccount and
+// calico.yaml (less the KubeVirt live-migration rule) and its binding; no
+// Namespace, since kube-system exists in every cluster. The CNI plugin's own ServiceAccount and
 // ClusterRole (calico-cni-plugin), the CRDs and calico-kube-controllers are
 // not part of this preset. calico-node serves no metrics by default.
 func CalicoCompanions(opts CalicoOptions) Companions {

@@ -17,17 +17,18 @@ import (
 type CiliumOptions struct {
 	// Namespace; default "kube-system". The DaemonSet, ServiceAccount and
 	// ClusterRole are all named "cilium", as the chart names them.
-	Namespace string
+	Namespace string `help:"namespace of the DaemonSet and ServiceAccount (all named cilium)"`
 	// Image; default "quay.io/cilium/cilium:v1.19.3". Release charts pin it
 	// by digest too; pass "quay.io/cilium/cilium:v1.19.3@sha256:..." to do so.
-	Image string
+	Image string `help:"image of the agent and its init containers"`
 	// K8sServiceHost and K8sServicePort point the agent at the API server
 	// directly (needed with kube-proxy replacement); empty leaves them unset.
-	K8sServiceHost, K8sServicePort string
+	K8sServiceHost string `help:"API server host the agent talks to directly (kube-proxy replacement); empty: unset"`
+	K8sServicePort string `help:"API server port for K8sServiceHost; empty: unset"`
 	// PrometheusMetrics serves agent metrics on host port 9962 and the Hubble
 	// peer service on 4244 (chart prometheus.enabled), and adds a metrics
 	// Service.
-	PrometheusMetrics bool
+	PrometheusMetrics bool `help:"serve agent metrics on host port 9962 and Hubble peers on 4244, with a metrics Service"`
 }
 
 func (o CiliumOptions) withDefaults() CiliumOptions {
@@ -43,7 +44,9 @@ const ciliumHealthPort = 9879
 // default values: init containers config, mount-cgroup,
 // apply-sysctl-overwrites, mount-bpf-fs (privileged), clean-cilium-state and
 // install-cni-binaries, then cilium-agent with twelve capabilities and
-// SELinux type spc_t (not privileged), health probes on 127.0.0.1:9879,
+// SELinux type spc_t (not privileged), the chart's suggested resources
+// (requests 100m cpu and 512Mi, limits 4 cpu and 4Gi), health probes on
+// 127.0.0.1:9879,
 // preStop /cni-uninstall.sh, AppArmor unconfined; host network,
 // system-node-critical, termination grace 1 s, on Linux nodes, tolerating
 // every taint, one agent per node by pod anti-affinity, maxUnavailable 2.
@@ -97,6 +100,12 @@ func Cilium(opts CiliumOptions) *builder.DaemonSet {
 		builder.EnvFromField("CILIUM_K8S_NAMESPACE", builder.FieldPodNamespace),
 		builder.Env("CILIUM_CLUSTERMESH_CONFIG", "/var/lib/cilium/clustermesh/"),
 		builder.EnvFromResource("GOMEMLIMIT", "limits.memory"),
+		// The chart sets resources: {} and suggests these values in its
+		// comment (cilium/cilium install/kubernetes/cilium/values.yaml,
+		// chart v1.19.3, key resources); without a limit GOMEMLIMIT above
+		// is the node's memory.
+		builder.Requests("100m", "512Mi"),
+		builder.Limits("4000m", "4Gi"),
 	}
 	agent = append(agent, apiEnv()...)
 	if o.PrometheusMetrics {
@@ -254,8 +263,8 @@ func Cilium(opts CiliumOptions) *builder.DaemonSet {
 
 // CiliumCompanions returns the ServiceAccount "cilium", the agent's
 // ClusterRole as the chart's cilium-agent/clusterrole.yaml renders it with
-// default values, its binding, the namespace labelled privileged, and, with
-// PrometheusMetrics, a metrics Service on 9962.
+// default values, its binding and, with PrometheusMetrics, a metrics Service
+// on 9962; no Namespace, since kube-system exists in every cluster.
 func CiliumCompanions(opts CiliumOptions) Companions {
 	o := opts.withDefaults()
 	cio := []string{"cilium.io"}

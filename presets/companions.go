@@ -13,9 +13,12 @@ import (
 // A nil field means the agent does not need that object.
 type Companions struct {
 	// Namespace carries the Pod Security labels the agent's pods need
-	// (NamespaceLabels of the preset's level). Applying it to an existing
-	// namespace replaces its labels; kube-system is often exempt from Pod
-	// Security admission, but labelling it states the requirement.
+	// (NamespaceLabels of the preset's level). It is nil when the agent runs
+	// in a namespace every cluster has (kube-system, default, kube-public,
+	// kube-node-lease: IsSystemNamespace): applying an object for it would
+	// take over a namespace the cluster owns and relabel it. kube-system is
+	// exempt from Pod Security admission on most clusters; where it is not,
+	// label it yourself.
 	Namespace *corev1.Namespace
 	// ServiceAccount is the identity the pods run as.
 	ServiceAccount *corev1.ServiceAccount
@@ -63,17 +66,31 @@ type companionSet struct {
 	selector        map[string]string
 }
 
+// IsSystemNamespace reports whether every Kubernetes cluster has the
+// namespace ns from the start: kube-system, default, kube-public and
+// kube-node-lease (upstream: pkg/controlplane/controller/systemnamespaces,
+// and metav1.NamespaceDefault). Presets never emit them as objects.
+func IsSystemNamespace(ns string) bool {
+	switch ns {
+	case metav1.NamespaceSystem, metav1.NamespaceDefault, metav1.NamespacePublic, corev1.NamespaceNodeLease:
+		return true
+	}
+	return false
+}
+
 func (s companionSet) build() Companions {
 	c := Companions{
-		Namespace: &corev1.Namespace{
-			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
-			ObjectMeta: metav1.ObjectMeta{Name: s.namespace, Labels: NamespaceLabels(s.level)},
-		},
 		ServiceAccount: &corev1.ServiceAccount{
 			TypeMeta:                     metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
 			ObjectMeta:                   metav1.ObjectMeta{Name: s.name, Namespace: s.namespace, Labels: cloneMap(s.labels)},
 			AutomountServiceAccountToken: s.automount,
 		},
+	}
+	if !IsSystemNamespace(s.namespace) {
+		c.Namespace = &corev1.Namespace{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
+			ObjectMeta: metav1.ObjectMeta{Name: s.namespace, Labels: NamespaceLabels(s.level)},
+		}
 	}
 	if len(s.rules) > 0 {
 		c.ClusterRole = &rbacv1.ClusterRole{

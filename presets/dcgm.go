@@ -24,22 +24,22 @@ const GPUTaint = "nvidia.com/gpu"
 type DCGMExporterOptions struct {
 	// Name of the DaemonSet, ServiceAccount and Service; default
 	// "dcgm-exporter".
-	Name string
+	Name string `help:"name of the DaemonSet, ServiceAccount and Service"`
 	// Namespace; default "monitoring".
-	Namespace string
+	Namespace string `help:"namespace of the DaemonSet, ServiceAccount and Service"`
 	// Image; default "nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-distroless".
-	Image string
+	Image string `help:"dcgm-exporter image"`
 	// ConfigMap holding the counters CSV under key "metrics"; default
 	// "exporter-metrics-config-map". The preset mounts it, optionally (the
 	// image ships default counters), and does not create it.
-	ConfigMap string
+	ConfigMap string `help:"ConfigMap with the counters CSV under key metrics (optional, not created)"`
 	// NoProfiling drops SYS_ADMIN and runs as UID 1000, non-root: DCP
 	// profiling metrics (DCGM_FI_PROF_*) are then unavailable, as the chart's
 	// values comment explains.
-	NoProfiling bool
+	NoProfiling bool `help:"drop SYS_ADMIN and run as UID 1000; DCP profiling metrics become unavailable"`
 	// PodLabels adds pod labels (and UIDs) to the metrics, which needs read
 	// access to pods (the chart's ClusterRole).
-	PodLabels bool
+	PodLabels bool `help:"add pod labels to the metrics (read access to pods)"`
 }
 
 func (o DCGMExporterOptions) withDefaults() DCGMExporterOptions {

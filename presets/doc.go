@@ -9,11 +9,20 @@
 // manifest named in its doc comment (images and tags, arguments, ports,
 // mounts, probes, tolerations, node selection, priority class, resources and
 // update strategy), and return a *builder.DaemonSet so anything can be
-// adjusted before Build. Every privilege a preset takes carries its reason in
-// builder.PrivilegesAnnotation. The matching ...Companions functions return
-// the ServiceAccount, the ClusterRole and binding with the rules the agent
-// uses, a metrics Service where it serves metrics, and the Namespace labelled
-// for the Pod Security level its pods need. Catalog lists them all.
+// adjusted before Build. Where the upstream chart leaves resources empty and
+// suggests values in a comment, the preset sets the suggested values; an
+// agent that runs only on Linux selects kubernetes.io/os: linux. Every preset
+// passes its own lint without a warning: what the preset keeps as upstream
+// ships it on purpose (calico-node's and flannel's missing memory limit) is
+// silenced by an ignore-check annotation that says why. Every privilege a
+// preset takes carries its reason in builder.PrivilegesAnnotation. The
+// matching ...Companions functions return the ServiceAccount, the
+// ClusterRole and binding with the rules the agent uses, a metrics Service
+// where it serves metrics, and the Namespace labelled for the Pod Security
+// level its pods need, unless it is a namespace every cluster has
+// (IsSystemNamespace). Catalog lists them all; Settings changes what every
+// preset shares (node selector, tolerations, resources, rollout budget,
+// priority class, image).
 //
 //	ds, err := presets.NodeExporter(presets.NodeExporterOptions{}).
 //		PriorityClass("system-node-critical").
@@ -31,7 +40,14 @@
 // # Lint
 //
 // Lint runs the checks listed by LintChecks (stable IDs DK101..., each with a
-// fixed severity) and returns findings with field paths and hints.
+// fixed severity, a rationale and a fix) and returns findings with field
+// paths and hints that say the YAML change first and the builder call
+// second. LintDaemonSet also returns the findings silenced by ignore-check
+// annotations (IgnoreCheckAnnotationPrefix, one per check, with a reason;
+// ParseIgnoreChecks reads them), each with its reason; a malformed lint
+// annotation is an error finding, DK100. docs/lint.md documents the checks,
+// the annotations and the writable host paths a CNI agent is not warned
+// about.
 //
 // # Guarantees
 //

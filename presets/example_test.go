@@ -4,7 +4,9 @@ import (
 	"fmt"
 
 	"github.com/daemonkit/daemonkit/builder"
+	"github.com/daemonkit/daemonkit/daemonset"
 	"github.com/daemonkit/daemonkit/presets"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	psaapi "k8s.io/pod-security-admission/api"
 )
 
@@ -30,8 +32,7 @@ func summary(b *builder.DaemonSet) {
 
 func ExampleFluentBit() {
 	b := presets.FluentBit(presets.FluentBitOptions{SkipDockerLogs: true}).
-		NodeSelector("kubernetes.io/os", "linux").
-		UpdateContainer("fluent-bit", builder.Requests("100m", "128Mi"), builder.Limits("", "256Mi"))
+		UpdateContainer("fluent-bit", builder.Limits("", "256Mi"))
 	summary(b)
 	// Output:
 	// pod security: privileged [hostPathVolumes]
@@ -57,7 +58,7 @@ func ExampleNodeExporter() {
 	summary(presets.NodeExporter(presets.NodeExporterOptions{}))
 	// Output:
 	// pod security: privileged [hostNamespaces hostPathVolumes hostPorts]
-	// lint: [DK101 DK102 DK115 DK116]
+	// lint: [DK115 DK116]
 }
 
 func ExampleNodeExporterCompanions() {
@@ -86,7 +87,7 @@ func ExampleCilium() {
 	summary(presets.Cilium(presets.CiliumOptions{}))
 	// Output:
 	// pod security: privileged [appArmorProfile capabilities_baseline hostNamespaces hostPathVolumes hostProbesAndHostLifecycle privileged seLinuxOptions]
-	// lint: [DK101 DK102 DK121]
+	// lint: [DK121]
 }
 
 func ExampleCiliumCompanions() {
@@ -99,7 +100,7 @@ func ExampleCalico() {
 	summary(presets.Calico(presets.CalicoOptions{}))
 	// Output:
 	// pod security: privileged [hostNamespaces hostPathVolumes privileged]
-	// lint: [DK101 DK102 DK116 DK121]
+	// lint: [DK116 DK121]
 }
 
 func ExampleCalicoCompanions() {
@@ -112,7 +113,7 @@ func ExampleFlannel() {
 	summary(presets.Flannel(presets.FlannelOptions{}))
 	// Output:
 	// pod security: privileged [capabilities_baseline hostNamespaces hostPathVolumes hostPorts]
-	// lint: [DK102 DK116 DK121]
+	// lint: [DK116 DK121]
 }
 
 func ExampleFlannelCompanions() {
@@ -235,7 +236,64 @@ func ExampleLintChecks() {
 		fmt.Println(c.ID, c.Severity, c.Name)
 	}
 	// Output:
+	// DK100 error invalid-lint-annotation
 	// DK101 warning missing-requests
 	// DK102 warning missing-memory-limit
-	// DK103 warning missing-readiness-probe
+}
+
+// A YAML user silences a check on one DaemonSet with an ignore-check
+// annotation and a reason; the silenced findings are counted, not lost.
+func ExampleLintDaemonSet() {
+	objs, err := daemonset.Decode("cni.yaml", []byte(`apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+  namespace: kube-system
+  annotations:
+    ignore-check.lint.daemonkit.io/DK118: "the agent exits on its own when it hangs"
+    ignore-check.lint.daemonkit.io/DK999: "typo"
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      nodeSelector: {kubernetes.io/os: linux}
+      priorityClassName: system-node-critical
+      containers:
+      - name: agent
+        image: registry.example/agent:1.0
+        resources:
+          requests: {cpu: 10m, memory: 32Mi}
+          limits: {memory: 64Mi}
+        readinessProbe: {tcpSocket: {port: 9090}}
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res := presets.LintDaemonSet(objs.DaemonSets[0])
+	for _, f := range res.Findings {
+		fmt.Println(f)
+	}
+	for _, f := range res.Suppressed {
+		fmt.Printf("suppressed %s: %s\n", f.ID, f.Justification)
+	}
+	// Output:
+	// DK100 error metadata.annotations[ignore-check.lint.daemonkit.io/DK999]: unknown lint check "DK999" (known: DK101..DK122; daemonkit lint --list-checks lists them)
+	// DK116 info spec.updateStrategy.rollingUpdate.maxUnavailable: maxUnavailable 1 without surge: one node at a time
+	// suppressed DK118: the agent exits on its own when it hangs
+}
+
+func ExampleParseIgnoreChecks() {
+	reasons, errs := presets.ParseIgnoreChecks(map[string]string{
+		"ignore-check.lint.daemonkit.io/DK105": "CNI writes /opt/cni/bin",
+		"ignore-check.lint.daemonkit.io/DK115": "",
+	}, field.NewPath("metadata", "annotations"))
+	fmt.Println(reasons)
+	for _, e := range errs {
+		fmt.Println(e.Field+":", e.Detail)
+	}
+	// Output:
+	// map[DK105:CNI writes /opt/cni/bin]
+	// metadata.annotations[ignore-check.lint.daemonkit.io/DK115]: no reason given for silencing DK115: the value must say why the check does not apply
 }

@@ -13,18 +13,18 @@ import (
 type FlannelOptions struct {
 	// Name of the DaemonSet; default "kube-flannel-ds". The ServiceAccount,
 	// ClusterRole and binding are "flannel".
-	Name string
+	Name string `help:"name of the DaemonSet (ServiceAccount and ClusterRole are flannel)"`
 	// Namespace; default "kube-flannel".
-	Namespace string
+	Namespace string `help:"namespace of the DaemonSet and ServiceAccount"`
 	// Image of flanneld and the install-cni init container; default
 	// "ghcr.io/flannel-io/flannel:v0.28.9".
-	Image string
+	Image string `help:"image of flanneld and the install-cni init container"`
 	// CNIPluginImage of the install-cni-plugin init container; default
 	// "ghcr.io/flannel-io/flannel-cni-plugin:v1.9.1-flannel3".
-	CNIPluginImage string
+	CNIPluginImage string `help:"image of the install-cni-plugin init container"`
 	// ConfigMap holding cni-conf.json and net-conf.json; default
 	// "kube-flannel-cfg". The preset mounts it and does not create it.
-	ConfigMap string
+	ConfigMap string `help:"ConfigMap with cni-conf.json and net-conf.json (not created)"`
 }
 
 func (o FlannelOptions) withDefaults() FlannelOptions {
@@ -40,7 +40,8 @@ func (o FlannelOptions) withDefaults() FlannelOptions {
 // ships it: two init containers installing the flannel CNI plugin into
 // /opt/cni/bin and the CNI config into /etc/cni/net.d, then flanneld
 // (--ip-masq --kube-subnet-mgr, health on 8081) on the host network with
-// NET_ADMIN and NET_RAW, 100m/50Mi requested, /healthz and /readyz probes,
+// NET_ADMIN and NET_RAW, 100m/50Mi requested and no limit (an
+// ignore-check annotation tells lint why), /healthz and /readyz probes,
 // at system-node-critical, tolerating NoSchedule taints, on Linux nodes by
 // required node affinity, with the API's default update strategy.
 //
@@ -54,6 +55,7 @@ func Flannel(opts FlannelOptions) *builder.DaemonSet {
 	return builder.New(o.Name).
 		Namespace(o.Namespace).
 		RemoveSelectorLabel(builder.NameLabel).
+		Annotation(IgnoreCheckAnnotationPrefix+("DK102"), "kube-flannel.yml requests 100m cpu and 50Mi memory and sets no limit: an OOM-killed flanneld stops the node's pod networking").
 		SelectorLabel("app", "flannel").
 		Label("tier", "node").
 		Label("k8s-app", "flannel").

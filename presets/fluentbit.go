@@ -13,23 +13,23 @@ import (
 type FluentBitOptions struct {
 	// Name of the DaemonSet, ServiceAccount, ClusterRole and Service;
 	// default "fluent-bit".
-	Name string
+	Name string `help:"name of the DaemonSet, ServiceAccount, ClusterRole and Service"`
 	// Namespace; default "logging".
-	Namespace string
+	Namespace string `help:"namespace of the DaemonSet, ServiceAccount and Service"`
 	// Image; default "cr.fluentbit.io/fluent/fluent-bit:5.1.1".
-	Image string
+	Image string `help:"fluent-bit image"`
 	// ConfigMap holding fluent-bit.conf (and parsers); default Name. The
 	// preset mounts it; it does not create it (the pipeline is yours).
-	ConfigMap string
+	ConfigMap string `help:"ConfigMap holding fluent-bit.conf (mounted, not created)"`
 	// SkipDockerLogs leaves out the /var/lib/docker/containers mount, dead
 	// weight on containerd and CRI-O nodes, whose logs are under /var/log/pods.
-	SkipDockerLogs bool
+	SkipDockerLogs bool `help:"leave out the /var/lib/docker/containers mount (containerd and CRI-O nodes)"`
 	// NodeAccess lets the kubernetes filter read nodes, nodes/metrics and
 	// nodes/proxy (chart rbac.nodeAccess), for kubelet-based metadata.
-	NodeAccess bool
+	NodeAccess bool `help:"let the kubernetes filter read nodes, nodes/metrics and nodes/proxy"`
 	// EventsAccess lets it read events (chart rbac.eventsAccess), for the
 	// kubernetes_events input.
-	EventsAccess bool
+	EventsAccess bool `help:"let it read events, for the kubernetes_events input"`
 }
 
 func (o FluentBitOptions) withDefaults() FluentBitOptions {
@@ -45,8 +45,10 @@ func (o FluentBitOptions) withDefaults() FluentBitOptions {
 // liveness on / and readiness on /api/v2/health, the config mounted at
 // /fluent-bit/etc/conf, /var/log mounted writable (the tail input keeps its
 // offset database there), /var/lib/docker/containers and /etc/machine-id
-// read-only; no tolerations, no node selector, no priority class, no
-// resources, and the API's default update strategy.
+// read-only; the chart's suggested resources (requests 100m cpu and 128Mi,
+// limits 100m cpu and 128Mi), on Linux nodes only (the image and its paths
+// are Linux's); no tolerations, no priority class, and the API's default
+// update strategy.
 //
 // Pod Security: privileged. The hostPath volumes fail baseline
 // (hostPathVolumes); fluent-bit reads every container's log files from the
@@ -60,6 +62,11 @@ func FluentBit(opts FluentBitOptions) *builder.DaemonSet {
 		builder.Port("http", 2020),
 		builder.Liveness(builder.HTTPGet("/", builder.PortName("http"))),
 		builder.Readiness(builder.HTTPGet("/api/v2/health", builder.PortName("http"))),
+		// The chart sets resources: {} and suggests these values in its
+		// comment (fluent/helm-charts charts/fluent-bit/values.yaml, chart
+		// 0.58.1, key resources).
+		builder.Requests("100m", "128Mi"),
+		builder.Limits("100m", "128Mi"),
 		builder.ConfigMapVolume("config", o.ConfigMap, "/fluent-bit/etc/conf"),
 		builder.HostPath("varlog", "/var/log", "/var/log",
 			builder.Writable("the tail input keeps its offset database (flb_kube.db) under /var/log")),
@@ -72,6 +79,9 @@ func FluentBit(opts FluentBitOptions) *builder.DaemonSet {
 		Namespace(o.Namespace).
 		Label("app.kubernetes.io/instance", o.Name).
 		ServiceAccount(o.Name).
+		// fluent-bit's Linux image reads Linux log paths; the chart's
+		// Windows support is a separate DaemonSet.
+		NodeSelector(corev1.LabelOSStable, "linux").
 		Container("fluent-bit", o.Image, c...)
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/daemonkit/daemonkit/internal/goldentest"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/utils/ptr"
 	"pgregory.net/rapid"
 )
@@ -74,6 +76,21 @@ func TestLintChecks(t *testing.T) {
 		mutate   func(ds *appsv1.DaemonSet, s *corev1.PodSpec)
 		path     string
 	}{
+		{"DK100", "unknown check in an ignore-check annotation", func(ds *appsv1.DaemonSet, _ *corev1.PodSpec) {
+			ds.Annotations = map[string]string{IgnoreCheckAnnotationPrefix + "DK199": "why"}
+		}, "metadata.annotations[ignore-check.lint.daemonkit.io/DK199]"},
+		{"DK100", "ignore-check annotation without a reason", func(ds *appsv1.DaemonSet, _ *corev1.PodSpec) {
+			ds.Annotations = map[string]string{IgnoreCheckAnnotationPrefix + "DK115": " "}
+		}, "metadata.annotations[ignore-check.lint.daemonkit.io/DK115]"},
+		{"DK100", "the retired whole-DaemonSet annotation", func(ds *appsv1.DaemonSet, _ *corev1.PodSpec) {
+			ds.Annotations = map[string]string{LintIgnoreAnnotation: "DK115"}
+		}, "metadata.annotations[lint.daemonkit.io/ignore]"},
+		{"DK100", "DK100 cannot be silenced", func(ds *appsv1.DaemonSet, _ *corev1.PodSpec) {
+			ds.Annotations = map[string]string{IgnoreCheckAnnotationPrefix + "DK100": "no"}
+		}, "metadata.annotations[ignore-check.lint.daemonkit.io/DK100]"},
+		{"DK100", "ignore-check annotation on the pod template", func(ds *appsv1.DaemonSet, _ *corev1.PodSpec) {
+			ds.Spec.Template.Annotations = map[string]string{IgnoreCheckAnnotationPrefix + "DK115": "why"}
+		}, "spec.template.metadata.annotations[ignore-check.lint.daemonkit.io/DK115]"},
 		{"DK101", "no cpu request", func(_ *appsv1.DaemonSet, s *corev1.PodSpec) {
 			delete(s.Containers[0].Resources.Requests, corev1.ResourceCPU)
 		}, "spec.template.spec.containers[0].resources.requests"},
@@ -231,14 +248,159 @@ func TestLintAcceptsRecordedReasons(t *testing.T) {
 	}
 }
 
-func TestLintIgnoreAnnotation(t *testing.T) {
+// An ignore-check annotation silences its check only, with its reason;
+// the silenced findings are kept in Suppressed, in order.
+func TestLintIgnoreCheckAnnotation(t *testing.T) {
 	ds := cleanDaemonSet()
 	ds.Spec.Template.Spec.PriorityClassName = ""
 	ds.Spec.Template.Spec.Containers[0].LivenessProbe = nil
-	ds.Annotations = map[string]string{LintIgnoreAnnotation: "DK115, DK118"}
-	if fs := Lint(ds); len(fs) != 0 {
-		t.Errorf("ignored checks still report: %v", fs)
+	ds.Spec.Template.Spec.Containers[0].ReadinessProbe = nil
+	ds.Annotations = map[string]string{
+		IgnoreCheckAnnotationPrefix + "DK115": " runs at the default priority on purpose ",
+		IgnoreCheckAnnotationPrefix + "DK118": "exits when it hangs",
+		IgnoreCheckAnnotationPrefix + "DK120": "nothing to silence",
+		"example.com/other":                   "",
 	}
+	res := LintDaemonSet(ds)
+	if got := lintIDs(res.Findings); !slices.Equal(got, []string{"DK103"}) {
+		t.Errorf("reported %q, want only DK103: %v", got, res.Findings)
+	}
+	var sup []string
+	for _, f := range res.Suppressed {
+		sup = append(sup, f.ID+"="+f.Justification)
+	}
+	if want := []string{"DK115=runs at the default priority on purpose", "DK118=exits when it hangs"}; !slices.Equal(sup, want) {
+		t.Errorf("suppressed %q, want %q", sup, want)
+	}
+	if !slices.Equal(Lint(ds), res.Findings) {
+		t.Error("Lint differs from LintDaemonSet().Findings")
+	}
+}
+
+// The retired whole-DaemonSet annotation silences nothing and is an error
+// pointing to one ignore-check annotation per check.
+func TestLintRetiredIgnoreAnnotation(t *testing.T) {
+	ds := cleanDaemonSet()
+	ds.Spec.Template.Spec.PriorityClassName = ""
+	ds.Annotations = map[string]string{LintIgnoreAnnotation: "DK115, DK118"}
+	res := LintDaemonSet(ds)
+	if got := lintIDs(res.Findings); !slices.Equal(got, []string{"DK100", "DK115"}) {
+		t.Fatalf("reported %q, want DK100 and DK115", got)
+	}
+	msg := res.Findings[0].Message
+	for _, want := range []string{"no longer read", `ignore-check.lint.daemonkit.io/DK115: "<why>"`, `ignore-check.lint.daemonkit.io/DK118: "<why>"`} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("DK100 message %q lacks %q", msg, want)
+		}
+	}
+	if len(res.Suppressed) != 0 {
+		t.Errorf("suppressed %v", res.Suppressed)
+	}
+}
+
+// A CNI agent writes its configuration, binaries, state and the iptables
+// lock: DK105 accepts those paths on a CNI agent, and only there.
+func TestLintWritableHostPathCNIAgent(t *testing.T) {
+	mount := func(s *corev1.PodSpec, name, p string) {
+		s.Volumes = append(s.Volumes, corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: p}}})
+		s.Containers[0].VolumeMounts = append(s.Containers[0].VolumeMounts, corev1.VolumeMount{Name: name, MountPath: "/host/" + name})
+	}
+	tests := []struct {
+		paths []string
+		want  []string // hostPaths DK105 reports
+	}{
+		{[]string{"/etc/cni/net.d", "/opt/cni/bin/", "/run/xtables.lock", "/run/flannel"}, nil},
+		{[]string{"/etc/cni/net.d", "/var/run/calico", "/var/lib/calico", "/var/log/calico/cni", "/var/run/nodeagent", "/var/lib/cni/networks", "/sys/fs/bpf"}, nil},
+		{[]string{"/etc/cni/net.d", "/var/run/cilium", "/var/run/cilium/envoy/sockets", "/run/cilium/cgroupv2", "/proc/sys/net", "/proc/sys/kernel"}, nil},
+		// /run and /var/run are the same directory.
+		{[]string{"/opt/cni/bin", "/var/run/xtables.lock", "/run/calico"}, nil},
+		// Broad host access stays a finding on a CNI agent.
+		{[]string{"/opt/cni/bin", "/proc", "/sys/fs", "/etc/cni", "/var/lib/calico-other"}, []string{"/proc", "/sys/fs", "/etc/cni", "/var/lib/calico-other"}},
+		// Not a CNI agent: the same paths are findings.
+		{[]string{"/run/xtables.lock", "/var/run/cilium"}, []string{"/run/xtables.lock", "/var/run/cilium"}},
+	}
+	for _, tt := range tests {
+		ds := cleanDaemonSet()
+		for i, p := range tt.paths {
+			mount(&ds.Spec.Template.Spec, fmt.Sprintf("v%d", i), p)
+		}
+		var got []string
+		for _, f := range Lint(ds) {
+			if f.ID == "DK105" {
+				i := strings.Index(f.Message, `hostPath "`) + len(`hostPath "`)
+				got = append(got, f.Message[i:i+strings.IndexByte(f.Message[i:], '"')])
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%q: DK105 on %q, want %q", tt.paths, got, tt.want)
+		}
+	}
+}
+
+// Every hint says the YAML change first; a check with a builder call names
+// it after, in parentheses.
+func TestLintHintsSpeakYAMLFirst(t *testing.T) {
+	ds := cleanDaemonSet()
+	s := &ds.Spec.Template.Spec
+	s.HostNetwork, s.PriorityClassName, s.NodeSelector = true, "", nil
+	s.Containers[0].Resources = corev1.ResourceRequirements{}
+	s.Containers[0].ReadinessProbe, s.Containers[0].LivenessProbe = nil, nil
+	s.Containers[0].Image = "agent"
+	s.Containers[0].SecurityContext = &corev1.SecurityContext{Privileged: ptr.To(true), Capabilities: &corev1.Capabilities{Add: []corev1.Capability{"SYS_ADMIN"}}}
+	s.Volumes = []corev1.Volume{{Name: "h", VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/var/log"}}}}
+	s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "h", MountPath: "/var/log"}}
+	checks := map[string]LintCheck{}
+	for _, c := range LintChecks() {
+		checks[c.ID] = c
+	}
+	fs := Lint(ds)
+	if len(fs) < 8 {
+		t.Fatalf("only %d findings", len(fs))
+	}
+	for _, f := range fs {
+		c := checks[f.ID]
+		if strings.Contains(f.Hint, "on the builder") || strings.HasPrefix(f.Hint, "(") {
+			t.Errorf("%s hint %q speaks builder first", f.ID, f.Hint)
+		}
+		if c.Builder != "" && (!strings.HasSuffix(f.Hint, ")") || strings.Index(f.Hint, " (builder: ") < 10) {
+			t.Errorf("%s hint %q does not end with a builder call", f.ID, f.Hint)
+		}
+	}
+}
+
+// FuzzParseIgnoreChecks: any annotations parse without a panic; every
+// ignore-check key is either accepted, with a non-blank trimmed reason, or
+// an error at its own path.
+func FuzzParseIgnoreChecks(f *testing.F) {
+	f.Add("ignore-check.lint.daemonkit.io/DK105", "CNI writes /opt/cni/bin", "lint.daemonkit.io/ignore", "DK101, DK102")
+	f.Add("ignore-check.lint.daemonkit.io/", "", "ignore-check.lint.daemonkit.io/DK100", "x")
+	f.Add("ignore-check.lint.daemonkit.io/dk105", "\t", "a", "b")
+	f.Fuzz(func(t *testing.T, k1, v1, k2, v2 string) {
+		ann := map[string]string{k1: v1, k2: v2}
+		path := field.NewPath("metadata", "annotations")
+		reasons, errs := ParseIgnoreChecks(ann, path)
+		bad := map[string]bool{}
+		for _, e := range errs {
+			bad[e.Field] = true
+		}
+		for k := range ann {
+			id, isIgnore := strings.CutPrefix(k, IgnoreCheckAnnotationPrefix)
+			isIgnore = isIgnore || k == LintIgnoreAnnotation
+			_, accepted := reasons[id]
+			accepted = accepted && k != LintIgnoreAnnotation
+			switch {
+			case !isIgnore && bad[path.Key(k).String()]:
+				t.Fatalf("error on unrelated annotation %q", k)
+			case isIgnore && accepted == bad[path.Key(k).String()]:
+				t.Fatalf("annotation %q=%q: accepted %v, error %v", k, ann[k], accepted, bad[path.Key(k).String()])
+			}
+		}
+		for id, r := range reasons {
+			if r == "" || r != strings.TrimSpace(r) || id == annotationCheckID {
+				t.Fatalf("reason %q for %s", r, id)
+			}
+		}
+	})
 }
 
 // hostNetwork ports count as host ports for DK109.
@@ -461,10 +623,103 @@ func TestLintRealManifests(t *testing.T) {
 		}
 		for _, ds := range objs.DaemonSets {
 			fmt.Fprintf(&out, "== %s %s/%s pod-security=%s\n", filepath.Base(file), ds.Namespace, ds.Name, EvaluatePodSecurity(ds).Level)
-			for _, f := range Lint(ds) {
-				fmt.Fprintf(&out, "%s\n", f)
+			res := LintDaemonSet(ds)
+			for _, f := range res.Findings {
+				fmt.Fprintf(&out, "%s\n    hint: %s\n", f, f.Hint)
+			}
+			for _, f := range res.Suppressed {
+				fmt.Fprintf(&out, "suppressed %s (%s)\n", f, f.Justification)
 			}
 		}
 	}
 	goldentest.Check(t, "manifests.lint.golden", out.String())
+}
+
+// docs/lint.md documents every check under a heading of its ID (the SARIF
+// helpUri anchors), with its name and severity.
+func TestLintDocsListEveryCheck(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "docs", "lint.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	for _, c := range LintChecks() {
+		want := fmt.Sprintf("### %s\n\n`%s` · **%s**\n", c.ID, c.Name, c.Severity)
+		if !strings.Contains(doc, want) {
+			t.Errorf("docs/lint.md lacks %q", want)
+		}
+	}
+	for _, p := range cniWritablePaths {
+		if !strings.Contains(doc, "`"+p+"`") {
+			t.Errorf("docs/lint.md does not name the CNI path %s", p)
+		}
+	}
+}
+
+// The CNI presets mirror the upstream manifests' hostPath mounts. With the
+// builder's recorded reasons removed, as a YAML user's copy of the upstream
+// manifest has none, DK105 reports only the broad mounts the CNI list
+// leaves out on purpose (the host's /proc and /sys/fs).
+func TestLintCNIPresetsWithoutReasons(t *testing.T) {
+	want := map[string][]string{
+		"calico-node": {"/sys/fs/"},
+		"cilium":      {"/proc"},
+		"flannel":     nil,
+	}
+	for name, paths := range want {
+		p, _ := Lookup(name)
+		ds := mustBuild(t, p.Builder())
+		delete(ds.Spec.Template.Annotations, builder.PrivilegesAnnotation)
+		var got []string
+		for _, f := range Lint(ds) {
+			if f.ID != "DK105" {
+				continue
+			}
+			i := strings.Index(f.Message, `hostPath "`) + len(`hostPath "`)
+			if p := f.Message[i : i+strings.IndexByte(f.Message[i:], '"')]; !slices.Contains(got, p) {
+				got = append(got, p)
+			}
+		}
+		if !slices.Equal(got, paths) {
+			t.Errorf("%s: DK105 on %q, want %q", name, got, paths)
+		}
+	}
+}
+
+// The CNI agents' own manifests, as their projects publish them
+// (testdata/cni, sources in each file's header): DK105 stays silent on the
+// host paths a CNI agent must write, and reports only calico's whole
+// /sys/fs. The full findings are pinned; rerun with -update after a
+// deliberate change.
+func TestLintRealCNIManifests(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "cni", "*.y*ml"))
+	if err != nil || len(files) != 2 {
+		t.Fatalf("CNI manifests: %v %v", files, err)
+	}
+	want := map[string][]string{"calico-node.yaml": {"/sys/fs/"}, "kube-flannel.yml": nil}
+	var out bytes.Buffer
+	for _, file := range files {
+		objs, err := daemonset.DecodeFile(file)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		if len(objs.DaemonSets) != 1 {
+			t.Fatalf("%s: %d DaemonSets", file, len(objs.DaemonSets))
+		}
+		ds := objs.DaemonSets[0]
+		fmt.Fprintf(&out, "== %s %s/%s\n", filepath.Base(file), ds.Namespace, ds.Name)
+		var dk105 []string
+		for _, f := range Lint(ds) {
+			line, _ := objs.Position(ds, f.Path)
+			fmt.Fprintf(&out, "%s (line %d)\n", f, line)
+			if f.ID == "DK105" {
+				i := strings.Index(f.Message, `hostPath "`) + len(`hostPath "`)
+				dk105 = append(dk105, f.Message[i:i+strings.IndexByte(f.Message[i:], '"')])
+			}
+		}
+		if !slices.Equal(dk105, want[filepath.Base(file)]) {
+			t.Errorf("%s: DK105 on %q, want %q", file, dk105, want[filepath.Base(file)])
+		}
+	}
+	goldentest.Check(t, "cni.lint.golden", out.String())
 }

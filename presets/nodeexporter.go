@@ -16,14 +16,14 @@ import (
 type NodeExporterOptions struct {
 	// Name of the DaemonSet, ServiceAccount and Service; default
 	// "node-exporter".
-	Name string
+	Name string `help:"name of the DaemonSet, ServiceAccount and Service"`
 	// Namespace; default "monitoring".
-	Namespace string
+	Namespace string `help:"namespace of the DaemonSet, ServiceAccount and Service"`
 	// Image; default "quay.io/prometheus/node-exporter:v1.12.1".
-	Image string
+	Image string `help:"node-exporter image"`
 	// Port the exporter listens on, on every node address (it becomes a
 	// host port through hostNetwork); default 9100.
-	Port int32
+	Port int32 `help:"port it listens on, on every node address (a host port through hostNetwork)"`
 }
 
 func (o NodeExporterOptions) withDefaults() NodeExporterOptions {
@@ -40,7 +40,9 @@ func (o NodeExporterOptions) withDefaults() NodeExporterOptions {
 // ships it: host network and host PID, /proc, /sys and / mounted read-only
 // under /host (the root with HostToContainer propagation), listening on
 // [$(HOST_IP)]:9100 with HOST_IP=0.0.0.0, liveness and readiness GET / on
-// "metrics", running as nobody (65534) with a read-only root filesystem,
+// "metrics", the chart's suggested resources (requests 100m cpu and 30Mi,
+// limits 200m cpu and 50Mi), running as nobody (65534) with a read-only root
+// filesystem,
 // tolerating NoSchedule taints, on Linux nodes that are neither Fargate nor
 // virtual-kubelet, no service account token, maxUnavailable 1 and 10
 // revisions kept.
@@ -73,6 +75,12 @@ func NodeExporter(opts NodeExporterOptions) *builder.DaemonSet {
 			builder.Port("metrics", o.Port),
 			builder.Liveness(probe(builder.HTTPGet("/", builder.PortName("metrics")))),
 			builder.Readiness(probe(builder.HTTPGet("/", builder.PortName("metrics")))),
+			// The chart sets resources: {} and suggests these values in
+			// its comment (prometheus-community/helm-charts
+			// charts/prometheus-node-exporter/values.yaml, chart 4.56.1, key
+			// resources).
+			builder.Requests("100m", "30Mi"),
+			builder.Limits("200m", "50Mi"),
 			builder.HostPath("proc", "/proc", "/host/proc"),
 			builder.HostPath("sys", "/sys", "/host/sys"),
 			builder.HostPath("root", "/", "/host/root", builder.Propagation(corev1.MountPropagationHostToContainer)),

@@ -132,7 +132,7 @@ func locateCheck(id string, fn policy.CheckPodFn, meta *metav1.ObjectMeta, spec 
 		each(func(p *field.Path, ctor string, c *corev1.Container) {
 			caps := p.Child("securityContext", "capabilities")
 			if c.SecurityContext == nil || c.SecurityContext.Capabilities == nil {
-				add(caps, `unset: must drop ["ALL"] (DropAllCapabilities())`, "")
+				add(caps, `unset: must drop ["ALL"] (builder: DropAllCapabilities())`, "")
 				return
 			}
 			dropped := false
@@ -142,7 +142,7 @@ func locateCheck(id string, fn policy.CheckPodFn, meta *metav1.ObjectMeta, spec 
 				}
 			}
 			if !dropped {
-				add(caps.Child("drop"), `must drop ["ALL"] (DropAllCapabilities())`, "")
+				add(caps.Child("drop"), `must drop ["ALL"] (builder: DropAllCapabilities())`, "")
 			}
 			for k, cp := range c.SecurityContext.Capabilities.Add {
 				if cp != "NET_BIND_SERVICE" {
@@ -222,7 +222,7 @@ func locateCheck(id string, fn policy.CheckPodFn, meta *metav1.ObjectMeta, spec 
 					add(p.Child("securityContext", "seccompProfile", "type"), string(c.SecurityContext.SeccompProfile.Type), "")
 				}
 			case id == "seccompProfile_restricted" && !podOK:
-				add(p.Child("securityContext", "seccompProfile"), `unset: set RuntimeDefault or Localhost on the pod or the container (SeccompRuntimeDefault())`, "")
+				add(p.Child("securityContext", "seccompProfile"), `unset: set RuntimeDefault or Localhost on the pod or the container (builder: SeccompRuntimeDefault())`, "")
 			}
 		})
 		if id == "seccompProfile_baseline" {
@@ -310,9 +310,9 @@ func locateCheck(id string, fn policy.CheckPodFn, meta *metav1.ObjectMeta, spec 
 		each(func(p *field.Path, _ string, c *corev1.Container) {
 			ape := p.Child("securityContext", "allowPrivilegeEscalation")
 			if c.SecurityContext == nil || c.SecurityContext.AllowPrivilegeEscalation == nil {
-				add(ape, "unset: must be false (NoPrivilegeEscalation())", "")
+				add(ape, "unset: must be false (builder: NoPrivilegeEscalation())", "")
 			} else if *c.SecurityContext.AllowPrivilegeEscalation {
-				add(ape, "true: must be false (NoPrivilegeEscalation())", "")
+				add(ape, "true: must be false (builder: NoPrivilegeEscalation())", "")
 			}
 		})
 	case "runAsNonRoot":
@@ -331,7 +331,7 @@ func locateCheck(id string, fn policy.CheckPodFn, meta *metav1.ObjectMeta, spec 
 					add(p.Child("securityContext", "runAsNonRoot"), "false: must be true", "")
 				}
 			case !podNonRoot:
-				add(p.Child("securityContext", "runAsNonRoot"), "unset: set true on the pod or the container (RunAsNonRoot())", "")
+				add(p.Child("securityContext", "runAsNonRoot"), "unset: set true on the pod or the container (builder: RunAsNonRoot())", "")
 			}
 		})
 	case "runAsUser":

@@ -30,6 +30,10 @@ type Preset struct {
 	// defaults. Tools that set options by name, such as the CLI's --set,
 	// fill it and pass it to Make.
 	Options func() any
+	// Defaults returns a pointer to a new options struct of the preset with
+	// every default filled in, what a zero field of Options stands for. Each
+	// field's struct tag "help" says in one line what it sets.
+	Defaults func() any
 	// Make returns the builder and companions for options, a pointer that
 	// Options returned; another type is an error.
 	Make func(options any) (*builder.DaemonSet, Companions, error)
@@ -37,6 +41,13 @@ type Preset struct {
 
 // newOptions is the Options of a preset whose options type is O.
 func newOptions[O any]() any { return new(O) }
+
+// defaultsOf is the Defaults of a preset whose options type is O.
+func defaultsOf[O interface{ withDefaults() O }]() any {
+	var zero O
+	d := zero.withDefaults()
+	return &d
+}
 
 // makeWith returns the Make of a preset from its typed constructors.
 func makeWith[O any](ds func(O) *builder.DaemonSet, companions func(O) Companions) func(any) (*builder.DaemonSet, Companions, error) {
@@ -57,32 +68,32 @@ func Catalog() []Preset {
 			LevelReason: "host network, privileged containers (routes, iptables/eBPF, BPF filesystem mounts) and hostPath volumes",
 			Builder:     func() *builder.DaemonSet { return Calico(CalicoOptions{}) },
 			Companions:  func() Companions { return CalicoCompanions(CalicoOptions{}) },
-			Options:     newOptions[CalicoOptions], Make: makeWith(Calico, CalicoCompanions)},
+			Options:     newOptions[CalicoOptions], Defaults: defaultsOf[CalicoOptions], Make: makeWith(Calico, CalicoCompanions)},
 		{Name: "cilium", Source: "cilium/cilium Helm chart v1.19.3, default values", Level: psaapi.LevelPrivileged,
 			LevelReason: "host network, a privileged BPF-mount init container, capabilities beyond baseline, hostPath volumes, SELinux spc_t, Unconfined AppArmor and probes on 127.0.0.1",
 			Builder:     func() *builder.DaemonSet { return Cilium(CiliumOptions{}) },
 			Companions:  func() Companions { return CiliumCompanions(CiliumOptions{}) },
-			Options:     newOptions[CiliumOptions], Make: makeWith(Cilium, CiliumCompanions)},
+			Options:     newOptions[CiliumOptions], Defaults: defaultsOf[CiliumOptions], Make: makeWith(Cilium, CiliumCompanions)},
 		{Name: "dcgm-exporter", Source: "NVIDIA/dcgm-exporter Helm chart 4.8.2, GPU-node placement as the GPU operator", Level: psaapi.LevelPrivileged,
 			LevelReason: "the kubelet pod-resources hostPath and SYS_ADMIN for profiling metrics",
 			Builder:     func() *builder.DaemonSet { return DCGMExporter(DCGMExporterOptions{}) },
 			Companions:  func() Companions { return DCGMExporterCompanions(DCGMExporterOptions{}) },
-			Options:     newOptions[DCGMExporterOptions], Make: makeWith(DCGMExporter, DCGMExporterCompanions)},
+			Options:     newOptions[DCGMExporterOptions], Defaults: defaultsOf[DCGMExporterOptions], Make: makeWith(DCGMExporter, DCGMExporterCompanions)},
 		{Name: "flannel", Source: "flannel-io/flannel Documentation/kube-flannel.yml v0.28.9", Level: psaapi.LevelPrivileged,
 			LevelReason: "host network, hostPath volumes, NET_ADMIN and NET_RAW, and a host port from hostNetwork",
 			Builder:     func() *builder.DaemonSet { return Flannel(FlannelOptions{}) },
 			Companions:  func() Companions { return FlannelCompanions(FlannelOptions{}) },
-			Options:     newOptions[FlannelOptions], Make: makeWith(Flannel, FlannelCompanions)},
+			Options:     newOptions[FlannelOptions], Defaults: defaultsOf[FlannelOptions], Make: makeWith(Flannel, FlannelCompanions)},
 		{Name: "fluent-bit", Source: "fluent/helm-charts fluent-bit chart 0.58.1 (fluent-bit 5.1.1)", Level: psaapi.LevelPrivileged,
 			LevelReason: "hostPath volumes for the node's log files",
 			Builder:     func() *builder.DaemonSet { return FluentBit(FluentBitOptions{}) },
 			Companions:  func() Companions { return FluentBitCompanions(FluentBitOptions{}) },
-			Options:     newOptions[FluentBitOptions], Make: makeWith(FluentBit, FluentBitCompanions)},
+			Options:     newOptions[FluentBitOptions], Defaults: defaultsOf[FluentBitOptions], Make: makeWith(FluentBit, FluentBitCompanions)},
 		{Name: "node-exporter", Source: "prometheus-community prometheus-node-exporter chart 4.56.1 (v1.12.1)", Level: psaapi.LevelPrivileged,
 			LevelReason: "host network and PID namespaces, hostPath volumes for /proc, /sys and /, and a host port from hostNetwork",
 			Builder:     func() *builder.DaemonSet { return NodeExporter(NodeExporterOptions{}) },
 			Companions:  func() Companions { return NodeExporterCompanions(NodeExporterOptions{}) },
-			Options:     newOptions[NodeExporterOptions], Make: makeWith(NodeExporter, NodeExporterCompanions)},
+			Options:     newOptions[NodeExporterOptions], Defaults: defaultsOf[NodeExporterOptions], Make: makeWith(NodeExporter, NodeExporterCompanions)},
 	}
 }
 

@@ -120,7 +120,12 @@ func TestPresetPodSecurity(t *testing.T) {
 					t.Errorf("%s has no cause", f.ID)
 				}
 			}
-			if ns := p.Companions().Namespace; ns == nil || ns.Labels[psaapi.EnforceLevelLabel] != string(p.Level) {
+			ns := p.Companions().Namespace
+			ds := mustBuild(t, p.Builder())
+			switch {
+			case IsSystemNamespace(ds.Namespace) && ns != nil:
+				t.Errorf("emits a Namespace object for %s, which every cluster has", ds.Namespace)
+			case !IsSystemNamespace(ds.Namespace) && (ns == nil || ns.Labels[psaapi.EnforceLevelLabel] != string(p.Level)):
 				t.Errorf("namespace labels do not enforce %s", p.Level)
 			}
 		})
@@ -167,26 +172,47 @@ func TestPresetPodSecurityCauses(t *testing.T) {
 	}
 }
 
-// The lint checks that fire on each preset as shipped (the closing note of
-// issue #3 lists them).
-func TestPresetLint(t *testing.T) {
-	want := map[string][]string{
-		"calico-node":   {"DK101", "DK102", "DK116", "DK121"},
-		"cilium":        {"DK101", "DK102", "DK121"},
+// Every preset passes its own lint with no error or warning: what the
+// upstream chart recommends is set (requests, a Linux node selector), and
+// what the preset leaves as upstream ships it on purpose is silenced by an
+// ignore-check annotation with its reason. What remains are infos, the
+// upstream choices a reviewer may still want to change.
+func TestPresetLintHasNoWarnings(t *testing.T) {
+	wantInfos := map[string][]string{
+		"calico-node":   {"DK116", "DK121"},
+		"cilium":        {"DK121"},
 		"dcgm-exporter": {"DK116"},
-		"flannel":       {"DK102", "DK116", "DK121"},
-		"fluent-bit":    {"DK101", "DK102", "DK107", "DK115", "DK116"},
-		"node-exporter": {"DK101", "DK102", "DK115", "DK116"},
+		"flannel":       {"DK116", "DK121"},
+		"fluent-bit":    {"DK115", "DK116"},
+		"node-exporter": {"DK115", "DK116"},
+	}
+	wantSuppressed := map[string][]string{
+		"calico-node": {"DK101", "DK102"},
+		"flannel":     {"DK102"},
 	}
 	for _, p := range Catalog() {
-		var got []string
-		for _, f := range Lint(mustBuild(t, p.Builder())) {
-			if !slices.Contains(got, f.ID) {
-				got = append(got, f.ID)
+		res := LintDaemonSet(mustBuild(t, p.Builder()))
+		var infos []string
+		for _, f := range res.Findings {
+			if f.Severity != SeverityInfo {
+				t.Errorf("%s: %s", p.Name, f)
+			}
+			if !slices.Contains(infos, f.ID) {
+				infos = append(infos, f.ID)
 			}
 		}
-		if !slices.Equal(got, want[p.Name]) {
-			t.Errorf("%s: lint %q, want %q", p.Name, got, want[p.Name])
+		if !slices.Equal(infos, wantInfos[p.Name]) {
+			t.Errorf("%s: infos %q, want %q", p.Name, infos, wantInfos[p.Name])
+		}
+		var sup []string
+		for _, f := range res.Suppressed {
+			if len(f.Justification) < 40 {
+				t.Errorf("%s: %s suppressed with a thin reason %q", p.Name, f.ID, f.Justification)
+			}
+			sup = append(sup, f.ID)
+		}
+		if !slices.Equal(sup, wantSuppressed[p.Name]) {
+			t.Errorf("%s: suppressed %q, want %q", p.Name, sup, wantSuppressed[p.Name])
 		}
 	}
 }
@@ -199,8 +225,8 @@ func TestCompanionsFitDaemonSet(t *testing.T) {
 			ds := mustBuild(t, p.Builder())
 			c := p.Companions()
 			spec := ds.Spec.Template.Spec
-			if c.Namespace.Name != ds.Namespace || c.ServiceAccount.Namespace != ds.Namespace {
-				t.Errorf("namespace %q / %q, DaemonSet in %q", c.Namespace.Name, c.ServiceAccount.Namespace, ds.Namespace)
+			if (c.Namespace != nil && c.Namespace.Name != ds.Namespace) || c.ServiceAccount.Namespace != ds.Namespace {
+				t.Errorf("namespace %v / %q, DaemonSet in %q", c.Namespace, c.ServiceAccount.Namespace, ds.Namespace)
 			}
 			if c.ServiceAccount.Name != spec.ServiceAccountName {
 				t.Errorf("service account %q, pods use %q", c.ServiceAccount.Name, spec.ServiceAccountName)

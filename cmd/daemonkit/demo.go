@@ -39,7 +39,7 @@ func runDemo(e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("preset %s: %w", p.Name, err)
 		}
-		r := lint(ds)
+		r := lint(ds, nil)
 		counts := map[string]int{}
 		for _, f := range r.Findings {
 			counts[f.Severity]++

@@ -49,16 +49,26 @@ func runPreset(e *env, args []string) error {
 	}
 	options := p.Options()
 	set := map[string]string{}
+	var settings presets.Settings
 	for _, s := range sets {
 		if s == "help" {
-			printOptions(e, name, reflect.TypeOf(options).Elem())
-			return nil
+			return printOptions(e, p)
 		}
 		k, v, ok := strings.Cut(s, "=")
 		if !ok || k == "" {
-			return usagef("preset: --set %q: expected key=value", s)
+			return usagef("preset: --set %q: expected key=value ('daemonkit preset %s --set help' lists the keys)", s, name)
 		}
-		set[k] = v
+		if _, isOption := fieldByFold(reflect.TypeOf(options).Elem(), k); isOption {
+			set[k] = v
+			continue
+		}
+		if err := settings.Set(k, v); err != nil {
+			if strings.HasPrefix(err.Error(), "unknown setting") {
+				return usagef("preset %s: unknown option %q (known: %s; 'daemonkit preset %s --set help' explains them)",
+					name, k, strings.Join(append(optionNames(reflect.TypeOf(options).Elem()), settingNames(reflect.TypeOf(options).Elem())...), ", "), name)
+			}
+			return usagef("preset %s: --set %s: %v", name, k, err)
+		}
 	}
 	if err := setOptions(reflect.ValueOf(options).Elem(), set); err != nil {
 		return usagef("preset %s: %v", name, err)
@@ -67,6 +77,7 @@ func runPreset(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	b = settings.Apply(b)
 	ds, err := b.Build()
 	if err != nil {
 		return fmt.Errorf("preset %s does not build with these options:\n%w", name, err)
@@ -179,13 +190,70 @@ func optionNames(t reflect.Type) []string {
 	return names
 }
 
-func printOptions(e *env, name string, t reflect.Type) {
-	fmt.Fprintf(e.stdout, "Options of preset %s (--set key=value; see 'go doc github.com/daemonkit/daemonkit/presets.%s'):\n", name, t.Name())
-	for i := 0; i < t.NumField(); i++ {
-		if f := t.Field(i); f.IsExported() {
-			fmt.Fprintf(e.stdout, "  %-20s %s\n", lowerFirst(f.Name), f.Type)
+// settingNames are the keys every preset takes (presets.SettingKeys) that
+// no option of the preset's options type t shadows.
+func settingNames(t reflect.Type) []string {
+	var out []string
+	for _, k := range presets.SettingKeys() {
+		if _, shadowed := fieldByFold(t, k.Key); !shadowed {
+			out = append(out, k.Key)
 		}
 	}
+	return out
+}
+
+// printOptions lists the preset's own options and the settings every preset
+// takes, each as key=default and a line of meaning.
+func printOptions(e *env, p presets.Preset) error {
+	defaults := reflect.ValueOf(p.Defaults()).Elem()
+	t := defaults.Type()
+	w := e.stdout
+	fmt.Fprintf(w, "Options of preset %s (--set key=value; the value shown is the default):\n", p.Name)
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		fmt.Fprintf(w, "  %s=%s\n      %s\n", lowerFirst(f.Name), optionValue(defaults.Field(i)), f.Tag.Get("help"))
+	}
+	ds, err := p.Builder().Build()
+	if err != nil {
+		return fmt.Errorf("preset %s does not build: %w", p.Name, err)
+	}
+	current := presets.CurrentSettings(ds)
+	fmt.Fprintf(w, "\nSettings every preset takes (--set key=value; the value shown is %s's):\n", p.Name)
+	for _, k := range presets.SettingKeys() {
+		if _, shadowed := fieldByFold(t, k.Key); shadowed {
+			continue // the preset's own option of that name applies
+		}
+		fmt.Fprintf(w, "  %s=%s\n      %s\n", k.Key, current[k.Key], k.Help)
+	}
+	return nil
+}
+
+// optionValue renders an option's default as --set takes it.
+func optionValue(v reflect.Value) string {
+	switch v.Kind() {
+	case reflect.Slice:
+		var parts []string
+		for i := 0; i < v.Len(); i++ {
+			parts = append(parts, fmt.Sprint(v.Index(i).Interface()))
+		}
+		return strings.Join(parts, ",")
+	case reflect.Map:
+		var parts []string
+		for _, k := range v.MapKeys() {
+			parts = append(parts, fmt.Sprintf("%v=%v", k.Interface(), v.MapIndex(k).Interface()))
+		}
+		sort.Strings(parts)
+		return strings.Join(parts, ",")
+	case reflect.Pointer:
+		if v.IsNil() {
+			return ""
+		}
+		return optionValue(v.Elem())
+	}
+	return fmt.Sprint(v.Interface())
 }
 
 func lowerFirst(s string) string {
