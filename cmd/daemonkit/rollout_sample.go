@@ -156,11 +156,23 @@ func modelLine(sc simulate.Scenario) string {
 	if m := sc.Kubelet.StartupModel; m != nil {
 		start = m.String()
 		if m.Stop != nil {
-			return fmt.Sprintf("%s; %d broken, %d crash-looping nodes", start, len(sc.Kubelet.Broken), len(sc.Kubelet.CrashLoop))
+			return fmt.Sprintf("%s; %s", start, faultsString(sc.Kubelet))
 		}
 	}
-	return fmt.Sprintf("%s; %d broken, %d crash-looping nodes; deletions take %s", start,
-		len(sc.Kubelet.Broken), len(sc.Kubelet.CrashLoop), term)
+	return fmt.Sprintf("%s; %s; deletions take %s", start, faultsString(sc.Kubelet), term)
+}
+
+// faultsString counts the broken and crash-looping nodes of --broken,
+// --crashloop (new pods only) and their -all forms (every pod).
+func faultsString(k simulate.KubeletModel) string {
+	count := func(news, all []string) string {
+		n := fmt.Sprint(len(news) + len(all))
+		if len(all) > 0 {
+			n += fmt.Sprintf(" (%d for every pod)", len(all))
+		}
+		return n
+	}
+	return fmt.Sprintf("%s broken, %s crash-looping nodes", count(k.BrokenNew, k.Broken), count(k.CrashLoopNew, k.CrashLoop))
 }
 
 func terminationString(sc simulate.Scenario) string {
