@@ -28,6 +28,8 @@ type explainReport struct {
 	Traps      []trapReport   `json:"traps,omitempty"`
 	// Failed lists the --fail-on conditions that held (exit status 1).
 	Failed []string `json:"failedConditions,omitempty"`
+	// dump says the cluster is a dump or a live cluster (text output).
+	dump bool
 }
 
 type dsExplain struct {
@@ -40,7 +42,10 @@ type dsExplain struct {
 	Runs     int                    `json:"runs"`
 	Pending  int                    `json:"pending"`
 	Excluded int                    `json:"excluded"`
-	Requests map[string]string      `json:"podRequests,omitempty"`
+	// Claimed counts the cluster's pods of the DaemonSet (replaced by the
+	// placed ones: they are its pods as they run now).
+	Claimed  claimedOut        `json:"claimedPods"`
+	Requests map[string]string `json:"podRequests,omitempty"`
 	// Overhead is what the bound daemon pods take over all nodes
 	// (simulate.DaemonSetPlacement.Overhead); Pending pods take no room.
 	Overhead map[string]string   `json:"overhead,omitempty"`
@@ -166,6 +171,7 @@ func runExplain(e *env, args []string) error {
 		return err
 	}
 	rep.Warnings = cf.live.warnings
+	rep.dump = len(cf.nodes) > 0 && len(cluster.Pods()) > 0 || cf.live.active()
 	fl := explainFailures(rep, failOn)
 	rep.Failed = fl.names
 	switch *out {
@@ -221,6 +227,7 @@ func explain(cluster *simulate.Cluster, where string, dss []*appsv1.DaemonSet, o
 		x.Status = d.Status()
 		c := d.Counts()
 		x.Runs, x.Pending, x.Excluded = c.Runs, c.Pending, c.Excluded
+		x.Claimed = claimedPods(cluster, ds)
 		x.Requests = quantities(d.PodRequests, d.PodRequests)
 		x.Overhead = quantities(d.Overhead().Total, d.PodRequests)
 		groups := map[string]*explainGroup{}
@@ -334,6 +341,9 @@ func renderExplain(w io.Writer, rep *explainReport, wide, color bool) {
 		fmt.Fprintf(w, "  status: desired %d  current %d  ready %d  available %d  unavailable %d  misscheduled %d\n",
 			s.DesiredNumberScheduled, s.CurrentNumberScheduled, s.NumberReady, s.NumberAvailable, s.NumberUnavailable, s.NumberMisscheduled)
 		fmt.Fprintf(w, "  nodes:  %d run a pod, %d get a pod that stays Pending, %d excluded by the controller\n", x.Runs, x.Pending, x.Excluded)
+		if line := claimedLine(x.Claimed, rep.dump); line != "" {
+			fmt.Fprintf(w, "  claimed: %s\n", line)
+		}
 		switch {
 		case len(x.Requests) > 0 && x.Runs > 0:
 			pending := ""

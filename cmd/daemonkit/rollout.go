@@ -188,6 +188,15 @@ func runRollout(e *env, args []string) error {
 	} else if len(cluster.Pods()) > 0 {
 		sc.Start = cluster.LatestTimestamp()
 	}
+	// The cluster's pods of the DaemonSet, claimed as the engine claims
+	// them: by To carrying From's identity (simulate.Scenario.To).
+	claimer := to
+	if old != nil {
+		claimer = to.DeepCopy()
+		claimer.Name, claimer.Namespace, claimer.UID = old.Name, old.Namespace, old.UID
+	}
+	claimed := claimedPods(cluster, claimer)
+	dump := len(cf.nodes) > 0 && len(cluster.Pods()) > 0 || cf.live.active()
 	if sf.sampled() {
 		return runSampled(e, sf, sc, where, origin, *plot, *out)
 	}
@@ -208,6 +217,7 @@ func runRollout(e *env, args []string) error {
 	switch *out {
 	case "json", "yaml":
 		tr := traceOf(res, where, evs, *maxTime)
+		tr.Claimed = claimed
 		tr.Warnings = cf.live.warnings
 		tr.Failed = fl.names
 		if err := writeStructured(e.stdout, *out, tr); err != nil {
@@ -215,7 +225,7 @@ func runRollout(e *env, args []string) error {
 		}
 		return fl.err()
 	}
-	renderRollout(e.stdout, res, sc, where, origin, cf.live.warnings)
+	renderRollout(e.stdout, res, sc, where, origin, cf.live.warnings, claimedLine(claimed, dump))
 	if *plot != "" {
 		fmt.Fprintf(e.stdout, "\nPlot written to %s\n", *plot)
 	}
@@ -301,11 +311,14 @@ type rolloutTrace struct {
 	Cluster string `json:"cluster"`
 	// Warnings say what a live cluster did not let daemonkit read and what
 	// the prediction lacks for it.
-	Warnings  []live.Warning   `json:"warnings,omitempty"`
-	DaemonSet string           `json:"daemonSet"`
-	Summary   rolloutSummary   `json:"summary"`
-	Events    []eventOut       `json:"events,omitempty"`
-	Steps     []rolloutStepOut `json:"steps"`
+	Warnings  []live.Warning `json:"warnings,omitempty"`
+	DaemonSet string         `json:"daemonSet"`
+	// Claimed counts the cluster's pods of the DaemonSet, where the rollout
+	// starts from.
+	Claimed claimedOut       `json:"claimedPods"`
+	Summary rolloutSummary   `json:"summary"`
+	Events  []eventOut       `json:"events,omitempty"`
+	Steps   []rolloutStepOut `json:"steps"`
 	// Failed lists the --fail-on conditions that held (exit status 1).
 	Failed []string `json:"failedConditions,omitempty"`
 }
@@ -497,7 +510,9 @@ func issueString(n simulate.NodeIssue) string {
 // renderRollout prints the summary and a timeline for people.
 // origin, when not empty, says where the rollout starts instead of the
 // default wording.
-func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where, origin string, warnings []live.Warning) {
+// claimed, when not empty, says which of the cluster's pods are the
+// DaemonSet's.
+func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where, origin string, warnings []live.Warning, claimed string) {
 	ds := sc.To
 	s := r.Summary
 	start := "from the running template"
@@ -509,6 +524,9 @@ func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where,
 	}
 	fmt.Fprintf(w, "Rollout of %s/%s %s\n", ds.Namespace, ds.Name, start)
 	fmt.Fprintf(w, "  cluster:  %s\n", where)
+	if claimed != "" {
+		fmt.Fprintf(w, "  claimed:  %s\n", claimed)
+	}
 	renderWarnings(w, warnings, "rollout")
 	fmt.Fprintf(w, "  strategy: %s\n", strategyString(r.DaemonSet, lastDesired(r)))
 	order := "sorted node names"

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/daemonkit/daemonkit/internal/goldentest"
+)
+
+// The "real dump" case: the DaemonSet's manifest from git (no UID) against
+// `kubectl get nodes -o yaml` and `kubectl get pods -A -o yaml` of the
+// cluster it runs in, whose pods name it in their controller reference with
+// the UID the cluster gave it. testdata/realdump (README.md there) holds
+// such a dump of kube-flannel (internal/testdata/manifests) on twelve EKS
+// nodes, one of them Windows, and next.yaml, the same manifest with the
+// next image. Explain and rollout must both take the eleven running pods as
+// the DaemonSet's, agree on the eleven nodes, and the rollout must finish.
+func TestRealDumpClaimsPods(t *testing.T) {
+	const dir = "testdata/realdump/"
+	current := manifests + "/kube-flannel.yaml"
+	cluster := []string{"--nodes", dir + "nodes.yaml", "--nodes", dir + "pods.yaml"}
+	clean := func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, manifests+"/", ""), dir, "") }
+
+	f := newFakeEnv()
+	if code := f.run(append([]string{"explain", "-f", current}, cluster...)...); code != 0 {
+		t.Fatalf("explain: exit %d: %s", code, f.stderr.String())
+	}
+	goldentest.Check(t, "realdump/explain.txt", clean(f.stdout.String()))
+
+	f = newFakeEnv()
+	if code := f.run(append([]string{"rollout", "-f", dir + "next.yaml", "--from", current, "--fail-on", "stuck,not-done"}, cluster...)...); code != 0 {
+		t.Fatalf("rollout: exit %d (stuck or not done?): %s\n%s", code, f.stderr.String(), f.stdout.String())
+	}
+	goldentest.Check(t, "realdump/rollout.txt", clean(f.stdout.String()))
+
+	// JSON: both say the same about the claimed pods and the nodes.
+	f = newFakeEnv()
+	if code := f.run(append([]string{"explain", "-f", current, "-o", "json"}, cluster...)...); code != 0 {
+		t.Fatalf("explain -o json: exit %d: %s", code, f.stderr.String())
+	}
+	var rep explainReport
+	if err := json.Unmarshal(f.stdout.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	f = newFakeEnv()
+	if code := f.run(append([]string{"rollout", "-f", dir + "next.yaml", "--from", current, "-o", "json"}, cluster...)...); code != 0 {
+		t.Fatalf("rollout -o json: exit %d: %s", code, f.stderr.String())
+	}
+	var tr rolloutTrace
+	if err := json.Unmarshal(f.stdout.Bytes(), &tr); err != nil {
+		t.Fatal(err)
+	}
+	want := claimedOut{Pods: 11, Running: 11, ByOwnerName: 11}
+	if len(rep.DaemonSets) != 1 || rep.DaemonSets[0].Claimed != want || tr.Claimed != want {
+		t.Errorf("claimed: explain %+v, rollout %+v; want %+v", rep.DaemonSets, tr.Claimed, want)
+	}
+	first := tr.Steps[0].Status
+	if x := rep.DaemonSets[0]; x.Runs != 11 || int(first.DesiredNumberScheduled) != x.Runs || x.Status.NumberAvailable != 11 {
+		t.Errorf("explain runs %d, available %d; rollout desired %d", x.Runs, x.Status.NumberAvailable, first.DesiredNumberScheduled)
+	}
+	if tr.Summary.Stuck || !tr.Summary.KubectlRolloutDone || tr.Summary.Creates != 11 || tr.Summary.Deletes != 11 {
+		t.Errorf("rollout summary %+v: want done, not stuck, each of the 11 claimed pods replaced once", tr.Summary)
+	}
+}
