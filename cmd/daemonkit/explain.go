@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -90,7 +91,7 @@ type explainGroup struct {
 	nodes      []string
 }
 
-const explainUsage = "-f FILE|DIR [-f ...] [-R] [--nodes FILE | --cluster NAME | --kubeconfig FILE [--context NAME]] [-o text|json|yaml] [--wide] [--fail-on rejected,pending,traps] [--print-rbac]\n" +
+const explainUsage = "-f FILE|DIR [-f ...] [-R] [--nodes FILE | --cluster NAME | --kubeconfig FILE [--context NAME]] [-o text|json|yaml] [--wide] [--plot FILE.svg [--pool-label KEY]] [--fail-on rejected,pending,traps] [--print-rbac]\n" +
 	"       daemonkit explain --kubeconfig FILE [--context NAME] [--name NS/NAME]   (the DaemonSets running in the cluster)"
 
 func runExplain(e *env, args []string) error {
@@ -99,6 +100,8 @@ func runExplain(e *env, args []string) error {
 	mf.register(fs, "manifests with one or more DaemonSets (other kinds are ignored)")
 	out := fs.String("o", "text", "output `format`: text, json or yaml")
 	wide := fs.Bool("wide", false, "one row per node (the default up to 20 nodes; larger clusters are grouped by state and reason)")
+	plot := fs.String("plot", "", "write a picture of the cluster to `FILE.svg`: every node a cell coloured by state, grouped by pool, its reason in the tooltip")
+	poolLabel := fs.String("pool-label", "", "with --plot: group nodes into pools by this node label `KEY` (comma-separated: the first a node carries; default "+strings.Join(simulate.DefaultPoolLabels(), ", ")+")")
 	failOn := registerFailOn(fs, []string{"rejected"},
 		"rejected: the API server would reject a DaemonSet",
 		"pending: a daemon pod would stay Pending on some node",
@@ -111,6 +114,12 @@ func runExplain(e *env, args []string) error {
 	}
 	if err := outputFormat(*out); err != nil {
 		return err
+	}
+	if err := svgName("--plot", *plot); err != nil {
+		return err
+	}
+	if *poolLabel != "" && *plot == "" {
+		return usagef("--pool-label groups the nodes of --plot: give --plot FILE.svg too")
 	}
 	if cf.live.printRBAC {
 		// every way explain reads: all DaemonSets, one by name, a file's
@@ -170,6 +179,11 @@ func runExplain(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *plot != "" {
+		if err := writePlacementPlot(e, *plot, cluster, where, dss, *poolLabel); err != nil {
+			return err
+		}
+	}
 	rep.Warnings = cf.live.warnings
 	rep.dump = len(cf.nodes) > 0 && len(cluster.Pods()) > 0 || cf.live.active()
 	fl := explainFailures(rep, failOn)
@@ -182,7 +196,30 @@ func runExplain(e *env, args []string) error {
 		return fl.err()
 	}
 	renderExplain(e.stdout, rep, *wide, e.color())
+	if *plot != "" {
+		fmt.Fprintf(e.stdout, "\nPlot written to %s\n", *plot)
+	}
 	return fl.err()
+}
+
+// writePlacementPlot draws the placement of dss as --plot asks
+// (simulate.WritePlacementSVG).
+func writePlacementPlot(e *env, file string, cluster *simulate.Cluster, where string, dss []*appsv1.DaemonSet, poolLabel string) error {
+	pl, err := simulate.Place(cluster, dss...)
+	if err != nil {
+		return err
+	}
+	opts := simulate.PlacementPlotOptions{Title: "placement on " + where}
+	for _, k := range strings.Split(poolLabel, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			opts.PoolLabels = append(opts.PoolLabels, k)
+		}
+	}
+	var b bytes.Buffer
+	if err := simulate.WritePlacementSVG(&b, cluster, pl, opts); err != nil {
+		return err
+	}
+	return e.writeFile(file, b.Bytes())
 }
 
 // explainFailures checks explain's --fail-on conditions.

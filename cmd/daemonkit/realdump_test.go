@@ -63,3 +63,41 @@ func TestRealDumpClaimsPods(t *testing.T) {
 		t.Errorf("rollout summary %+v: want done, not stuck, each of the 11 claimed pods replaced once", tr.Summary)
 	}
 }
+
+// explain --plot draws the real dump's nodes by instance type (the default
+// pool label), the Windows node Excluded with its reason in the tooltip;
+// --pool-label picks another grouping; a non-.svg name is refused.
+func TestExplainPlot(t *testing.T) {
+	const dir = "testdata/realdump/"
+	args := []string{"explain", "-f", manifests + "/kube-flannel.yaml", "--nodes", dir + "nodes.yaml", "--nodes", dir + "pods.yaml"}
+	f := newFakeEnv()
+	if code := f.run(append(args, "--plot", "cluster.svg")...); code != 0 {
+		t.Fatalf("exit %d: %s", code, f.stderr.String())
+	}
+	if !strings.HasSuffix(f.stdout.String(), "\nPlot written to cluster.svg\n") {
+		t.Errorf("stdout does not say where the plot went:\n%s", f.stdout.String())
+	}
+	svg := string(f.written["cluster.svg"])
+	goldentest.Check(t, "realdump/plot.svg", strings.ReplaceAll(svg, dir, ""))
+	if !strings.Contains(svg, "kubernetes.io/os=windows") {
+		t.Error("the Windows node's reason is not in its tooltip")
+	}
+
+	f = newFakeEnv()
+	if code := f.run(append(args, "--plot", "zones.svg", "--pool-label", "topology.kubernetes.io/zone", "-o", "json")...); code != 0 {
+		t.Fatalf("exit %d: %s", code, f.stderr.String())
+	}
+	if !strings.Contains(string(f.written["zones.svg"]), "topology.kubernetes.io/zone=us-east-1a") {
+		t.Error("--pool-label did not group by zone")
+	}
+	if strings.Contains(f.stdout.String(), "Plot written") {
+		t.Error("-o json output carries text")
+	}
+
+	for _, bad := range [][]string{{"--plot", "cluster.png"}, {"--pool-label", "x"}} {
+		f = newFakeEnv()
+		if code := f.run(append(args, bad...)...); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (usage)", bad, code)
+		}
+	}
+}
