@@ -134,7 +134,9 @@ func TestPlacementSVGErrors(t *testing.T) {
 	for name, f := range map[string]func() error{
 		"nil cluster":   func() error { return simulate.WritePlacementSVG(io.Discard, nil, p, simulate.PlacementPlotOptions{}) },
 		"nil placement": func() error { return simulate.WritePlacementSVG(io.Discard, c, nil, simulate.PlacementPlotOptions{}) },
-		"narrow":        func() error { return simulate.WritePlacementSVG(io.Discard, c, p, simulate.PlacementPlotOptions{Width: 100}) },
+		"narrow": func() error {
+			return simulate.WritePlacementSVG(io.Discard, c, p, simulate.PlacementPlotOptions{Width: 100})
+		},
 	} {
 		if err := f(); err == nil {
 			t.Errorf("%s: no error", name)
