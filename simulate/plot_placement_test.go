@@ -10,12 +10,17 @@ import (
 
 	"github.com/daemonkit/daemonkit/internal/goldentest"
 	"github.com/daemonkit/daemonkit/simulate"
+	"github.com/daemonkit/daemonkit/simulate/simtest"
 	appsv1 "k8s.io/api/apps/v1"
+	"pgregory.net/rapid"
 )
 
 // svgStats parses an SVG and counts its node cells (rect with a title) and
 // reads its height.
-func svgStats(t *testing.T, b []byte) (cells, height int) {
+func svgStats(t interface {
+	Helper()
+	Fatalf(string, ...any)
+}, b []byte) (cells, height int) {
 	t.Helper()
 	d := xml.NewDecoder(bytes.NewReader(b))
 	inCell := false
@@ -142,4 +147,47 @@ func TestPlacementSVGErrors(t *testing.T) {
 			t.Errorf("%s: no error", name)
 		}
 	}
+}
+
+// The picture of any placement is well-formed SVG with one cell per node
+// and DaemonSet, whose classes are the nodes' states (Runs cells for Runs
+// nodes, and so on), whatever labels pick the pools; and it is the same
+// bytes the second time.
+func TestPlacementSVGProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		c := simtest.Cluster(0, 12).Draw(t, "cluster")
+		var dss []*appsv1.DaemonSet
+		for i := range rapid.IntRange(0, 3).Draw(t, "daemonSets") {
+			dss = append(dss, simtest.DaemonSet(string(rune('a'+i)), nodeNames(c)...).Draw(t, "ds"))
+		}
+		p, err := simulate.Place(c, dss...)
+		if err != nil {
+			t.Skip(err) // e.g. the same name twice
+		}
+		opts := simulate.PlacementPlotOptions{PoolLabels: rapid.SliceOfN(simtest.LabelKey(), 0, 2).Draw(t, "poolLabels")}
+		var b bytes.Buffer
+		if err := simulate.WritePlacementSVG(&b, c, p, opts); err != nil {
+			t.Fatal(err)
+		}
+		cells, _ := svgStats(t, b.Bytes())
+		if want := len(dss) * c.NumNodes(); cells != want {
+			t.Fatalf("%d cells, want %d", cells, want)
+		}
+		runs, pending := 0, 0
+		for _, d := range p.DaemonSets {
+			n := d.Counts()
+			runs, pending = runs+n.Runs, pending+n.Pending
+		}
+		got := b.String()
+		if k := strings.Count(got, `class="c0"><title>`) + strings.Count(got, `class="c1"><title>`); k != runs {
+			t.Fatalf("%d Runs cells, want %d", k, runs)
+		}
+		if k := strings.Count(got, `class="c2"><title>`); k != pending {
+			t.Fatalf("%d Pending cells, want %d", k, pending)
+		}
+		var again bytes.Buffer
+		if err := simulate.WritePlacementSVG(&again, c, p, opts); err != nil || !bytes.Equal(b.Bytes(), again.Bytes()) {
+			t.Fatal("not deterministic")
+		}
+	})
 }

@@ -31,6 +31,8 @@ type explainReport struct {
 	Failed []string `json:"failedConditions,omitempty"`
 	// dump says the cluster is a dump or a live cluster (text output).
 	dump bool
+	// placement is what the report says, for --plot.
+	placement *simulate.Placement
 }
 
 type dsExplain struct {
@@ -180,7 +182,7 @@ func runExplain(e *env, args []string) error {
 		return err
 	}
 	if *plot != "" {
-		if err := writePlacementPlot(e, *plot, cluster, where, dss, *poolLabel); err != nil {
+		if err := writePlacementPlot(e, *plot, cluster, where, rep.placement, *poolLabel); err != nil {
 			return err
 		}
 	}
@@ -202,13 +204,9 @@ func runExplain(e *env, args []string) error {
 	return fl.err()
 }
 
-// writePlacementPlot draws the placement of dss as --plot asks
+// writePlacementPlot draws the placement as --plot asks
 // (simulate.WritePlacementSVG).
-func writePlacementPlot(e *env, file string, cluster *simulate.Cluster, where string, dss []*appsv1.DaemonSet, poolLabel string) error {
-	pl, err := simulate.Place(cluster, dss...)
-	if err != nil {
-		return err
-	}
+func writePlacementPlot(e *env, file string, cluster *simulate.Cluster, where string, pl *simulate.Placement, poolLabel string) error {
 	opts := simulate.PlacementPlotOptions{Title: "placement on " + where}
 	for _, k := range strings.Split(poolLabel, ",") {
 		if k = strings.TrimSpace(k); k != "" {
@@ -247,7 +245,7 @@ func explain(cluster *simulate.Cluster, where string, dss []*appsv1.DaemonSet, o
 	if err != nil {
 		return nil, err
 	}
-	rep := &explainReport{envelope: newEnvelope("Explanation"), Cluster: where}
+	rep := &explainReport{envelope: newEnvelope("Explanation"), Cluster: where, placement: pl}
 	for _, t := range pl.Traps {
 		if t.DaemonSet == "" {
 			rep.Traps = append(rep.Traps, trapOf(t))
