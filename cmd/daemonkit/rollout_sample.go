@@ -165,14 +165,14 @@ func modelLine(sc simulate.Scenario) string {
 // faultsString counts the broken and crash-looping nodes of --broken,
 // --crashloop (new pods only) and their -all forms (every pod).
 func faultsString(k simulate.KubeletModel) string {
-	count := func(news, all []string) string {
-		n := fmt.Sprint(len(news) + len(all))
-		if len(all) > 0 {
-			n += fmt.Sprintf(" (%d for every pod)", len(all))
+	all := func(nodes []string) string {
+		if len(nodes) == 0 {
+			return ""
 		}
-		return n
+		return fmt.Sprintf(" (%d for every pod)", len(nodes))
 	}
-	return fmt.Sprintf("%s broken, %s crash-looping nodes", count(k.BrokenNew, k.Broken), count(k.CrashLoopNew, k.CrashLoop))
+	return fmt.Sprintf("%d broken%s, %d crash-looping nodes%s", len(k.BrokenNew)+len(k.Broken), all(k.Broken),
+		len(k.CrashLoopNew)+len(k.CrashLoop), all(k.CrashLoop))
 }
 
 func terminationString(sc simulate.Scenario) string {
