@@ -6,6 +6,7 @@ package conformance
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -104,11 +105,13 @@ type rolloutCase struct {
 	Changes []upstreamChange
 	Startup time.Duration
 	Broken  []string
+	// BrokenNew nodes fail only the pods of a template other than From's.
+	BrokenNew []string
 }
 
 func (c rolloutCase) upstream() upstreamScenario {
 	return upstreamScenario{Nodes: c.Nodes, From: c.From, To: c.To, Changes: c.Changes,
-		Startup: c.Startup, Broken: c.Broken}
+		Startup: c.Startup, Broken: c.Broken, BrokenNew: c.BrokenNew}
 }
 
 func (c rolloutCase) String() string {
@@ -128,8 +131,8 @@ func (c rolloutCase) String() string {
 		return fmt.Sprintf("%s minReady=%d sel=%v tol=%d", s, ds.Spec.MinReadySeconds,
 			ds.Spec.Template.Spec.NodeSelector, len(ds.Spec.Template.Spec.Tolerations))
 	}
-	out := fmt.Sprintf("nodes=%d startup=%v broken=%d from=[%s] to=[%s]",
-		len(c.Nodes), c.Startup, len(c.Broken), strat(c.From), strat(c.To))
+	out := fmt.Sprintf("nodes=%d startup=%v broken=%d brokenNew=%d from=[%s] to=[%s]",
+		len(c.Nodes), c.Startup, len(c.Broken), len(c.BrokenNew), strat(c.From), strat(c.To))
 	for _, ch := range c.Changes {
 		out += fmt.Sprintf(" at %v: [%s image=%s]", ch.At, strat(ch.DS), ch.DS.Spec.Template.Spec.Containers[0].Image)
 	}
@@ -209,7 +212,8 @@ func rolloutStrategy(r rolloutRand, ds *appsv1.DaemonSet) {
 }
 
 // genRolloutCase draws a whole scenario: 10..400 nodes (mostly <= 40) with
-// pool/zone labels, NoSchedule and NoExecute taints and broken nodes; an old
+// pool/zone labels, NoSchedule and NoExecute taints, broken nodes and nodes
+// where only the new template fails; an old
 // and a new template whose nodeSelector and tolerations may differ; every
 // strategy form; minReadySeconds; in one case of six the DaemonSet is created
 // at t=0 instead of updated.
@@ -266,6 +270,17 @@ func rolloutCaseFromSeed(seed uint64) rolloutCase {
 				c.From = rolloutTemplate(r, "agent:v1")
 				c.From.Spec.UpdateStrategy = c.To.Spec.UpdateStrategy
 				c.From.Spec.MinReadySeconds = c.To.Spec.MinReadySeconds
+			}
+		}
+		// Nodes where only the new template fails (BrokenNew), drawn from a
+		// stream of their own so that the rest is what the seed always gave.
+		rb := rolloutRand{rand.New(rand.NewPCG(seed, 0xb40e))}
+		if rb.percent(40) {
+			p := rb.between(1, 15)
+			for _, n := range c.Nodes {
+				if !slices.Contains(c.Broken, n.Name) && rb.percent(p) {
+					c.BrokenNew = append(c.BrokenNew, n.Name)
+				}
 			}
 		}
 		return c

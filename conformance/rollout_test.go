@@ -290,7 +290,7 @@ func (c rolloutCase) engineScenario(t testing.TB, order []string) simulate.Scena
 		From:    c.From,
 		To:      c.To,
 		Changes: changes,
-		Kubelet: simulate.KubeletModel{Startup: c.Startup, Broken: c.Broken},
+		Kubelet: simulate.KubeletModel{Startup: c.Startup, Broken: c.Broken, BrokenNew: c.BrokenNew},
 		Order:   simulate.Order{Kind: simulate.OrderExplicit, Names: order},
 	}
 }
@@ -567,6 +567,21 @@ func TestRolloutNamedSequencesMatchUpstream(t *testing.T) {
 			From: minReady(withMaxSurge(rolloutDS("agent:v1"), intstr.FromInt32(1))),
 			To:   minReady(withMaxSurge(rolloutDS("agent:v2"), intstr.FromInt32(1)))}},
 		{"BurstReplicas", rolloutCase{Nodes: rolloutNodes(300), Startup: 2 * time.Second,
+			To: withMaxUnavailable(rolloutDS("agent:v1"), intstr.FromInt32(1))}},
+		// "the new version fails on node-001": its old pod stays Ready until
+		// the update reaches it (maxUnavailable deletes it first; maxSurge
+		// keeps it beside the never-Ready new one).
+		{"BrokenNewMaxUnavailable", rolloutCase{Nodes: rolloutNodes(5), Startup: 5 * time.Second, BrokenNew: []string{"node-001"},
+			From: withMaxUnavailable(rolloutDS("agent:v1"), intstr.FromInt32(2)),
+			To:   withMaxUnavailable(rolloutDS("agent:v2"), intstr.FromInt32(2))}},
+		{"BrokenNewMaxSurge", rolloutCase{Nodes: rolloutNodes(5), Startup: 5 * time.Second, BrokenNew: []string{"node-001"},
+			From: withMaxSurge(rolloutDS("agent:v1"), intstr.FromInt32(2)),
+			To:   withMaxSurge(rolloutDS("agent:v2"), intstr.FromInt32(2))}},
+		{"BrokenNewRollback", rolloutCase{Nodes: rolloutNodes(4), Startup: 5 * time.Second, BrokenNew: []string{"node-000", "node-002"},
+			From:    withMaxUnavailable(rolloutDS("agent:v1"), intstr.FromInt32(1)),
+			To:      withMaxUnavailable(rolloutDS("agent:v2"), intstr.FromInt32(1)),
+			Changes: []upstreamChange{{At: 10 * time.Minute, DS: withMaxUnavailable(rolloutDS("agent:v1"), intstr.FromInt32(1))}}}},
+		{"BrokenNewOnCreation", rolloutCase{Nodes: rolloutNodes(4), Startup: 5 * time.Second, BrokenNew: []string{"node-003"},
 			To: withMaxUnavailable(rolloutDS("agent:v1"), intstr.FromInt32(1))}},
 	} {
 		c := nc.c

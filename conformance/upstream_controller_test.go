@@ -126,6 +126,10 @@ type upstreamScenario struct {
 	Startup time.Duration
 	// Broken nodes run pods that never turn Ready.
 	Broken []string
+	// BrokenNew nodes run pods of a template other than From's that never
+	// turn Ready (simulate.KubeletModel.BrokenNew); From's pods there are
+	// healthy.
+	BrokenNew []string
 	// MaxTime bounds the run (default 30 days).
 	MaxTime time.Duration
 	// Events are scripted node changes from t=0 (upstream_churn_test.go):
@@ -224,6 +228,10 @@ type upstreamHarness struct {
 
 	startup time.Duration
 	broken  map[string]bool
+	// brokenNew are the BrokenNew nodes from t=0, where pods whose
+	// controller-revision-hash is not fromHash (From's) never turn Ready.
+	brokenNew map[string]bool
+	fromHash  string
 	// atZero, if set, is called when the run reaches t=0 (benchmarks start
 	// their timer there).
 	atZero func()
@@ -903,6 +911,9 @@ func (h *upstreamHarness) readyAt(p *corev1.Pod) (time.Duration, bool) {
 	if p.Spec.NodeName == "" || h.broken[p.Spec.NodeName] || p.DeletionTimestamp != nil {
 		return 0, false
 	}
+	if h.brokenNew[p.Spec.NodeName] && (h.fromHash == "" || p.Labels[appsv1.DefaultDaemonSetUniqueLabelKey] != h.fromHash) {
+		return 0, false
+	}
 	if c := harnessReadyCondition(p); c != nil && c.Status == corev1.ConditionTrue {
 		return 0, false
 	}
@@ -1053,7 +1064,17 @@ func (h *upstreamHarness) rollout(sc upstreamScenario) upstreamTrace {
 		h.instant(-fromLead, func() { h.applyDS(from, true) })
 		h.runToRest(0, from.Spec.MinReadySeconds)
 		prev = h.currentDS()
+		// From's only ControllerRevision carries its hash.
+		for _, obj := range h.crInf.indexer.List() {
+			h.fromHash = obj.(*appsv1.ControllerRevision).Labels[appsv1.DefaultDaemonSetUniqueLabelKey]
+		}
 	}
+	h.world.Lock()
+	h.brokenNew = map[string]bool{}
+	for _, n := range sc.BrokenNew {
+		h.brokenNew[n] = true
+	}
+	h.world.Unlock()
 	h.mu.Lock()
 	h.syncs = nil
 	h.mu.Unlock()

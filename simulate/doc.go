@@ -28,6 +28,7 @@
 // DaemonSets or two clusters. Known traps (Windows nodes, NotReady nodes
 // dropped from desired, NoSchedule vs NoExecute, tolerationSeconds overridden
 // by the controller, cordoned nodes, Pending pods) are named in the result.
+// WritePlacementSVG draws a placement as a grid of nodes grouped by pool.
 //
 // # Rollouts
 //
@@ -35,8 +36,9 @@
 // update on the surge and non-surge paths, status, ControllerRevisions,
 // failed-pod backoff, burst limits) on a virtual clock over a kubelet model:
 // in the parity model a created pod is bound at once and turns Ready a fixed
-// startup time later, never on broken nodes, and deleted pods vanish at
-// once; richer models add startup jitter, termination grace, API rate limits,
+// startup time later, never on broken nodes (KubeletModel.Broken: every
+// pod; BrokenNew: the new template's only, "the new version fails there"),
+// and deleted pods vanish at once; richer models add startup jitter, termination grace, API rate limits,
 // scheduler throughput, Pending pods and crash loops. Scripted events change
 // nodes mid-rollout. The Result holds one Step per reconcile and a Summary:
 // when every node was updated and available, the worst availability, budget

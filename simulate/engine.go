@@ -128,7 +128,11 @@ type nodeState struct {
 	crash   bool
 	pending bool
 	failing bool
-	startup int64
+	// brokenNew and crashNew break only pods of a template other than
+	// From's (Kubelet.BrokenNew, Kubelet.CrashLoopNew).
+	brokenNew bool
+	crashNew  bool
+	startup   int64
 	// derived
 	cls          uint8
 	st           uint8

@@ -161,7 +161,8 @@ func validateScenario(s *Scenario) (*checkedScenario, error) {
 	for _, l := range []struct {
 		name  string
 		nodes []string
-	}{{"broken", s.Kubelet.Broken}, {"crashLoop", s.Kubelet.CrashLoop}, {"pending", s.Kubelet.Pending}, {"failing", s.Kubelet.Failing}} {
+	}{{"broken", s.Kubelet.Broken}, {"crashLoop", s.Kubelet.CrashLoop}, {"brokenNew", s.Kubelet.BrokenNew},
+		{"crashLoopNew", s.Kubelet.CrashLoopNew}, {"pending", s.Kubelet.Pending}, {"failing", s.Kubelet.Failing}} {
 		for k, n := range l.nodes {
 			if !names[n] {
 				errs = append(errs, field.NotFound(kp.Child(l.name).Index(k), n))
@@ -367,11 +368,13 @@ func (e *engine) layoutNodes(names map[string]bool, c *Cluster) {
 		return m
 	}
 	broken, crash, pending, failing := flag(kl.Broken), flag(kl.CrashLoop), flag(kl.Pending), flag(kl.Failing)
+	brokenNew, crashNew := flag(kl.BrokenNew), flag(kl.CrashLoopNew)
 	for k, name := range all {
 		e.byName[name] = int32(k)
 		n := &e.nodes[k]
 		n.name = name
 		n.broken, n.crash, n.pending, n.failing = broken[name], crash[name], pending[name], failing[name]
+		n.brokenNew, n.crashNew = brokenNew[name], crashNew[name]
 		n.startup = secs(kl.Startup)
 		if d, ok := kl.NodeStartup[name]; ok {
 			n.startup = max(secs(d), 0)

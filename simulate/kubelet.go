@@ -1,13 +1,15 @@
 package simulate
 
 import (
+	"bytes"
 	"slices"
 	"strconv"
 )
 
 // The kubelet model: what happens to a daemon pod between the controller's
 // create and delete calls. In the parity model a pod is bound at once, turns
-// Ready Startup later (never on Broken or CrashLoop nodes), and a deleted pod
+// Ready Startup later (never on Broken or CrashLoop nodes, nor for pods of a
+// new template on BrokenNew or CrashLoopNew nodes), and a deleted pod
 // is gone at once. The richer options (Pending nodes, the scheduler's host
 // port check, binding throughput, termination grace) only add delays and
 // Pending states; they never change what the controller computes from a
@@ -177,9 +179,9 @@ func (e *engine) bind(id int32) {
 	case n.failing:
 		p.cause = CauseFailed
 		e.push(e.now+e.startupFor(n), evFail, id)
-	case n.crash:
+	case n.crash || n.crashNew && e.newTemplate(p):
 		p.cause = CauseCrashLoopBackOff
-	case n.broken:
+	case n.broken || n.brokenNew && e.newTemplate(p):
 		p.cause = CausePodNeverReady
 	default:
 		d, ok := e.podStartup(id)
@@ -195,6 +197,17 @@ func (e *engine) bind(id int32) {
 		}
 	}
 	e.refresh(p.node)
+}
+
+// newTemplate says whether p's template is not From's: the pods that
+// Kubelet.BrokenNew and Kubelet.CrashLoopNew break. With From set, its
+// revision is the engine's first (newEngine); a later revision of the same
+// template (a rollback after history cleanup) is not new either.
+func (e *engine) newTemplate(p *pod) bool {
+	if e.s.From == nil || p.rev < 0 {
+		return true
+	}
+	return p.rev != 0 && !bytes.Equal(e.revs[p.rev].data, e.revs[0].data)
 }
 
 func (e *engine) startupFor(n *nodeState) int64 {

@@ -143,11 +143,27 @@ type KubeletModel struct {
 	// startup of the parity model.
 	StartupModel *StartupModel
 
-	// Broken nodes run pods that never turn Ready.
+	// Broken nodes run daemon pods that never turn Ready: every pod, those
+	// of From included (a node that cannot run the daemon at all). Pods
+	// claimed from Cluster keep the state they carry.
 	Broken []string
-	// CrashLoop nodes run pods whose container keeps crashing: Running,
-	// never Ready (CrashLoopBackOff).
+	// CrashLoop nodes run daemon pods whose container keeps crashing:
+	// Running, never Ready (CrashLoopBackOff); every pod, those of From
+	// included.
 	CrashLoop []string
+	// BrokenNew nodes run pods of a new template that never turn Ready:
+	// "the new version fails on node X". A pod is new when its template is
+	// not From's (To's template and those of Changes; every pod when From
+	// is nil). From's pods there, and pods of From's template created later
+	// (a rollback), run as on a healthy node, so the rolling update decides
+	// what happens to them: under maxUnavailable it deletes the old pod
+	// before creating the new one, under maxSurge the old pod keeps running
+	// beside the new one that never turns available.
+	// upstream: update.go rollingUpdate
+	BrokenNew []string
+	// CrashLoopNew nodes crash-loop the pods of a new template (as
+	// BrokenNew, with CrashLoopBackOff).
+	CrashLoopNew []string
 	// Pending nodes never bind daemon pods: they stay Pending (a full node,
 	// for example).
 	Pending []string

@@ -98,7 +98,7 @@ func runDemo(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	renderRollout(e.stdout, res, sc, fmt.Sprintf("built-in cluster %q (seed 1, %d nodes)", shape, large.NumNodes()), "", nil)
+	renderRollout(e.stdout, res, sc, fmt.Sprintf("built-in cluster %q (seed 1, %d nodes)", shape, large.NumNodes()), "", nil, "")
 	if *plot != "" {
 		var b bytes.Buffer
 		if err := simulate.WriteSVG(&b, res, simulate.PlotOptions{Title: "Cilium v1.19.3 → v1.19.4 on " + shape}); err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -28,6 +29,10 @@ type explainReport struct {
 	Traps      []trapReport   `json:"traps,omitempty"`
 	// Failed lists the --fail-on conditions that held (exit status 1).
 	Failed []string `json:"failedConditions,omitempty"`
+	// dump says the cluster is a dump or a live cluster (text output).
+	dump bool
+	// placement is what the report says, for --plot.
+	placement *simulate.Placement
 }
 
 type dsExplain struct {
@@ -40,7 +45,10 @@ type dsExplain struct {
 	Runs     int                    `json:"runs"`
 	Pending  int                    `json:"pending"`
 	Excluded int                    `json:"excluded"`
-	Requests map[string]string      `json:"podRequests,omitempty"`
+	// Claimed counts the cluster's pods of the DaemonSet (replaced by the
+	// placed ones: they are its pods as they run now).
+	Claimed  claimedOut        `json:"claimedPods"`
+	Requests map[string]string `json:"podRequests,omitempty"`
 	// Overhead is what the bound daemon pods take over all nodes
 	// (simulate.DaemonSetPlacement.Overhead); Pending pods take no room.
 	Overhead map[string]string   `json:"overhead,omitempty"`
@@ -85,7 +93,7 @@ type explainGroup struct {
 	nodes      []string
 }
 
-const explainUsage = "-f FILE|DIR [-f ...] [-R] [--nodes FILE | --cluster NAME | --kubeconfig FILE [--context NAME]] [-o text|json|yaml] [--wide] [--fail-on rejected,pending,traps] [--print-rbac]\n" +
+const explainUsage = "-f FILE|DIR [-f ...] [-R] [--nodes FILE | --cluster NAME | --kubeconfig FILE [--context NAME]] [-o text|json|yaml] [--wide] [--plot FILE.svg [--pool-label KEY]] [--fail-on rejected,pending,traps] [--print-rbac]\n" +
 	"       daemonkit explain --kubeconfig FILE [--context NAME] [--name NS/NAME]   (the DaemonSets running in the cluster)"
 
 func runExplain(e *env, args []string) error {
@@ -94,6 +102,8 @@ func runExplain(e *env, args []string) error {
 	mf.register(fs, "manifests with one or more DaemonSets (other kinds are ignored)")
 	out := fs.String("o", "text", "output `format`: text, json or yaml")
 	wide := fs.Bool("wide", false, "one row per node (the default up to 20 nodes; larger clusters are grouped by state and reason)")
+	plot := fs.String("plot", "", "write a picture of the cluster to `FILE.svg`: every node a cell coloured by state, grouped by pool, its reason in the tooltip")
+	poolLabel := fs.String("pool-label", "", "with --plot: group nodes into pools by this node label `KEY` (comma-separated: the first a node carries; default "+strings.Join(simulate.DefaultPoolLabels(), ", ")+")")
 	failOn := registerFailOn(fs, []string{"rejected"},
 		"rejected: the API server would reject a DaemonSet",
 		"pending: a daemon pod would stay Pending on some node",
@@ -106,6 +116,12 @@ func runExplain(e *env, args []string) error {
 	}
 	if err := outputFormat(*out); err != nil {
 		return err
+	}
+	if err := svgName("--plot", *plot); err != nil {
+		return err
+	}
+	if *poolLabel != "" && *plot == "" {
+		return usagef("--pool-label groups the nodes of --plot: give --plot FILE.svg too")
 	}
 	if cf.live.printRBAC {
 		// every way explain reads: all DaemonSets, one by name, a file's
@@ -165,7 +181,13 @@ func runExplain(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *plot != "" {
+		if err := writePlacementPlot(e, *plot, cluster, where, rep.placement, *poolLabel); err != nil {
+			return err
+		}
+	}
 	rep.Warnings = cf.live.warnings
+	rep.dump = len(cf.nodes) > 0 && len(cluster.Pods()) > 0 || cf.live.active()
 	fl := explainFailures(rep, failOn)
 	rep.Failed = fl.names
 	switch *out {
@@ -176,7 +198,26 @@ func runExplain(e *env, args []string) error {
 		return fl.err()
 	}
 	renderExplain(e.stdout, rep, *wide, e.color())
+	if *plot != "" {
+		fmt.Fprintf(e.stdout, "\nPlot written to %s\n", *plot)
+	}
 	return fl.err()
+}
+
+// writePlacementPlot draws the placement as --plot asks
+// (simulate.WritePlacementSVG).
+func writePlacementPlot(e *env, file string, cluster *simulate.Cluster, where string, pl *simulate.Placement, poolLabel string) error {
+	opts := simulate.PlacementPlotOptions{Title: "placement on " + where}
+	for _, k := range strings.Split(poolLabel, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			opts.PoolLabels = append(opts.PoolLabels, k)
+		}
+	}
+	var b bytes.Buffer
+	if err := simulate.WritePlacementSVG(&b, cluster, pl, opts); err != nil {
+		return err
+	}
+	return e.writeFile(file, b.Bytes())
 }
 
 // explainFailures checks explain's --fail-on conditions.
@@ -204,7 +245,7 @@ func explain(cluster *simulate.Cluster, where string, dss []*appsv1.DaemonSet, o
 	if err != nil {
 		return nil, err
 	}
-	rep := &explainReport{envelope: newEnvelope("Explanation"), Cluster: where}
+	rep := &explainReport{envelope: newEnvelope("Explanation"), Cluster: where, placement: pl}
 	for _, t := range pl.Traps {
 		if t.DaemonSet == "" {
 			rep.Traps = append(rep.Traps, trapOf(t))
@@ -221,6 +262,7 @@ func explain(cluster *simulate.Cluster, where string, dss []*appsv1.DaemonSet, o
 		x.Status = d.Status()
 		c := d.Counts()
 		x.Runs, x.Pending, x.Excluded = c.Runs, c.Pending, c.Excluded
+		x.Claimed = claimedPods(cluster, ds)
 		x.Requests = quantities(d.PodRequests, d.PodRequests)
 		x.Overhead = quantities(d.Overhead().Total, d.PodRequests)
 		groups := map[string]*explainGroup{}
@@ -334,6 +376,9 @@ func renderExplain(w io.Writer, rep *explainReport, wide, color bool) {
 		fmt.Fprintf(w, "  status: desired %d  current %d  ready %d  available %d  unavailable %d  misscheduled %d\n",
 			s.DesiredNumberScheduled, s.CurrentNumberScheduled, s.NumberReady, s.NumberAvailable, s.NumberUnavailable, s.NumberMisscheduled)
 		fmt.Fprintf(w, "  nodes:  %d run a pod, %d get a pod that stays Pending, %d excluded by the controller\n", x.Runs, x.Pending, x.Excluded)
+		if line := claimedLine(x.Claimed, rep.dump); line != "" {
+			fmt.Fprintf(w, "  claimed: %s\n", line)
+		}
 		switch {
 		case len(x.Requests) > 0 && x.Runs > 0:
 			pending := ""

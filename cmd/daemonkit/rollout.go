@@ -17,7 +17,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 )
 
-const rolloutUsage = "-f NEW [-f ...] [--from OLD] [-R] [--name NAME] [--nodes FILE | --cluster NAME] [--startup 10s | --startup-model template] [--runs N] [--target 2h [--min-available 99%]] [--broken NODES] [--event \"t=5m taint node-3 dedicated=x:NoExecute\" ...] [--seed N] [--plot FILE.svg] [-o text|json|yaml] [--fail-on LIST] [--kubeconfig FILE [--context NAME]] [--print-rbac]"
+const rolloutUsage = "-f NEW [-f ...] [--from OLD] [-R] [--name NAME] [--nodes FILE | --cluster NAME] [--startup 10s | --startup-model template] [--runs N] [--target 2h [--min-available 99%]] [--broken NODES] [--broken-all NODES] [--event \"t=5m taint node-3 dedicated=x:NoExecute\" ...] [--seed N] [--plot FILE.svg] [-o text|json|yaml] [--fail-on LIST] [--kubeconfig FILE [--context NAME]] [--print-rbac]"
 
 func runRollout(e *env, args []string) error {
 	fs := newFlags(e, "rollout", rolloutUsage)
@@ -29,9 +29,11 @@ func runRollout(e *env, args []string) error {
 	startup := fs.Duration("startup", 10*time.Second, "time from pod creation to Ready (image pull, start, readiness)")
 	jitter := fs.Duration("startup-jitter", 0, "add up to this much to each node's startup time (drawn from --seed)")
 	termination := fs.Duration("termination", 0, "graceful termination time of deleted pods (0: they vanish at once, the parity model)")
-	var broken, crashloop stringList
-	fs.Var(&broken, "broken", "`NODES` (comma-separated, repeatable) where pods never become Ready")
-	fs.Var(&crashloop, "crashloop", "`NODES` (comma-separated, repeatable) where new pods crash-loop")
+	var broken, crashloop, brokenAll, crashloopAll stringList
+	fs.Var(&broken, "broken", "`NODES` (comma-separated, repeatable) where pods of the new template never become Ready; the pods running there keep running")
+	fs.Var(&crashloop, "crashloop", "`NODES` (comma-separated, repeatable) where pods of the new template crash-loop; the pods running there keep running")
+	fs.Var(&brokenAll, "broken-all", "`NODES` (comma-separated, repeatable) where no daemon pod becomes Ready, the running ones included")
+	fs.Var(&crashloopAll, "crashloop-all", "`NODES` (comma-separated, repeatable) where every daemon pod crash-loops, the running ones included")
 	scheduler := fs.Bool("scheduler", true, "pods that the scheduler cannot place (resources, host ports) stay Pending")
 	var events stringList
 	fs.Var(&events, "event", "scripted event \"t=DURATION ACTION NODE [ARG]\"; ACTION: taint, untaint, label, unlabel, notready, ready, cordon, uncordon, remove, add (repeatable)")
@@ -150,13 +152,14 @@ func runRollout(e *env, args []string) error {
 	for _, n := range cluster.Nodes() {
 		nodeSet[n.Name] = true
 	}
-	brokenNodes, err := nodeList("--broken", broken, nodeSet)
-	if err != nil {
-		return err
-	}
-	crashNodes, err := nodeList("--crashloop", crashloop, nodeSet)
-	if err != nil {
-		return err
+	var faults [4][]string
+	for k, f := range []struct {
+		name   string
+		values stringList
+	}{{"--broken", broken}, {"--crashloop", crashloop}, {"--broken-all", brokenAll}, {"--crashloop-all", crashloopAll}} {
+		if faults[k], err = nodeList(f.name, f.values, nodeSet); err != nil {
+			return err
+		}
 	}
 	var evs []simulate.Event
 	if len(events) > 0 {
@@ -166,7 +169,8 @@ func runRollout(e *env, args []string) error {
 	}
 	sc := simulate.Scenario{
 		Cluster: cluster, From: old, To: to,
-		Kubelet: simulate.KubeletModel{Startup: *startup, StartupJitter: *jitter, Broken: brokenNodes, CrashLoop: crashNodes,
+		Kubelet: simulate.KubeletModel{Startup: *startup, StartupJitter: *jitter, BrokenNew: faults[0], CrashLoopNew: faults[1],
+			Broken: faults[2], CrashLoop: faults[3],
 			SchedulerStage: *scheduler, Termination: *termination},
 		Events: evs,
 		Limits: simulate.Limits{MaxTime: *maxTime},
@@ -184,8 +188,17 @@ func runRollout(e *env, args []string) error {
 	} else if len(cluster.Pods()) > 0 {
 		sc.Start = cluster.LatestTimestamp()
 	}
+	// The cluster's pods of the DaemonSet, claimed as the engine claims
+	// them: by To carrying From's identity (simulate.Scenario.To).
+	claimer := to
+	if old != nil {
+		claimer = to.DeepCopy()
+		claimer.Name, claimer.Namespace, claimer.UID = old.Name, old.Namespace, old.UID
+	}
+	claimed := claimedPods(cluster, claimer)
+	dump := len(cf.nodes) > 0 && len(cluster.Pods()) > 0 || cf.live.active()
 	if sf.sampled() {
-		return runSampled(e, sf, sc, where, origin, *plot, *out)
+		return runSampled(e, sf, sc, where, origin, *plot, *out, claimed, dump)
 	}
 	res, err := simulateWithProgress(e, sc)
 	if err != nil {
@@ -204,6 +217,7 @@ func runRollout(e *env, args []string) error {
 	switch *out {
 	case "json", "yaml":
 		tr := traceOf(res, where, evs, *maxTime)
+		tr.Claimed = claimed
 		tr.Warnings = cf.live.warnings
 		tr.Failed = fl.names
 		if err := writeStructured(e.stdout, *out, tr); err != nil {
@@ -211,7 +225,7 @@ func runRollout(e *env, args []string) error {
 		}
 		return fl.err()
 	}
-	renderRollout(e.stdout, res, sc, where, origin, cf.live.warnings)
+	renderRollout(e.stdout, res, sc, where, origin, cf.live.warnings, claimedLine(claimed, dump))
 	if *plot != "" {
 		fmt.Fprintf(e.stdout, "\nPlot written to %s\n", *plot)
 	}
@@ -297,11 +311,14 @@ type rolloutTrace struct {
 	Cluster string `json:"cluster"`
 	// Warnings say what a live cluster did not let daemonkit read and what
 	// the prediction lacks for it.
-	Warnings  []live.Warning   `json:"warnings,omitempty"`
-	DaemonSet string           `json:"daemonSet"`
-	Summary   rolloutSummary   `json:"summary"`
-	Events    []eventOut       `json:"events,omitempty"`
-	Steps     []rolloutStepOut `json:"steps"`
+	Warnings  []live.Warning `json:"warnings,omitempty"`
+	DaemonSet string         `json:"daemonSet"`
+	// Claimed counts the cluster's pods of the DaemonSet, where the rollout
+	// starts from.
+	Claimed claimedOut       `json:"claimedPods"`
+	Summary rolloutSummary   `json:"summary"`
+	Events  []eventOut       `json:"events,omitempty"`
+	Steps   []rolloutStepOut `json:"steps"`
 	// Failed lists the --fail-on conditions that held (exit status 1).
 	Failed []string `json:"failedConditions,omitempty"`
 }
@@ -493,7 +510,9 @@ func issueString(n simulate.NodeIssue) string {
 // renderRollout prints the summary and a timeline for people.
 // origin, when not empty, says where the rollout starts instead of the
 // default wording.
-func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where, origin string, warnings []live.Warning) {
+// claimed, when not empty, says which of the cluster's pods are the
+// DaemonSet's.
+func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where, origin string, warnings []live.Warning, claimed string) {
 	ds := sc.To
 	s := r.Summary
 	start := "from the running template"
@@ -505,6 +524,9 @@ func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where,
 	}
 	fmt.Fprintf(w, "Rollout of %s/%s %s\n", ds.Namespace, ds.Name, start)
 	fmt.Fprintf(w, "  cluster:  %s\n", where)
+	if claimed != "" {
+		fmt.Fprintf(w, "  claimed:  %s\n", claimed)
+	}
 	renderWarnings(w, warnings, "rollout")
 	fmt.Fprintf(w, "  strategy: %s\n", strategyString(r.DaemonSet, lastDesired(r)))
 	order := "sorted node names"

@@ -156,11 +156,23 @@ func modelLine(sc simulate.Scenario) string {
 	if m := sc.Kubelet.StartupModel; m != nil {
 		start = m.String()
 		if m.Stop != nil {
-			return fmt.Sprintf("%s; %d broken, %d crash-looping nodes", start, len(sc.Kubelet.Broken), len(sc.Kubelet.CrashLoop))
+			return fmt.Sprintf("%s; %s", start, faultsString(sc.Kubelet))
 		}
 	}
-	return fmt.Sprintf("%s; %d broken, %d crash-looping nodes; deletions take %s", start,
-		len(sc.Kubelet.Broken), len(sc.Kubelet.CrashLoop), term)
+	return fmt.Sprintf("%s; %s; deletions take %s", start, faultsString(sc.Kubelet), term)
+}
+
+// faultsString counts the broken and crash-looping nodes of --broken,
+// --crashloop (new pods only) and their -all forms (every pod).
+func faultsString(k simulate.KubeletModel) string {
+	all := func(nodes []string) string {
+		if len(nodes) == 0 {
+			return ""
+		}
+		return fmt.Sprintf(" (%d for every pod)", len(nodes))
+	}
+	return fmt.Sprintf("%d broken%s, %d crash-looping nodes%s", len(k.BrokenNew)+len(k.Broken), all(k.Broken),
+		len(k.CrashLoopNew)+len(k.CrashLoop), all(k.CrashLoop))
 }
 
 func terminationString(sc simulate.Scenario) string {
@@ -171,10 +183,12 @@ func terminationString(sc simulate.Scenario) string {
 }
 
 // runSampled runs --runs and --target and prints the result.
-func runSampled(e *env, f *sampleFlags, sc simulate.Scenario, where, origin, plot, out string) error {
+// claimed counts the cluster's pods of the DaemonSet; dump says the
+// cluster is a dump with pods or a live cluster (claimedLine).
+func runSampled(e *env, f *sampleFlags, sc simulate.Scenario, where, origin, plot, out string, claimed claimedOut, dump bool) error {
 	runs := *f.runs
 	if *f.target > 0 {
-		return runRecommend(e, f, sc, where, out)
+		return runRecommend(e, f, sc, where, out, claimed, dump)
 	}
 	var res *simulate.SampleResult
 	err := withProgress(e, runs, func(progress func(int)) error {
@@ -204,7 +218,7 @@ func runSampled(e *env, f *sampleFlags, sc simulate.Scenario, where, origin, plo
 		}
 	}
 	if out == "json" || out == "yaml" {
-		return writeStructured(e.stdout, out, sampleOutOf(res, sc, where))
+		return writeStructured(e.stdout, out, sampleReport{envelope: newEnvelope("RolloutSample"), sampleOut: sampleOutOf(res, sc, where), Claimed: claimed})
 	}
 	ds := sc.To
 	start := "from the running template"
@@ -216,6 +230,9 @@ func runSampled(e *env, f *sampleFlags, sc simulate.Scenario, where, origin, plo
 	}
 	fmt.Fprintf(e.stdout, "Rollout of %s/%s %s, %d runs\n", ds.Namespace, ds.Name, start, runs)
 	fmt.Fprintf(e.stdout, "  cluster:  %s\n", where)
+	if line := claimedLine(claimed, dump); line != "" {
+		fmt.Fprintf(e.stdout, "  claimed:  %s\n", line)
+	}
 	fmt.Fprintf(e.stdout, "  strategy: %s\n", strategyString(ds, int(res.Desired)))
 	fmt.Fprintf(e.stdout, "  model:    %s; node order: random, run seeds from seed %d\n", modelLine(sc), sc.Order.Seed)
 	fmt.Fprintln(e.stdout)
@@ -307,7 +324,7 @@ func withProgress(e *env, total int, fn func(progress func(int)) error) error {
 
 // ---- --target ----
 
-func runRecommend(e *env, f *sampleFlags, sc simulate.Scenario, where, out string) error {
+func runRecommend(e *env, f *sampleFlags, sc simulate.Scenario, where, out string, claimed claimedOut, dump bool) error {
 	floor := 0.0
 	if s := strings.TrimSpace(*f.minAvailable); s != "" {
 		v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
@@ -338,7 +355,7 @@ func runRecommend(e *env, f *sampleFlags, sc simulate.Scenario, where, out strin
 		return err
 	}
 	if out == "json" || out == "yaml" {
-		o := recommendOut{Cluster: where, DaemonSet: sc.To.Namespace + "/" + sc.To.Name, TargetSeconds: f.target.Seconds(),
+		o := recommendOut{envelope: newEnvelope("BudgetRecommendation"), Claimed: claimed, Cluster: where, DaemonSet: sc.To.Namespace + "/" + sc.To.Name, TargetSeconds: f.target.Seconds(),
 			MinAvailablePercent: floor * 100, RunsPerBudget: runs, BudgetsTried: rec.Tried, Met: rec.Met, Reason: rec.Reason,
 			Field: field, Budget: rec.Budget, Desired: rec.Desired, Floor: rec.Floor, UpdateStrategy: rec.Strategy,
 			Sample: sampleOutOf(rec.Sample, sc, where)}
@@ -351,6 +368,9 @@ func runRecommend(e *env, f *sampleFlags, sc simulate.Scenario, where, out strin
 	}
 	fmt.Fprintf(e.stdout, "Update budget of %s/%s for a P90 within %v%s\n", ds.Namespace, ds.Name, *f.target, floorText)
 	fmt.Fprintf(e.stdout, "  cluster:  %s\n", where)
+	if line := claimedLine(claimed, dump); line != "" {
+		fmt.Fprintf(e.stdout, "  claimed:  %s\n", line)
+	}
 	fmt.Fprintf(e.stdout, "  model:    %s; %d runs per budget, %d budgets tried\n", modelLine(sc), runs, rec.Tried)
 	fmt.Fprintln(e.stdout)
 	if rec.Met {
@@ -374,6 +394,18 @@ func runRecommend(e *env, f *sampleFlags, sc simulate.Scenario, where, out strin
 
 // ---- JSON ----
 
+// sampleReport is what `rollout --runs N -o json|yaml` prints (kind
+// RolloutSample, docs/json-schema.md).
+type sampleReport struct {
+	envelope
+	sampleOut
+	// Claimed counts the cluster's pods of the DaemonSet, where every run
+	// starts from.
+	Claimed claimedOut `json:"claimedPods"`
+}
+
+// sampleOut is many runs of one rollout (also the "sample" of a
+// BudgetRecommendation).
 type sampleOut struct {
 	Cluster          string          `json:"cluster"`
 	DaemonSet        string          `json:"daemonSet"`
@@ -410,21 +442,26 @@ type stallCauseOut struct {
 	Example string `json:"example"`
 }
 
+// recommendOut is what `rollout --target D -o json|yaml` prints (kind
+// BudgetRecommendation, docs/json-schema.md).
 type recommendOut struct {
-	Cluster             string    `json:"cluster"`
-	DaemonSet           string    `json:"daemonSet"`
-	TargetSeconds       float64   `json:"targetSeconds"`
-	MinAvailablePercent float64   `json:"minAvailablePercent"`
-	RunsPerBudget       int       `json:"runsPerBudget"`
-	BudgetsTried        int       `json:"budgetsTried"`
-	Met                 bool      `json:"met"`
-	Reason              string    `json:"reason,omitempty"`
-	Field               string    `json:"field"`
-	Budget              int       `json:"budget"`
-	Desired             int32     `json:"desired"`
-	Floor               int32     `json:"floor"`
-	UpdateStrategy      any       `json:"updateStrategy"`
-	Sample              sampleOut `json:"sample"`
+	envelope
+	Cluster string `json:"cluster"`
+	// Claimed counts the cluster's pods of the DaemonSet.
+	Claimed             claimedOut `json:"claimedPods"`
+	DaemonSet           string     `json:"daemonSet"`
+	TargetSeconds       float64    `json:"targetSeconds"`
+	MinAvailablePercent float64    `json:"minAvailablePercent"`
+	RunsPerBudget       int        `json:"runsPerBudget"`
+	BudgetsTried        int        `json:"budgetsTried"`
+	Met                 bool       `json:"met"`
+	Reason              string     `json:"reason,omitempty"`
+	Field               string     `json:"field"`
+	Budget              int        `json:"budget"`
+	Desired             int32      `json:"desired"`
+	Floor               int32      `json:"floor"`
+	UpdateStrategy      any        `json:"updateStrategy"`
+	Sample              sampleOut  `json:"sample"`
 }
 
 func percentilesOf(d simulate.Durations) percentilesOut {

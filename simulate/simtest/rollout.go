@@ -140,7 +140,8 @@ func RolloutEvent(maxAt time.Duration, addName string, nodeNames ...string) *rap
 
 // Scenario generates a rollout that simulate.Rollout accepts: 1 to maxNodes
 // nodes, some tainted dedicated=x (NoSchedule or NoExecute), labelled
-// pool=a, broken (pods never Ready) or crash-looping; a running DaemonSet
+// pool=a, broken (pods never Ready) or crash-looping (every pod, or the new
+// template's only: Kubelet.BrokenNew, CrashLoopNew); a running DaemonSet
 // (From; sometimes none, then the rollout is To's creation) and its update
 // To: a new image and sometimes another strategy, toleration, nodeSelector
 // or minReadySeconds; startup time (0–30s, sometimes jitter), node order
@@ -182,6 +183,10 @@ func scenario(maxNodes, maxEvents int, healthy bool) *rapid.Generator[simulate.S
 				kl.Broken = append(kl.Broken, names[i])
 			case 4:
 				kl.CrashLoop = append(kl.CrashLoop, names[i])
+			case 5:
+				kl.BrokenNew = append(kl.BrokenNew, names[i])
+			case 6:
+				kl.CrashLoopNew = append(kl.CrashLoopNew, names[i])
 			}
 		}
 		cluster, err := simulate.NewCluster(nodes, nil)
