@@ -273,7 +273,7 @@ func buildIndex(nodes []*corev1.Node, pods []*corev1.Pod) *clusterIndex {
 		if !ok {
 			continue
 		}
-		req := podRequests(pod)
+		req := boundPodRequests(pod)
 		ix.podReq[pi] = req
 		ix.podPrio[pi] = podPriority(&pod.Spec)
 		ns := &ix.nodes[ni]

@@ -355,6 +355,23 @@ func TestPlacement_S2_InsufficientCPUMessage(t *testing.T) {
 	}
 }
 
+// A workload pod being resized in place (spec 500m, status still 1500m)
+// holds the larger size in the scheduler's cache: the daemon pod is Pending
+// with the room the status leaves.
+// upstream: framework/types_test.go TestCalculatePodResourcesWithResize
+func TestPlacement_ResizingPodHoldsTheLargerSize(t *testing.T) {
+	resizing := pod("w", "n-0", "500m", func(p *corev1.Pod) {
+		p.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "c",
+			Resources: &corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("1500m")}}}}
+	})
+	c := cluster(t, pool(t, simulate.NewNodePool("n", 1).Allocatable("2", "8Gi", 110)), resizing)
+	p := place(t, c, ds("agent", requests("600m", "64Mi")))
+	simtest.AssertPending(t, p.DaemonSets[0], "n-0", simulate.PendingInsufficientResource)
+	if n, _ := p.DaemonSets[0].Node("n-0"); n.Pending[0].Message != "needs 600m cpu, 500m free" {
+		t.Errorf("message = %q", n.Pending[0].Message)
+	}
+}
+
 // S3: "Too many pods" on a default-sized node.
 func TestPlacement_S3_TooManyPods(t *testing.T) {
 	var pods []*corev1.Pod

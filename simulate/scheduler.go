@@ -9,7 +9,6 @@ import (
 	"github.com/daemonkit/daemonkit/daemonset"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	resourcehelper "k8s.io/component-helpers/resource"
 	v1helper "k8s.io/component-helpers/scheduling/corev1"
 	"k8s.io/klog/v2"
 )
@@ -179,14 +178,17 @@ func isScalarResourceName(name corev1.ResourceName) bool {
 		strings.HasPrefix(s, corev1.ResourceAttachableVolumesPrefix) || strings.Contains(s, "kubernetes.io/")
 }
 
-// podRequests is what the scheduler counts for pod: max(sum of containers and
-// sidecars, each init container with the sidecars started before it) plus
-// pod-level requests where set, plus overhead, after create-time defaulting.
-// upstream: noderesources/fit.go computePodResourceRequest,
-// component-helpers/resource PodRequests
+// podRequests is what the scheduler asks of a node for pod, the pod being
+// scheduled (daemonset.ComputePodResourceRequest).
 func podRequests(pod *corev1.Pod) resources {
-	p := daemonset.WithPodOnlyDefaults(pod)
-	return resourcesFromList(resourcehelper.PodRequests(p, resourcehelper.PodResourcesOptions{}))
+	return resourcesFromList(daemonset.ComputePodResourceRequest(pod))
+}
+
+// boundPodRequests is what pod, bound to a node, takes from it in the
+// scheduler's node cache (daemonset.CalculateResource: the larger of spec and
+// status for a pod being resized in place).
+func boundPodRequests(pod *corev1.Pod) resources {
+	return resourcesFromList(daemonset.CalculateResource(pod))
 }
 
 // hostPort is one (hostIP, protocol, port) a pod binds on its node.
