@@ -223,6 +223,9 @@ type clusterIndex struct {
 	// podPrio: each counted pod's priority (spec.priority, or the
 	// well-known system classes, else 0).
 	podPrio []int32
+	// podStart: each counted pod's status.startTime in Unix nanoseconds,
+	// noStartTime when unset (the order of MoreImportantPod).
+	podStart []int64
 	// claimable indexes the counted pods a DaemonSet can claim.
 	claimable claimIndex
 	// podNode: each counted pod's node, by index into Cluster.Pods.
@@ -249,11 +252,12 @@ type schedNode struct {
 
 func buildIndex(nodes []*corev1.Node, pods []*corev1.Pod) *clusterIndex {
 	ix := &clusterIndex{
-		nodes:   make([]schedNode, len(nodes)),
-		byName:  make(map[string]int, len(nodes)),
-		podReq:  make([]resources, len(pods)),
-		podPrio: make([]int32, len(pods)),
-		podNode: make([]int32, len(pods)),
+		nodes:    make([]schedNode, len(nodes)),
+		byName:   make(map[string]int, len(nodes)),
+		podReq:   make([]resources, len(pods)),
+		podPrio:  make([]int32, len(pods)),
+		podStart: make([]int64, len(pods)),
+		podNode:  make([]int32, len(pods)),
 	}
 	for i, n := range nodes {
 		if _, dup := ix.byName[n.Name]; !dup {
@@ -276,6 +280,10 @@ func buildIndex(nodes []*corev1.Node, pods []*corev1.Pod) *clusterIndex {
 		req := boundPodRequests(pod)
 		ix.podReq[pi] = req
 		ix.podPrio[pi] = podPriority(&pod.Spec)
+		ix.podStart[pi] = noStartTime
+		if st := pod.Status.StartTime; st != nil {
+			ix.podStart[pi] = st.UnixNano()
+		}
 		ns := &ix.nodes[ni]
 		ns.usage.requested.add(req)
 		ns.usage.pods++

@@ -51,7 +51,8 @@ type NodePlacement struct {
 	// Pending lists the scheduler filters the created pod fails (State Pending only).
 	Pending []PendingReason
 	// Preempts names ("namespace/name") the lower-priority pods the scheduler
-	// evicts from the node so that the daemon pod runs there (State Runs).
+	// evicts from the node so that the daemon pod runs there (State Runs),
+	// the more important first (upstream: SelectVictimsOnNode's order).
 	Preempts []string
 	// ExistingPod: the cluster already holds a pod of this DaemonSet on the
 	// node (a cluster loaded from a real one). Such pods are replaced by the

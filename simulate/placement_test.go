@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -318,6 +319,20 @@ func TestPlacement_F17_PreemptionOfLowerPriorityPods(t *testing.T) {
 			t.Errorf("preempts = %v", n.Preempts)
 		}
 		simtest.AssertTrap(t, p, simulate.TrapPreemption)
+	})
+	t.Run("equal priority: the earlier started is reprieved", func(t *testing.T) {
+		started := func(min int) func(*corev1.Pod) {
+			return func(pd *corev1.Pod) {
+				pd.Status.StartTime = &metav1.Time{Time: time.Date(2026, 1, 1, 0, min, 0, 0, time.UTC)}
+			}
+		}
+		// listed newest first; the one with no start time counts as started now
+		pods := []*corev1.Pod{pod("new", "n-0", "400m", prio(10), started(30)), pod("unstarted", "n-0", "400m", prio(10)),
+			pod("old", "n-0", "400m", prio(10), started(10))}
+		p := place(t, cluster(t, node("1"), pods...), ds("agent", requests("500m", "64Mi"), critical))
+		if n, _ := p.DaemonSets[0].Node("n-0"); !slices.Equal(n.Preempts, []string{"default/new", "default/unstarted"}) {
+			t.Errorf("preempts = %v, want the two started last", n.Preempts)
+		}
 	})
 	t.Run("equal priority: Pending", func(t *testing.T) {
 		p := place(t, cluster(t, node("1"), full()...), ds("agent", requests("500m", "64Mi")))

@@ -3,6 +3,7 @@ package simulate
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -351,12 +352,14 @@ func formatQuantity(name corev1.ResourceName, v int64) string {
 }
 
 // preempt finds the pods the scheduler's DefaultPreemption would evict from
-// the node so that the daemon pod fits: all pods of lower priority are
-// removed; if the pod then fits, they are put back one by one, highest
-// priority first (then in cluster order), as long as it still fits; those
-// that cannot be put back are the victims. The daemon pod is pinned to its
-// node, so this node is the only candidate. PodDisruptionBudgets, which
-// upstream only uses to prefer some victims, are not modelled.
+// the node so that the daemon pod fits. The daemon pod is pinned to its node
+// (node affinity on metadata.name), so this node is the only candidate:
+// every pod of lower priority is removed; if the pod then fits, they are put
+// back one by one, the more important first (moreImportantPod: higher
+// priority, then the earlier status.startTime), as long as it still fits;
+// those that cannot be put back are the victims, in that order.
+// PodDisruptionBudgets, which upstream uses to put back first the pods whose
+// eviction would violate one, are not read.
 // It returns the victims and the node's usage after their eviction, or
 // false when preemption cannot help. u is the node's usage before; pods
 // for which skip is true are not candidates.
@@ -385,9 +388,9 @@ func (n *daemonPodNeeds) preempt(ix *clusterIndex, ns *schedNode, u nodeUsage, s
 	if len(n.fits(ns.alloc, all, false, noName)) > 0 {
 		return preemption{}, false
 	}
-	// put back as many as fit, highest priority first
+	// put back as many as fit, the more important first
 	p := preemption{after: all}
-	slices.SortStableFunc(cands, func(a, b int32) int { return cmp.Compare(ix.podPrio[b], ix.podPrio[a]) })
+	slices.SortStableFunc(cands, func(a, b int32) int { return ix.moreImportantPod(a, b) })
 	for _, pi := range cands {
 		back := nodeUsage{requested: p.after.requested.clone(), pods: p.after.pods + 1, ports: slices.Clone(p.after.ports)}
 		back.requested.add(ix.podReq[pi])
@@ -403,6 +406,23 @@ func (n *daemonPodNeeds) preempt(ix *clusterIndex, ns *schedNode, u nodeUsage, s
 		p.victims = append(p.victims, pi)
 	}
 	return p, true
+}
+
+// noStartTime orders a pod without status.startTime after every pod with
+// one: upstream reads a missing start time as the time of the comparison
+// (util.GetPodStartTime returns now), later than any start time recorded.
+const noStartTime = math.MaxInt64
+
+// moreImportantPod orders counted pods a and b, the more important first:
+// higher priority, then the earlier status.startTime. It returns 0 for pods
+// equally important; upstream then keeps no particular order (sort.Slice
+// over its node cache's pods), and daemonkit keeps the cluster's order.
+// upstream: pkg/scheduler/util/utils.go MoreImportantPod
+func (ix *clusterIndex) moreImportantPod(a, b int32) int {
+	if c := cmp.Compare(ix.podPrio[b], ix.podPrio[a]); c != 0 {
+		return c
+	}
+	return cmp.Compare(ix.podStart[a], ix.podStart[b])
 }
 
 // preemption is what preempt finds on a node.
