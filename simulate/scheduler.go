@@ -377,12 +377,20 @@ func (n *daemonPodNeeds) preempt(ix *clusterIndex, ns *schedNode, u nodeUsage, s
 	if len(cands) == 0 {
 		return preemption{}, false
 	}
-	isCand := func(owner int32) bool { return owner >= 0 && slices.Contains(cands, owner) }
+	podPorts := func(pi int32) []hostPort {
+		var out []hostPort
+		for _, hp := range ns.usage.ports {
+			if hp.owner == pi {
+				out = append(out, hp)
+			}
+		}
+		return out
+	}
 	// every candidate evicted
-	all := nodeUsage{requested: u.requested.clone(), pods: u.pods - int64(len(cands)),
-		ports: slices.DeleteFunc(slices.Clone(u.ports), func(hp hostPort) bool { return isCand(hp.owner) })}
+	all := nodeUsage{requested: u.requested.clone(), pods: u.pods - int64(len(cands)), ports: slices.Clone(u.ports)}
 	for _, pi := range cands {
 		all.requested.sub(ix.podReq[pi])
+		all.ports = removePorts(all.ports, podPorts(pi))
 	}
 	noName := func(int32) string { return "" }
 	if len(n.fits(ns.alloc, all, false, noName)) > 0 {
@@ -394,18 +402,31 @@ func (n *daemonPodNeeds) preempt(ix *clusterIndex, ns *schedNode, u nodeUsage, s
 	for _, pi := range cands {
 		back := nodeUsage{requested: p.after.requested.clone(), pods: p.after.pods + 1, ports: slices.Clone(p.after.ports)}
 		back.requested.add(ix.podReq[pi])
-		for _, hp := range ns.usage.ports {
-			if hp.owner == pi {
-				back.ports = append(back.ports, hp)
-			}
-		}
+		back.ports = append(back.ports, podPorts(pi)...)
 		if len(n.fits(ns.alloc, back, false, noName)) == 0 {
 			p.after = back
 			continue
 		}
+		// upstream removes the victim again, its ports with it
+		p.after.ports = removePorts(p.after.ports, podPorts(pi))
 		p.victims = append(p.victims, pi)
 	}
 	return p, true
+}
+
+// removePorts deletes from used every port with the (ip, protocol, port) of
+// one of gone, whoever holds it: the scheduler's node cache keeps used host
+// ports as a set, and removing a pod removes its ports from the set even
+// when another pod on the node binds the same one (which the kubelet's
+// admission keeps from happening on a real node).
+// upstream: framework/types.go NodeInfo.updateUsedPorts, HostPortInfo.Remove
+func removePorts(used, gone []hostPort) []hostPort {
+	if len(gone) == 0 {
+		return used
+	}
+	return slices.DeleteFunc(used, func(hp hostPort) bool {
+		return slices.ContainsFunc(gone, func(g hostPort) bool { return g.ip == hp.ip && g.proto == hp.proto && g.port == hp.port })
+	})
 }
 
 // noStartTime orders a pod without status.startTime after every pod with
