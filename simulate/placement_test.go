@@ -10,6 +10,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -338,11 +339,27 @@ func TestPlacement_F17_PreemptionOfLowerPriorityPods(t *testing.T) {
 		p := place(t, cluster(t, node("1"), full()...), ds("agent", requests("500m", "64Mi")))
 		simtest.AssertPending(t, p.DaemonSets[0], "n-0", simulate.PendingInsufficientResource)
 	})
-	t.Run("preemptionPolicy Never: Pending", func(t *testing.T) {
+	t.Run("preemptionPolicy Never from the class: Pending", func(t *testing.T) {
+		c, err := cluster(t, node("1"), full()...).WithPriorityClasses(&schedulingv1.PriorityClass{
+			ObjectMeta: metav1.ObjectMeta{Name: "agents"}, Value: 1000000, PreemptionPolicy: ptr.To(corev1.PreemptNever)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := place(t, c, ds("agent", requests("500m", "64Mi"), func(s *corev1.PodSpec) { s.PriorityClassName = "agents" }))
+		simtest.AssertPending(t, p.DaemonSets[0], "n-0", simulate.PendingInsufficientResource)
+		if got := p.DaemonSets[0].Priority; got.Priority != 1000000 || got.Preempts() {
+			t.Errorf("priority = %+v", got)
+		}
+	})
+	t.Run("preemptionPolicy Never against the class: refused by admission", func(t *testing.T) {
 		p := place(t, cluster(t, node("1"), full()...), ds("agent", requests("500m", "64Mi"), critical, func(s *corev1.PodSpec) {
 			s.PreemptionPolicy = ptr.To(corev1.PreemptNever)
 		}))
-		simtest.AssertPending(t, p.DaemonSets[0], "n-0", simulate.PendingInsufficientResource)
+		d := p.DaemonSets[0]
+		if n, _ := d.Node("n-0"); n.State != simulate.Refused || d.Refused == nil || d.Refused.Field != "spec.preemptionPolicy" {
+			t.Errorf("state %s, refused %v", n.State, d.Refused)
+		}
+		simtest.AssertTrap(t, p, simulate.TrapAdmissionRefused)
 	})
 	t.Run("too big for the node: Pending", func(t *testing.T) {
 		p := place(t, cluster(t, node("1"), full()...), ds("agent", requests("2", "64Mi"), critical))
@@ -778,4 +795,89 @@ func TestPlacement_PublishedManifestsOnMixedCluster(t *testing.T) {
 	for i := range 4 {
 		simtest.AssertExcluded(t, fl, fmt.Sprintf("windows-%d", i), daemonset.ReasonNodeAffinity)
 	}
+}
+
+// The daemon pod's priority is the Priority admission plugin's: a custom
+// class gives its value (and wins a contended node); a class the cluster
+// lacks, or spec.priority without a class, is refused: no pod, Refused on
+// every node that should run one, desired but not current. Without the
+// cluster's classes a custom class is read as 0 and named in a trap.
+// upstream: plugin/pkg/admission/priority/admission_test.go TestPodAdmission
+func TestPlacement_PriorityAdmission(t *testing.T) {
+	objs, err := daemonset.Decode("classes.yaml", []byte(`apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: agents}
+value: 100000
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: batch}
+value: 10
+globalDefault: true
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodes := pool(t, simulate.NewNodePool("n", 2).Allocatable("1", "4Gi", 110))
+	// a workload pod written without spec.priority: admission gave it the
+	// global default, 10
+	objs.Nodes = nodes
+	objs.Pods = []*corev1.Pod{pod("w", "n-0", "800m")}
+	c, err := simulate.ClusterFromObjects(objs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.PriorityClasses()) != 2 {
+		t.Fatalf("classes = %v", c.PriorityClasses())
+	}
+	withClass := func(name string) func(*corev1.PodSpec) {
+		return func(s *corev1.PodSpec) { s.PriorityClassName = name }
+	}
+	t.Run("custom class: its value, preempts the default-priority pod", func(t *testing.T) {
+		p := place(t, c, ds("agent", requests("500m", "64Mi"), withClass("agents")))
+		d := p.DaemonSets[0]
+		if d.Priority.Priority != 100000 || d.Priority.ClassName != "agents" || d.Refused != nil {
+			t.Fatalf("priority %+v, refused %v", d.Priority, d.Refused)
+		}
+		if n, _ := d.Node("n-0"); n.State != simulate.Runs || !slices.Equal(n.Preempts, []string{"default/w"}) {
+			t.Errorf("n-0: %s, preempts %v", n.State, n.Preempts)
+		}
+	})
+	t.Run("no class: the global default, equal to the workload's, no preemption", func(t *testing.T) {
+		p := place(t, c, ds("agent", requests("500m", "64Mi")))
+		if got := p.DaemonSets[0].Priority; got.Priority != 10 || got.ClassName != "batch" {
+			t.Fatalf("priority %+v", got)
+		}
+		simtest.AssertPending(t, p.DaemonSets[0], "n-0", simulate.PendingInsufficientResource)
+	})
+	for _, tc := range []struct {
+		name, field string
+		mutate      func(*corev1.PodSpec)
+	}{
+		{"a class the cluster lacks", "spec.priorityClassName", withClass("missing")},
+		{"spec.priority without a class", "spec.priority", func(s *corev1.PodSpec) { s.Priority = ptr.To[int32](1000) }},
+	} {
+		t.Run("refused: "+tc.name, func(t *testing.T) {
+			p := place(t, c, ds("agent", tc.mutate))
+			d := p.DaemonSets[0]
+			if d.Refused == nil || d.Refused.Field != tc.field {
+				t.Fatalf("refused = %v", d.Refused)
+			}
+			if cnt := d.Counts(); cnt.Refused != 2 || cnt.Runs != 0 {
+				t.Errorf("counts = %+v", cnt)
+			}
+			if s := d.Status(); s.DesiredNumberScheduled != 2 || s.CurrentNumberScheduled != 0 || s.NumberUnavailable != 2 {
+				t.Errorf("status = %+v", s)
+			}
+			simtest.AssertTrap(t, p, simulate.TrapAdmissionRefused)
+		})
+	}
+	t.Run("classes not given: a custom class is read as 0 and named", func(t *testing.T) {
+		p := place(t, cluster(t, nodes), ds("agent", withClass("agents")))
+		simtest.AssertRuns(t, p.DaemonSets[0], "n-0", "n-1")
+		tr := simtest.AssertTrap(t, p, simulate.TrapPriorityClassNotGiven)
+		if !strings.Contains(tr.Message, `"agents"`) {
+			t.Errorf("message = %q", tr.Message)
+		}
+	})
 }

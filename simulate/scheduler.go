@@ -263,15 +263,15 @@ type daemonPodNeeds struct {
 	preempts bool
 }
 
-func newDaemonPodNeeds(pod *corev1.Pod, owner int32) daemonPodNeeds {
+func newDaemonPodNeeds(pod *corev1.Pod, owner int32, adm daemonset.AdmittedPriority) daemonPodNeeds {
 	n := daemonPodNeeds{req: podRequests(pod), ports: podHostPorts(pod)}
 	for i := range n.ports {
 		n.ports[i].owner = owner
 	}
 	taint := corev1.Taint{Key: corev1.TaintNodeUnschedulable, Effect: corev1.TaintEffectNoSchedule}
 	n.toleratesUnschedulable = v1helper.TolerationsTolerateTaint(klog.Background(), pod.Spec.Tolerations, &taint, false)
-	n.priority = podPriority(&pod.Spec)
-	n.preempts = pod.Spec.PreemptionPolicy == nil || *pod.Spec.PreemptionPolicy != corev1.PreemptNever
+	n.priority = adm.Priority
+	n.preempts = adm.Preempts()
 	return n
 }
 

@@ -22,6 +22,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	authorizationv1 "k8s.io/api/authorization/v1"
 	corev1 "k8s.io/api/core/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
@@ -46,6 +47,9 @@ type Server struct {
 	// NoReviews answers SelfSubjectAccessReviews with 404, as a server or
 	// proxy that does not serve them.
 	NoReviews bool
+	// PriorityClasses are served at /apis/scheduling.k8s.io/v1/priorityclasses
+	// (set before the first request).
+	PriorityClasses []schedulingv1.PriorityClass
 
 	nodes []corev1.Node
 	pods  []corev1.Pod
@@ -131,6 +135,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		parts = parts[2:]
 	case len(parts) >= 3 && parts[0] == "apis" && parts[1] == "apps" && parts[2] == "v1":
 		group, parts = "apps", parts[3:]
+	case len(parts) >= 3 && parts[0] == "apis" && parts[1] == "scheduling.k8s.io" && parts[2] == "v1":
+		group, parts = "scheduling.k8s.io", parts[3:]
 	default:
 		status(w, http.StatusNotFound, metav1.StatusReasonNotFound, "the server could not find the requested resource")
 		return
@@ -190,6 +196,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		status(w, http.StatusNotFound, metav1.StatusReasonNotFound, fmt.Sprintf("daemonsets.apps %q not found", a.Name))
+	case group == "scheduling.k8s.io" && a.Resource == "priorityclasses" && a.Namespace == "" && a.Name == "":
+		s.list(w, r, "PriorityClassList", "scheduling.k8s.io/v1", filter(s.PriorityClasses, func(pc *schedulingv1.PriorityClass) bool {
+			return sel.Matches(labels.Set(pc.Labels))
+		}))
 	default:
 		status(w, http.StatusNotFound, metav1.StatusReasonNotFound, "the server could not find the requested resource")
 	}
@@ -248,6 +258,10 @@ func sliceOf(items any) []any {
 			out = append(out, x)
 		}
 	case []appsv1.DaemonSet:
+		for _, x := range t {
+			out = append(out, x)
+		}
+	case []schedulingv1.PriorityClass:
 		for _, x := range t {
 			out = append(out, x)
 		}

@@ -28,6 +28,9 @@ func (req Request) Accesses() []Access {
 	if req.AllDaemonSets || len(req.DaemonSets) > 0 || len(req.Templates) > 0 || req.SchedulerStage {
 		out = append(out, podsList)
 	}
+	if req.readsPriorityClasses() {
+		out = append(out, priorityClassesList)
+	}
 	return sortAccesses(out)
 }
 
