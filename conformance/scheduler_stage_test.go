@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -26,9 +28,10 @@ import (
 // schedCase is one random cluster and DaemonSet for the scheduler-stage
 // differential.
 type schedCase struct {
-	nodes []*corev1.Node
-	pods  []*corev1.Pod
-	ds    *appsv1.DaemonSet
+	nodes   []*corev1.Node
+	pods    []*corev1.Pod
+	ds      *appsv1.DaemonSet
+	classes []*schedulingv1.PriorityClass
 }
 
 // schedGen draws the pieces of a schedCase from one seed.
@@ -240,9 +243,34 @@ func genSchedCase(seed uint64) schedCase {
 			c.pods = append(c.pods, g.pod(g.pick("default", "team-a"), fmt.Sprintf("w-%d-%d", i, j), n.Name, j == nilAt))
 		}
 	}
+	for _, name := range []string{"agents", "batch"} {
+		if !g.chance(0.6) {
+			continue
+		}
+		pc := &schedulingv1.PriorityClass{ObjectMeta: metav1.ObjectMeta{Name: name},
+			Value: []int32{-5, 0, 10, 1000, 100000, 1000000000}[g.r.IntN(6)], GlobalDefault: g.chance(0.25)}
+		switch g.r.IntN(3) {
+		case 0:
+			pc.PreemptionPolicy = ptr.To(corev1.PreemptNever)
+		case 1:
+			pc.PreemptionPolicy = ptr.To(corev1.PreemptLowerPriority)
+		}
+		// two global defaults (a race upstream tolerates) with one value:
+		// upstream takes either, in its informer's order; not drawn
+		if len(c.classes) == 1 && c.classes[0].GlobalDefault && pc.GlobalDefault && c.classes[0].Value == pc.Value {
+			pc.Value++
+		}
+		c.classes = append(c.classes, pc)
+	}
 	labels := map[string]string{"app": "agent"}
 	spec := g.podSpec()
-	spec.PriorityClassName = g.pick("", "system-node-critical", "system-cluster-critical", "")
+	spec.PriorityClassName = g.pick("", "", "", "system-node-critical", "system-cluster-critical", "agents", "agents", "batch", "missing")
+	if g.chance(0.06) {
+		spec.Priority = ptr.To([]int32{0, 10, 100000, 2000001000}[g.r.IntN(4)])
+	}
+	if g.chance(0.06) {
+		spec.PreemptionPolicy = ptr.To(corev1.PreemptionPolicy(g.pick(string(corev1.PreemptNever), string(corev1.PreemptLowerPriority))))
+	}
 	if g.chance(0.5) {
 		spec.Tolerations = append(spec.Tolerations, corev1.Toleration{Key: "dedicated", Operator: corev1.TolerationOpExists})
 	}
@@ -258,22 +286,6 @@ func genSchedCase(seed uint64) schedCase {
 	}
 	daemonset.SetDefaults(c.ds)
 	return c
-}
-
-// admitDaemonPod gives the daemon pod the priority and preemption policy the
-// Priority admission plugin sets for the two system classes or no class (no
-// global default class in these clusters).
-// upstream: plugin/pkg/admission/priority/admission.go admitPod
-func admitDaemonPod(pod *corev1.Pod) {
-	var prio int32
-	switch pod.Spec.PriorityClassName {
-	case "system-node-critical":
-		prio = 2000001000
-	case "system-cluster-critical":
-		prio = 2000000000
-	}
-	pod.Spec.Priority = &prio
-	pod.Spec.PreemptionPolicy = ptr.To(corev1.PreemptLowerPriority)
 }
 
 // daemonkitReasons maps Place's Pending reasons to "Plugin: reason" as the
@@ -311,28 +323,35 @@ func schedStageCases() int {
 	return 10000
 }
 
-// TestSchedulerStageMatchesUpstreamFramework: on random clusters (nodes with
+// TestSchedulerStageMatchesUpstreamFramework: on random clusters (random
+// PriorityClasses, global defaults among them, the daemon pod admitted by
+// the API server's own Priority admission plugin; nodes with
 // odd allocatable, taints, cordons; bound pods with requests and limits,
 // init containers, sidecars, overhead, pod-level resources, in-place resize
 // status, priorities and start times, host ports, hostNetwork; terminal,
 // unbound and orphaned pods) and a random DaemonSet, simulate.Place agrees
 // node for node with kube-scheduler v1.37.2's own framework: on every node
 // where the controller (upstream NodeShouldRunDaemonPod) creates a pod,
-// Runs exactly where the filters pass or DefaultPreemption finds victims,
+// Refused exactly where admission refuses it (with its message), the
+// priority, class and preemption policy admission sets, Runs exactly where the filters pass or DefaultPreemption finds victims,
 // the failing filters' reasons (every failing filter, as "Plugin: reason"),
 // and the victims in SelectVictimsOnNode's order.
 func TestSchedulerStageMatchesUpstreamFramework(t *testing.T) {
 	us := newUpstreamScheduler(t)
 	logger := klog.Background()
 	n := schedStageCases()
-	var nodes, created, runs, pending, preempting, victims int
+	var nodes, created, runs, pending, preempting, victims, refused int
 	reasons := map[string]int{}
 	for seed := range uint64(n) {
 		tc := genSchedCase(seed)
 		cl, err := simulate.NewCluster(tc.nodes, tc.pods)
+		if err == nil {
+			cl, err = cl.WithPriorityClasses(tc.classes...)
+		}
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
 		}
+		adm := upstreamPriorityAdmission(t, tc.classes)
 		pl, err := simulate.Place(cl, tc.ds)
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
@@ -352,7 +371,21 @@ func TestSchedulerStageMatchesUpstreamFramework(t *testing.T) {
 			created++
 			pod := daemonset.PodAsCreated(tc.ds, node.Name)
 			pod.Name, pod.UID = "agent-"+node.Name, types.UID("agent-"+node.Name)
-			admitDaemonPod(pod)
+			admitted, refusal := admitPod(t, adm, pod)
+			if refusal != nil {
+				if dp.Refused == nil || got.State != simulate.Refused || !strings.Contains(refusal.Error(), dp.Refused.Detail) {
+					t.Fatalf("seed %d, %s: admission refuses (%v); Place %s, refusal %v\nclasses %s\ntemplate priority %q %v %v", seed, node.Name, refusal,
+						got.State, dp.Refused, simPlaceJSON(tc.classes), pod.Spec.PriorityClassName, pod.Spec.Priority, pod.Spec.PreemptionPolicy)
+				}
+				refused++
+				continue
+			}
+			if dp.Refused != nil || *admitted.Spec.Priority != dp.Priority.Priority || *admitted.Spec.PreemptionPolicy != dp.Priority.PreemptionPolicy ||
+				admitted.Spec.PriorityClassName != dp.Priority.ClassName {
+				t.Fatalf("seed %d, %s: admission gives %q %d %s; Place %+v, refusal %v", seed, node.Name,
+					admitted.Spec.PriorityClassName, *admitted.Spec.Priority, *admitted.Spec.PreemptionPolicy, dp.Priority, dp.Refused)
+			}
+			pod = admitted
 			want := us.schedule(t, pod, node.Name, nil)
 			fail := func(what string) {
 				t.Fatalf("seed %d, %s: %s\nPlace: %s pending=%q preempts=%v\nupstream: %s\nnode: %s\npods on it: %s\nds: %s",
@@ -381,7 +414,7 @@ func TestSchedulerStageMatchesUpstreamFramework(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d clusters, %d nodes, %d daemon pods created: %d run (%d by preempting %d pods), %d pending; 0 disagreements",
-		n, nodes, created, runs, preempting, victims, pending)
+	t.Logf("%d clusters, %d nodes, %d daemon pods to create: %d refused by Priority admission, %d run (%d by preempting %d pods), %d pending; 0 disagreements",
+		n, nodes, created, refused, runs, preempting, victims, pending)
 	t.Logf("failing filters' reasons on Pending nodes: %v", reasons)
 }

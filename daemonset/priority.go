@@ -59,7 +59,8 @@ func (a AdmittedPriority) Preempts() bool { return a.PreemptionPolicy != corev1.
 // PriorityClasses; the two system classes are added unless classes holds a
 // class of their name — or, when the pod names none, takes the global
 // default class (the one with globalDefault and, if several, the lowest
-// value), else priority 0 with PreemptLowerPriority. A class without a
+// value; of equal values the first in classes, where upstream takes either),
+// else priority 0 with PreemptLowerPriority. A class without a
 // preemptionPolicy has PreemptLowerPriority (the API server's default).
 //
 // It refuses the pod, with a Forbidden error whose detail is the API
