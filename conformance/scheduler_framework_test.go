@@ -8,6 +8,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/informers"
 	clientsetfake "k8s.io/client-go/kubernetes/fake"
@@ -145,6 +146,11 @@ func (us *upstreamScheduler) load(nodes []*corev1.Node, pods []*corev1.Pod) {
 	var bound []*corev1.Pod
 	for _, p := range pods {
 		if p.Spec.NodeName != "" && p.Status.Phase != corev1.PodSucceeded && p.Status.Phase != corev1.PodFailed {
+			if p.UID == "" { // the API server gives every pod one
+				cp := *p
+				cp.UID = types.UID(p.Namespace + "/" + p.Name)
+				p = &cp
+			}
 			bound = append(bound, p)
 		}
 	}
@@ -234,4 +240,30 @@ func (us *upstreamScheduler) schedule(tb testing.TB, pod *corev1.Pod, node strin
 
 func (o upstreamOutcome) String() string {
 	return fmt.Sprintf("binds=%v reasons=%q victims=%v pdbViolations=%d", o.Binds, o.Reasons, o.Victims, o.PDBViolations)
+}
+
+// scheduleOnly is schedule without the per-filter reasons: one cycle as the
+// scheduler runs it (PreFilter, the filters up to the first failure,
+// preemption's dry run where it may help). It reports whether the pod binds.
+func (us *upstreamScheduler) scheduleOnly(tb testing.TB, pod *corev1.Pod, ni fwk.NodeInfo) bool {
+	ctx := us.ctx
+	state := framework.NewCycleState()
+	if _, pre, _ := us.fw.RunPreFilterPlugins(ctx, state, pod); !pre.IsSuccess() {
+		return false
+	}
+	status := us.fw.RunFilterPluginsWithNominatedPods(ctx, state, pod, ni)
+	if status.IsSuccess() {
+		return true
+	}
+	if status.Code() != fwk.Unschedulable {
+		return false
+	}
+	if ok, _ := us.preempt.PodEligibleToPreemptOthers(ctx, pod, status); !ok {
+		return false
+	}
+	cands, _, err := us.preempt.Evaluator.DryRunPreemption(ctx, state, pod, []fwk.NodeInfo{ni}, nil, 0, 1)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return len(cands) > 0
 }
