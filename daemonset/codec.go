@@ -12,6 +12,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -61,6 +62,9 @@ type Objects struct {
 	// PriorityClasses (scheduling.k8s.io/v1), which decide the priority
 	// the Priority admission plugin gives pods (AdmitPodPriority).
 	PriorityClasses []*schedulingv1.PriorityClass
+	// PodDisruptionBudgets (policy/v1), which decide the order in which
+	// preemption spares pods (FilterPodsWithPDBViolation).
+	PodDisruptionBudgets []*policyv1.PodDisruptionBudget
 	// Others holds every object of another kind (ConfigMaps, RBAC, Services,
 	// CRDs, ...), in stream order. They are not an error.
 	Others []Other
@@ -138,6 +142,7 @@ func (o *Objects) Append(other *Objects) {
 	o.Nodes = append(o.Nodes, other.Nodes...)
 	o.Pods = append(o.Pods, other.Pods...)
 	o.PriorityClasses = append(o.PriorityClasses, other.PriorityClasses...)
+	o.PodDisruptionBudgets = append(o.PodDisruptionBudgets, other.PodDisruptionBudgets...)
 	o.Others = append(o.Others, other.Others...)
 	o.Warnings = append(o.Warnings, other.Warnings...)
 	for k, v := range other.sources {
@@ -446,6 +451,12 @@ func (d *decoder) object(doc document, path fpath, obj map[string]any,
 		default:
 			return []*DecodeError{at(path.Key("apiVersion"),
 				fmt.Sprintf("unknown apiVersion %q for DaemonSet", apiVersion), "use apiVersion: apps/v1")}
+		}
+	case "PodDisruptionBudget":
+		// policy/v1beta1 is no longer served: kept among Others, with the
+		// removed-API warning
+		if apiVersion == "policy/v1" {
+			return decodeAs(d, obj, path, at, src, apiVersion, kind, &objs.PodDisruptionBudgets)
 		}
 	case "PriorityClass":
 		// other versions are no longer served: kept among Others, with the
