@@ -10,6 +10,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -32,6 +33,7 @@ type schedCase struct {
 	pods    []*corev1.Pod
 	ds      *appsv1.DaemonSet
 	classes []*schedulingv1.PriorityClass
+	pdbs    []*policyv1.PodDisruptionBudget
 }
 
 // schedGen draws the pieces of a schedCase from one seed.
@@ -182,6 +184,9 @@ var schedPriorities = []int32{-5, 0, 0, 10, 1000, 2000000000}
 // resolved by admission), maybe being resized, maybe terminal or unbound.
 func (g *schedGen) pod(ns, name, node string, startNil bool) *corev1.Pod {
 	p := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, UID: types.UID(ns + "/" + name)}, Spec: g.podSpec()}
+	if app := g.pick("web", "db", ""); app != "" {
+		p.Labels = map[string]string{"app": app}
+	}
 	p.Spec.NodeName = node
 	p.Spec.Priority = ptr.To(schedPriorities[g.r.IntN(len(schedPriorities))])
 	p.Spec.PreemptionPolicy = ptr.To(corev1.PreemptLowerPriority)
@@ -242,6 +247,21 @@ func genSchedCase(seed uint64) schedCase {
 		for j := range k {
 			c.pods = append(c.pods, g.pod(g.pick("default", "team-a"), fmt.Sprintf("w-%d-%d", i, j), n.Name, j == nilAt))
 		}
+	}
+	for i := range g.r.IntN(4) {
+		pdb := &policyv1.PodDisruptionBudget{ObjectMeta: metav1.ObjectMeta{Namespace: g.pick("default", "team-a"), Name: fmt.Sprintf("pdb-%d", i)},
+			Status: policyv1.PodDisruptionBudgetStatus{DisruptionsAllowed: int32(g.r.IntN(3))}}
+		switch g.r.IntN(5) {
+		case 0: // no selector: matches nothing
+		case 1:
+			pdb.Spec.Selector = &metav1.LabelSelector{}
+		default:
+			pdb.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"app": g.pick("web", "db")}}
+		}
+		if g.chance(0.3) && len(c.pods) > 0 {
+			pdb.Status.DisruptedPods = map[string]metav1.Time{c.pods[g.r.IntN(len(c.pods))].Name: {}}
+		}
+		c.pdbs = append(c.pdbs, pdb)
 	}
 	for _, name := range []string{"agents", "batch"} {
 		if !g.chance(0.6) {
@@ -328,25 +348,30 @@ func schedStageCases() int {
 // the API server's own Priority admission plugin; nodes with
 // odd allocatable, taints, cordons; bound pods with requests and limits,
 // init containers, sidecars, overhead, pod-level resources, in-place resize
-// status, priorities and start times, host ports, hostNetwork; terminal,
-// unbound and orphaned pods) and a random DaemonSet, simulate.Place agrees
+// status, priorities and start times, labels under random
+// PodDisruptionBudgets, host ports, hostNetwork; terminal, unbound and
+// orphaned pods) and a random DaemonSet, simulate.Place agrees
 // node for node with kube-scheduler v1.37.2's own framework: on every node
 // where the controller (upstream NodeShouldRunDaemonPod) creates a pod,
 // Refused exactly where admission refuses it (with its message), the
 // priority, class and preemption policy admission sets, Runs exactly where the filters pass or DefaultPreemption finds victims,
 // the failing filters' reasons (every failing filter, as "Plugin: reason"),
-// and the victims in SelectVictimsOnNode's order.
+// and the victims in SelectVictimsOnNode's order with the number evicted
+// against a PodDisruptionBudget.
 func TestSchedulerStageMatchesUpstreamFramework(t *testing.T) {
 	us := newUpstreamScheduler(t)
 	logger := klog.Background()
 	n := schedStageCases()
-	var nodes, created, runs, pending, preempting, victims, refused int
+	var nodes, created, runs, pending, preempting, victims, refused, violations int
 	reasons := map[string]int{}
 	for seed := range uint64(n) {
 		tc := genSchedCase(seed)
 		cl, err := simulate.NewCluster(tc.nodes, tc.pods)
 		if err == nil {
 			cl, err = cl.WithPriorityClasses(tc.classes...)
+		}
+		if err == nil {
+			cl, err = cl.WithPodDisruptionBudgets(tc.pdbs...)
 		}
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
@@ -386,7 +411,7 @@ func TestSchedulerStageMatchesUpstreamFramework(t *testing.T) {
 					admitted.Spec.PriorityClassName, *admitted.Spec.Priority, *admitted.Spec.PreemptionPolicy, dp.Priority, dp.Refused)
 			}
 			pod = admitted
-			want := us.schedule(t, pod, node.Name, nil)
+			want := us.schedule(t, pod, node.Name, tc.pdbs)
 			fail := func(what string) {
 				t.Fatalf("seed %d, %s: %s\nPlace: %s pending=%q preempts=%v\nupstream: %s\nnode: %s\npods on it: %s\nds: %s",
 					seed, node.Name, what, got.State, daemonkitReasons(got.Pending), got.Preempts, want,
@@ -399,7 +424,10 @@ func TestSchedulerStageMatchesUpstreamFramework(t *testing.T) {
 				fail("Pending reasons differ")
 			case !slices.Equal(got.Preempts, want.Victims):
 				fail("victims differ")
+			case got.PreemptsViolatingPDBs != want.PDBViolations:
+				fail(fmt.Sprintf("PDB violations differ: Place %d\npdbs: %s", got.PreemptsViolatingPDBs, simPlaceJSON(tc.pdbs)))
 			}
+			violations += want.PDBViolations
 			if want.Binds {
 				runs++
 			} else {
@@ -414,7 +442,7 @@ func TestSchedulerStageMatchesUpstreamFramework(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d clusters, %d nodes, %d daemon pods to create: %d refused by Priority admission, %d run (%d by preempting %d pods), %d pending; 0 disagreements",
-		n, nodes, created, refused, runs, preempting, victims, pending)
+	t.Logf("%d clusters, %d nodes, %d daemon pods to create: %d refused by Priority admission, %d run (%d by preempting %d pods, %d of them against a PDB), %d pending; 0 disagreements",
+		n, nodes, created, refused, runs, preempting, victims, violations, pending)
 	t.Logf("failing filters' reasons on Pending nodes: %v", reasons)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/daemonkit/daemonkit/daemonset"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -38,6 +39,8 @@ type Cluster struct {
 	// (WithPriorityClasses); classesKnown says they were.
 	priorityClasses []*schedulingv1.PriorityClass
 	classesKnown    bool
+	// pdbs are the cluster's PodDisruptionBudgets (WithPodDisruptionBudgets).
+	pdbs []*policyv1.PodDisruptionBudget
 }
 
 // WithPriorityClasses returns a Cluster of c's nodes and pods and the
@@ -74,7 +77,7 @@ func (c *Cluster) WithPriorityClasses(classes ...*schedulingv1.PriorityClass) (*
 	}
 	out := &Cluster{}
 	if c != nil {
-		out.nodes, out.pods = c.nodes, c.pods
+		*out = *c
 	}
 	out.priorityClasses, out.classesKnown = slices.Clone(classes), true
 	ix := *c.indexed()
@@ -87,6 +90,53 @@ func (c *Cluster) WithPriorityClasses(classes ...*schedulingv1.PriorityClass) (*
 	}
 	out.index = &ix
 	return out, nil
+}
+
+// WithPodDisruptionBudgets returns a Cluster of c's nodes, pods and
+// PriorityClasses and the cluster's PodDisruptionBudgets (`kubectl get pdb
+// -A -o yaml`, with their status). Place's preemption then spares first the
+// pods whose eviction would violate one, as the scheduler does, and counts
+// the violations it commits (NodePlacement.PreemptsViolatingPDBs).
+//
+// Errors: a nil PDB, a PDB without a name, two PDBs of the same
+// namespace/name.
+func (c *Cluster) WithPodDisruptionBudgets(pdbs ...*policyv1.PodDisruptionBudget) (*Cluster, error) {
+	var errs field.ErrorList
+	seen := map[string]int{}
+	for i, pdb := range pdbs {
+		p := field.NewPath("podDisruptionBudgets").Index(i)
+		switch {
+		case pdb == nil:
+			errs = append(errs, field.Required(p, "nil PodDisruptionBudget"))
+		case pdb.Name == "":
+			errs = append(errs, field.Required(p.Child("metadata", "name"), "PodDisruptionBudget has no name"))
+		default:
+			key := pdb.Namespace + "/" + pdb.Name
+			if j, dup := seen[key]; dup {
+				errs = append(errs, field.Duplicate(p.Child("metadata", "name"), fmt.Sprintf("%s (also podDisruptionBudgets[%d])", key, j)))
+				continue
+			}
+			seen[key] = i
+		}
+	}
+	if len(errs) > 0 {
+		return nil, inputError("invalid cluster", errs...)
+	}
+	out := &Cluster{}
+	if c != nil {
+		*out = *c
+	}
+	out.pdbs = slices.Clone(pdbs)
+	return out, nil
+}
+
+// PodDisruptionBudgets returns the PodDisruptionBudgets given to
+// WithPodDisruptionBudgets, in a new slice.
+func (c *Cluster) PodDisruptionBudgets() []*policyv1.PodDisruptionBudget {
+	if c == nil {
+		return nil
+	}
+	return slices.Clone(c.pdbs)
 }
 
 // PriorityClasses returns the PriorityClasses given to WithPriorityClasses,
@@ -495,6 +545,26 @@ func ClusterFromObjects(objs *daemonset.Objects) (*Cluster, error) {
 	}
 	c, err := NewCluster(slices.DeleteFunc(slices.Clone(objs.Nodes), func(n *corev1.Node) bool { return n == nil }),
 		slices.DeleteFunc(slices.Clone(objs.Pods), func(p *corev1.Pod) bool { return p == nil }))
+	if err == nil && len(objs.PodDisruptionBudgets) > 0 {
+		seen := map[string]*policyv1.PodDisruptionBudget{}
+		var pdbs []*policyv1.PodDisruptionBudget
+		for _, pdb := range objs.PodDisruptionBudgets {
+			if pdb == nil {
+				continue
+			}
+			key := pdb.Namespace + "/" + pdb.Name
+			if prev, dup := seen[key]; dup {
+				errs = append(errs, wholeInput(field.ErrorTypeDuplicate, key, fmt.Sprintf("%s: duplicate PodDisruptionBudget %s (first at %s)", where(pdb), key, where(prev))))
+				continue
+			}
+			seen[key] = pdb
+			pdbs = append(pdbs, pdb)
+		}
+		if len(errs) > 0 {
+			return nil, inputError("load cluster", errs...)
+		}
+		c, err = c.WithPodDisruptionBudgets(pdbs...)
+	}
 	if err != nil || len(objs.PriorityClasses) == 0 {
 		return c, err
 	}

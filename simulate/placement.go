@@ -59,6 +59,12 @@ type NodePlacement struct {
 	// evicts from the node so that the daemon pod runs there (State Runs),
 	// the more important first (upstream: SelectVictimsOnNode's order).
 	Preempts []string
+	// PreemptsViolatingPDBs is how many of Preempts are evicted although
+	// their eviction violates a PodDisruptionBudget of the cluster
+	// (Cluster.WithPodDisruptionBudgets): preemption spares such pods first
+	// but not at the price of the daemon pod.
+	// upstream: default_preemption.go SelectVictimsOnNode numViolatingVictim
+	PreemptsViolatingPDBs int
 	// ExistingPod: the cluster already holds a pod of this DaemonSet on the
 	// node (a cluster loaded from a real one). Such pods are replaced by the
 	// simulated one and take no room of their own.
@@ -334,7 +340,7 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 					skip := func(pi int32) bool {
 						return slices.Contains(evicted, pi) || slices.ContainsFunc(mine, func(p [2]int) bool { return p[0] == int(pi) })
 					}
-					pre, ok = needs[k].preempt(ix, ns, u, skip)
+					pre, ok = needs[k].preempt(c, ix, ns, u, skip)
 				}
 				if !ok {
 					np.State = Pending
@@ -343,6 +349,7 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 				}
 				u = pre.after
 				evicted = append(evicted, pre.victims...)
+				np.PreemptsViolatingPDBs = pre.pdbViolations
 				np.Preempts = make([]string, len(pre.victims))
 				for v, pi := range pre.victims {
 					np.Preempts[v] = describe(pi)

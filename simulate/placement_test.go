@@ -10,6 +10,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -880,4 +881,39 @@ globalDefault: true
 			t.Errorf("message = %q", tr.Message)
 		}
 	})
+}
+
+// Preemption spares first the pods whose eviction would violate a
+// PodDisruptionBudget, and counts those it evicts all the same.
+// upstream: default_preemption_test.go TestSelectNodesForPreemption
+// ("pods with PDB"), preemption/util.go FilterVictimsWithPDBViolation
+func TestPlacement_PreemptionSparesPDBProtectedPods(t *testing.T) {
+	prio := func(p int32) func(*corev1.Pod) { return func(pd *corev1.Pod) { pd.Spec.Priority = ptr.To(p) } }
+	label := func(pd *corev1.Pod) { pd.Labels = map[string]string{"app": "web"} }
+	critical := func(s *corev1.PodSpec) { s.PriorityClassName = "system-node-critical" }
+	nodes := pool(t, simulate.NewNodePool("n", 1).Allocatable("1", "8Gi", 110))
+	// web (PDB-protected) is the least important: without the PDB it goes
+	web := pod("web", "n-0", "500m", prio(5), label)
+	batch := pod("batch", "n-0", "500m", prio(10))
+	pdb := &policyv1.PodDisruptionBudget{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "web"},
+		Spec:   policyv1.PodDisruptionBudgetSpec{Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}}},
+		Status: policyv1.PodDisruptionBudgetStatus{DisruptionsAllowed: 0}}
+	c := cluster(t, nodes, web, batch)
+	p := place(t, c, ds("agent", requests("500m", "64Mi"), critical))
+	if n, _ := p.DaemonSets[0].Node("n-0"); !slices.Equal(n.Preempts, []string{"default/web"}) || n.PreemptsViolatingPDBs != 0 {
+		t.Fatalf("without the PDB: preempts %v (%d against a PDB)", n.Preempts, n.PreemptsViolatingPDBs)
+	}
+	withPDB, err := c.WithPodDisruptionBudgets(pdb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p = place(t, withPDB, ds("agent", requests("500m", "64Mi"), critical))
+	if n, _ := p.DaemonSets[0].Node("n-0"); !slices.Equal(n.Preempts, []string{"default/batch"}) || n.PreemptsViolatingPDBs != 0 {
+		t.Fatalf("with the PDB: preempts %v (%d against a PDB)", n.Preempts, n.PreemptsViolatingPDBs)
+	}
+	// needing both, the PDB is violated
+	p = place(t, withPDB, ds("agent", requests("1", "64Mi"), critical))
+	if n, _ := p.DaemonSets[0].Node("n-0"); !slices.Equal(n.Preempts, []string{"default/batch", "default/web"}) || n.PreemptsViolatingPDBs != 1 {
+		t.Fatalf("needing both: preempts %v (%d against a PDB)", n.Preempts, n.PreemptsViolatingPDBs)
+	}
 }

@@ -358,13 +358,14 @@ func formatQuantity(name corev1.ResourceName, v int64) string {
 // back one by one, the more important first (moreImportantPod: higher
 // priority, then the earlier status.startTime), as long as it still fits;
 // those that cannot be put back are the victims, in that order.
-// PodDisruptionBudgets, which upstream uses to put back first the pods whose
-// eviction would violate one, are not read.
+// The pods whose eviction would violate one of the cluster's
+// PodDisruptionBudgets are put back first (daemonset.FilterPodsWithPDBViolation),
+// and those evicted all the same are counted.
 // It returns the victims and the node's usage after their eviction, or
 // false when preemption cannot help. u is the node's usage before; pods
 // for which skip is true are not candidates.
 // upstream: plugins/defaultpreemption/default_preemption.go SelectVictimsOnNode
-func (n *daemonPodNeeds) preempt(ix *clusterIndex, ns *schedNode, u nodeUsage, skip func(pod int32) bool) (preemption, bool) {
+func (n *daemonPodNeeds) preempt(c *Cluster, ix *clusterIndex, ns *schedNode, u nodeUsage, skip func(pod int32) bool) (preemption, bool) {
 	if !n.preempts {
 		return preemption{}, false
 	}
@@ -396,10 +397,28 @@ func (n *daemonPodNeeds) preempt(ix *clusterIndex, ns *schedNode, u nodeUsage, s
 	if len(n.fits(ns.alloc, all, false, noName)) > 0 {
 		return preemption{}, false
 	}
-	// put back as many as fit, the more important first
+	// put back as many as fit, the more important first: first those whose
+	// eviction would violate a PodDisruptionBudget, then the others
 	p := preemption{after: all}
 	slices.SortStableFunc(cands, func(a, b int32) int { return ix.moreImportantPod(a, b) })
-	for _, pi := range cands {
+	order := cands
+	var violating []int
+	if len(c.pdbs) > 0 {
+		pods := make([]*corev1.Pod, len(cands))
+		for i, pi := range cands {
+			pods[i] = c.pods[pi]
+		}
+		var others []int
+		violating, others = daemonset.FilterPodsWithPDBViolation(pods, c.pdbs)
+		order = make([]int32, 0, len(cands))
+		for _, i := range violating {
+			order = append(order, cands[i])
+		}
+		for _, i := range others {
+			order = append(order, cands[i])
+		}
+	}
+	for k, pi := range order {
 		back := nodeUsage{requested: p.after.requested.clone(), pods: p.after.pods + 1, ports: slices.Clone(p.after.ports)}
 		back.requested.add(ix.podReq[pi])
 		back.ports = append(back.ports, podPorts(pi)...)
@@ -410,6 +429,13 @@ func (n *daemonPodNeeds) preempt(ix *clusterIndex, ns *schedNode, u nodeUsage, s
 		// upstream removes the victim again, its ports with it
 		p.after.ports = removePorts(p.after.ports, podPorts(pi))
 		p.victims = append(p.victims, pi)
+		if k < len(violating) {
+			p.pdbViolations++
+		}
+	}
+	if len(violating) > 0 && len(violating) < len(cands) {
+		// upstream sorts the victims by importance again
+		slices.SortStableFunc(p.victims, func(a, b int32) int { return ix.moreImportantPod(a, b) })
 	}
 	return p, true
 }
@@ -452,4 +478,7 @@ type preemption struct {
 	victims []int32
 	// after is the node's usage once they are evicted.
 	after nodeUsage
+	// pdbViolations counts the victims whose eviction violates a
+	// PodDisruptionBudget.
+	pdbViolations int
 }

@@ -74,6 +74,9 @@ type nodeExplain struct {
 	// Preempts are the lower-priority pods ("namespace/name") the scheduler
 	// evicts so that the daemon pod runs here.
 	Preempts []string `json:"preempts,omitempty"`
+	// PreemptsViolatingPDBs: how many of Preempts are evicted against a
+	// PodDisruptionBudget.
+	PreemptsViolatingPDBs int `json:"preemptsViolatingPDBs,omitempty"`
 }
 
 type trapReport struct {
@@ -88,6 +91,9 @@ type trapReport struct {
 type preemptionVictims struct {
 	Node string   `json:"node"`
 	Pods []string `json:"pods"`
+	// PDBViolations: how many of Pods are evicted against a
+	// PodDisruptionBudget.
+	PDBViolations int `json:"pdbViolations,omitempty"`
 }
 
 // explainGroup is nodes sharing a state and the same reasons.
@@ -287,9 +293,10 @@ func explain(cluster *simulate.Cluster, where string, dss []*appsv1.DaemonSet, o
 			}
 			state := n.State.String()
 			x.Nodes = append(x.Nodes, nodeExplain{Node: n.Node, State: state, Reasons: reasons, Preempts: n.Preempts,
-				ShouldRun: n.Decision.ShouldRun, ShouldContinueRunning: n.Decision.ShouldContinueRunning})
+				PreemptsViolatingPDBs: n.PreemptsViolatingPDBs,
+				ShouldRun:             n.Decision.ShouldRun, ShouldContinueRunning: n.Decision.ShouldContinueRunning})
 			if len(n.Preempts) > 0 {
-				victims = append(victims, preemptionVictims{Node: n.Node, Pods: n.Preempts})
+				victims = append(victims, preemptionVictims{Node: n.Node, Pods: n.Preempts, PDBViolations: n.PreemptsViolatingPDBs})
 			}
 			why := reasonMessages(reasons)
 			key := state + "\x00" + why

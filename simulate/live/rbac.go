@@ -31,6 +31,9 @@ func (req Request) Accesses() []Access {
 	if req.readsPriorityClasses() {
 		out = append(out, priorityClassesList)
 	}
+	if req.SchedulerStage {
+		out = append(out, pdbList)
+	}
 	return sortAccesses(out)
 }
 

@@ -199,7 +199,7 @@ func warningCodes(ws []Warning) string {
 func TestReadFromAnswersWhatRBACAllows(t *testing.T) {
 	all := func(fakeapi.Access) bool { return true }
 	platform := func(a fakeapi.Access) bool { // nodes, DaemonSets and PriorityClasses cluster-wide, no pods
-		return (a.Verb == "get" || a.Verb == "list") && (a.Resource == "nodes" || a.Resource == "daemonsets" || a.Resource == "priorityclasses")
+		return (a.Verb == "get" || a.Verb == "list") && (a.Resource == "nodes" || a.Resource == "daemonsets" || a.Resource == "priorityclasses" || a.Resource == "poddisruptionbudgets")
 	}
 	team := func(a fakeapi.Access) bool { // nodes, and team-x's DaemonSets and pods
 		return (a.Verb == "get" || a.Verb == "list") &&
@@ -227,13 +227,13 @@ func TestReadFromAnswersWhatRBACAllows(t *testing.T) {
 			warnings: "DaemonSetPodsForbidden OtherPodsForbidden", never: "/pods"},
 		{name: "team, every DaemonSet it may see", allow: team, reviews: true,
 			req: Request{AllDaemonSets: true, SchedulerStage: true, RequireDaemonSets: true, Namespace: "team-x"},
-			dss: "team-x/agent", pods: "team-x/agent-a team-x/agent-old", warnings: "DaemonSetsForbidden OtherPodsForbidden PriorityClassesForbidden"},
+			dss: "team-x/agent", pods: "team-x/agent-a team-x/agent-old", warnings: "DaemonSetsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden"},
 		{name: "team, a rollout of its DaemonSet", allow: team, reviews: true,
 			req: Request{DaemonSets: []string{"team-x/agent"}, SchedulerStage: true, Namespace: "team-x"},
-			dss: "team-x/agent", pods: "team-x/agent-a team-x/agent-old", warnings: "OtherPodsForbidden PriorityClassesForbidden"},
+			dss: "team-x/agent", pods: "team-x/agent-a team-x/agent-old", warnings: "OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden"},
 		{name: "team, no access reviews: 403s handled alike", allow: team,
 			req: Request{AllDaemonSets: true, SchedulerStage: true, RequireDaemonSets: true, Namespace: "team-x"},
-			dss: "team-x/agent", pods: "team-x/agent-a team-x/agent-old", warnings: "DaemonSetsForbidden OtherPodsForbidden PriorityClassesForbidden"},
+			dss: "team-x/agent", pods: "team-x/agent-a team-x/agent-old", warnings: "DaemonSetsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden"},
 		{name: "a rollout of a DaemonSet not created yet", allow: all, reviews: true,
 			req: Request{DaemonSets: []string{"team-x/new"}, SchedulerStage: false}, never: "/pods"},
 		{name: "bare name", allow: all, reviews: true,
