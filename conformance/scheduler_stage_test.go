@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/klog/v2"
 	"k8s.io/kubernetes/pkg/controller/daemon"
+	"k8s.io/kubernetes/pkg/scheduler/framework"
 	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/names"
 	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/nodeports"
 	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/nodeunschedulable"
@@ -31,7 +33,7 @@ import (
 type schedCase struct {
 	nodes   []*corev1.Node
 	pods    []*corev1.Pod
-	ds      *appsv1.DaemonSet
+	dss     []*appsv1.DaemonSet
 	classes []*schedulingv1.PriorityClass
 	pdbs    []*policyv1.PodDisruptionBudget
 }
@@ -282,29 +284,38 @@ func genSchedCase(seed uint64) schedCase {
 		}
 		c.classes = append(c.classes, pc)
 	}
-	labels := map[string]string{"app": "agent"}
-	spec := g.podSpec()
-	spec.PriorityClassName = g.pick("", "", "", "system-node-critical", "system-cluster-critical", "agents", "agents", "batch", "missing")
-	if g.chance(0.06) {
-		spec.Priority = ptr.To([]int32{0, 10, 100000, 2000001000}[g.r.IntN(4)])
+	// one DaemonSet, or two or three competing for room
+	count := 1
+	if g.chance(0.35) {
+		count = 2 + g.r.IntN(2)
 	}
-	if g.chance(0.06) {
-		spec.PreemptionPolicy = ptr.To(corev1.PreemptionPolicy(g.pick(string(corev1.PreemptNever), string(corev1.PreemptLowerPriority))))
+	for k := range count {
+		name := fmt.Sprintf("agent-%d", k)
+		labels := map[string]string{"app": name}
+		spec := g.podSpec()
+		spec.PriorityClassName = g.pick("", "", "", "system-node-critical", "system-cluster-critical", "agents", "agents", "batch", "missing")
+		if g.chance(0.06) {
+			spec.Priority = ptr.To([]int32{0, 10, 100000, 2000001000}[g.r.IntN(4)])
+		}
+		if g.chance(0.06) {
+			spec.PreemptionPolicy = ptr.To(corev1.PreemptionPolicy(g.pick(string(corev1.PreemptNever), string(corev1.PreemptLowerPriority))))
+		}
+		if g.chance(0.5) {
+			spec.Tolerations = append(spec.Tolerations, corev1.Toleration{Key: "dedicated", Operator: corev1.TolerationOpExists})
+		}
+		if g.chance(0.2) {
+			spec.NodeSelector = map[string]string{"pool": "a"}
+		}
+		ds := &appsv1.DaemonSet{
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "kube-system", UID: types.UID("ds-" + name), Generation: 1},
+			Spec: appsv1.DaemonSetSpec{
+				Selector: &metav1.LabelSelector{MatchLabels: labels},
+				Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: spec},
+			},
+		}
+		daemonset.SetDefaults(ds)
+		c.dss = append(c.dss, ds)
 	}
-	if g.chance(0.5) {
-		spec.Tolerations = append(spec.Tolerations, corev1.Toleration{Key: "dedicated", Operator: corev1.TolerationOpExists})
-	}
-	if g.chance(0.2) {
-		spec.NodeSelector = map[string]string{"pool": "a"}
-	}
-	c.ds = &appsv1.DaemonSet{
-		ObjectMeta: metav1.ObjectMeta{Name: "agent", Namespace: "kube-system", UID: "ds-agent", Generation: 1},
-		Spec: appsv1.DaemonSetSpec{
-			Selector: &metav1.LabelSelector{MatchLabels: labels},
-			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: spec},
-		},
-	}
-	daemonset.SetDefaults(c.ds)
 	return c
 }
 
@@ -350,7 +361,9 @@ func schedStageCases() int {
 // init containers, sidecars, overhead, pod-level resources, in-place resize
 // status, priorities and start times, labels under random
 // PodDisruptionBudgets, host ports, hostNetwork; terminal, unbound and
-// orphaned pods) and a random DaemonSet, simulate.Place agrees
+// orphaned pods) and one to three random DaemonSets (several compete for
+// room: the scheduler takes their pods of a node highest priority first,
+// each finding the node as the one before left it), simulate.Place agrees
 // node for node with kube-scheduler v1.37.2's own framework: on every node
 // where the controller (upstream NodeShouldRunDaemonPod) creates a pod,
 // Refused exactly where admission refuses it (with its message), the
@@ -362,7 +375,7 @@ func TestSchedulerStageMatchesUpstreamFramework(t *testing.T) {
 	us := newUpstreamScheduler(t)
 	logger := klog.Background()
 	n := schedStageCases()
-	var nodes, created, runs, pending, preempting, victims, refused, violations int
+	var nodes, created, runs, pending, preempting, victims, refused, violations, competing int
 	reasons := map[string]int{}
 	for seed := range uint64(n) {
 		tc := genSchedCase(seed)
@@ -377,72 +390,110 @@ func TestSchedulerStageMatchesUpstreamFramework(t *testing.T) {
 			t.Fatalf("seed %d: %v", seed, err)
 		}
 		adm := upstreamPriorityAdmission(t, tc.classes)
-		pl, err := simulate.Place(cl, tc.ds)
+		pl, err := simulate.Place(cl, tc.dss...)
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
 		}
 		us.load(tc.nodes, tc.pods)
-		dp := pl.DaemonSets[0]
+		// the scheduler takes the daemon pods of a node highest priority
+		// first (its queue's order; Place binds ties in the order given)
+		order := make([]int, len(tc.dss))
+		prio := make([]int32, len(tc.dss))
+		for k, ds := range tc.dss {
+			order[k] = k
+			if p, err := admitPod(t, adm, daemonset.PodAsCreated(ds, "")); err == nil {
+				prio[k] = *p.Spec.Priority
+			}
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(prio[b], prio[a]) })
+		podByKey := map[string]*corev1.Pod{}
+		for _, p := range tc.pods {
+			podByKey[p.Namespace+"/"+p.Name] = p
+		}
 		for i, node := range cl.Nodes() {
 			nodes++
-			got := dp.Nodes[i]
-			run, _ := daemon.NodeShouldRunDaemonPod(logger, node, tc.ds)
-			if !run {
-				if got.State != simulate.Excluded {
-					t.Fatalf("seed %d, %s: Place %s, upstream controller creates no pod", seed, node.Name, got.State)
+			ni, err := us.lister.NodeInfos().Get(node.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range order {
+				ds, dp := tc.dss[k], pl.DaemonSets[k]
+				got := dp.Nodes[i]
+				run, _ := daemon.NodeShouldRunDaemonPod(logger, node, ds)
+				if !run {
+					if got.State != simulate.Excluded {
+						t.Fatalf("seed %d, %s, %s: Place %s, upstream controller creates no pod", seed, ds.Name, node.Name, got.State)
+					}
+					continue
 				}
-				continue
-			}
-			created++
-			pod := daemonset.PodAsCreated(tc.ds, node.Name)
-			pod.Name, pod.UID = "agent-"+node.Name, types.UID("agent-"+node.Name)
-			admitted, refusal := admitPod(t, adm, pod)
-			if refusal != nil {
-				if dp.Refused == nil || got.State != simulate.Refused || !strings.Contains(refusal.Error(), dp.Refused.Detail) {
-					t.Fatalf("seed %d, %s: admission refuses (%v); Place %s, refusal %v\nclasses %s\ntemplate priority %q %v %v", seed, node.Name, refusal,
-						got.State, dp.Refused, simPlaceJSON(tc.classes), pod.Spec.PriorityClassName, pod.Spec.Priority, pod.Spec.PreemptionPolicy)
+				created++
+				pod := daemonset.PodAsCreated(ds, node.Name)
+				pod.Name, pod.UID = ds.Name+"-"+node.Name, types.UID(ds.Name+"-"+node.Name)
+				admitted, refusal := admitPod(t, adm, pod)
+				if refusal != nil {
+					if dp.Refused == nil || got.State != simulate.Refused || !strings.Contains(refusal.Error(), dp.Refused.Detail) {
+						t.Fatalf("seed %d, %s, %s: admission refuses (%v); Place %s, refusal %v\nclasses %s\ntemplate priority %q %v %v", seed, ds.Name, node.Name, refusal,
+							got.State, dp.Refused, simPlaceJSON(tc.classes), pod.Spec.PriorityClassName, pod.Spec.Priority, pod.Spec.PreemptionPolicy)
+					}
+					refused++
+					continue
 				}
-				refused++
-				continue
-			}
-			if dp.Refused != nil || *admitted.Spec.Priority != dp.Priority.Priority || *admitted.Spec.PreemptionPolicy != dp.Priority.PreemptionPolicy ||
-				admitted.Spec.PriorityClassName != dp.Priority.ClassName {
-				t.Fatalf("seed %d, %s: admission gives %q %d %s; Place %+v, refusal %v", seed, node.Name,
-					admitted.Spec.PriorityClassName, *admitted.Spec.Priority, *admitted.Spec.PreemptionPolicy, dp.Priority, dp.Refused)
-			}
-			pod = admitted
-			want := us.schedule(t, pod, node.Name, tc.pdbs)
-			fail := func(what string) {
-				t.Fatalf("seed %d, %s: %s\nPlace: %s pending=%q preempts=%v\nupstream: %s\nnode: %s\npods on it: %s\nds: %s",
-					seed, node.Name, what, got.State, daemonkitReasons(got.Pending), got.Preempts, want,
-					simPlaceJSON(node), simPlaceJSON(cl.PodsOn(node.Name)), simPlaceJSON(tc.ds.Spec.Template.Spec))
-			}
-			switch {
-			case want.Binds && got.State != simulate.Runs, !want.Binds && got.State != simulate.Pending:
-				fail("Runs/Pending differ")
-			case !want.Binds && !slices.Equal(daemonkitReasons(got.Pending), want.Reasons):
-				fail("Pending reasons differ")
-			case !slices.Equal(got.Preempts, want.Victims):
-				fail("victims differ")
-			case got.PreemptsViolatingPDBs != want.PDBViolations:
-				fail(fmt.Sprintf("PDB violations differ: Place %d\npdbs: %s", got.PreemptsViolatingPDBs, simPlaceJSON(tc.pdbs)))
-			}
-			violations += want.PDBViolations
-			if want.Binds {
+				if dp.Refused != nil || *admitted.Spec.Priority != dp.Priority.Priority || *admitted.Spec.PreemptionPolicy != dp.Priority.PreemptionPolicy ||
+					admitted.Spec.PriorityClassName != dp.Priority.ClassName {
+					t.Fatalf("seed %d, %s, %s: admission gives %q %d %s; Place %+v, refusal %v", seed, ds.Name, node.Name,
+						admitted.Spec.PriorityClassName, *admitted.Spec.Priority, *admitted.Spec.PreemptionPolicy, dp.Priority, dp.Refused)
+				}
+				pod = admitted
+				want := us.schedule(t, pod, node.Name, tc.pdbs)
+				fail := func(what string) {
+					t.Fatalf("seed %d, %s on %s: %s\nPlace: %s pending=%q preempts=%v\nupstream: %s\nnode: %s\npods on it: %s\nds: %s",
+						seed, ds.Name, node.Name, what, got.State, daemonkitReasons(got.Pending), got.Preempts, want,
+						simPlaceJSON(node), simPlaceJSON(cl.PodsOn(node.Name)), simPlaceJSON(ds.Spec.Template.Spec))
+				}
+				switch {
+				case want.Binds && got.State != simulate.Runs, !want.Binds && got.State != simulate.Pending:
+					fail("Runs/Pending differ")
+				case !want.Binds && !slices.Equal(daemonkitReasons(got.Pending), want.Reasons):
+					fail("Pending reasons differ")
+				case !slices.Equal(got.Preempts, want.Victims):
+					fail("victims differ")
+				case got.PreemptsViolatingPDBs != want.PDBViolations:
+					fail(fmt.Sprintf("PDB violations differ: Place %d\npdbs: %s", got.PreemptsViolatingPDBs, simPlaceJSON(tc.pdbs)))
+				}
+				violations += want.PDBViolations
+				if !want.Binds {
+					pending++
+					for _, r := range want.Reasons {
+						reasons[r]++
+					}
+					continue
+				}
 				runs++
-			} else {
-				pending++
-				for _, r := range want.Reasons {
-					reasons[r]++
+				if len(want.Victims) > 0 {
+					preempting++
+					victims += len(want.Victims)
 				}
-			}
-			if len(want.Victims) > 0 {
-				preempting++
-				victims += len(want.Victims)
+				// the node as the next daemon pod finds it: victims gone,
+				// this pod bound
+				for _, v := range want.Victims {
+					if err := ni.RemovePod(logger, podByKey[v]); err != nil {
+						t.Fatal(err)
+					}
+				}
+				bound := pod.DeepCopy()
+				bound.Spec.NodeName = node.Name
+				info, err := framework.NewPodInfo(bound)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ni.AddPodInfo(info)
+				if len(tc.dss) > 1 {
+					competing++
+				}
 			}
 		}
 	}
-	t.Logf("%d clusters, %d nodes, %d daemon pods to create: %d refused by Priority admission, %d run (%d by preempting %d pods, %d of them against a PDB), %d pending; 0 disagreements",
-		n, nodes, created, refused, runs, preempting, victims, violations, pending)
+	t.Logf("%d clusters, %d nodes, %d daemon pods to create: %d refused by Priority admission, %d run (%d by preempting %d pods, %d of them against a PDB; %d beside other DaemonSets' pods), %d pending; 0 disagreements",
+		n, nodes, created, refused, runs, preempting, victims, violations, competing, pending)
 	t.Logf("failing filters' reasons on Pending nodes: %v", reasons)
 }

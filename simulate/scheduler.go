@@ -437,6 +437,14 @@ func (n *daemonPodNeeds) preempt(c *Cluster, ix *clusterIndex, ns *schedNode, u 
 		// upstream sorts the victims by importance again
 		slices.SortStableFunc(p.victims, func(a, b int32) int { return ix.moreImportantPod(a, b) })
 	}
+	// The node as the scheduler's cache holds it once the victims are
+	// gone: u without them (the dry run's state differs in the host ports
+	// it dropped for reprieved pods).
+	p.after = nodeUsage{requested: u.requested.clone(), pods: u.pods - int64(len(p.victims)), ports: slices.Clone(u.ports)}
+	for _, pi := range p.victims {
+		p.after.requested.sub(ix.podReq[pi])
+		p.after.ports = removePorts(p.after.ports, podPorts(pi))
+	}
 	return p, true
 }
 
