@@ -23,3 +23,13 @@ func ExampleAdmitPodPriority() {
 	// 100000 Never <nil>
 	// spec.priority: Forbidden: the integer value of priority (100) must not be provided in pod spec; priority admission controller computed 0 from the given PriorityClass name
 }
+
+// Every cluster has the two system classes.
+func ExampleSystemPriorityClasses() {
+	for _, pc := range daemonset.SystemPriorityClasses() {
+		fmt.Println(pc.Name, pc.Value, *pc.PreemptionPolicy)
+	}
+	// Output:
+	// system-node-critical 2000001000 PreemptLowerPriority
+	// system-cluster-critical 2000000000 PreemptLowerPriority
+}
