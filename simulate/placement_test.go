@@ -917,3 +917,21 @@ func TestPlacement_PreemptionSparesPDBProtectedPods(t *testing.T) {
 		t.Fatalf("needing both: preempts %v (%d against a PDB)", n.Preempts, n.PreemptsViolatingPDBs)
 	}
 }
+
+// A template asking the scheduler for what the scheduler stage does not
+// model is named in a trap, with what it asks.
+func TestTraps_SchedulerNotModelled(t *testing.T) {
+	c := cluster(t, pool(t, simulate.NewNodePool("n", 1)))
+	p := place(t, c, ds("agent"))
+	simtest.AssertNoTrap(t, p, simulate.TrapSchedulerNotModelled)
+	p = place(t, c, ds("agent", func(s *corev1.PodSpec) {
+		s.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
+			TopologyKey: "kubernetes.io/hostname", LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "other"}}}}}}
+		s.TopologySpreadConstraints = []corev1.TopologySpreadConstraint{{MaxSkew: 1, TopologyKey: "zone", WhenUnsatisfiable: corev1.DoNotSchedule}}
+		s.SchedulingGates = []corev1.PodSchedulingGate{{Name: "example.com/wait"}}
+	}))
+	tr := simtest.AssertTrap(t, p, simulate.TrapSchedulerNotModelled)
+	if !strings.Contains(tr.Message, "required pod anti-affinity, topology spread constraints (DoNotSchedule), scheduling gates") {
+		t.Errorf("message = %q", tr.Message)
+	}
+}

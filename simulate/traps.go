@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/daemonkit/daemonkit/daemonset"
 	appsv1 "k8s.io/api/apps/v1"
@@ -70,6 +71,12 @@ const (
 	// priority, and whether the API server admits the pod at all, are
 	// unknown.
 	TrapPriorityClassNotGiven TrapKind = "PriorityClassNotGiven"
+	// TrapSchedulerNotModelled: the template asks the scheduler for what
+	// the scheduler stage does not model — required inter-pod affinity or
+	// anti-affinity, topology spread constraints that forbid scheduling,
+	// scheduling gates, DRA resource claims, PersistentVolumeClaims — so
+	// where it says Runs the real scheduler may still leave the pod Pending.
+	TrapSchedulerNotModelled TrapKind = "SchedulerNotModelled"
 	// TrapSurgeHostPort: the DaemonSet binds host ports and updates with
 	// maxSurge > 0: on every update the surge pod collides with the old pod
 	// on the port and stays Pending; the rollout stalls.
@@ -184,6 +191,11 @@ func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []
 				Message: "the template's not-ready/unreachable NoExecute toleration with tolerationSeconds is replaced by the controller's own, " +
 					"which has none: daemon pods stay on NotReady and unreachable nodes indefinitely"})
 		}
+		if what := notModelled(&ds.Spec.Template.Spec); len(what) > 0 {
+			traps = append(traps, Trap{Kind: TrapSchedulerNotModelled, DaemonSet: key,
+				Message: fmt.Sprintf("the template uses %s, which the scheduler stage does not model: "+
+					"where daemonkit says Runs the real scheduler may still leave the pod Pending", strings.Join(what, ", "))})
+		}
 		if len(needs[k].ports) > 0 && allowsSurgeAsStored(ds) {
 			traps = append(traps, Trap{Kind: TrapSurgeHostPort, DaemonSet: key,
 				Message: fmt.Sprintf("the pod binds host port %d/%s and the update strategy has maxSurge > 0: during an update the new pod collides with the old one "+
@@ -280,4 +292,37 @@ func allowsSurgeAsStored(ds *appsv1.DaemonSet) bool {
 	stored := ds.DeepCopy()
 	daemonset.SetDefaults(stored)
 	return daemonset.AllowsSurge(stored)
+}
+
+// notModelled lists what spec asks of the scheduler beyond the filters the
+// scheduler stage models (upstream plugins InterPodAffinity,
+// PodTopologySpread, SchedulingGates, DynamicResources, VolumeBinding /
+// VolumeZone / NodeVolumeLimits / VolumeRestrictions).
+func notModelled(spec *corev1.PodSpec) []string {
+	var out []string
+	if a := spec.Affinity; a != nil {
+		if a.PodAffinity != nil && len(a.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution) > 0 {
+			out = append(out, "required pod affinity")
+		}
+		if a.PodAntiAffinity != nil && len(a.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution) > 0 {
+			out = append(out, "required pod anti-affinity")
+		}
+	}
+	if slices.ContainsFunc(spec.TopologySpreadConstraints, func(c corev1.TopologySpreadConstraint) bool {
+		return c.WhenUnsatisfiable == corev1.DoNotSchedule
+	}) {
+		out = append(out, "topology spread constraints (DoNotSchedule)")
+	}
+	if len(spec.SchedulingGates) > 0 {
+		out = append(out, "scheduling gates")
+	}
+	if len(spec.ResourceClaims) > 0 {
+		out = append(out, "DRA resource claims")
+	}
+	if slices.ContainsFunc(spec.Volumes, func(v corev1.Volume) bool {
+		return v.PersistentVolumeClaim != nil || v.Ephemeral != nil
+	}) {
+		out = append(out, "PersistentVolumeClaims")
+	}
+	return out
 }
