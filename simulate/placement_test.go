@@ -880,6 +880,10 @@ globalDefault: true
 		if !strings.Contains(tr.Message, `"agents"`) {
 			t.Errorf("message = %q", tr.Message)
 		}
+		p = place(t, cluster(t, nodes), ds("agent", func(s *corev1.PodSpec) { s.Priority = ptr.To[int32](1000) }))
+		if r := p.DaemonSets[0].Refused; r == nil || !strings.Contains(r.Detail, "assuming no global default class") {
+			t.Errorf("refused = %v", r)
+		}
 	})
 }
 

@@ -28,7 +28,8 @@ func boundPodPriority(spec *corev1.PodSpec, classes []*schedulingv1.PriorityClas
 // policy it sets, or its refusal. When the cluster's classes were not given
 // and the template names a class that is not a system one, admission cannot
 // be decided: the pod is read as admitted with its spec.priority (else 0)
-// and unknownClass is set.
+// and unknownClass is set; a template naming no class is decided as in a
+// cluster without a global default class, and a refusal says so.
 func daemonPodAdmission(spec *corev1.PodSpec, c *Cluster) (adm daemonset.AdmittedPriority, refused *field.Error, unknownClass bool) {
 	var classes []*schedulingv1.PriorityClass
 	known := false
@@ -36,7 +37,16 @@ func daemonPodAdmission(spec *corev1.PodSpec, c *Cluster) (adm daemonset.Admitte
 		classes, known = c.priorityClasses, c.classesKnown
 	}
 	adm, refused = daemonset.AdmitPodPriority(spec, classes)
-	if refused == nil || known || refused.Field != "spec.priorityClassName" {
+	if refused == nil || known {
+		return adm, refused, false
+	}
+	if refused.Field != "spec.priorityClassName" {
+		if spec.PriorityClassName == "" {
+			// decided against no global default class
+			r := *refused
+			r.Detail += " (the cluster's PriorityClasses were not given: assuming no global default class)"
+			refused = &r
+		}
 		return adm, refused, false
 	}
 	adm = daemonset.AdmittedPriority{ClassName: spec.PriorityClassName, PreemptionPolicy: corev1.PreemptLowerPriority}
