@@ -12,6 +12,8 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	sigsjson "sigs.k8s.io/json"
@@ -57,6 +59,12 @@ type Objects struct {
 	// kubectl.kubernetes.io/last-applied-configuration annotation.
 	Nodes []*corev1.Node
 	Pods  []*corev1.Pod
+	// PriorityClasses (scheduling.k8s.io/v1), which decide the priority
+	// the Priority admission plugin gives pods (AdmitPodPriority).
+	PriorityClasses []*schedulingv1.PriorityClass
+	// PodDisruptionBudgets (policy/v1), which decide the order in which
+	// preemption spares pods (FilterPodsWithPDBViolation).
+	PodDisruptionBudgets []*policyv1.PodDisruptionBudget
 	// Others holds every object of another kind (ConfigMaps, RBAC, Services,
 	// CRDs, ...), in stream order. They are not an error.
 	Others []Other
@@ -133,6 +141,8 @@ func (o *Objects) Append(other *Objects) {
 	o.DaemonSets = append(o.DaemonSets, other.DaemonSets...)
 	o.Nodes = append(o.Nodes, other.Nodes...)
 	o.Pods = append(o.Pods, other.Pods...)
+	o.PriorityClasses = append(o.PriorityClasses, other.PriorityClasses...)
+	o.PodDisruptionBudgets = append(o.PodDisruptionBudgets, other.PodDisruptionBudgets...)
 	o.Others = append(o.Others, other.Others...)
 	o.Warnings = append(o.Warnings, other.Warnings...)
 	for k, v := range other.sources {
@@ -441,6 +451,18 @@ func (d *decoder) object(doc document, path fpath, obj map[string]any,
 		default:
 			return []*DecodeError{at(path.Key("apiVersion"),
 				fmt.Sprintf("unknown apiVersion %q for DaemonSet", apiVersion), "use apiVersion: apps/v1")}
+		}
+	case "PodDisruptionBudget":
+		// policy/v1beta1 is no longer served: kept among Others, with the
+		// removed-API warning
+		if apiVersion == "policy/v1" {
+			return decodeAs(d, obj, path, at, src, apiVersion, kind, &objs.PodDisruptionBudgets)
+		}
+	case "PriorityClass":
+		// other versions are no longer served: kept among Others, with the
+		// removed-API warning
+		if apiVersion == "scheduling.k8s.io/v1" {
+			return decodeAs(d, obj, path, at, src, apiVersion, kind, &objs.PriorityClasses)
 		}
 	case "Node", "Pod":
 		if apiVersion != "v1" {

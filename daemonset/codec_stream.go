@@ -516,7 +516,7 @@ func trim(obj any) {
 func (d *decoder) keep(o *Objects) {
 	kept := d.objs
 	for _, ds := range o.DaemonSets {
-		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.Others), MaxOtherObjects, o, ds) {
+		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, o, ds) {
 			kept.DaemonSets = append(kept.DaemonSets, ds)
 			kept.setSource(ds, o.sources[ds])
 			if l, ok := o.locations[ds]; ok {
@@ -536,8 +536,20 @@ func (d *decoder) keep(o *Objects) {
 			kept.setSource(p, o.sources[p])
 		}
 	}
+	for _, pc := range o.PriorityClasses {
+		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, o, pc) {
+			kept.PriorityClasses = append(kept.PriorityClasses, pc)
+			kept.setSource(pc, o.sources[pc])
+		}
+	}
+	for _, pdb := range o.PodDisruptionBudgets {
+		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, o, pdb) {
+			kept.PodDisruptionBudgets = append(kept.PodDisruptionBudgets, pdb)
+			kept.setSource(pdb, o.sources[pdb])
+		}
+	}
 	for _, x := range o.Others {
-		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.Others), MaxOtherObjects, o, x) {
+		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, o, x) {
 			kept.Others = append(kept.Others, x)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/daemonkit/daemonkit/daemonset"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -33,6 +35,117 @@ type Cluster struct {
 	pods []*corev1.Pod
 	// index is built once, by NewCluster, from nodes and pods.
 	index *clusterIndex
+	// priorityClasses are the cluster's PriorityClasses, when given
+	// (WithPriorityClasses); classesKnown says they were.
+	priorityClasses []*schedulingv1.PriorityClass
+	classesKnown    bool
+	// pdbs are the cluster's PodDisruptionBudgets (WithPodDisruptionBudgets).
+	pdbs []*policyv1.PodDisruptionBudget
+}
+
+// WithPriorityClasses returns a Cluster of c's nodes and pods and the
+// cluster's PriorityClasses (`kubectl get priorityclasses -o yaml`; the two
+// system classes may be left out, every cluster has them). Place then
+// resolves the daemon pod's priority and preemption policy as the API
+// server's Priority admission plugin does (daemonset.AdmitPodPriority) and
+// names a template admission refuses (State Refused); pods in the cluster
+// without spec.priority get theirs the same way. Without classes, a
+// template naming a class other than the system ones is read as priority 0
+// and named in a TrapPriorityClassNotGiven.
+//
+// Errors: a nil class, a class without a name, two classes of the same name.
+func (c *Cluster) WithPriorityClasses(classes ...*schedulingv1.PriorityClass) (*Cluster, error) {
+	var errs field.ErrorList
+	seen := map[string]int{}
+	for i, pc := range classes {
+		p := field.NewPath("priorityClasses").Index(i)
+		switch {
+		case pc == nil:
+			errs = append(errs, field.Required(p, "nil PriorityClass"))
+		case pc.Name == "":
+			errs = append(errs, field.Required(p.Child("metadata", "name"), "PriorityClass has no name"))
+		default:
+			if j, dup := seen[pc.Name]; dup {
+				errs = append(errs, field.Duplicate(p.Child("metadata", "name"), fmt.Sprintf("%s (also priorityClasses[%d])", pc.Name, j)))
+				continue
+			}
+			seen[pc.Name] = i
+		}
+	}
+	if len(errs) > 0 {
+		return nil, inputError("invalid cluster", errs...)
+	}
+	out := &Cluster{}
+	if c != nil {
+		*out = *c
+	}
+	out.priorityClasses, out.classesKnown = slices.Clone(classes), true
+	ix := *c.indexed()
+	// pods without spec.priority: as admission would have set it
+	ix.podPrio = slices.Clone(ix.podPrio)
+	for pi, pod := range out.pods {
+		if pod != nil && pod.Spec.Priority == nil {
+			ix.podPrio[pi] = boundPodPriority(&pod.Spec, out.priorityClasses)
+		}
+	}
+	out.index = &ix
+	return out, nil
+}
+
+// WithPodDisruptionBudgets returns a Cluster of c's nodes, pods and
+// PriorityClasses and the cluster's PodDisruptionBudgets (`kubectl get pdb
+// -A -o yaml`, with their status). Place's preemption then spares first the
+// pods whose eviction would violate one, as the scheduler does, and counts
+// the violations it commits (NodePlacement.PreemptsViolatingPDBs).
+//
+// Errors: a nil PDB, a PDB without a name, two PDBs of the same
+// namespace/name.
+func (c *Cluster) WithPodDisruptionBudgets(pdbs ...*policyv1.PodDisruptionBudget) (*Cluster, error) {
+	var errs field.ErrorList
+	seen := map[string]int{}
+	for i, pdb := range pdbs {
+		p := field.NewPath("podDisruptionBudgets").Index(i)
+		switch {
+		case pdb == nil:
+			errs = append(errs, field.Required(p, "nil PodDisruptionBudget"))
+		case pdb.Name == "":
+			errs = append(errs, field.Required(p.Child("metadata", "name"), "PodDisruptionBudget has no name"))
+		default:
+			key := pdb.Namespace + "/" + pdb.Name
+			if j, dup := seen[key]; dup {
+				errs = append(errs, field.Duplicate(p.Child("metadata", "name"), fmt.Sprintf("%s (also podDisruptionBudgets[%d])", key, j)))
+				continue
+			}
+			seen[key] = i
+		}
+	}
+	if len(errs) > 0 {
+		return nil, inputError("invalid cluster", errs...)
+	}
+	out := &Cluster{}
+	if c != nil {
+		*out = *c
+	}
+	out.pdbs = slices.Clone(pdbs)
+	return out, nil
+}
+
+// PodDisruptionBudgets returns the PodDisruptionBudgets given to
+// WithPodDisruptionBudgets, in a new slice.
+func (c *Cluster) PodDisruptionBudgets() []*policyv1.PodDisruptionBudget {
+	if c == nil {
+		return nil
+	}
+	return slices.Clone(c.pdbs)
+}
+
+// PriorityClasses returns the PriorityClasses given to WithPriorityClasses,
+// in a new slice (nil when none were).
+func (c *Cluster) PriorityClasses() []*schedulingv1.PriorityClass {
+	if c == nil {
+		return nil
+	}
+	return slices.Clone(c.priorityClasses)
 }
 
 // NewCluster validates nodes and pods and returns an indexed Cluster whose
@@ -223,6 +336,9 @@ type clusterIndex struct {
 	// podPrio: each counted pod's priority (spec.priority, or the
 	// well-known system classes, else 0).
 	podPrio []int32
+	// podStart: each counted pod's status.startTime in Unix nanoseconds,
+	// noStartTime when unset (the order of MoreImportantPod).
+	podStart []int64
 	// claimable indexes the counted pods a DaemonSet can claim.
 	claimable claimIndex
 	// podNode: each counted pod's node, by index into Cluster.Pods.
@@ -249,11 +365,12 @@ type schedNode struct {
 
 func buildIndex(nodes []*corev1.Node, pods []*corev1.Pod) *clusterIndex {
 	ix := &clusterIndex{
-		nodes:   make([]schedNode, len(nodes)),
-		byName:  make(map[string]int, len(nodes)),
-		podReq:  make([]resources, len(pods)),
-		podPrio: make([]int32, len(pods)),
-		podNode: make([]int32, len(pods)),
+		nodes:    make([]schedNode, len(nodes)),
+		byName:   make(map[string]int, len(nodes)),
+		podReq:   make([]resources, len(pods)),
+		podPrio:  make([]int32, len(pods)),
+		podStart: make([]int64, len(pods)),
+		podNode:  make([]int32, len(pods)),
 	}
 	for i, n := range nodes {
 		if _, dup := ix.byName[n.Name]; !dup {
@@ -273,9 +390,13 @@ func buildIndex(nodes []*corev1.Node, pods []*corev1.Pod) *clusterIndex {
 		if !ok {
 			continue
 		}
-		req := podRequests(pod)
+		req := boundPodRequests(pod)
 		ix.podReq[pi] = req
-		ix.podPrio[pi] = podPriority(&pod.Spec)
+		ix.podPrio[pi] = boundPodPriority(&pod.Spec, nil)
+		ix.podStart[pi] = noStartTime
+		if st := pod.Status.StartTime; st != nil {
+			ix.podStart[pi] = st.UnixNano()
+		}
 		ns := &ix.nodes[ni]
 		ns.usage.requested.add(req)
 		ns.usage.pods++
@@ -422,6 +543,46 @@ func ClusterFromObjects(objs *daemonset.Objects) (*Cluster, error) {
 	if len(errs) > 0 {
 		return nil, inputError("load cluster", errs...)
 	}
-	return NewCluster(slices.DeleteFunc(slices.Clone(objs.Nodes), func(n *corev1.Node) bool { return n == nil }),
+	c, err := NewCluster(slices.DeleteFunc(slices.Clone(objs.Nodes), func(n *corev1.Node) bool { return n == nil }),
 		slices.DeleteFunc(slices.Clone(objs.Pods), func(p *corev1.Pod) bool { return p == nil }))
+	if err == nil && len(objs.PodDisruptionBudgets) > 0 {
+		seen := map[string]*policyv1.PodDisruptionBudget{}
+		var pdbs []*policyv1.PodDisruptionBudget
+		for _, pdb := range objs.PodDisruptionBudgets {
+			if pdb == nil {
+				continue
+			}
+			key := pdb.Namespace + "/" + pdb.Name
+			if prev, dup := seen[key]; dup {
+				errs = append(errs, wholeInput(field.ErrorTypeDuplicate, key, fmt.Sprintf("%s: duplicate PodDisruptionBudget %s (first at %s)", where(pdb), key, where(prev))))
+				continue
+			}
+			seen[key] = pdb
+			pdbs = append(pdbs, pdb)
+		}
+		if len(errs) > 0 {
+			return nil, inputError("load cluster", errs...)
+		}
+		c, err = c.WithPodDisruptionBudgets(pdbs...)
+	}
+	if err != nil || len(objs.PriorityClasses) == 0 {
+		return c, err
+	}
+	classes := make([]*schedulingv1.PriorityClass, 0, len(objs.PriorityClasses))
+	byName := map[string]*schedulingv1.PriorityClass{}
+	for _, pc := range objs.PriorityClasses {
+		if pc == nil {
+			continue
+		}
+		if prev, dup := byName[pc.Name]; dup {
+			errs = append(errs, wholeInput(field.ErrorTypeDuplicate, pc.Name, fmt.Sprintf("%s: duplicate PriorityClass %q (first at %s)", where(pc), pc.Name, where(prev))))
+			continue
+		}
+		byName[pc.Name] = pc
+		classes = append(classes, pc)
+	}
+	if len(errs) > 0 {
+		return nil, inputError("load cluster", errs...)
+	}
+	return c.WithPriorityClasses(classes...)
 }

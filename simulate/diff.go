@@ -150,6 +150,8 @@ func describe(n NodePlacement, present bool) string {
 		return "runs"
 	case Pending:
 		return "pending: " + joinMessages(n.Pending, func(r PendingReason) string { return r.Message })
+	case Refused:
+		return "refused: the API server's admission refuses the daemon pod"
 	default:
 		msgs := make([]string, 0, len(n.Decision.Reasons))
 		for _, r := range n.Decision.Reasons {

@@ -387,6 +387,9 @@ func (e *engine) apply(ev event) bool {
 		// requeue (failed-pod backoff): the reconcile re-reads everything
 		delete(e.wakes, ev.t)
 	case evCreate:
+		if e.revs[e.curRev].refused != nil {
+			return false
+		}
 		e.createPod(ev.a)
 	case evDelete:
 		e.deletePod(ev.a)
@@ -459,6 +462,12 @@ func (e *engine) selectsAll() bool {
 // the API model, capped at burstReplicas each.
 // upstream: daemon_controller.go syncNodes
 func (e *engine) syncNodes(creates, dels []int32) {
+	if e.revs[e.curRev].refused != nil {
+		// admission refuses the pod: every create fails (FailedCreate) and
+		// nothing is created; the next sync tries again
+		// upstream: daemon_controller.go syncNodes (create errors)
+		creates = nil
+	}
 	if len(creates) > daemonset.BurstReplicas {
 		creates = creates[:daemonset.BurstReplicas]
 	}

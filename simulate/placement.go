@@ -25,11 +25,16 @@ const (
 	// desiredNumberScheduled and currentNumberScheduled) but the scheduler
 	// cannot bind it; it never becomes available.
 	Pending
+	// Refused: the controller tries to create a pod here (the node counts in
+	// desiredNumberScheduled) but the API server's admission refuses it
+	// (DaemonSetPlacement.Refused), so no pod exists: every sync's create
+	// fails with a FailedCreate event.
+	Refused
 )
 
-var stateNames = [...]string{Excluded: "Excluded", Runs: "Runs", Pending: "Pending"}
+var stateNames = [...]string{Excluded: "Excluded", Runs: "Runs", Pending: "Pending", Refused: "Refused"}
 
-// String returns "Runs", "Excluded" or "Pending".
+// String returns "Runs", "Excluded", "Pending" or "Refused".
 func (s State) String() string {
 	if int(s) < len(stateNames) {
 		return stateNames[s]
@@ -51,8 +56,15 @@ type NodePlacement struct {
 	// Pending lists the scheduler filters the created pod fails (State Pending only).
 	Pending []PendingReason
 	// Preempts names ("namespace/name") the lower-priority pods the scheduler
-	// evicts from the node so that the daemon pod runs there (State Runs).
+	// evicts from the node so that the daemon pod runs there (State Runs),
+	// the more important first (upstream: SelectVictimsOnNode's order).
 	Preempts []string
+	// PreemptsViolatingPDBs is how many of Preempts are evicted although
+	// their eviction violates a PodDisruptionBudget of the cluster
+	// (Cluster.WithPodDisruptionBudgets): preemption spares such pods first
+	// but not at the price of the daemon pod.
+	// upstream: default_preemption.go SelectVictimsOnNode numViolatingVictim
+	PreemptsViolatingPDBs int
 	// ExistingPod: the cluster already holds a pod of this DaemonSet on the
 	// node (a cluster loaded from a real one). Such pods are replaced by the
 	// simulated one and take no room of their own.
@@ -72,6 +84,15 @@ type DaemonSetPlacement struct {
 	PodRequests corev1.ResourceList
 	// Nodes, one per cluster node, in the cluster's node order (by name).
 	Nodes []NodePlacement
+	// Priority is the priority, class and preemption policy the API
+	// server's Priority admission plugin gives the daemon pod
+	// (daemonset.AdmitPodPriority with the cluster's PriorityClasses).
+	Priority daemonset.AdmittedPriority
+	// Refused is why the Priority admission plugin refuses the daemon pod
+	// (a class that does not exist, spec.priority or spec.preemptionPolicy
+	// other than the class gives), nil when it admits it. A refused
+	// DaemonSet has no pods: its nodes that should run one are Refused.
+	Refused *field.Error
 
 	podReq resources
 	// byName is the cluster's node index (name to position in Nodes),
@@ -84,7 +105,7 @@ func (d *DaemonSetPlacement) Key() string { return d.DaemonSet.Namespace + "/" +
 
 // Counts are how many nodes are in each State.
 type Counts struct {
-	Runs, Pending, Excluded int
+	Runs, Pending, Excluded, Refused int
 }
 
 // Counts returns how many nodes are in each State.
@@ -96,6 +117,8 @@ func (d *DaemonSetPlacement) Counts() Counts {
 			c.Runs++
 		case Pending:
 			c.Pending++
+		case Refused:
+			c.Refused++
 		default:
 			c.Excluded++
 		}
@@ -106,11 +129,13 @@ func (d *DaemonSetPlacement) Counts() Counts {
 // Status returns the DaemonSet status the controller reports once it has
 // synced this placement and every bound pod is Ready and available (the
 // ideal kubelet of the rollout engine):
-//   - desiredNumberScheduled: nodes where ShouldRun (Pending nodes included);
-//   - currentNumberScheduled, updatedNumberScheduled: the same (every desired
-//     node got a pod of the current template, bound or not);
+//   - desiredNumberScheduled: nodes where ShouldRun (Pending and Refused
+//     nodes included);
+//   - currentNumberScheduled, updatedNumberScheduled: Runs and Pending nodes
+//     (every desired node got a pod of the current template, bound or not,
+//     unless admission refused it);
 //   - numberReady, numberAvailable: Runs nodes;
-//   - numberUnavailable: Pending nodes;
+//   - numberUnavailable: Pending and Refused nodes;
 //   - numberMisscheduled: nodes with ShouldRun false where an existing pod
 //     of this DaemonSet may stay (ShouldContinueRunning) and survives the
 //     rollout: it is of the current template, or the strategy is OnDelete.
@@ -126,8 +151,12 @@ func (d *DaemonSetPlacement) Status() appsv1.DaemonSetStatus {
 		switch n.State {
 		case Runs:
 			s.DesiredNumberScheduled++
+			s.CurrentNumberScheduled++
 			s.NumberReady++
 		case Pending:
+			s.DesiredNumberScheduled++
+			s.CurrentNumberScheduled++
+		case Refused:
 			s.DesiredNumberScheduled++
 		default:
 			if n.ExistingPod && n.Decision.ShouldContinueRunning &&
@@ -136,8 +165,7 @@ func (d *DaemonSetPlacement) Status() appsv1.DaemonSetStatus {
 			}
 		}
 	}
-	s.CurrentNumberScheduled = s.DesiredNumberScheduled
-	s.UpdatedNumberScheduled = s.DesiredNumberScheduled
+	s.UpdatedNumberScheduled = s.CurrentNumberScheduled
 	s.NumberAvailable = s.NumberReady
 	s.NumberUnavailable = s.DesiredNumberScheduled - s.NumberAvailable
 	s.ObservedGeneration = d.DaemonSet.Generation
@@ -234,18 +262,24 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 	out := &Placement{DaemonSets: make([]*DaemonSetPlacement, len(dss))}
 	placers := make([]*daemonset.Placer, len(dss))
 	needs := make([]daemonPodNeeds, len(dss))
+	unknownClass := make([]bool, len(dss))
 	for k, ds := range dss {
 		placers[k] = daemonset.NewPlacer(ds)
-		needs[k] = newDaemonPodNeeds(daemonset.PodAsCreatedForRevision(ds, "", ""), -int32(k)-1)
+		pod := daemonset.PodAsCreatedForRevision(ds, "", "")
+		adm, refused, unknown := daemonPodAdmission(&pod.Spec, c)
+		unknownClass[k] = unknown
+		needs[k] = newDaemonPodNeeds(pod, -int32(k)-1, adm)
 		out.DaemonSets[k] = &DaemonSetPlacement{
 			DaemonSet:   ds,
 			PodRequests: needs[k].req.list(),
 			Nodes:       make([]NodePlacement, len(c.nodes)),
+			Priority:    adm,
+			Refused:     refused,
 			podReq:      needs[k].req,
 			byName:      ix.byName,
 		}
 	}
-	order := bindOrder(dss)
+	order := bindOrder(needs)
 	own := ownPods(ix, c.pods, dss)
 	describe := func(owner int32) string {
 		if owner >= 0 {
@@ -293,6 +327,11 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 				continue
 			}
 			np.Decision = daemonset.Decision{ShouldRun: true, ShouldContinueRunning: cont}
+			if out.DaemonSets[k].Refused != nil {
+				// no pod: it takes no room
+				np.State = Refused
+				continue
+			}
 			reasons := needs[k].fits(ns.alloc, u, ns.unscheduled, describe)
 			if len(reasons) > 0 {
 				var pre preemption
@@ -301,7 +340,7 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 					skip := func(pi int32) bool {
 						return slices.Contains(evicted, pi) || slices.ContainsFunc(mine, func(p [2]int) bool { return p[0] == int(pi) })
 					}
-					pre, ok = needs[k].preempt(ix, ns, u, skip)
+					pre, ok = needs[k].preempt(c, ix, ns, u, skip)
 				}
 				if !ok {
 					np.State = Pending
@@ -310,6 +349,7 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 				}
 				u = pre.after
 				evicted = append(evicted, pre.victims...)
+				np.PreemptsViolatingPDBs = pre.pdbViolations
 				np.Preempts = make([]string, len(pre.victims))
 				for v, pi := range pre.victims {
 					np.Preempts[v] = describe(pi)
@@ -327,39 +367,19 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 			}
 		}
 	}
-	out.Traps = findTraps(c, ix, dss, placers, needs, out)
+	out.Traps = findTraps(c, ix, dss, placers, needs, unknownClass, out)
 	return out, nil
 }
 
-// Well-known PriorityClasses every cluster has.
-// upstream: pkg/apis/scheduling/types.go SystemCriticalPriority
-const (
-	systemClusterCritical = 2000000000
-	systemNodeCritical    = systemClusterCritical + 1000
-)
-
-// podPriority is the priority the daemon pod gets from admission.
-func podPriority(spec *corev1.PodSpec) int32 {
-	if spec.Priority != nil {
-		return *spec.Priority
-	}
-	switch spec.PriorityClassName {
-	case "system-node-critical":
-		return systemNodeCritical
-	case "system-cluster-critical":
-		return systemClusterCritical
-	}
-	return 0
-}
-
-// bindOrder: indexes of dss, highest priority first, stable.
-func bindOrder(dss []*appsv1.DaemonSet) []int {
-	order := make([]int, len(dss))
+// bindOrder: indexes of the DaemonSets, highest admitted priority first,
+// stable.
+func bindOrder(needs []daemonPodNeeds) []int {
+	order := make([]int, len(needs))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int {
-		return cmp.Compare(podPriority(&dss[b].Spec.Template.Spec), podPriority(&dss[a].Spec.Template.Spec))
+		return cmp.Compare(needs[b].priority, needs[a].priority)
 	})
 	return order
 }

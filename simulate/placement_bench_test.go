@@ -75,6 +75,30 @@ func BenchmarkPlace(b *testing.B) {
 	}
 }
 
+// BenchmarkPlacePreempting is one system-node-critical DaemonSet asking 2
+// cpu over the 65,000-node LargeCluster: on the nodes whose workload pod
+// leaves less, the scheduler stage preempts it (SelectVictimsOnNode).
+func BenchmarkPlacePreempting(b *testing.B) {
+	_, c65 := largeClusters(b)
+	d := ds("critical-agent", requests("2", "128Mi"), func(s *corev1.PodSpec) { s.PriorityClassName = "system-node-critical" })
+	b.ReportAllocs()
+	preempting := 0
+	for b.Loop() {
+		p, err := simulate.Place(c65, d)
+		if err != nil {
+			b.Fatal(err)
+		}
+		preempting = 0
+		for _, n := range p.DaemonSets[0].Nodes {
+			if len(n.Preempts) > 0 {
+				preempting++
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(c65.NumNodes()), "ns/node")
+	b.ReportMetric(float64(preempting), "preempting-nodes")
+}
+
 // BenchmarkPlaceSet is three DaemonSets competing for room on 5,000 nodes.
 func BenchmarkPlaceSet(b *testing.B) {
 	c5, _ := largeClusters(b)

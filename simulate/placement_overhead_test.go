@@ -42,6 +42,6 @@ func ExampleDaemonSetPlacement_Overhead() {
 		fmt.Printf("%s: %+v, cpu %s on %d nodes\n", d.DaemonSet.Name, d.Counts(), o.Total.Cpu(), len(o.PerNode))
 	}
 	// Output:
-	// node-exporter: {Runs:3 Pending:0 Excluded:0}, cpu 300m on 3 nodes
-	// fluent-bit: {Runs:2 Pending:1 Excluded:0}, cpu 400m on 2 nodes
+	// node-exporter: {Runs:3 Pending:0 Excluded:0 Refused:0}, cpu 300m on 3 nodes
+	// fluent-bit: {Runs:2 Pending:1 Excluded:0 Refused:0}, cpu 400m on 2 nodes
 }

@@ -6,9 +6,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -319,15 +322,45 @@ func TestPlacement_F17_PreemptionOfLowerPriorityPods(t *testing.T) {
 		}
 		simtest.AssertTrap(t, p, simulate.TrapPreemption)
 	})
+	t.Run("equal priority: the earlier started is reprieved", func(t *testing.T) {
+		started := func(min int) func(*corev1.Pod) {
+			return func(pd *corev1.Pod) {
+				pd.Status.StartTime = &metav1.Time{Time: time.Date(2026, 1, 1, 0, min, 0, 0, time.UTC)}
+			}
+		}
+		// listed newest first; the one with no start time counts as started now
+		pods := []*corev1.Pod{pod("new", "n-0", "400m", prio(10), started(30)), pod("unstarted", "n-0", "400m", prio(10)),
+			pod("old", "n-0", "400m", prio(10), started(10))}
+		p := place(t, cluster(t, node("1"), pods...), ds("agent", requests("500m", "64Mi"), critical))
+		if n, _ := p.DaemonSets[0].Node("n-0"); !slices.Equal(n.Preempts, []string{"default/new", "default/unstarted"}) {
+			t.Errorf("preempts = %v, want the two started last", n.Preempts)
+		}
+	})
 	t.Run("equal priority: Pending", func(t *testing.T) {
 		p := place(t, cluster(t, node("1"), full()...), ds("agent", requests("500m", "64Mi")))
 		simtest.AssertPending(t, p.DaemonSets[0], "n-0", simulate.PendingInsufficientResource)
 	})
-	t.Run("preemptionPolicy Never: Pending", func(t *testing.T) {
+	t.Run("preemptionPolicy Never from the class: Pending", func(t *testing.T) {
+		c, err := cluster(t, node("1"), full()...).WithPriorityClasses(&schedulingv1.PriorityClass{
+			ObjectMeta: metav1.ObjectMeta{Name: "agents"}, Value: 1000000, PreemptionPolicy: ptr.To(corev1.PreemptNever)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := place(t, c, ds("agent", requests("500m", "64Mi"), func(s *corev1.PodSpec) { s.PriorityClassName = "agents" }))
+		simtest.AssertPending(t, p.DaemonSets[0], "n-0", simulate.PendingInsufficientResource)
+		if got := p.DaemonSets[0].Priority; got.Priority != 1000000 || got.Preempts() {
+			t.Errorf("priority = %+v", got)
+		}
+	})
+	t.Run("preemptionPolicy Never against the class: refused by admission", func(t *testing.T) {
 		p := place(t, cluster(t, node("1"), full()...), ds("agent", requests("500m", "64Mi"), critical, func(s *corev1.PodSpec) {
 			s.PreemptionPolicy = ptr.To(corev1.PreemptNever)
 		}))
-		simtest.AssertPending(t, p.DaemonSets[0], "n-0", simulate.PendingInsufficientResource)
+		d := p.DaemonSets[0]
+		if n, _ := d.Node("n-0"); n.State != simulate.Refused || d.Refused == nil || d.Refused.Field != "spec.preemptionPolicy" {
+			t.Errorf("state %s, refused %v", n.State, d.Refused)
+		}
+		simtest.AssertTrap(t, p, simulate.TrapAdmissionRefused)
 	})
 	t.Run("too big for the node: Pending", func(t *testing.T) {
 		p := place(t, cluster(t, node("1"), full()...), ds("agent", requests("2", "64Mi"), critical))
@@ -352,6 +385,23 @@ func TestPlacement_S2_InsufficientCPUMessage(t *testing.T) {
 	n, _ := p.DaemonSets[0].Node("n-0")
 	if got := n.Pending[0].Message; got != "needs 200m cpu, 100m free" {
 		t.Errorf("message = %q", got)
+	}
+}
+
+// A workload pod being resized in place (spec 500m, status still 1500m)
+// holds the larger size in the scheduler's cache: the daemon pod is Pending
+// with the room the status leaves.
+// upstream: framework/types_test.go TestCalculatePodResourcesWithResize
+func TestPlacement_ResizingPodHoldsTheLargerSize(t *testing.T) {
+	resizing := pod("w", "n-0", "500m", func(p *corev1.Pod) {
+		p.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "c",
+			Resources: &corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("1500m")}}}}
+	})
+	c := cluster(t, pool(t, simulate.NewNodePool("n", 1).Allocatable("2", "8Gi", 110)), resizing)
+	p := place(t, c, ds("agent", requests("600m", "64Mi")))
+	simtest.AssertPending(t, p.DaemonSets[0], "n-0", simulate.PendingInsufficientResource)
+	if n, _ := p.DaemonSets[0].Node("n-0"); n.Pending[0].Message != "needs 600m cpu, 500m free" {
+		t.Errorf("message = %q", n.Pending[0].Message)
 	}
 }
 
@@ -745,5 +795,147 @@ func TestPlacement_PublishedManifestsOnMixedCluster(t *testing.T) {
 	}
 	for i := range 4 {
 		simtest.AssertExcluded(t, fl, fmt.Sprintf("windows-%d", i), daemonset.ReasonNodeAffinity)
+	}
+}
+
+// The daemon pod's priority is the Priority admission plugin's: a custom
+// class gives its value (and wins a contended node); a class the cluster
+// lacks, or spec.priority without a class, is refused: no pod, Refused on
+// every node that should run one, desired but not current. Without the
+// cluster's classes a custom class is read as 0 and named in a trap.
+// upstream: plugin/pkg/admission/priority/admission_test.go TestPodAdmission
+func TestPlacement_PriorityAdmission(t *testing.T) {
+	objs, err := daemonset.Decode("classes.yaml", []byte(`apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: agents}
+value: 100000
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: batch}
+value: 10
+globalDefault: true
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodes := pool(t, simulate.NewNodePool("n", 2).Allocatable("1", "4Gi", 110))
+	// a workload pod written without spec.priority: admission gave it the
+	// global default, 10
+	objs.Nodes = nodes
+	objs.Pods = []*corev1.Pod{pod("w", "n-0", "800m")}
+	c, err := simulate.ClusterFromObjects(objs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.PriorityClasses()) != 2 {
+		t.Fatalf("classes = %v", c.PriorityClasses())
+	}
+	withClass := func(name string) func(*corev1.PodSpec) {
+		return func(s *corev1.PodSpec) { s.PriorityClassName = name }
+	}
+	t.Run("custom class: its value, preempts the default-priority pod", func(t *testing.T) {
+		p := place(t, c, ds("agent", requests("500m", "64Mi"), withClass("agents")))
+		d := p.DaemonSets[0]
+		if d.Priority.Priority != 100000 || d.Priority.ClassName != "agents" || d.Refused != nil {
+			t.Fatalf("priority %+v, refused %v", d.Priority, d.Refused)
+		}
+		if n, _ := d.Node("n-0"); n.State != simulate.Runs || !slices.Equal(n.Preempts, []string{"default/w"}) {
+			t.Errorf("n-0: %s, preempts %v", n.State, n.Preempts)
+		}
+	})
+	t.Run("no class: the global default, equal to the workload's, no preemption", func(t *testing.T) {
+		p := place(t, c, ds("agent", requests("500m", "64Mi")))
+		if got := p.DaemonSets[0].Priority; got.Priority != 10 || got.ClassName != "batch" {
+			t.Fatalf("priority %+v", got)
+		}
+		simtest.AssertPending(t, p.DaemonSets[0], "n-0", simulate.PendingInsufficientResource)
+	})
+	for _, tc := range []struct {
+		name, field string
+		mutate      func(*corev1.PodSpec)
+	}{
+		{"a class the cluster lacks", "spec.priorityClassName", withClass("missing")},
+		{"spec.priority without a class", "spec.priority", func(s *corev1.PodSpec) { s.Priority = ptr.To[int32](1000) }},
+	} {
+		t.Run("refused: "+tc.name, func(t *testing.T) {
+			p := place(t, c, ds("agent", tc.mutate))
+			d := p.DaemonSets[0]
+			if d.Refused == nil || d.Refused.Field != tc.field {
+				t.Fatalf("refused = %v", d.Refused)
+			}
+			if cnt := d.Counts(); cnt.Refused != 2 || cnt.Runs != 0 {
+				t.Errorf("counts = %+v", cnt)
+			}
+			if s := d.Status(); s.DesiredNumberScheduled != 2 || s.CurrentNumberScheduled != 0 || s.NumberUnavailable != 2 {
+				t.Errorf("status = %+v", s)
+			}
+			simtest.AssertTrap(t, p, simulate.TrapAdmissionRefused)
+		})
+	}
+	t.Run("classes not given: a custom class is read as 0 and named", func(t *testing.T) {
+		p := place(t, cluster(t, nodes), ds("agent", withClass("agents")))
+		simtest.AssertRuns(t, p.DaemonSets[0], "n-0", "n-1")
+		tr := simtest.AssertTrap(t, p, simulate.TrapPriorityClassNotGiven)
+		if !strings.Contains(tr.Message, `"agents"`) {
+			t.Errorf("message = %q", tr.Message)
+		}
+		p = place(t, cluster(t, nodes), ds("agent", func(s *corev1.PodSpec) { s.Priority = ptr.To[int32](1000) }))
+		if r := p.DaemonSets[0].Refused; r == nil || !strings.Contains(r.Detail, "assuming no global default class") {
+			t.Errorf("refused = %v", r)
+		}
+	})
+}
+
+// Preemption spares first the pods whose eviction would violate a
+// PodDisruptionBudget, and counts those it evicts all the same.
+// upstream: default_preemption_test.go TestSelectNodesForPreemption
+// ("pods with PDB"), preemption/util.go FilterVictimsWithPDBViolation
+func TestPlacement_PreemptionSparesPDBProtectedPods(t *testing.T) {
+	prio := func(p int32) func(*corev1.Pod) { return func(pd *corev1.Pod) { pd.Spec.Priority = ptr.To(p) } }
+	label := func(pd *corev1.Pod) { pd.Labels = map[string]string{"app": "web"} }
+	critical := func(s *corev1.PodSpec) { s.PriorityClassName = "system-node-critical" }
+	nodes := pool(t, simulate.NewNodePool("n", 1).Allocatable("1", "8Gi", 110))
+	// web (PDB-protected) is the least important: without the PDB it goes
+	web := pod("web", "n-0", "500m", prio(5), label)
+	batch := pod("batch", "n-0", "500m", prio(10))
+	pdb := &policyv1.PodDisruptionBudget{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "web"},
+		Spec:   policyv1.PodDisruptionBudgetSpec{Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}}},
+		Status: policyv1.PodDisruptionBudgetStatus{DisruptionsAllowed: 0}}
+	c := cluster(t, nodes, web, batch)
+	p := place(t, c, ds("agent", requests("500m", "64Mi"), critical))
+	if n, _ := p.DaemonSets[0].Node("n-0"); !slices.Equal(n.Preempts, []string{"default/web"}) || n.PreemptsViolatingPDBs != 0 {
+		t.Fatalf("without the PDB: preempts %v (%d against a PDB)", n.Preempts, n.PreemptsViolatingPDBs)
+	}
+	withPDB, err := c.WithPodDisruptionBudgets(pdb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p = place(t, withPDB, ds("agent", requests("500m", "64Mi"), critical))
+	if n, _ := p.DaemonSets[0].Node("n-0"); !slices.Equal(n.Preempts, []string{"default/batch"}) || n.PreemptsViolatingPDBs != 0 {
+		t.Fatalf("with the PDB: preempts %v (%d against a PDB)", n.Preempts, n.PreemptsViolatingPDBs)
+	}
+	// needing both, the PDB is violated
+	p = place(t, withPDB, ds("agent", requests("1", "64Mi"), critical))
+	if n, _ := p.DaemonSets[0].Node("n-0"); !slices.Equal(n.Preempts, []string{"default/batch", "default/web"}) || n.PreemptsViolatingPDBs != 1 {
+		t.Fatalf("needing both: preempts %v (%d against a PDB)", n.Preempts, n.PreemptsViolatingPDBs)
+	}
+}
+
+// A template asking the scheduler for what the scheduler stage does not
+// model is named in a trap, with what it asks.
+func TestTraps_SchedulerNotModelled(t *testing.T) {
+	c := cluster(t, pool(t, simulate.NewNodePool("n", 1)))
+	p := place(t, c, ds("agent"))
+	simtest.AssertNoTrap(t, p, simulate.TrapSchedulerNotModelled)
+	p = place(t, c, ds("agent", func(s *corev1.PodSpec) {
+		s.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
+			TopologyKey: "kubernetes.io/hostname", LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "other"}}}}}}
+		s.TopologySpreadConstraints = []corev1.TopologySpreadConstraint{{MaxSkew: 1, TopologyKey: "zone", WhenUnsatisfiable: corev1.DoNotSchedule}}
+		s.SchedulingGates = []corev1.PodSchedulingGate{{Name: "example.com/wait"}}
+	}))
+	tr := simtest.AssertTrap(t, p, simulate.TrapSchedulerNotModelled)
+	if !strings.Contains(tr.Message, "required pod anti-affinity, topology spread constraints (DoNotSchedule), scheduling gates") {
+		t.Errorf("message = %q", tr.Message)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // revision is one ControllerRevision of the simulated DaemonSet.
@@ -28,6 +29,10 @@ type revision struct {
 	// pending: nodes where the scheduler stage (Place) leaves this
 	// revision's pods Pending, with the reason (Kubelet.SchedulerStage).
 	pending map[int32]string
+	// refused: why the API server's Priority admission refuses this
+	// revision's pods (nil when it admits them): the controller's creates
+	// fail and no pod of it ever exists.
+	refused *field.Error
 }
 
 // templatePatch is upstream's getPatch: the DaemonSet's spec.template as a
@@ -129,6 +134,7 @@ func (e *engine) constructHistory() {
 			template: tmpl, labels: labels, annots: annots}
 		r.ports = podHostPorts(&corev1.Pod{Spec: tmpl.Spec})
 		r.pending = e.schedulerPending()
+		_, r.refused, _ = daemonPodAdmission(&tmpl.Spec, e.s.Cluster)
 		e.revs = append(e.revs, r)
 		e.setCurrent(int32(len(e.revs) - 1))
 		return

@@ -506,3 +506,26 @@ func TestFailingNodeBackoffLoop(t *testing.T) {
 		t.Errorf("summary %+v", r.Summary)
 	}
 }
+
+// A template the Priority admission plugin refuses (here spec.priority
+// without a class) is never created: no pod, the rollout stuck with every
+// desired node AdmissionRefused.
+// upstream: daemon_controller.go syncNodes (create errors),
+// plugin/pkg/admission/priority/admission.go admitPod
+func TestRolloutAdmissionRefusedCreatesNothing(t *testing.T) {
+	ds := rolloutDS("img:v1", nil)
+	prio := int32(1000)
+	ds.Spec.Template.Spec.Priority = &prio
+	r := mustRollout(t, Scenario{Cluster: testCluster(3), To: ds, Kubelet: KubeletModel{Startup: 5 * time.Second}})
+	if r.Summary.Creates != 0 || r.Summary.Done || !r.Summary.Stuck || len(r.Summary.Uncovered) != 3 {
+		t.Fatalf("summary %+v", r.Summary)
+	}
+	for _, u := range r.Summary.Uncovered {
+		if u.Cause != CauseAdmissionRefused || !strings.Contains(u.Detail, "spec.priority") {
+			t.Errorf("uncovered %+v", u)
+		}
+	}
+	if st := r.DaemonSet.Status; st.DesiredNumberScheduled != 3 || st.CurrentNumberScheduled != 0 {
+		t.Errorf("status %+v", st)
+	}
+}

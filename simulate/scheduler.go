@@ -3,13 +3,13 @@ package simulate
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
 	"github.com/daemonkit/daemonkit/daemonset"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	resourcehelper "k8s.io/component-helpers/resource"
 	v1helper "k8s.io/component-helpers/scheduling/corev1"
 	"k8s.io/klog/v2"
 )
@@ -179,14 +179,17 @@ func isScalarResourceName(name corev1.ResourceName) bool {
 		strings.HasPrefix(s, corev1.ResourceAttachableVolumesPrefix) || strings.Contains(s, "kubernetes.io/")
 }
 
-// podRequests is what the scheduler counts for pod: max(sum of containers and
-// sidecars, each init container with the sidecars started before it) plus
-// pod-level requests where set, plus overhead, after create-time defaulting.
-// upstream: noderesources/fit.go computePodResourceRequest,
-// component-helpers/resource PodRequests
+// podRequests is what the scheduler asks of a node for pod, the pod being
+// scheduled (daemonset.ComputePodResourceRequest).
 func podRequests(pod *corev1.Pod) resources {
-	p := daemonset.WithPodOnlyDefaults(pod)
-	return resourcesFromList(resourcehelper.PodRequests(p, resourcehelper.PodResourcesOptions{}))
+	return resourcesFromList(daemonset.ComputePodResourceRequest(pod))
+}
+
+// boundPodRequests is what pod, bound to a node, takes from it in the
+// scheduler's node cache (daemonset.CalculateResource: the larger of spec and
+// status for a pod being resized in place).
+func boundPodRequests(pod *corev1.Pod) resources {
+	return resourcesFromList(daemonset.CalculateResource(pod))
 }
 
 // hostPort is one (hostIP, protocol, port) a pod binds on its node.
@@ -260,15 +263,15 @@ type daemonPodNeeds struct {
 	preempts bool
 }
 
-func newDaemonPodNeeds(pod *corev1.Pod, owner int32) daemonPodNeeds {
+func newDaemonPodNeeds(pod *corev1.Pod, owner int32, adm daemonset.AdmittedPriority) daemonPodNeeds {
 	n := daemonPodNeeds{req: podRequests(pod), ports: podHostPorts(pod)}
 	for i := range n.ports {
 		n.ports[i].owner = owner
 	}
 	taint := corev1.Taint{Key: corev1.TaintNodeUnschedulable, Effect: corev1.TaintEffectNoSchedule}
 	n.toleratesUnschedulable = v1helper.TolerationsTolerateTaint(klog.Background(), pod.Spec.Tolerations, &taint, false)
-	n.priority = podPriority(&pod.Spec)
-	n.preempts = pod.Spec.PreemptionPolicy == nil || *pod.Spec.PreemptionPolicy != corev1.PreemptNever
+	n.priority = adm.Priority
+	n.preempts = adm.Preempts()
 	return n
 }
 
@@ -349,17 +352,20 @@ func formatQuantity(name corev1.ResourceName, v int64) string {
 }
 
 // preempt finds the pods the scheduler's DefaultPreemption would evict from
-// the node so that the daemon pod fits: all pods of lower priority are
-// removed; if the pod then fits, they are put back one by one, highest
-// priority first (then in cluster order), as long as it still fits; those
-// that cannot be put back are the victims. The daemon pod is pinned to its
-// node, so this node is the only candidate. PodDisruptionBudgets, which
-// upstream only uses to prefer some victims, are not modelled.
+// the node so that the daemon pod fits. The daemon pod is pinned to its node
+// (node affinity on metadata.name), so this node is the only candidate:
+// every pod of lower priority is removed; if the pod then fits, they are put
+// back one by one, the more important first (moreImportantPod: higher
+// priority, then the earlier status.startTime), as long as it still fits;
+// those that cannot be put back are the victims, in that order.
+// The pods whose eviction would violate one of the cluster's
+// PodDisruptionBudgets are put back first (daemonset.FilterPodsWithPDBViolation),
+// and those evicted all the same are counted.
 // It returns the victims and the node's usage after their eviction, or
 // false when preemption cannot help. u is the node's usage before; pods
 // for which skip is true are not candidates.
 // upstream: plugins/defaultpreemption/default_preemption.go SelectVictimsOnNode
-func (n *daemonPodNeeds) preempt(ix *clusterIndex, ns *schedNode, u nodeUsage, skip func(pod int32) bool) (preemption, bool) {
+func (n *daemonPodNeeds) preempt(c *Cluster, ix *clusterIndex, ns *schedNode, u nodeUsage, skip func(pod int32) bool) (preemption, bool) {
 	if !n.preempts {
 		return preemption{}, false
 	}
@@ -372,35 +378,106 @@ func (n *daemonPodNeeds) preempt(ix *clusterIndex, ns *schedNode, u nodeUsage, s
 	if len(cands) == 0 {
 		return preemption{}, false
 	}
-	isCand := func(owner int32) bool { return owner >= 0 && slices.Contains(cands, owner) }
+	podPorts := func(pi int32) []hostPort {
+		var out []hostPort
+		for _, hp := range ns.usage.ports {
+			if hp.owner == pi {
+				out = append(out, hp)
+			}
+		}
+		return out
+	}
 	// every candidate evicted
-	all := nodeUsage{requested: u.requested.clone(), pods: u.pods - int64(len(cands)),
-		ports: slices.DeleteFunc(slices.Clone(u.ports), func(hp hostPort) bool { return isCand(hp.owner) })}
+	all := nodeUsage{requested: u.requested.clone(), pods: u.pods - int64(len(cands)), ports: slices.Clone(u.ports)}
 	for _, pi := range cands {
 		all.requested.sub(ix.podReq[pi])
+		all.ports = removePorts(all.ports, podPorts(pi))
 	}
 	noName := func(int32) string { return "" }
 	if len(n.fits(ns.alloc, all, false, noName)) > 0 {
 		return preemption{}, false
 	}
-	// put back as many as fit, highest priority first
+	// put back as many as fit, the more important first: first those whose
+	// eviction would violate a PodDisruptionBudget, then the others
 	p := preemption{after: all}
-	slices.SortStableFunc(cands, func(a, b int32) int { return cmp.Compare(ix.podPrio[b], ix.podPrio[a]) })
-	for _, pi := range cands {
+	slices.SortStableFunc(cands, func(a, b int32) int { return ix.moreImportantPod(a, b) })
+	order := cands
+	var violating []int
+	if len(c.pdbs) > 0 {
+		pods := make([]*corev1.Pod, len(cands))
+		for i, pi := range cands {
+			pods[i] = c.pods[pi]
+		}
+		var others []int
+		violating, others = daemonset.FilterPodsWithPDBViolation(pods, c.pdbs)
+		order = make([]int32, 0, len(cands))
+		for _, i := range violating {
+			order = append(order, cands[i])
+		}
+		for _, i := range others {
+			order = append(order, cands[i])
+		}
+	}
+	for k, pi := range order {
 		back := nodeUsage{requested: p.after.requested.clone(), pods: p.after.pods + 1, ports: slices.Clone(p.after.ports)}
 		back.requested.add(ix.podReq[pi])
-		for _, hp := range ns.usage.ports {
-			if hp.owner == pi {
-				back.ports = append(back.ports, hp)
-			}
-		}
+		back.ports = append(back.ports, podPorts(pi)...)
 		if len(n.fits(ns.alloc, back, false, noName)) == 0 {
 			p.after = back
 			continue
 		}
+		// upstream removes the victim again, its ports with it
+		p.after.ports = removePorts(p.after.ports, podPorts(pi))
 		p.victims = append(p.victims, pi)
+		if k < len(violating) {
+			p.pdbViolations++
+		}
+	}
+	if len(violating) > 0 && len(violating) < len(cands) {
+		// upstream sorts the victims by importance again
+		slices.SortStableFunc(p.victims, func(a, b int32) int { return ix.moreImportantPod(a, b) })
+	}
+	// The node as the scheduler's cache holds it once the victims are
+	// gone: u without them (the dry run's state differs in the host ports
+	// it dropped for reprieved pods).
+	p.after = nodeUsage{requested: u.requested.clone(), pods: u.pods - int64(len(p.victims)), ports: slices.Clone(u.ports)}
+	for _, pi := range p.victims {
+		p.after.requested.sub(ix.podReq[pi])
+		p.after.ports = removePorts(p.after.ports, podPorts(pi))
 	}
 	return p, true
+}
+
+// removePorts deletes from used every port with the (ip, protocol, port) of
+// one of gone, whoever holds it: the scheduler's node cache keeps used host
+// ports as a set, and removing a pod removes its ports from the set even
+// when another pod on the node binds the same one (which the kubelet's
+// admission keeps from happening on a real node).
+// upstream: framework/types.go NodeInfo.updateUsedPorts, HostPortInfo.Remove
+func removePorts(used, gone []hostPort) []hostPort {
+	if len(gone) == 0 {
+		return used
+	}
+	return slices.DeleteFunc(used, func(hp hostPort) bool {
+		return slices.ContainsFunc(gone, func(g hostPort) bool { return g.ip == hp.ip && g.proto == hp.proto && g.port == hp.port })
+	})
+}
+
+// noStartTime orders a pod without status.startTime after every pod with
+// one: upstream reads a missing start time as the time of the comparison
+// (util.GetPodStartTime returns now), later than any start time recorded.
+const noStartTime = math.MaxInt64
+
+// moreImportantPod orders counted pods a and b, the more important first:
+// higher priority, then the earlier status.startTime. It returns 0 for pods
+// equally important; upstream then keeps no particular order (sort.Slice
+// over its node cache's pods), and daemonkit keeps the cluster's order.
+// upstream: pkg/scheduler/util/utils.go MoreImportantPod
+func (ix *clusterIndex) moreImportantPod(a, b int32) int {
+	if c := cmp.Compare(ix.podPrio[b], ix.podPrio[a]); c != 0 {
+		return c
+	}
+	return cmp.Compare(ix.podStart[a], ix.podStart[b])
 }
 
 // preemption is what preempt finds on a node.
@@ -409,4 +486,7 @@ type preemption struct {
 	victims []int32
 	// after is the node's usage once they are evicted.
 	after nodeUsage
+	// pdbViolations counts the victims whose eviction violates a
+	// PodDisruptionBudget.
+	pdbViolations int
 }

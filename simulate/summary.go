@@ -114,6 +114,11 @@ const (
 	CauseTerminating Cause = "Terminating"
 	// CauseNoPod: the node has no daemon pod.
 	CauseNoPod Cause = "NoPod"
+	// CauseAdmissionRefused: the node has no daemon pod because the API
+	// server's Priority admission refuses the template's pod (a missing
+	// PriorityClass, spec.priority or spec.preemptionPolicy the class does
+	// not give): every create fails with FailedCreate.
+	CauseAdmissionRefused Cause = "AdmissionRefused"
 	// CauseStarting: the pod is starting and not yet available (the run was
 	// truncated).
 	CauseStarting Cause = "Starting"
@@ -304,6 +309,9 @@ func (e *engine) nodeIssue(i int32) (NodeIssue, bool) {
 	}
 	if term >= 0 {
 		return NodeIssue{Node: n.name, Cause: CauseTerminating, Detail: "pod " + e.pods[term].name + " is terminating"}, true
+	}
+	if r := e.revs[e.curRev].refused; r != nil {
+		return NodeIssue{Node: n.name, Cause: CauseAdmissionRefused, Detail: "the API server refuses the daemon pod: " + r.Error()}, true
 	}
 	return NodeIssue{Node: n.name, Cause: CauseNoPod, Detail: "no daemon pod"}, true
 }

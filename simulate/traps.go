@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/daemonkit/daemonkit/daemonset"
 	appsv1 "k8s.io/api/apps/v1"
@@ -61,6 +62,21 @@ const (
 	// TrapNoAllocatable: nodes report no status.allocatable: the scheduler
 	// reads zero for every resource and pod slot, so nothing binds there.
 	TrapNoAllocatable TrapKind = "NoAllocatable"
+	// TrapAdmissionRefused: the API server's Priority admission plugin
+	// refuses the daemon pod (DaemonSetPlacement.Refused): no pod is ever
+	// created; the controller's creates fail with FailedCreate events.
+	TrapAdmissionRefused TrapKind = "AdmissionRefused"
+	// TrapPriorityClassNotGiven: the template names a PriorityClass and the
+	// cluster's classes were not given (Cluster.WithPriorityClasses), so its
+	// priority, and whether the API server admits the pod at all, are
+	// unknown.
+	TrapPriorityClassNotGiven TrapKind = "PriorityClassNotGiven"
+	// TrapSchedulerNotModelled: the template asks the scheduler for what
+	// the scheduler stage does not model — required inter-pod affinity or
+	// anti-affinity, topology spread constraints that forbid scheduling,
+	// scheduling gates, DRA resource claims, PersistentVolumeClaims — so
+	// where it says Runs the real scheduler may still leave the pod Pending.
+	TrapSchedulerNotModelled TrapKind = "SchedulerNotModelled"
 	// TrapSurgeHostPort: the DaemonSet binds host ports and updates with
 	// maxSurge > 0: on every update the surge pod collides with the old pod
 	// on the port and stays Pending; the rollout stalls.
@@ -86,7 +102,7 @@ func (t Trap) String() string {
 	return string(t.Kind) + " (" + t.DaemonSet + "): " + t.Message
 }
 
-func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []*daemonset.Placer, needs []daemonPodNeeds, p *Placement) []Trap {
+func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []*daemonset.Placer, needs []daemonPodNeeds, unknownClass []bool, p *Placement) []Trap {
 	var traps []Trap
 	traps = append(traps, ix.traps...)
 	logger := klog.Background()
@@ -95,12 +111,15 @@ func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []
 		key := d.Key()
 		tols := daemonset.DaemonPodTolerations(ds)
 		targetsWindows := targetsOS(&ds.Spec.Template.Spec, "windows")
-		var windows, notReady, keeps, evicts, pending, cordoned, preempts []string
+		var windows, notReady, keeps, evicts, pending, cordoned, preempts, refused []string
 		desired := 0
 		for i := range d.Nodes {
 			np := &d.Nodes[i]
 			ns := &ix.nodes[i]
 			switch np.State {
+			case Refused:
+				desired++
+				refused = append(refused, np.Node)
 			case Runs, Pending:
 				desired++
 				if !targetsWindows && ns.windows {
@@ -152,6 +171,16 @@ func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []
 			"and a rollout waiting for them never completes", len(pending)))
 		add(TrapPreemption, preempts, fmt.Sprintf("on %d node(s) the daemon pod fits only by preempting lower-priority pods: "+
 			"the scheduler evicts them (see each node's Preempts) and the pod runs once they have terminated", len(preempts)))
+		if d.Refused != nil {
+			add(TrapAdmissionRefused, refused, fmt.Sprintf("the API server refuses the daemon pod (Priority admission: %s): "+
+				"the controller's creates fail with FailedCreate events on %d node(s) and no pod ever exists", d.Refused.Detail, len(refused)))
+		}
+		if unknownClass[k] {
+			traps = append(traps, Trap{Kind: TrapPriorityClassNotGiven, DaemonSet: key,
+				Message: fmt.Sprintf("the template names PriorityClass %q but the cluster's PriorityClasses were not given: its priority was read as %d; "+
+					"pass `kubectl get priorityclasses -o yaml` with the cluster (a class that does not exist makes the API server refuse every pod)",
+					ds.Spec.Template.Spec.PriorityClassName, d.Priority.Priority)})
+		}
 		add(TrapCordonedNodes, cordoned, fmt.Sprintf("%d cordoned node(s) still get daemon pods: daemon pods tolerate node.kubernetes.io/unschedulable", len(cordoned)))
 		if desired == 0 && len(c.nodes) > 0 {
 			traps = append(traps, Trap{Kind: TrapDesiredZero, DaemonSet: key,
@@ -161,6 +190,11 @@ func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []
 			traps = append(traps, Trap{Kind: TrapTolerationSecondsOverridden, DaemonSet: key,
 				Message: "the template's not-ready/unreachable NoExecute toleration with tolerationSeconds is replaced by the controller's own, " +
 					"which has none: daemon pods stay on NotReady and unreachable nodes indefinitely"})
+		}
+		if what := notModelled(&ds.Spec.Template.Spec); len(what) > 0 {
+			traps = append(traps, Trap{Kind: TrapSchedulerNotModelled, DaemonSet: key,
+				Message: fmt.Sprintf("the template uses %s, which the scheduler stage does not model: "+
+					"where daemonkit says Runs the real scheduler may still leave the pod Pending", strings.Join(what, ", "))})
 		}
 		if len(needs[k].ports) > 0 && allowsSurgeAsStored(ds) {
 			traps = append(traps, Trap{Kind: TrapSurgeHostPort, DaemonSet: key,
@@ -258,4 +292,37 @@ func allowsSurgeAsStored(ds *appsv1.DaemonSet) bool {
 	stored := ds.DeepCopy()
 	daemonset.SetDefaults(stored)
 	return daemonset.AllowsSurge(stored)
+}
+
+// notModelled lists what spec asks of the scheduler beyond the filters the
+// scheduler stage models (upstream plugins InterPodAffinity,
+// PodTopologySpread, SchedulingGates, DynamicResources, VolumeBinding /
+// VolumeZone / NodeVolumeLimits / VolumeRestrictions).
+func notModelled(spec *corev1.PodSpec) []string {
+	var out []string
+	if a := spec.Affinity; a != nil {
+		if a.PodAffinity != nil && len(a.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution) > 0 {
+			out = append(out, "required pod affinity")
+		}
+		if a.PodAntiAffinity != nil && len(a.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution) > 0 {
+			out = append(out, "required pod anti-affinity")
+		}
+	}
+	if slices.ContainsFunc(spec.TopologySpreadConstraints, func(c corev1.TopologySpreadConstraint) bool {
+		return c.WhenUnsatisfiable == corev1.DoNotSchedule
+	}) {
+		out = append(out, "topology spread constraints (DoNotSchedule)")
+	}
+	if len(spec.SchedulingGates) > 0 {
+		out = append(out, "scheduling gates")
+	}
+	if len(spec.ResourceClaims) > 0 {
+		out = append(out, "DRA resource claims")
+	}
+	if slices.ContainsFunc(spec.Volumes, func(v corev1.Volume) bool {
+		return v.PersistentVolumeClaim != nil || v.Ephemeral != nil
+	}) {
+		out = append(out, "PersistentVolumeClaims")
+	}
+	return out
 }

@@ -47,7 +47,10 @@ type dsExplain struct {
 	Excluded int                    `json:"excluded"`
 	// Claimed counts the cluster's pods of the DaemonSet (replaced by the
 	// placed ones: they are its pods as they run now).
-	Claimed  claimedOut        `json:"claimedPods"`
+	Claimed claimedOut `json:"claimedPods"`
+	// Refused: nodes where the controller's create fails because the API
+	// server's Priority admission refuses the pod (refusal in Reasons).
+	Refused  int               `json:"refused,omitempty"`
 	Requests map[string]string `json:"podRequests,omitempty"`
 	// Overhead is what the bound daemon pods take over all nodes
 	// (simulate.DaemonSetPlacement.Overhead); Pending pods take no room.
@@ -71,6 +74,9 @@ type nodeExplain struct {
 	// Preempts are the lower-priority pods ("namespace/name") the scheduler
 	// evicts so that the daemon pod runs here.
 	Preempts []string `json:"preempts,omitempty"`
+	// PreemptsViolatingPDBs: how many of Preempts are evicted against a
+	// PodDisruptionBudget.
+	PreemptsViolatingPDBs int `json:"preemptsViolatingPDBs,omitempty"`
 }
 
 type trapReport struct {
@@ -85,6 +91,9 @@ type trapReport struct {
 type preemptionVictims struct {
 	Node string   `json:"node"`
 	Pods []string `json:"pods"`
+	// PDBViolations: how many of Pods are evicted against a
+	// PodDisruptionBudget.
+	PDBViolations int `json:"pdbViolations,omitempty"`
 }
 
 // explainGroup is nodes sharing a state and the same reasons.
@@ -261,7 +270,7 @@ func explain(cluster *simulate.Cluster, where string, dss []*appsv1.DaemonSet, o
 		}
 		x.Status = d.Status()
 		c := d.Counts()
-		x.Runs, x.Pending, x.Excluded = c.Runs, c.Pending, c.Excluded
+		x.Runs, x.Pending, x.Excluded, x.Refused = c.Runs, c.Pending, c.Excluded, c.Refused
 		x.Claimed = claimedPods(cluster, ds)
 		x.Requests = quantities(d.PodRequests, d.PodRequests)
 		x.Overhead = quantities(d.Overhead().Total, d.PodRequests)
@@ -278,12 +287,16 @@ func explain(cluster *simulate.Cluster, where string, dss []*appsv1.DaemonSet, o
 				for _, r := range n.Pending {
 					reasons = append(reasons, schedulerReason(r))
 				}
+			case simulate.Refused:
+				reasons = append(reasons, reasonOut{Code: string(simulate.TrapAdmissionRefused),
+					Message: "the API server refuses the pod (Priority admission): " + d.Refused.Error()})
 			}
 			state := n.State.String()
 			x.Nodes = append(x.Nodes, nodeExplain{Node: n.Node, State: state, Reasons: reasons, Preempts: n.Preempts,
-				ShouldRun: n.Decision.ShouldRun, ShouldContinueRunning: n.Decision.ShouldContinueRunning})
+				PreemptsViolatingPDBs: n.PreemptsViolatingPDBs,
+				ShouldRun:             n.Decision.ShouldRun, ShouldContinueRunning: n.Decision.ShouldContinueRunning})
 			if len(n.Preempts) > 0 {
-				victims = append(victims, preemptionVictims{Node: n.Node, Pods: n.Preempts})
+				victims = append(victims, preemptionVictims{Node: n.Node, Pods: n.Preempts, PDBViolations: n.PreemptsViolatingPDBs})
 			}
 			why := reasonMessages(reasons)
 			key := state + "\x00" + why
@@ -328,8 +341,10 @@ func stateRank(s string) int {
 		return 0
 	case simulate.Pending.String():
 		return 1
+	case simulate.Refused.String():
+		return 2
 	}
-	return 2
+	return 3
 }
 
 func trapOf(t simulate.Trap) trapReport {
@@ -378,6 +393,9 @@ func renderExplain(w io.Writer, rep *explainReport, wide, color bool) {
 		fmt.Fprintf(w, "  nodes:  %d run a pod, %d get a pod that stays Pending, %d excluded by the controller\n", x.Runs, x.Pending, x.Excluded)
 		if line := claimedLine(x.Claimed, rep.dump); line != "" {
 			fmt.Fprintf(w, "  claimed: %s\n", line)
+		}
+		if x.Refused > 0 {
+			fmt.Fprintf(w, "  refused: on %d nodes the controller's creates fail: the API server refuses the pod (see traps)\n", x.Refused)
 		}
 		switch {
 		case len(x.Requests) > 0 && x.Runs > 0:

@@ -22,6 +22,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	authorizationv1 "k8s.io/api/authorization/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
@@ -46,6 +48,12 @@ type Server struct {
 	// NoReviews answers SelfSubjectAccessReviews with 404, as a server or
 	// proxy that does not serve them.
 	NoReviews bool
+	// PriorityClasses are served at /apis/scheduling.k8s.io/v1/priorityclasses
+	// (set before the first request).
+	PriorityClasses []schedulingv1.PriorityClass
+	// PodDisruptionBudgets are served at /apis/policy/v1/poddisruptionbudgets
+	// (set before the first request).
+	PodDisruptionBudgets []policyv1.PodDisruptionBudget
 
 	nodes []corev1.Node
 	pods  []corev1.Pod
@@ -131,6 +139,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		parts = parts[2:]
 	case len(parts) >= 3 && parts[0] == "apis" && parts[1] == "apps" && parts[2] == "v1":
 		group, parts = "apps", parts[3:]
+	case len(parts) >= 3 && parts[0] == "apis" && parts[1] == "scheduling.k8s.io" && parts[2] == "v1":
+		group, parts = "scheduling.k8s.io", parts[3:]
+	case len(parts) >= 3 && parts[0] == "apis" && parts[1] == "policy" && parts[2] == "v1":
+		group, parts = "policy", parts[3:]
 	default:
 		status(w, http.StatusNotFound, metav1.StatusReasonNotFound, "the server could not find the requested resource")
 		return
@@ -190,6 +202,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		status(w, http.StatusNotFound, metav1.StatusReasonNotFound, fmt.Sprintf("daemonsets.apps %q not found", a.Name))
+	case group == "scheduling.k8s.io" && a.Resource == "priorityclasses" && a.Namespace == "" && a.Name == "":
+		s.list(w, r, "PriorityClassList", "scheduling.k8s.io/v1", filter(s.PriorityClasses, func(pc *schedulingv1.PriorityClass) bool {
+			return sel.Matches(labels.Set(pc.Labels))
+		}))
+	case group == "policy" && a.Resource == "poddisruptionbudgets" && a.Name == "":
+		s.list(w, r, "PodDisruptionBudgetList", "policy/v1", filter(s.PodDisruptionBudgets, func(p *policyv1.PodDisruptionBudget) bool {
+			return (a.Namespace == "" || p.Namespace == a.Namespace) && sel.Matches(labels.Set(p.Labels))
+		}))
 	default:
 		status(w, http.StatusNotFound, metav1.StatusReasonNotFound, "the server could not find the requested resource")
 	}
@@ -248,6 +268,14 @@ func sliceOf(items any) []any {
 			out = append(out, x)
 		}
 	case []appsv1.DaemonSet:
+		for _, x := range t {
+			out = append(out, x)
+		}
+	case []policyv1.PodDisruptionBudget:
+		for _, x := range t {
+			out = append(out, x)
+		}
+	case []schedulingv1.PriorityClass:
 		for _, x := range t {
 			out = append(out, x)
 		}

@@ -10,6 +10,8 @@ import (
 	"github.com/daemonkit/daemonkit/simulate"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
@@ -75,7 +77,8 @@ func Read(ctx context.Context, kubeconfigPath, context string, req Request) (*Sn
 	return snap, nil
 }
 
-// Load reads the Nodes, Pods and DaemonSets of the cluster that the
+// Load reads the Nodes, Pods, DaemonSets, PriorityClasses and
+// PodDisruptionBudgets of the cluster that the
 // kubeconfig at kubeconfigPath (see Config) and context point to. It only
 // lists; it never writes to the cluster.
 func Load(ctx context.Context, kubeconfigPath, context string) (*simulate.Cluster, []*appsv1.DaemonSet, error) {
@@ -95,9 +98,11 @@ func Load(ctx context.Context, kubeconfigPath, context string) (*simulate.Cluste
 }
 
 // LoadFrom is Load over an existing client (a fake one in tests). It lists
-// every Node, every Pod and every DaemonSet of every namespace, page by
-// page, and builds the Cluster with simulate.NewCluster. Unlike ReadFrom it
-// needs all three lists and fails on the first refused. Managed fields are
+// every Node, every Pod and every DaemonSet of every namespace, the
+// PriorityClasses and the PodDisruptionBudgets, page by page, and builds the
+// Cluster with simulate.NewCluster, WithPriorityClasses and
+// WithPodDisruptionBudgets. Unlike ReadFrom it needs all five lists and
+// fails on the first refused. Managed fields are
 // dropped (nothing reads them).
 func LoadFrom(ctx context.Context, cs kubernetes.Interface) (*simulate.Cluster, []*appsv1.DaemonSet, error) {
 	nodes, err := listPaged(ctx, "nodes", metav1.ListOptions{}, nil, func(o metav1.ListOptions) ([]corev1.Node, metav1.ListMeta, error) {
@@ -148,7 +153,33 @@ func LoadFrom(ctx context.Context, cs kubernetes.Interface) (*simulate.Cluster, 
 	slices.SortFunc(dss, func(a, b *appsv1.DaemonSet) int {
 		return cmp.Or(strings.Compare(a.Namespace, b.Namespace), strings.Compare(a.Name, b.Name))
 	})
+	classes, err := listPaged(ctx, "priorityclasses", metav1.ListOptions{}, nil, func(o metav1.ListOptions) ([]schedulingv1.PriorityClass, metav1.ListMeta, error) {
+		l, err := cs.SchedulingV1().PriorityClasses().List(ctx, o)
+		if err != nil {
+			return nil, metav1.ListMeta{}, err
+		}
+		return l.Items, l.ListMeta, nil
+	}, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	pdbs, err := listPaged(ctx, "poddisruptionbudgets", metav1.ListOptions{}, nil, func(o metav1.ListOptions) ([]policyv1.PodDisruptionBudget, metav1.ListMeta, error) {
+		l, err := cs.PolicyV1().PodDisruptionBudgets(metav1.NamespaceAll).List(ctx, o)
+		if err != nil {
+			return nil, metav1.ListMeta{}, err
+		}
+		return l.Items, l.ListMeta, nil
+	}, nil)
+	if err != nil {
+		return nil, nil, err
+	}
 	cl, err := simulate.NewCluster(nodes, pods)
+	if err == nil {
+		cl, err = cl.WithPriorityClasses(classes...)
+	}
+	if err == nil {
+		cl, err = cl.WithPodDisruptionBudgets(pdbs...)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

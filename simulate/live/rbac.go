@@ -28,6 +28,12 @@ func (req Request) Accesses() []Access {
 	if req.AllDaemonSets || len(req.DaemonSets) > 0 || len(req.Templates) > 0 || req.SchedulerStage {
 		out = append(out, podsList)
 	}
+	if req.readsPriorityClasses() {
+		out = append(out, priorityClassesList)
+	}
+	if req.SchedulerStage {
+		out = append(out, pdbList)
+	}
 	return sortAccesses(out)
 }
 

@@ -83,6 +83,8 @@ func ExampleRequest_ClusterRole() {
 	// [""] [nodes] [list]
 	// [""] [pods] [list]
 	// ["apps"] [daemonsets] [get list]
+	// ["policy"] [poddisruptionbudgets] [list]
+	// ["scheduling.k8s.io"] [priorityclasses] [list]
 }
 
 func ExampleApplyClusterRole() {

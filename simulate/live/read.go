@@ -11,6 +11,8 @@ import (
 	"github.com/daemonkit/daemonkit/simulate"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
@@ -74,6 +76,13 @@ const (
 	// DaemonSetsForbidden: DaemonSets could not be listed cluster-wide (only
 	// one namespace's were read) or a named one could not be read.
 	DaemonSetsForbidden WarningCode = "DaemonSetsForbidden"
+	// PriorityClassesForbidden: the PriorityClasses could not be listed, so
+	// a template naming a class other than the system ones is read as
+	// priority 0 (simulate.TrapPriorityClassNotGiven).
+	PriorityClassesForbidden WarningCode = "PriorityClassesForbidden"
+	// PodDisruptionBudgetsForbidden: the PodDisruptionBudgets could not be
+	// listed, so preemption's victims are chosen as if there were none.
+	PodDisruptionBudgetsForbidden WarningCode = "PodDisruptionBudgetsForbidden"
 )
 
 // Warning is a read the cluster refused and what the answer lacks for it.
@@ -114,6 +123,11 @@ var (
 	nodesList     = Access{Verb: "list", Resource: "nodes"}
 	podsList      = Access{Verb: "list", Resource: "pods"}
 	daemonSetList = Access{Verb: "list", Group: "apps", Resource: "daemonsets"}
+	// the PriorityClasses decide the daemon pod's priority and whether the
+	// API server admits it at all (daemonset.AdmitPodPriority)
+	priorityClassesList = Access{Verb: "list", Group: "scheduling.k8s.io", Resource: "priorityclasses"}
+	// the PodDisruptionBudgets decide which pods preemption spares first
+	pdbList = Access{Verb: "list", Group: "policy", Resource: "poddisruptionbudgets"}
 )
 
 func (r *reader) read(ctx context.Context) (*Snapshot, error) {
@@ -137,6 +151,12 @@ func (r *reader) read(ctx context.Context) (*Snapshot, error) {
 	if r.req.SchedulerStage {
 		r.ac.check(ctx, podsList)
 	}
+	if r.req.readsPriorityClasses() {
+		r.ac.check(ctx, priorityClassesList)
+	}
+	if r.req.SchedulerStage {
+		r.ac.check(ctx, pdbList)
+	}
 	if len(essential) > 0 {
 		return nil, errors.Join(essential...)
 	}
@@ -156,6 +176,28 @@ func (r *reader) read(ctx context.Context) (*Snapshot, error) {
 	cl, err := simulate.NewCluster(nodes, pods)
 	if err != nil {
 		return nil, err
+	}
+	if r.req.readsPriorityClasses() {
+		classes, ok, err := r.priorityClasses(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if cl, err = cl.WithPriorityClasses(classes...); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if r.req.SchedulerStage {
+		pdbs, ok, err := r.podDisruptionBudgets(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if cl, err = cl.WithPodDisruptionBudgets(pdbs...); err != nil {
+				return nil, err
+			}
+		}
 	}
 	snap := &Snapshot{Cluster: cl, DaemonSets: dss}
 	for _, code := range r.order {
@@ -208,6 +250,62 @@ func (r *reader) nodes(ctx context.Context) ([]*corev1.Node, error) {
 		return nil, &ForbiddenError{Access: nodesList, Reason: reason}
 	}
 	return nodes, nil
+}
+
+// readsPriorityClasses: an answer about DaemonSets or with the scheduler
+// stage needs the PriorityClasses.
+func (req Request) readsPriorityClasses() bool {
+	return req.AllDaemonSets || len(req.DaemonSets) > 0 || len(req.Templates) > 0 || req.SchedulerStage
+}
+
+// priorityClasses lists the cluster's PriorityClasses; forbidden, it warns
+// and returns false.
+func (r *reader) priorityClasses(ctx context.Context) ([]*schedulingv1.PriorityClass, bool, error) {
+	var classes []*schedulingv1.PriorityClass
+	reason, ok, err := r.attempt(ctx, priorityClassesList, func() (err error) {
+		classes, err = listPaged(ctx, "PriorityClasses", metav1.ListOptions{}, r.req.Progress,
+			func(o metav1.ListOptions) ([]schedulingv1.PriorityClass, metav1.ListMeta, error) {
+				l, err := r.cs.SchedulingV1().PriorityClasses().List(ctx, o)
+				if err != nil {
+					return nil, metav1.ListMeta{}, err
+				}
+				return l.Items, l.ListMeta, nil
+			}, nil)
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if !ok {
+		r.warn(PriorityClassesForbidden, "PriorityClasses could not be listed ("+reason+"): a template naming a custom class is read as priority 0")
+		return nil, false, nil
+	}
+	return classes, true, nil
+}
+
+// podDisruptionBudgets lists the cluster's PodDisruptionBudgets;
+// forbidden, it warns and returns false.
+func (r *reader) podDisruptionBudgets(ctx context.Context) ([]*policyv1.PodDisruptionBudget, bool, error) {
+	var pdbs []*policyv1.PodDisruptionBudget
+	reason, ok, err := r.attempt(ctx, pdbList, func() (err error) {
+		pdbs, err = listPaged(ctx, "PodDisruptionBudgets", metav1.ListOptions{}, r.req.Progress,
+			func(o metav1.ListOptions) ([]policyv1.PodDisruptionBudget, metav1.ListMeta, error) {
+				l, err := r.cs.PolicyV1().PodDisruptionBudgets(metav1.NamespaceAll).List(ctx, o)
+				if err != nil {
+					return nil, metav1.ListMeta{}, err
+				}
+				return l.Items, l.ListMeta, nil
+			}, nil)
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if !ok {
+		r.warn(PodDisruptionBudgetsForbidden, "PodDisruptionBudgets could not be listed ("+reason+"): preemption's victims are chosen as if there were none")
+		return nil, false, nil
+	}
+	return pdbs, true, nil
 }
 
 func (r *reader) listDaemonSets(ctx context.Context, ns string) ([]*appsv1.DaemonSet, error) {

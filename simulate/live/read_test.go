@@ -14,6 +14,7 @@ import (
 	"github.com/daemonkit/daemonkit/internal/fakeapi"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -197,8 +198,8 @@ func warningCodes(ws []Warning) string {
 // it never asks for more, and never sends a request that writes.
 func TestReadFromAnswersWhatRBACAllows(t *testing.T) {
 	all := func(fakeapi.Access) bool { return true }
-	platform := func(a fakeapi.Access) bool { // nodes and DaemonSets cluster-wide, no pods
-		return (a.Verb == "get" || a.Verb == "list") && (a.Resource == "nodes" || a.Resource == "daemonsets")
+	platform := func(a fakeapi.Access) bool { // nodes, DaemonSets and PriorityClasses cluster-wide, no pods
+		return (a.Verb == "get" || a.Verb == "list") && (a.Resource == "nodes" || a.Resource == "daemonsets" || a.Resource == "priorityclasses" || a.Resource == "poddisruptionbudgets")
 	}
 	team := func(a fakeapi.Access) bool { // nodes, and team-x's DaemonSets and pods
 		return (a.Verb == "get" || a.Verb == "list") &&
@@ -226,13 +227,13 @@ func TestReadFromAnswersWhatRBACAllows(t *testing.T) {
 			warnings: "DaemonSetPodsForbidden OtherPodsForbidden", never: "/pods"},
 		{name: "team, every DaemonSet it may see", allow: team, reviews: true,
 			req: Request{AllDaemonSets: true, SchedulerStage: true, RequireDaemonSets: true, Namespace: "team-x"},
-			dss: "team-x/agent", pods: "team-x/agent-a team-x/agent-old", warnings: "DaemonSetsForbidden OtherPodsForbidden"},
+			dss: "team-x/agent", pods: "team-x/agent-a team-x/agent-old", warnings: "DaemonSetsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden"},
 		{name: "team, a rollout of its DaemonSet", allow: team, reviews: true,
 			req: Request{DaemonSets: []string{"team-x/agent"}, SchedulerStage: true, Namespace: "team-x"},
-			dss: "team-x/agent", pods: "team-x/agent-a team-x/agent-old", warnings: "OtherPodsForbidden"},
+			dss: "team-x/agent", pods: "team-x/agent-a team-x/agent-old", warnings: "OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden"},
 		{name: "team, no access reviews: 403s handled alike", allow: team,
 			req: Request{AllDaemonSets: true, SchedulerStage: true, RequireDaemonSets: true, Namespace: "team-x"},
-			dss: "team-x/agent", pods: "team-x/agent-a team-x/agent-old", warnings: "DaemonSetsForbidden OtherPodsForbidden"},
+			dss: "team-x/agent", pods: "team-x/agent-a team-x/agent-old", warnings: "DaemonSetsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden"},
 		{name: "a rollout of a DaemonSet not created yet", allow: all, reviews: true,
 			req: Request{DaemonSets: []string{"team-x/new"}, SchedulerStage: false}, never: "/pods"},
 		{name: "bare name", allow: all, reviews: true,
@@ -473,4 +474,21 @@ func BenchmarkReadFrom5000EKSNodes(b *testing.B) {
 	}
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "retained-MB")
 	runtime.KeepAlive(kept)
+}
+
+// The cluster's PriorityClasses are read with the DaemonSets: a template
+// naming one gets its priority from it.
+func TestReadFromReadsPriorityClasses(t *testing.T) {
+	nodes, pods, dss := teamCluster()
+	srv := fakeapi.New(nodes, pods, dss)
+	defer srv.Close()
+	srv.PriorityClasses = []schedulingv1.PriorityClass{{ObjectMeta: metav1.ObjectMeta{Name: "agents"}, Value: 100000}}
+	cs, _ := client(t, srv)
+	snap, err := ReadFrom(context.Background(), cs, Request{AllDaemonSets: true, SchedulerStage: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := snap.Cluster.PriorityClasses(); len(got) != 1 || got[0].Name != "agents" || got[0].Value != 100000 {
+		t.Fatalf("classes = %v", got)
+	}
 }

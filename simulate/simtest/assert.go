@@ -20,23 +20,30 @@ func helper(t TB) {
 }
 
 // CheckInvariants reports every broken invariant of a placement:
-//   - Runs and Pending nodes have ShouldRun, Excluded nodes do not
+//   - Runs, Pending and Refused nodes have ShouldRun, Excluded nodes do not
 //     (Pending ⊆ created);
 //   - ShouldRun implies ShouldContinueRunning;
 //   - an Excluded node carries at least one reason, a Pending node at least
-//     one scheduler reason, a Runs node none;
-//   - the status counts add up: desired = Runs + Pending, available = Runs,
-//     unavailable = Pending, misscheduled ≤ Excluded.
+//     one scheduler reason, a Runs node none; Refused nodes only in a
+//     DaemonSet whose pod admission refuses;
+//   - the status counts add up: desired = Runs + Pending + Refused,
+//     current = Runs + Pending, available = Runs, unavailable = Pending +
+//     Refused, misscheduled ≤ Excluded.
 func CheckInvariants(t TB, p *simulate.Placement) {
 	helper(t)
 	for _, d := range p.DaemonSets {
-		var runs, pending, excluded int32
+		var runs, pending, excluded, refused int32
 		for _, n := range d.Nodes {
 			switch n.State {
 			case simulate.Runs:
 				runs++
 				if !n.Decision.ShouldRun || len(n.Pending) > 0 {
 					t.Errorf("%s on %s: Runs but ShouldRun=%v, %d pending reasons", d.Key(), n.Node, n.Decision.ShouldRun, len(n.Pending))
+				}
+			case simulate.Refused:
+				refused++
+				if !n.Decision.ShouldRun || len(n.Pending) > 0 || len(n.Preempts) > 0 || d.Refused == nil {
+					t.Errorf("%s on %s: Refused but ShouldRun=%v, %d pending reasons, refusal %v", d.Key(), n.Node, n.Decision.ShouldRun, len(n.Pending), d.Refused)
 				}
 			case simulate.Pending:
 				pending++
@@ -60,8 +67,9 @@ func CheckInvariants(t TB, p *simulate.Placement) {
 			}
 		}
 		s := d.Status()
-		if s.DesiredNumberScheduled != runs+pending || s.NumberAvailable != runs || s.NumberUnavailable != pending || s.NumberMisscheduled > excluded {
-			t.Errorf("%s: status %+v does not add up with %d runs, %d pending, %d excluded", d.Key(), s, runs, pending, excluded)
+		if s.DesiredNumberScheduled != runs+pending+refused || s.CurrentNumberScheduled != runs+pending || s.NumberAvailable != runs ||
+			s.NumberUnavailable != pending+refused || s.NumberMisscheduled > excluded {
+			t.Errorf("%s: status %+v does not add up with %d runs, %d pending, %d refused, %d excluded", d.Key(), s, runs, pending, refused, excluded)
 		}
 	}
 }

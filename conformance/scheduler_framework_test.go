@@ -1,0 +1,269 @@
+package conformance
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/informers"
+	clientsetfake "k8s.io/client-go/kubernetes/fake"
+	kubeschedulerconfigv1 "k8s.io/kube-scheduler/config/v1"
+	fwk "k8s.io/kube-scheduler/framework"
+	"k8s.io/kubernetes/pkg/scheduler/apis/config"
+	"k8s.io/kubernetes/pkg/scheduler/apis/config/scheme"
+	internalcache "k8s.io/kubernetes/pkg/scheduler/backend/cache"
+	internalqueue "k8s.io/kubernetes/pkg/scheduler/backend/queue"
+	"k8s.io/kubernetes/pkg/scheduler/framework"
+	frameworkplugins "k8s.io/kubernetes/pkg/scheduler/framework/plugins"
+	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/defaultbinder"
+	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/defaultpreemption"
+	plfeature "k8s.io/kubernetes/pkg/scheduler/framework/plugins/feature"
+	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/names"
+	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/queuesort"
+	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
+	"k8s.io/kubernetes/pkg/scheduler/metrics"
+
+	utilfeature "k8s.io/apiserver/pkg/util/feature"
+)
+
+// upstreamScheduler is kube-scheduler v1.37.2's framework built in process
+// from the plugins' own constructors (the in-tree registry, the feature
+// gates' defaults): the default profile's filters a DaemonSet pod meets
+// (NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts,
+// NodeResourcesFit, in the default profile's order) and DefaultPreemption,
+// over a snapshot of nodes and bound pods that can be swapped per case.
+//
+// upstream: pkg/scheduler/apis/config/v1/default_plugins.go getDefaultPlugins,
+// pkg/scheduler/framework/plugins/registry.go NewInTreeRegistry, the set-up
+// of defaultpreemption/default_preemption_test.go TestPostFilter
+type upstreamScheduler struct {
+	ctx     context.Context
+	lister  *swappableSnapshot
+	fw      framework.Framework
+	filters []fwk.FilterPlugin
+	preempt *defaultpreemption.DefaultPreemption
+}
+
+// schedulerFilterOrder is the default profile's order of the filters a
+// daemon pod can fail.
+var schedulerFilterOrder = []string{names.NodeName, names.NodeUnschedulable, names.TaintToleration,
+	names.NodeAffinity, names.NodePorts, names.NodeResourcesFit}
+
+// swappableSnapshot is the scheduler's snapshot lister, pointed at the
+// current case's snapshot.
+type swappableSnapshot struct{ *internalcache.Snapshot }
+
+var schedConfigDecoder = scheme.Codecs.UniversalDecoder()
+
+// defaultPluginArgs decodes the plugin's args with v1 defaults, as the
+// scheduler does for a profile that sets none (nil when it takes none).
+func defaultPluginArgs(name string) runtime.Object {
+	gvk := kubeschedulerconfigv1.SchemeGroupVersion.WithKind(name + "Args")
+	args, _, err := schedConfigDecoder.Decode(nil, &gvk, nil)
+	if err != nil {
+		return nil
+	}
+	return args
+}
+
+func newUpstreamScheduler(tb testing.TB) *upstreamScheduler {
+	tb.Helper()
+	ctx := context.Background()
+	metrics.Register() // the framework records plugin metrics; idempotent
+	registry := frameworkplugins.NewInTreeRegistry()
+	profile := &config.KubeSchedulerProfile{SchedulerName: "default-scheduler", Plugins: &config.Plugins{}}
+	enable := func(set *config.PluginSet, name string) {
+		set.Enabled = append(set.Enabled, config.Plugin{Name: name, Weight: 1})
+		if args := defaultPluginArgs(name); args != nil && !slices.ContainsFunc(profile.PluginConfig, func(c config.PluginConfig) bool { return c.Name == name }) {
+			profile.PluginConfig = append(profile.PluginConfig, config.PluginConfig{Name: name, Args: args})
+		}
+	}
+	enable(&profile.Plugins.QueueSort, queuesort.Name)
+	enable(&profile.Plugins.Bind, defaultbinder.Name)
+	for _, name := range schedulerFilterOrder {
+		enable(&profile.Plugins.PreFilter, name)
+		enable(&profile.Plugins.Filter, name)
+	}
+	cs := clientsetfake.NewClientset()
+	informerFactory := informers.NewSharedInformerFactory(cs, 0)
+	lister := &swappableSnapshot{internalcache.NewEmptySnapshot()}
+	fw, err := frameworkruntime.NewFramework(ctx, registry, profile,
+		frameworkruntime.WithClientSet(cs),
+		frameworkruntime.WithInformerFactory(informerFactory),
+		// no pods nominated: a daemon pod's node is decided by the controller
+		frameworkruntime.WithPodNominator(internalqueue.NewSchedulingQueue(nil, informerFactory)),
+		frameworkruntime.WithSnapshotSharedLister(lister),
+		frameworkruntime.WithMutableSnapshotLister(lister),
+		frameworkruntime.WithWaitingPods(frameworkruntime.NewWaitingPodsMap()),
+		frameworkruntime.WithPodsInPreBind(frameworkruntime.NewPodsInPreBindMap()),
+	)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	us := &upstreamScheduler{ctx: ctx, lister: lister, fw: fw}
+	// each filter on its own, to collect every failing filter's reasons
+	// (the framework stops at the first)
+	for _, name := range schedulerFilterOrder {
+		pl, err := registry[name](ctx, defaultPluginArgs(name), fw)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		us.filters = append(us.filters, pl.(fwk.FilterPlugin))
+	}
+	fts := plfeature.NewSchedulerFeaturesFromGates(utilfeature.DefaultFeatureGate)
+	dp, err := defaultpreemption.New(ctx, defaultPluginArgs(names.DefaultPreemption), fw, fts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	us.preempt = dp
+	return us
+}
+
+// upstreamOutcome is what the scheduler does with one pod on one node.
+type upstreamOutcome struct {
+	// Binds: the filters pass, or preemption makes room.
+	Binds bool
+	// Reasons: every failing filter's reasons, "Plugin: reason", sorted
+	// (when Binds is false or Victims is set).
+	Reasons []string
+	// Victims are the pods DefaultPreemption evicts ("namespace/name"), in
+	// SelectVictimsOnNode's order.
+	Victims []string
+	// PDBViolations is the number of victims whose eviction violates a
+	// PodDisruptionBudget.
+	PDBViolations int
+}
+
+// load points the scheduler at a snapshot of nodes and the pods bound to
+// them (the scheduler's cache holds assigned pods that are not terminal:
+// pkg/scheduler/eventhandlers.go).
+func (us *upstreamScheduler) load(nodes []*corev1.Node, pods []*corev1.Pod) {
+	var bound []*corev1.Pod
+	for _, p := range pods {
+		if p.Spec.NodeName != "" && p.Status.Phase != corev1.PodSucceeded && p.Status.Phase != corev1.PodFailed {
+			if p.UID == "" { // the API server gives every pod one
+				cp := *p
+				cp.UID = types.UID(p.Namespace + "/" + p.Name)
+				p = &cp
+			}
+			bound = append(bound, p)
+		}
+	}
+	us.lister.Snapshot = internalcache.NewSnapshot(bound, nodes)
+}
+
+// schedule runs one scheduling cycle of pod against node: PreFilter, the
+// filters, and, when the node rejects the pod in a way preemption may
+// resolve, DefaultPreemption's dry run on that node (PodEligibleToPreemptOthers,
+// GetVictimsOnNode, SelectVictimsOnNode).
+// upstream: pkg/scheduler/schedule_one.go schedulePod, findNodesThatFitPod;
+// preemption/preemption.go Evaluator.Preempt, findCandidates, DryRunPreemption
+func (us *upstreamScheduler) schedule(tb testing.TB, pod *corev1.Pod, node string, pdbs []*policyv1.PodDisruptionBudget) upstreamOutcome {
+	tb.Helper()
+	ctx := us.ctx
+	state := framework.NewCycleState()
+	_, pre, _ := us.fw.RunPreFilterPlugins(ctx, state, pod)
+	ni, err := us.lister.NodeInfos().Get(node)
+	if err != nil {
+		tb.Fatalf("node %s: %v", node, err)
+	}
+	var out upstreamOutcome
+	if !pre.IsSuccess() {
+		if pre.Code() == fwk.Error {
+			tb.Fatalf("PreFilter: %v", pre.AsError())
+		}
+		for _, r := range pre.Reasons() {
+			out.Reasons = append(out.Reasons, pre.Plugin()+": "+r)
+		}
+		return out
+	}
+	status := us.fw.RunFilterPluginsWithNominatedPods(ctx, state, pod, ni)
+	if status.Code() == fwk.Error {
+		tb.Fatalf("Filter: %v", status.AsError())
+	}
+	for i, pl := range us.filters {
+		if state.GetSkipFilterPlugins().Has(schedulerFilterOrder[i]) {
+			continue
+		}
+		st := pl.Filter(ctx, state, pod, ni)
+		if st.IsSuccess() {
+			continue
+		}
+		if st.Code() == fwk.Error {
+			tb.Fatalf("%s: %v", schedulerFilterOrder[i], st.AsError())
+		}
+		for _, r := range st.Reasons() {
+			out.Reasons = append(out.Reasons, schedulerFilterOrder[i]+": "+r)
+		}
+	}
+	slices.Sort(out.Reasons)
+	if status.IsSuccess() {
+		if len(out.Reasons) > 0 {
+			tb.Fatalf("framework passes the pod, filters one by one say %v", out.Reasons)
+		}
+		out.Binds = true
+		return out
+	}
+	if len(out.Reasons) == 0 {
+		tb.Fatalf("framework rejects the pod (%v), no filter does", status)
+	}
+	// preemption: only where the rejection is not unresolvable
+	// upstream: preemption.go nodesWherePreemptionMightHelp
+	if status.Code() == fwk.UnschedulableAndUnresolvable {
+		return out
+	}
+	if ok, _ := us.preempt.PodEligibleToPreemptOthers(ctx, pod, status); !ok {
+		return out
+	}
+	cands, _, err := us.preempt.Evaluator.DryRunPreemption(ctx, state, pod, []fwk.NodeInfo{ni}, pdbs, 0, 1)
+	if err != nil {
+		tb.Fatalf("DryRunPreemption: %v", err)
+	}
+	if len(cands) == 0 {
+		return out
+	}
+	if len(cands) != 1 || cands[0].Name() != node {
+		tb.Fatalf("DryRunPreemption: candidates %v", cands)
+	}
+	out.Binds = true
+	for _, v := range cands[0].Victims().Pods {
+		out.Victims = append(out.Victims, v.Namespace+"/"+v.Name)
+	}
+	out.PDBViolations = int(cands[0].Victims().NumPDBViolations)
+	return out
+}
+
+func (o upstreamOutcome) String() string {
+	return fmt.Sprintf("binds=%v reasons=%q victims=%v pdbViolations=%d", o.Binds, o.Reasons, o.Victims, o.PDBViolations)
+}
+
+// scheduleOnly is schedule without the per-filter reasons: one cycle as the
+// scheduler runs it (PreFilter, the filters up to the first failure,
+// preemption's dry run where it may help). It reports whether the pod binds.
+func (us *upstreamScheduler) scheduleOnly(tb testing.TB, pod *corev1.Pod, ni fwk.NodeInfo) bool {
+	ctx := us.ctx
+	state := framework.NewCycleState()
+	if _, pre, _ := us.fw.RunPreFilterPlugins(ctx, state, pod); !pre.IsSuccess() {
+		return false
+	}
+	status := us.fw.RunFilterPluginsWithNominatedPods(ctx, state, pod, ni)
+	if status.IsSuccess() {
+		return true
+	}
+	if status.Code() != fwk.Unschedulable {
+		return false
+	}
+	if ok, _ := us.preempt.PodEligibleToPreemptOthers(ctx, pod, status); !ok {
+		return false
+	}
+	cands, _, err := us.preempt.Evaluator.DryRunPreemption(ctx, state, pod, []fwk.NodeInfo{ni}, nil, 0, 1)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return len(cands) > 0
+}
