@@ -50,6 +50,10 @@ type pod struct {
 	gone       bool
 	// readyAt is when the kubelet model turns the pod Ready (never = not).
 	readyAt int64
+	// goneAt and failAt are when the kubelet finishes terminating the pod
+	// and when it fails it (Kubelet.Failing); never = not due. A removed
+	// node's kubelet does neither; a new kubelet of that name catches up.
+	goneAt, failAt int64
 	// waiting: created but not bound, waiting for the scheduler.
 	waiting bool
 	cause   Cause // why it is not bound / never Ready
@@ -204,6 +208,7 @@ type engine struct {
 	bindCount  int
 
 	trace *tracer
+	gc    podGC
 	su    *startupState // Kubelet.StartupModel (startup.go), nil without it
 
 	budgetOK      bool
@@ -256,7 +261,20 @@ const (
 	evCreate
 	evDelete
 	evFail
+	evGC // a run of the pod garbage collector (podgc.go)
 )
+
+// evPrio orders the events of one instant: scripted events, then the pod
+// garbage collector's run, then everything else in the order queued.
+func evPrio(kind int) int {
+	switch kind {
+	case evScript:
+		return 0
+	case evGC:
+		return 1
+	}
+	return 2
+}
 
 type event struct {
 	t    int64
@@ -271,6 +289,9 @@ func (q evQueue) Len() int { return len(q) }
 func (q evQueue) Less(i, j int) bool {
 	if q[i].t != q[j].t {
 		return q[i].t < q[j].t
+	}
+	if pi, pj := evPrio(q[i].kind), evPrio(q[j].kind); pi != pj {
+		return pi < pj
 	}
 	return q[i].seq < q[j].seq
 }
@@ -380,6 +401,11 @@ func (e *engine) apply(ev event) bool {
 		if p.gone {
 			return false
 		}
+		if p.bound && e.nodes[p.node].obj == nil {
+			// the node's kubelet is gone: the pod stays terminating until
+			// the pod garbage collector or a new kubelet of that name
+			return false
+		}
 		e.removePod(ev.a)
 	case evBind:
 		e.bind(ev.a)
@@ -395,6 +421,8 @@ func (e *engine) apply(ev event) bool {
 		e.deletePod(ev.a)
 	case evFail:
 		return e.podFailed(ev.a)
+	case evGC:
+		return e.gcRun()
 	}
 	return true
 }
@@ -434,6 +462,9 @@ func (e *engine) continueReconcile() {
 			if err != nil {
 				e.lastErr = err
 				e.trace.controllerError(e, err)
+				if err == errMissingNode {
+					e.trace.surgeBlocked(e)
+				}
 			} else {
 				e.syncNodes(creates, dels)
 			}

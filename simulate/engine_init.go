@@ -117,6 +117,7 @@ func validateScenario(s *Scenario) (*checkedScenario, error) {
 		errs = append(errs, field.Invalid(root.Child("api"), fmt.Sprintf("%v/%d", s.API.QPS, s.API.Burst), "must be finite and not negative"))
 	}
 	errs = append(errs, checkLimits(root.Child("limits"), s.Limits)...)
+	errs = append(errs, s.PodGC.validate(root.Child("podGC"))...)
 	if s.Kubelet.StartupModel != nil {
 		errs = append(errs, s.Kubelet.StartupModel.validate(kp.Child("startupModel"))...)
 	}
@@ -232,6 +233,7 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 		curRev:   -1,
 		curHash:  -1,
 		trace:    &tracer{},
+		gc:       newPodGC(s.PodGC),
 	}
 	if e.start.IsZero() {
 		e.start = defaultStart
@@ -274,6 +276,13 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 		e.seedFromPods(held)
 	}
 	e.adoptPods(claimed)
+	for i := range e.nodes {
+		// claimed pods bound to nodes not in the node list: orphans
+		if e.nodes[i].obj == nil && e.holdsBoundPods(int32(i)) {
+			e.trace.orphaned(e, int32(i))
+			e.nodeMissing(int32(i))
+		}
+	}
 	e.applyDS(to)
 	e.ds.Status.ObservedGeneration = 0
 	if from != nil {
@@ -424,7 +433,7 @@ func (e *engine) seedFromPods(held map[string]bool) {
 		}
 		id := int32(len(e.pods))
 		p := pod{name: e.nextPodName(), node: int32(i), hash: e.curHash, gen: e.genStr, hasGen: e.hasGen,
-			rev: e.curRev, created: -preexisting, phase: phasePending, readySince: never, readyAt: never}
+			rev: e.curRev, created: -preexisting, phase: phasePending, readySince: never, readyAt: never, goneAt: never, failAt: never}
 		switch {
 		case n.pending || e.revs[e.curRev].pending[int32(i)] != "":
 			p.cause = CausePending
@@ -462,7 +471,7 @@ func (e *engine) adoptPods(claimed []*corev1.Pod) {
 		t, _ := daemonset.TargetNodeName(cp)
 		i := e.byName[t]
 		p := pod{name: cp.Name, node: i, hash: e.internHash(cp.Labels[daemonset.ControllerRevisionHashLabel]),
-			rev: -1, created: e.rel(cp.CreationTimestamp), readySince: never, readyAt: never}
+			rev: -1, created: e.rel(cp.CreationTimestamp), readySince: never, readyAt: never, goneAt: never, failAt: never}
 		p.gen, p.hasGen = cp.Labels[daemonset.TemplateGenerationLabel]
 		for k, r := range e.revs {
 			if r.hashID == p.hash && p.hash >= 0 {
@@ -508,6 +517,7 @@ func (e *engine) adoptPods(claimed []*corev1.Pod) {
 			// (the end of its grace period); one already past never finishes
 			// (an unreachable node's pod).
 			if at := e.rel(*cp.DeletionTimestamp); at > 0 {
+				e.pods[id].goneAt = at
 				e.push(at, evGone, id)
 			}
 		}

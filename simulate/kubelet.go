@@ -54,6 +54,8 @@ func (e *engine) createPod(i int32) {
 		phase:      phasePending,
 		readySince: never,
 		readyAt:    never,
+		goneAt:     never,
+		failAt:     never,
 	})
 	e.trace.creates++
 	e.addToNode(id)
@@ -178,7 +180,8 @@ func (e *engine) bind(id int32) {
 	switch {
 	case n.failing:
 		p.cause = CauseFailed
-		e.push(e.now+e.startupFor(n), evFail, id)
+		p.failAt = e.now + e.startupFor(n)
+		e.push(p.failAt, evFail, id)
 	case n.crash || n.crashNew && e.newTemplate(p):
 		p.cause = CauseCrashLoopBackOff
 	case n.broken || n.brokenNew && e.newTemplate(p):
@@ -246,9 +249,10 @@ func (e *engine) setReady(id int32) {
 // podFailed: the kubelet rejected the pod (Kubelet.Failing).
 func (e *engine) podFailed(id int32) bool {
 	p := &e.pods[id]
-	if p.gone || p.phase == phaseFailed || p.phase == phaseSucceeded {
+	if p.gone || p.phase == phaseFailed || p.phase == phaseSucceeded || e.nodes[p.node].obj == nil {
 		return false
 	}
+	p.failAt = never
 	p.phase = phaseFailed
 	p.ready = false
 	if !p.deleting {
@@ -267,6 +271,9 @@ func (e *engine) deletePod(id int32) {
 		return
 	}
 	e.trace.deletes++
+	if p.bound && e.nodes[p.node].obj == nil {
+		e.trace.orphanDeleted(p.node)
+	}
 	grace := e.grace
 	if e.s.Kubelet.TerminationFromTemplate {
 		grace = e.templateGrace(p.rev)
@@ -277,7 +284,8 @@ func (e *engine) deletePod(id int32) {
 		return
 	}
 	p.deleting = true
-	e.push(e.now+grace, evGone, id)
+	p.goneAt = e.now + grace
+	e.push(p.goneAt, evGone, id)
 	e.refresh(p.node)
 }
 

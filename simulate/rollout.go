@@ -37,8 +37,7 @@ import (
 // Not modelled: the expectations of a real cluster (a sync that created pods
 // normally skips the rolling update until its watch events arrive — here
 // both run in one sync, as in upstream's unit tests), API errors and
-// slow-start batches after failures, preemption, the pod garbage collector's
-// delay (pods of a removed node go at once), pods failing other than on
+// slow-start batches after failures, preemption, pods failing other than on
 // Kubelet.Failing nodes, and hash collisions across retries
 // (a collision bumps collisionCount within the same sync).
 //
@@ -97,6 +96,11 @@ type Scenario struct {
 	// the order given among those at the same time (before the reconcile of
 	// that instant).
 	Events []Event
+
+	// PodGC is the pod garbage collector that deletes the pods of removed
+	// nodes. The zero value is kube-controller-manager v1.37.2's (runs every
+	// 20 s, deletes a missing node's pods after 40 s in its queue).
+	PodGC PodGCModel
 
 	// Order chooses the order in which nodes are picked where upstream uses
 	// map or informer order.
@@ -262,12 +266,16 @@ type EventKind string
 
 // Scripted event kinds.
 const (
-	// EventNodeAdd adds Event.NewNode to the cluster as given (a real node
+	// EventNodeAdd adds Event.NewNode to the cluster, defaulted as the API
+	// server stores it (daemonset.SetNodeDefaults). The name may be a
+	// removed node's: the new node runs the pods still bound to that name.
+	// Adding a node that is there changes nothing. (A real node
 	// registers with the not-ready NoSchedule taint until it is Ready: use
 	// ApplyLifecycleTaints and a later EventReady to model that).
 	EventNodeAdd EventKind = "NodeAdd"
-	// EventNodeRemove deletes the node; the pod garbage collector removes its
-	// pods at once.
+	// EventNodeRemove deletes the node. Its pods stay bound to its name, as
+	// they are (its kubelet is gone), until Scenario.PodGC deletes them; a
+	// node added again under that name runs them again.
 	EventNodeRemove EventKind = "NodeRemove"
 	// EventTaint adds (or replaces, by key and effect) Event.Taint.
 	EventTaint EventKind = "Taint"

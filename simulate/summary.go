@@ -44,6 +44,10 @@ type Summary struct {
 	// the surge path), each from the first reconcile that hit it in a row.
 	Errors []ControllerError
 
+	// Orphans are the removed nodes that held daemon pods, and what became
+	// of those pods (Scenario.PodGC).
+	Orphans []OrphanedPods
+
 	// Uncovered are the desired nodes that, at the end, do not run an
 	// available pod of the current template, with the cause.
 	Uncovered []NodeIssue
@@ -130,6 +134,10 @@ const (
 	// eligible nodes, creation) count as unavailable before the controller
 	// can act.
 	CauseNodesWithoutPod Cause = "NodesWithoutPod"
+	// CauseOrphanedPod: a removed node's old pod is still bound to its name
+	// and the surge path's rolling update fails on it until the pod garbage
+	// collector deletes it (Scenario.PodGC).
+	CauseOrphanedPod Cause = "OrphanedPod"
 	// CausePodsBecameUnavailable: pods became unavailable by themselves
 	// (node NotReady, crash), not by the controller's deletes.
 	CausePodsBecameUnavailable Cause = "PodsBecameUnavailable"
@@ -213,8 +221,13 @@ func (e *engine) summarize() Summary {
 	if s.Truncated {
 		e.waitingForTurn(s.Uncovered)
 	}
+	orphanBlocking := e.orphanSummary(&s)
+	if len(orphanBlocking) > 0 {
+		s.AllCurrentAndAvailable = false
+	}
 	if !s.AllCurrentAndAvailable && !s.Truncated {
 		s.Stuck = true
+		s.Blocking = orphanBlocking
 		for _, u := range s.Uncovered {
 			if u.Cause != CauseBudgetEatenByUnavailable && u.Cause != CauseOldPodKept {
 				s.Blocking = append(s.Blocking, u)
@@ -223,6 +236,8 @@ func (e *engine) summarize() Summary {
 		if len(s.Blocking) == 0 {
 			s.Blocking = s.Uncovered
 		}
+	} else if s.Truncated {
+		s.Blocking = orphanBlocking
 	}
 	return s
 }

@@ -31,6 +31,10 @@ type tracer struct {
 	breaches   []BudgetBreach
 	inBreach   int32
 	errors     []ControllerError
+	// orphans records the pods removed nodes left (podgc.go); openOrphans
+	// indexes the records of nodes still missing.
+	orphans     []OrphanedPods
+	openOrphans map[int32]int
 
 	// scratch buffers for the reconcile in progress, and an arena the
 	// recorded steps' node lists are carved from (few allocations for
