@@ -136,7 +136,8 @@ const (
 	CauseNodesWithoutPod Cause = "NodesWithoutPod"
 	// CauseOrphanedPod: a removed node's old pod is still bound to its name
 	// and the surge path's rolling update fails on it until the pod garbage
-	// collector deletes it (Scenario.PodGC).
+	// collector deletes it (Scenario.PodGC); the old pods elsewhere wait for
+	// it.
 	CauseOrphanedPod Cause = "OrphanedPod"
 	// CausePodsBecameUnavailable: pods became unavailable by themselves
 	// (node NotReady, crash), not by the controller's deletes.
@@ -224,12 +225,20 @@ func (e *engine) summarize() Summary {
 	orphanBlocking := e.orphanSummary(&s)
 	if len(orphanBlocking) > 0 {
 		s.AllCurrentAndAvailable = false
+		// the old pods wait for the orphan, not for a budget
+		for i, u := range s.Uncovered {
+			if u.Cause == CauseBudgetEatenByUnavailable || u.Cause == CauseWaitingForTurn {
+				s.Uncovered[i].Cause = CauseOrphanedPod
+				s.Uncovered[i].Detail = strings.Replace(strings.Replace(u.Detail, budgetEatenDetail, orphanWaitDetail+orphanBlocking[0].Node, 1),
+					waitingDetail, orphanWaitDetail+orphanBlocking[0].Node, 1)
+			}
+		}
 	}
 	if !s.AllCurrentAndAvailable && !s.Truncated {
 		s.Stuck = true
 		s.Blocking = orphanBlocking
 		for _, u := range s.Uncovered {
-			if u.Cause != CauseBudgetEatenByUnavailable && u.Cause != CauseOldPodKept {
+			if u.Cause != CauseBudgetEatenByUnavailable && u.Cause != CauseOldPodKept && u.Cause != CauseOrphanedPod {
 				s.Blocking = append(s.Blocking, u)
 			}
 		}
@@ -274,6 +283,7 @@ func (e *engine) waitingForTurn(uncovered []NodeIssue) {
 const (
 	budgetEatenDetail = "waits: the update budget is used by unavailable nodes"
 	waitingDetail     = "waits its turn: the run was cut before the update reached it"
+	orphanWaitDetail  = "waits: the surge path's rolling update fails on the orphaned pod of removed node "
 )
 
 // nodeIssue says why desired node i does not run an available current pod.

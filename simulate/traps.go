@@ -59,8 +59,10 @@ const (
 	// TrapCordonedNodes: daemon pods are created and run on cordoned nodes
 	// (they tolerate node.kubernetes.io/unschedulable).
 	TrapCordonedNodes TrapKind = "CordonedNodes"
-	// TrapNoAllocatable: nodes report no status.allocatable: the scheduler
-	// reads zero for every resource and pod slot, so nothing binds there.
+	// TrapNoAllocatable: nodes report neither status.allocatable nor
+	// status.capacity (the API server copies capacity into a missing
+	// allocatable): the scheduler reads zero for every resource and pod
+	// slot, so nothing binds there.
 	TrapNoAllocatable TrapKind = "NoAllocatable"
 	// TrapAdmissionRefused: the API server's Priority admission plugin
 	// refuses the daemon pod (DaemonSetPlacement.Refused): no pod is ever
