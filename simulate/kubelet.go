@@ -194,7 +194,10 @@ func (e *engine) bind(id int32) {
 		}
 		p.readyAt = e.now + d
 		if p.readyAt <= e.now {
-			e.setReady(id)
+			if !n.notReady() {
+				// (on a NotReady node, nodeReadyPods turns it Ready later)
+				e.setReady(id)
+			}
 		} else {
 			e.push(p.readyAt, evReady, id)
 		}

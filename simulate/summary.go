@@ -314,6 +314,9 @@ func (e *engine) nodeIssue(i int32) (NodeIssue, bool) {
 		if why := e.startupWhy(cur); why != "" {
 			d += ": " + why
 		}
+		if n.nodeNotReady && p.bound && p.cause == "" {
+			d += ": " + notReadyNodeCause
+		}
 		if p.rev >= 0 && !p.bound {
 			if why := e.revs[p.rev].pending[i]; why != "" {
 				d += ": " + why
@@ -327,7 +330,11 @@ func (e *engine) nodeIssue(i int32) (NodeIssue, bool) {
 		case !e.rolling:
 			return NodeIssue{Node: n.name, Cause: CauseOldPodKept, Detail: "OnDelete: pod " + p.name + " of an earlier revision waits to be deleted"}, true
 		case !e.available(p):
-			return NodeIssue{Node: n.name, Cause: e.podCause(n, p), Detail: "pod " + p.name + " of an earlier revision is not available"}, true
+			d := "pod " + p.name + " of an earlier revision is not available"
+			if n.nodeNotReady && p.bound && p.cause == "" {
+				d += ": " + notReadyNodeCause
+			}
+			return NodeIssue{Node: n.name, Cause: e.podCause(n, p), Detail: d}, true
 		}
 		return NodeIssue{Node: n.name, Cause: CauseBudgetEatenByUnavailable,
 			Detail: "pod " + p.name + " of an earlier revision " + budgetEatenDetail}, true
@@ -340,6 +347,10 @@ func (e *engine) nodeIssue(i int32) (NodeIssue, bool) {
 	}
 	return NodeIssue{Node: n.name, Cause: CauseNoPod, Detail: "no daemon pod"}, true
 }
+
+// notReadyNodeCause is why a pod on a NotReady or unreachable node is not
+// Ready, as Place (NodePlacement.NotReady) and Rollout say it.
+const notReadyNodeCause = "the node is NotReady or unreachable (Ready condition not True): the node lifecycle controller marks its pods not Ready"
 
 // podCause says why a pod is not available.
 func (e *engine) podCause(n *nodeState, p *pod) Cause {
