@@ -54,6 +54,9 @@ type pod struct {
 	// and when it fails it (Kubelet.Failing); never = not due. A removed
 	// node's kubelet does neither; a new kubelet of that name catches up.
 	goneAt, failAt int64
+	// evictAt is when the taint-eviction controller deletes the pod (never =
+	// not scheduled), evictSince when it scheduled that (tainteviction.go).
+	evictAt, evictSince int64
 	// waiting: created but not bound, waiting for the scheduler.
 	waiting bool
 	cause   Cause // why it is not bound / never Ready
@@ -146,6 +149,7 @@ type nodeState struct {
 	ports        []hostPort // host ports of non-daemon pods bound here
 	waiting      int        // pods waiting to bind here
 	nodeNotReady bool
+	evictions    int // pods the taint-eviction controller deleted here
 }
 
 type engine struct {
@@ -261,7 +265,8 @@ const (
 	evCreate
 	evDelete
 	evFail
-	evGC // a run of the pod garbage collector (podgc.go)
+	evGC    // a run of the pod garbage collector (podgc.go)
+	evEvict // the taint-eviction controller deletes a pod (tainteviction.go)
 )
 
 // evPrio orders the events of one instant: scripted events, then the pod
@@ -423,6 +428,8 @@ func (e *engine) apply(ev event) bool {
 		return e.podFailed(ev.a)
 	case evGC:
 		return e.gcRun()
+	case evEvict:
+		return e.podEvicted(ev.a, ev.t)
 	}
 	return true
 }
@@ -436,7 +443,9 @@ func (e *engine) apply(ev event) bool {
 // upstream: daemon_controller.go syncDaemonSet, updateDaemonSet
 func (e *engine) startReconcile() {
 	e.trace.reconciles++
-	e.cur = Step{Time: e.dur(e.now), Reconcile: e.trace.reconciles, Created: e.trace.scratchC[:0], Deleted: e.trace.scratchD[:0]}
+	e.cur = Step{Time: e.dur(e.now), Reconcile: e.trace.reconciles, Created: e.trace.scratchC[:0], Deleted: e.trace.scratchD[:0],
+		Evicted: e.trace.evicted}
+	e.trace.evicted = nil
 	e.curRURepl = 0
 	e.curActed = false
 	e.lastErr = nil

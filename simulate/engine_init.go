@@ -296,6 +296,15 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 		e.push(secs(s.Changes[k].At), evChange, int32(k))
 	}
 	e.initStartup()
+	// the taint-eviction controller notices the pods on NoExecute-tainted
+	// nodes at t=0
+	for i := range e.nodes {
+		if n := &e.nodes[i]; n.obj != nil && hasNoExecute(n.obj) {
+			for _, id := range n.pods {
+				e.taintEvict(id)
+			}
+		}
+	}
 	return e, nil
 }
 
@@ -433,7 +442,7 @@ func (e *engine) seedFromPods(held map[string]bool) {
 		}
 		id := int32(len(e.pods))
 		p := pod{name: e.nextPodName(), node: int32(i), hash: e.curHash, gen: e.genStr, hasGen: e.hasGen,
-			rev: e.curRev, created: -preexisting, phase: phasePending, readySince: never, readyAt: never, goneAt: never, failAt: never}
+			rev: e.curRev, created: -preexisting, phase: phasePending, readySince: never, readyAt: never, goneAt: never, failAt: never, evictAt: never}
 		switch {
 		case n.pending || e.revs[e.curRev].pending[int32(i)] != "":
 			p.cause = CausePending
@@ -471,7 +480,7 @@ func (e *engine) adoptPods(claimed []*corev1.Pod) {
 		t, _ := daemonset.TargetNodeName(cp)
 		i := e.byName[t]
 		p := pod{name: cp.Name, node: i, hash: e.internHash(cp.Labels[daemonset.ControllerRevisionHashLabel]),
-			rev: -1, created: e.rel(cp.CreationTimestamp), readySince: never, readyAt: never, goneAt: never, failAt: never}
+			rev: -1, created: e.rel(cp.CreationTimestamp), readySince: never, readyAt: never, goneAt: never, failAt: never, evictAt: never}
 		p.gen, p.hasGen = cp.Labels[daemonset.TemplateGenerationLabel]
 		for k, r := range e.revs {
 			if r.hashID == p.hash && p.hash >= 0 {

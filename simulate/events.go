@@ -80,12 +80,15 @@ func (e *engine) applyScript(ev *Event) {
 		n.nodeNotReady = nodeConditionNotReady(n.obj)
 		e.placeNode(i)
 		e.kubeletStarts(i)
+		e.nodeTaintsChanged(i, nil)
 		e.trace.nodeBack(e, i)
 		return
 	}
 	if n.obj == nil {
 		return // events on absent nodes change nothing
 	}
+	before := slices.Clone(n.obj.Spec.Taints)
+	defer e.nodeTaintsChanged(i, before)
 	switch ev.Kind {
 	case EventNodeRemove:
 		n.obj = nil

@@ -56,6 +56,7 @@ func (e *engine) createPod(i int32) {
 		readyAt:    never,
 		goneAt:     never,
 		failAt:     never,
+		evictAt:    never,
 	})
 	e.trace.creates++
 	e.addToNode(id)
@@ -203,6 +204,9 @@ func (e *engine) bind(id int32) {
 		}
 	}
 	e.refresh(p.node)
+	if n.obj != nil && hasNoExecute(n.obj) {
+		e.taintEvict(id)
+	}
 }
 
 // newTemplate says whether p's template is not From's: the pods that
@@ -277,6 +281,15 @@ func (e *engine) deletePod(id int32) {
 	if p.bound && e.nodes[p.node].obj == nil {
 		e.trace.orphanDeleted(p.node)
 	}
+	e.terminate(id)
+}
+
+// terminate deletes pod id with its grace period: gone at once when it has
+// none, no kubelet to wait for (unbound) or is terminal; else Terminating
+// until the kubelet is done.
+func (e *engine) terminate(id int32) {
+	p := &e.pods[id]
+	p.evictAt = never
 	grace := e.grace
 	if e.s.Kubelet.TerminationFromTemplate {
 		grace = e.templateGrace(p.rev)

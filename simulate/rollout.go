@@ -343,6 +343,10 @@ type Step struct {
 	// Deleted lists the nodes whose pods were deleted, in the order deleted
 	// (a node appears once per deleted pod).
 	Deleted []string
+	// Evicted lists the nodes whose pods the taint-eviction controller
+	// deleted since the previous reconcile (a NoExecute taint tolerated with
+	// tolerationSeconds), once per pod: what this reconcile reacts to.
+	Evicted []string
 	// Status is the DaemonSet status written after the reconcile.
 	Status appsv1.DaemonSetStatus
 }

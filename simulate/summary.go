@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -139,6 +140,11 @@ const (
 	// collector deletes it (Scenario.PodGC); the old pods elsewhere wait for
 	// it.
 	CauseOrphanedPod Cause = "OrphanedPod"
+	// CauseTaintEvictionLoop: the node has a NoExecute taint the pods
+	// tolerate with tolerationSeconds: the taint-eviction controller deletes
+	// each that long after it binds and the controller creates another, for
+	// as long as the taint stays (kubernetes/kubernetes#117520).
+	CauseTaintEvictionLoop Cause = "TaintEvictionLoop"
 	// CausePodsBecameUnavailable: pods became unavailable by themselves
 	// (node NotReady, crash), not by the controller's deletes.
 	CausePodsBecameUnavailable Cause = "PodsBecameUnavailable"
@@ -289,6 +295,10 @@ const (
 // nodeIssue says why desired node i does not run an available current pod.
 func (e *engine) nodeIssue(i int32) (NodeIssue, bool) {
 	n := &e.nodes[i]
+	if why := e.taintEvictionLoop(i); why != "" {
+		return NodeIssue{Node: n.name, Cause: CauseTaintEvictionLoop,
+			Detail: "evicted " + strconv.Itoa(n.evictions) + " time(s): " + why}, true
+	}
 	var cur, old, term int32 = -1, -1, -1
 	for _, id := range n.pods {
 		p := &e.pods[id]

@@ -417,6 +417,9 @@ type rolloutStepOut struct {
 	Reconcile   int      `json:"reconcile"`
 	Created     []string `json:"created,omitempty"`
 	Deleted     []string `json:"deleted,omitempty"`
+	// Evicted are the nodes whose pods the taint-eviction controller
+	// deleted since the previous step.
+	Evicted []string `json:"evicted,omitempty"`
 	// Events are the scripted events since the previous step: what the
 	// controller reacted to.
 	Events []eventOut             `json:"events,omitempty"`
@@ -475,7 +478,7 @@ func traceOf(r *simulate.Result, where string, evs []simulate.Event, maxTime tim
 	}
 	next := 0 // the first event not yet given to a step
 	for _, st := range r.Steps {
-		so := rolloutStepOut{TimeSeconds: secs(st.Time), Reconcile: st.Reconcile, Created: st.Created, Deleted: st.Deleted, Status: st.Status}
+		so := rolloutStepOut{TimeSeconds: secs(st.Time), Reconcile: st.Reconcile, Created: st.Created, Deleted: st.Deleted, Evicted: st.Evicted, Status: st.Status}
 		for next < len(sorted) && sorted[next].At <= st.Time {
 			so.Events = append(so.Events, eventOf(sorted[next]))
 			next++
@@ -681,17 +684,28 @@ func firstIssues(issues []simulate.NodeIssue, n int) []string {
 // first and last rows.
 func renderTimeline(w io.Writer, r *simulate.Result) {
 	var acted []simulate.Step
+	evictions := 0
 	for _, st := range r.Steps {
-		if len(st.Created) > 0 || len(st.Deleted) > 0 {
+		if len(st.Created) > 0 || len(st.Deleted) > 0 || len(st.Evicted) > 0 {
 			acted = append(acted, st)
 		}
+		evictions += len(st.Evicted)
 	}
 	fmt.Fprintf(w, "\nTimeline (%d reconciles acted)\n", len(acted))
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "  TIME\tCREATED\tDELETED\tDESIRED\tCURRENT\tUPDATED\tAVAILABLE\tUNAVAILABLE\t")
+	evicted := ""
+	if evictions > 0 {
+		// the taint-eviction controller's deletes the reconcile reacts to
+		evicted = "EVICTED\t"
+	}
+	fmt.Fprintln(tw, "  TIME\t"+evicted+"CREATED\tDELETED\tDESIRED\tCURRENT\tUPDATED\tAVAILABLE\tUNAVAILABLE\t")
 	row := func(st simulate.Step) {
 		s := st.Status
-		fmt.Fprintf(tw, "  %v\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", st.Time, len(st.Created), len(st.Deleted),
+		ev := ""
+		if evictions > 0 {
+			ev = fmt.Sprintf("%d\t", len(st.Evicted))
+		}
+		fmt.Fprintf(tw, "  %v\t%s%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", st.Time, ev, len(st.Created), len(st.Deleted),
 			s.DesiredNumberScheduled, s.CurrentNumberScheduled, s.UpdatedNumberScheduled, s.NumberAvailable, s.NumberUnavailable)
 	}
 	const head, tail = 12, 6
@@ -705,6 +719,9 @@ func renderTimeline(w io.Writer, r *simulate.Result) {
 		row(st)
 	}
 	tw.Flush()
+	if evictions > 0 {
+		fmt.Fprintf(w, "  (EVICTED: pods the taint-eviction controller deleted, %d in all: a NoExecute taint tolerated with tolerationSeconds)\n", evictions)
+	}
 }
 
 func lastDesired(r *simulate.Result) int {

@@ -49,3 +49,31 @@ func TestRolloutPodGCFlag(t *testing.T) {
 		}
 	}
 }
+
+// A NoExecute taint tolerated for 10 s: rollout shows the eviction loop in
+// its timeline and names it; explain raises the trap.
+func TestTaintEvictionLoopCLI(t *testing.T) {
+	tolerant := strings.Replace(smallDS, "containers:", "tolerations: [{key: maintenance, operator: Exists, effect: NoExecute, tolerationSeconds: 10}]\n      containers:", 1)
+	f := newFakeEnv()
+	f.files["new.yaml"] = []byte(fmt.Sprintf(tolerant, "1.1"))
+	code := f.run("rollout", "-f", "new.yaml", "--cluster", "dev", "--event", "t=0s taint worker-1 maintenance:NoExecute", "--max-time", "2m")
+	out := f.stdout.String() + f.stderr.String()
+	for _, w := range []string{"EVICTED", "worker-1: TaintEvictionLoop (evicted ", "the taint-eviction controller deletes its pod 10s after it binds"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("rollout (exit %d) lacks %q:\n%s", code, w, out)
+		}
+	}
+	f = newFakeEnv()
+	f.files["new.yaml"] = []byte(fmt.Sprintf(tolerant, "1.1"))
+	f.files["nodes.yaml"] = []byte(`apiVersion: v1
+kind: Node
+metadata: {name: tainted}
+spec: {taints: [{key: maintenance, effect: NoExecute}]}
+status: {allocatable: {cpu: "4", memory: 8Gi, pods: "110"}}
+`)
+	code = f.run("explain", "-f", "new.yaml", "--nodes", "nodes.yaml")
+	out = f.stdout.String() + f.stderr.String()
+	if !strings.Contains(out, "TaintEvictionLoop: 1 node(s) carry a NoExecute taint the pod tolerates only for tolerationSeconds (10s at the least)") {
+		t.Errorf("explain (exit %d) lacks the trap:\n%s", code, out)
+	}
+}
