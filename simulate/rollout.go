@@ -21,6 +21,13 @@ import (
 // scripted event, a template change, a failed-pod backoff expiry) and again at
 // the same instant while the previous reconcile created or deleted pods.
 //
+// Beside the controller, Rollout models the parts of kube-controller-manager
+// that act on scripted node events: the pod garbage collector (pods of a
+// removed node stay until it deletes them, Scenario.PodGC), the
+// taint-eviction controller (a NoExecute taint tolerated with
+// tolerationSeconds evicts each pod that long after it binds) and the node
+// lifecycle controller (EventNotReady).
+//
 // Upstream iterates nodes in Go map order; Rollout picks in the order given by
 // s.Order (sorted node names by default), which is one outcome upstream admits.
 //
