@@ -62,6 +62,9 @@ type churnState struct {
 	// waiting are the pod GC's delaying queue's waiting entries: node name
 	// -> ready time.
 	waiting map[string]time.Duration
+	// evictions are the taint-eviction controller's scheduled work items,
+	// by pod name (upstream_tainteviction_test.go).
+	evictions map[string]evictionWork
 	// kubeletSince is when a node's kubelet last (re)started reporting:
 	// pods on it turn Ready no earlier (NotReady -> Ready, re-added nodes).
 	kubeletSince map[string]time.Duration
@@ -102,6 +105,7 @@ func (h *upstreamHarness) applyChurn(t time.Duration) {
 	if !h.churn.gc.Disabled && h.gcRunsAt(t) {
 		h.gcRun(t)
 	}
+	h.applyEvictions(t)
 }
 
 // gcParams are the collector's period, quarantine and offset (the zero
@@ -175,27 +179,33 @@ func (h *upstreamHarness) gcRun(t time.Duration) {
 // pod GC does (grace period 0), with the watch events.
 func (h *upstreamHarness) deleteNodePods(name string) {
 	for _, p := range h.pods() {
-		if p.Spec.NodeName != name {
-			continue
+		if p.Spec.NodeName == name {
+			h.deletePodNow(p)
 		}
-		if err := h.podInf.indexer.Delete(p); err != nil {
-			h.t.Fatalf("harness: GC pod: %v", err)
-		}
-		h.mu.Lock()
-		rv := h.nextRV()
-		h.mu.Unlock()
-		h.podInf.indexer.Bookmark(rv)
-		h.podInf.deliverDelete(p)
 	}
+}
+
+// deletePodNow deletes a pod at once, with the watch event.
+func (h *upstreamHarness) deletePodNow(p *corev1.Pod) {
+	if err := h.podInf.indexer.Delete(p); err != nil {
+		h.t.Fatalf("harness: delete pod: %v", err)
+	}
+	h.mu.Lock()
+	rv := h.nextRV()
+	h.mu.Unlock()
+	h.podInf.indexer.Bookmark(rv)
+	h.podInf.deliverDelete(p)
 }
 
 // nextChurn is the earliest instant after now at which a scripted event is
 // due or the pod GC runs while a missing node holds pods or its queue has
 // waiting entries (every such run is visited).
 func (h *upstreamHarness) nextChurn(now time.Duration) (time.Duration, bool) {
-	best, found := time.Duration(0), false
+	best, found := h.nextEviction(now)
 	if len(h.churn.events) > 0 {
-		best, found = max(h.churn.events[0].At, now+time.Second), true
+		if at := max(h.churn.events[0].At, now+time.Second); !found || at < best {
+			best, found = at, true
+		}
 	}
 	if h.churn.gc.Disabled || (len(h.churn.waiting) == 0 && len(h.orphanNodes()) == 0) {
 		return best, found
@@ -224,6 +234,7 @@ func (h *upstreamHarness) applyNodeEvent(t time.Duration, ev *simulate.Event) {
 		h.nodInf.indexer.Bookmark(n.ResourceVersion)
 		h.nodInf.deliverAdd(n)
 		h.kubeletStarts(n.Name, t)
+		h.nodeTaintsChanged(&corev1.Node{}, n, t)
 		return
 	}
 	old, ok := h.node(ev.Node)
@@ -283,6 +294,7 @@ func (h *upstreamHarness) applyNodeEvent(t time.Duration, ev *simulate.Event) {
 	}
 	h.nodInf.indexer.Bookmark(n.ResourceVersion)
 	h.nodInf.deliverUpdate(old, n)
+	h.nodeTaintsChanged(old, n, t)
 	switch ev.Kind {
 	case simulate.EventNotReady:
 		h.markPodsNotReady(n.Name, t)
@@ -362,10 +374,18 @@ type churnCase struct {
 	rolloutCase
 	Events []simulate.Event
 	PodGC  simulate.PodGCModel
+	// MaxTime bounds a run whose new template tolerates the NoExecute
+	// taint only for tolerationSeconds (an eviction loop never ends).
+	MaxTime time.Duration
 }
 
 func (c churnCase) String() string {
 	out := c.rolloutCase.String() + " podGC=" + c.PodGC.String()
+	for _, tol := range c.To.Spec.Template.Spec.Tolerations {
+		if tol.TolerationSeconds != nil {
+			out += fmt.Sprintf(" tolerationSeconds=%d", *tol.TolerationSeconds)
+		}
+	}
 	for _, ev := range c.Events {
 		name := ev.Node
 		if ev.Kind == simulate.EventNodeAdd {
@@ -390,7 +410,9 @@ func (c churnCase) String() string {
 // NoExecute), labelled and unlabelled, made NotReady and Ready again,
 // cordoned and uncordoned; and a pod GC: the zero value (kube-controller-
 // manager's), disabled, or a random period (1..30 s), quarantine (0..60 s)
-// and offset.
+// and offset. In a fifth of the cases the new template tolerates the
+// NoExecute taint only for 1..40 s (the taint-eviction loop; the run is
+// then cut at 10 minutes).
 func churnCaseFromSeed(seed uint64) churnCase {
 	r := rolloutRand{rand.New(rand.NewPCG(seed, 0xc6a2))}
 	var c churnCase
@@ -435,6 +457,15 @@ func churnCaseFromSeed(seed uint64) churnCase {
 		}
 		c.PodGC = simulate.PodGCModel{Period: time.Duration(period) * time.Second,
 			Quarantine: time.Duration(quarantine) * time.Second, Offset: time.Duration(r.IntN(period)) * time.Second}
+	}
+	if r.percent(20) {
+		for i := range c.To.Spec.Template.Spec.Tolerations {
+			if tol := &c.To.Spec.Template.Spec.Tolerations[i]; tol.Effect == corev1.TaintEffectNoExecute {
+				secs := int64(r.between(1, 40))
+				tol.TolerationSeconds = &secs
+				c.MaxTime = 10 * time.Minute
+			}
+		}
 	}
 	present := slices.Clone(names)
 	var removed []string
@@ -504,7 +535,7 @@ var churnCases = flag.Int("rollout.churn.cases", 2000, "random scenarios in Test
 // and the statuses must agree.
 func TestRolloutChurnMatchesUpstream(t *testing.T) {
 	start := time.Now()
-	var ran, events, acting, failed, disabled, readds, collected int
+	var ran, events, acting, failed, disabled, readds, collected, evicting, evictions int
 	for seed := 0; seed < *churnCases; seed++ {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			if failed >= 10 {
@@ -514,10 +545,12 @@ func TestRolloutChurnMatchesUpstream(t *testing.T) {
 			sc := c.upstream()
 			sc.Events = c.Events
 			sc.PodGC = harnessPodGC(c.PodGC)
+			sc.MaxTime = c.MaxTime
 			tr := runUpstreamRollout(t, sc)
 			esc := c.engineScenario(t, tr.PickOrder)
 			esc.Events = c.Events
 			esc.PodGC = c.PodGC
+			esc.Limits.MaxTime = c.MaxTime
 			res, err := simulate.Rollout(context.Background(), esc)
 			if err != nil {
 				failed++
@@ -527,6 +560,12 @@ func TestRolloutChurnMatchesUpstream(t *testing.T) {
 			events += len(c.Events)
 			if c.PodGC.Disabled {
 				disabled++
+			}
+			if c.MaxTime > 0 {
+				evicting++
+			}
+			for _, st := range res.Steps {
+				evictions += len(st.Evicted)
 			}
 			for _, o := range res.Summary.Orphans {
 				if o.CollectedAt != nil {
@@ -549,6 +588,6 @@ func TestRolloutChurnMatchesUpstream(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("%d random churn scenarios compared (%d with the pod GC disabled; %d events, %d acting upstream reconciles, %d orphaned nodes collected, %d re-added) in %v; %d disagreeing",
-		ran, disabled, events, acting, collected, readds, time.Since(start).Round(time.Millisecond), failed)
+	t.Logf("%d random churn scenarios compared (%d with the pod GC disabled, %d with tolerationSeconds; %d events, %d acting upstream reconciles, %d orphaned nodes collected, %d re-added, %d taint evictions) in %v; %d disagreeing",
+		ran, disabled, evicting, events, acting, collected, readds, evictions, time.Since(start).Round(time.Millisecond), failed)
 }

@@ -529,6 +529,7 @@ func (h *upstreamHarness) createPod(a clienttesting.CreateAction) (bool, runtime
 	}
 	h.mu.Unlock()
 	h.podInf.deliverAdd(pod)
+	h.podBound(pod, h.virtualTime())
 	return true, pod.DeepCopy(), nil
 }
 

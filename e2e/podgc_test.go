@@ -152,7 +152,15 @@ func TestNodeDeletedMidRollout(t *testing.T) {
 					return false, "orphan still there", nil
 				})
 			}()
+			// the order in which the controller picks the nodes (Go map order
+			// upstream): when each node first had its old pod deleted or a
+			// new pod created
+			picks := make(chan []string, 1)
+			watchCtx, stopWatch := context.WithCancel(ctx)
+			go func() { picks <- pickOrder(watchCtx, cs, updated) }()
 			measured, _ := waitRolledOut(t, ctx, cs, updated, start)
+			stopWatch()
+			order := <-picks
 			var gone time.Duration
 			select {
 			case gone = <-orphanGone:
@@ -167,13 +175,21 @@ func TestNodeDeletedMidRollout(t *testing.T) {
 			fromModel, toModel := from.DeepCopy(), to.DeepCopy()
 			toModel.Status = appsv1.DaemonSetStatus{}
 			gc := simulate.PodGCModel{Period: gcPeriod, Quarantine: gcQuarantine, Offset: offset}
-			res, err := simulate.Rollout(ctx, simulate.Scenario{
+			sc := simulate.Scenario{
 				Cluster: snap, From: fromModel, To: toModel, Start: start,
 				Kubelet: simulate.KubeletModel{Startup: delayCreate + delayReady, TerminationFromTemplate: true},
 				API:     simulate.DefaultAPIModel(),
 				Events:  []simulate.Event{simulate.NodeRemoved(at, victim)},
 				PodGC:   gc,
-			})
+				// upstream's picks, as conformance/ does with PickOrder
+				Order: simulate.Order{Kind: simulate.OrderExplicit, Names: order},
+			}
+			res, err := simulate.Rollout(ctx, sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc.Order = simulate.Order{}
+			sorted, err := simulate.Rollout(ctx, sc)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -189,9 +205,9 @@ func TestNodeDeletedMidRollout(t *testing.T) {
 				collected = o.CollectedAt.Seconds()
 			}
 			t.Logf("%d nodes, %s, node deleted at %.1fs (pod GC %s): orphan gone after %.1fs (model: collected at %.0fs, blocked surge %v, deleted by the rollout %d); "+
-				"measured %.1fs to all updated+available, predicted %.0fs; predicted/measured = %.3f",
+				"measured %.1fs to all updated+available, predicted %.0fs in upstream's pick order (%.0fs in sorted order; the orphan picked %s); predicted/measured = %.3f",
 				n, v.name, deletedAt.Seconds(), gc, lifetime.Seconds(), collected, o.BlockedSurge, o.DeletedByController,
-				measured.Seconds(), predicted.Seconds(), ratio)
+				measured.Seconds(), predicted.Seconds(), durOrNil(sorted.Summary.AllAvailable), pickedAs(order, victim), ratio)
 			report(t, map[string]any{"test": "node-deleted-mid-rollout", "nodes": n, "variant": v.name,
 				"orphan_lifetime_s": lifetime.Seconds(), "model_collected_s": collected,
 				"measured_s": measured.Seconds(), "predicted_s": predicted.Seconds(), "ratio": ratio})
@@ -312,6 +328,55 @@ func TestTaintEvictionLoopMatchesModel(t *testing.T) {
 			t.Errorf("pod %d created at %.1fs, the model says %v", i+1, measured[i].Seconds(), predicted[i])
 		}
 	}
+}
+
+// pickOrder watches the DaemonSet's pods until ctx ends and returns its
+// nodes in the order the controller first acted on them (an old pod
+// deleted, or a pod of the new template created).
+func pickOrder(ctx context.Context, cs kubernetes.Interface, ds *appsv1.DaemonSet) []string {
+	image := ds.Spec.Template.Spec.Containers[0].Image
+	var order []string
+	seen := map[string]bool{}
+	for ctx.Err() == nil {
+		pods, err := daemonPods(ctx, cs, ds, true)
+		if err == nil {
+			var now []string
+			for node, ps := range pods {
+				if node == "" {
+					continue // not bound yet
+				}
+				for _, p := range ps {
+					if !seen[node] && (p.DeletionTimestamp != nil || p.Spec.Containers[0].Image == image) {
+						seen[node] = true
+						now = append(now, node)
+					}
+				}
+			}
+			sort.Strings(now)
+			order = append(order, now...)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return order
+}
+
+func pickedAs(order []string, node string) string {
+	for i, n := range order {
+		if n == node {
+			return fmt.Sprintf("#%d", i+1)
+		}
+	}
+	return "never"
+}
+
+func durOrNil(d *time.Duration) float64 {
+	if d == nil {
+		return math.NaN()
+	}
+	return d.Seconds()
 }
 
 func secondsOf(ds []time.Duration) []float64 {
