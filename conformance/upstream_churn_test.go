@@ -410,9 +410,9 @@ func (c churnCase) String() string {
 // NoExecute), labelled and unlabelled, made NotReady and Ready again,
 // cordoned and uncordoned; and a pod GC: the zero value (kube-controller-
 // manager's), disabled, or a random period (1..30 s), quarantine (0..60 s)
-// and offset. In a fifth of the cases the new template tolerates the
-// NoExecute taint only for 1..40 s (the taint-eviction loop; the run is
-// then cut at 10 minutes).
+// and offset. In a quarter of the cases without surge the new template
+// tolerates the NoExecute taint only for 1..40 s (the taint-eviction loop;
+// the run is then cut at 10 minutes).
 func churnCaseFromSeed(seed uint64) churnCase {
 	r := rolloutRand{rand.New(rand.NewPCG(seed, 0xc6a2))}
 	var c churnCase
@@ -458,7 +458,12 @@ func churnCaseFromSeed(seed uint64) churnCase {
 		c.PodGC = simulate.PodGCModel{Period: time.Duration(period) * time.Second,
 			Quarantine: time.Duration(quarantine) * time.Second, Offset: time.Duration(r.IntN(period)) * time.Second}
 	}
-	if r.percent(20) {
+	ru := c.To.Spec.UpdateStrategy.RollingUpdate
+	surge := ru != nil && ru.MaxSurge != nil && ru.MaxSurge.String() != "0" && ru.MaxSurge.String() != "0%"
+	// Not on the surge path: an evicted surge pod makes its node a surge
+	// candidate again, and upstream picks among candidates in Go map order
+	// afresh in every sync, which no fixed node order (PickOrder) replays.
+	if !surge && r.percent(25) {
 		for i := range c.To.Spec.Template.Spec.Tolerations {
 			if tol := &c.To.Spec.Template.Spec.Tolerations[i]; tol.Effect == corev1.TaintEffectNoExecute {
 				secs := int64(r.between(1, 40))
