@@ -569,9 +569,7 @@ func TestRolloutChurnMatchesUpstream(t *testing.T) {
 			if c.MaxTime > 0 {
 				evicting++
 			}
-			for _, st := range res.Steps {
-				evictions += len(st.Evicted)
-			}
+			evictions += len(res.Evictions)
 			for _, o := range res.Summary.Orphans {
 				if o.CollectedAt != nil {
 					collected++

@@ -50,13 +50,6 @@ type pod struct {
 	gone       bool
 	// readyAt is when the kubelet model turns the pod Ready (never = not).
 	readyAt int64
-	// goneAt and failAt are when the kubelet finishes terminating the pod
-	// and when it fails it (Kubelet.Failing); never = not due. A removed
-	// node's kubelet does neither; a new kubelet of that name catches up.
-	goneAt, failAt int64
-	// evictAt is when the taint-eviction controller deletes the pod (never =
-	// not scheduled), evictSince when it scheduled that (tainteviction.go).
-	evictAt, evictSince int64
 	// waiting: created but not bound, waiting for the scheduler.
 	waiting bool
 	cause   Cause // why it is not bound / never Ready
@@ -213,7 +206,14 @@ type engine struct {
 
 	trace *tracer
 	gc    podGC
-	su    *startupState // Kubelet.StartupModel (startup.go), nil without it
+	// frozen are the pods whose termination (frozenGone) or failure
+	// (frozenFail) fell due while their node was removed: a new kubelet of
+	// that name catches up (kubeletStarts).
+	frozen map[int32]uint8
+	// evictions are the taint-eviction controller's work items by pod
+	// (tainteviction.go).
+	evictions map[int32]evictionWork
+	su        *startupState // Kubelet.StartupModel (startup.go), nil without it
 
 	budgetOK      bool
 	budgetDesired int
@@ -409,6 +409,7 @@ func (e *engine) apply(ev event) bool {
 		if p.bound && e.nodes[p.node].obj == nil {
 			// the node's kubelet is gone: the pod stays terminating until
 			// the pod garbage collector or a new kubelet of that name
+			e.freeze(ev.a, frozenGone)
 			return false
 		}
 		e.removePod(ev.a)
@@ -443,9 +444,7 @@ func (e *engine) apply(ev event) bool {
 // upstream: daemon_controller.go syncDaemonSet, updateDaemonSet
 func (e *engine) startReconcile() {
 	e.trace.reconciles++
-	e.cur = Step{Time: e.dur(e.now), Reconcile: e.trace.reconciles, Created: e.trace.scratchC[:0], Deleted: e.trace.scratchD[:0],
-		Evicted: e.trace.evicted}
-	e.trace.evicted = nil
+	e.cur = Step{Time: e.dur(e.now), Reconcile: e.trace.reconciles, Created: e.trace.scratchC[:0], Deleted: e.trace.scratchD[:0]}
 	e.curRURepl = 0
 	e.curActed = false
 	e.lastErr = nil

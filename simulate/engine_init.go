@@ -442,7 +442,7 @@ func (e *engine) seedFromPods(held map[string]bool) {
 		}
 		id := int32(len(e.pods))
 		p := pod{name: e.nextPodName(), node: int32(i), hash: e.curHash, gen: e.genStr, hasGen: e.hasGen,
-			rev: e.curRev, created: -preexisting, phase: phasePending, readySince: never, readyAt: never, goneAt: never, failAt: never, evictAt: never}
+			rev: e.curRev, created: -preexisting, phase: phasePending, readySince: never, readyAt: never}
 		switch {
 		case n.pending || e.revs[e.curRev].pending[int32(i)] != "":
 			p.cause = CausePending
@@ -480,7 +480,7 @@ func (e *engine) adoptPods(claimed []*corev1.Pod) {
 		t, _ := daemonset.TargetNodeName(cp)
 		i := e.byName[t]
 		p := pod{name: cp.Name, node: i, hash: e.internHash(cp.Labels[daemonset.ControllerRevisionHashLabel]),
-			rev: -1, created: e.rel(cp.CreationTimestamp), readySince: never, readyAt: never, goneAt: never, failAt: never, evictAt: never}
+			rev: -1, created: e.rel(cp.CreationTimestamp), readySince: never, readyAt: never}
 		p.gen, p.hasGen = cp.Labels[daemonset.TemplateGenerationLabel]
 		for k, r := range e.revs {
 			if r.hashID == p.hash && p.hash >= 0 {
@@ -526,7 +526,6 @@ func (e *engine) adoptPods(claimed []*corev1.Pod) {
 			// (the end of its grace period); one already past never finishes
 			// (an unreachable node's pod).
 			if at := e.rel(*cp.DeletionTimestamp); at > 0 {
-				e.pods[id].goneAt = at
 				e.push(at, evGone, id)
 			}
 		}

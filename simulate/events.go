@@ -150,6 +150,21 @@ func (e *engine) applyScript(ev *Event) {
 	e.placeNode(i)
 }
 
+// Kubelet transitions that fell due while the pod's node was removed.
+const (
+	frozenGone uint8 = 1 << iota
+	frozenFail
+)
+
+// freeze notes that transition f of pod id fell due while its node's
+// kubelet was gone.
+func (e *engine) freeze(id int32, f uint8) {
+	if e.frozen == nil {
+		e.frozen = map[int32]uint8{}
+	}
+	e.frozen[id] |= f
+}
+
 // kubeletStarts is the kubelet of a node added under a name that still has
 // pods bound to it: it runs them from now. Pods whose startup has passed
 // turn Ready now, those due to fail fail now, terminating pods whose grace
@@ -160,9 +175,11 @@ func (e *engine) kubeletStarts(i int32) {
 		p := &e.pods[id]
 		switch {
 		case p.gone || !p.bound:
-		case p.deleting && p.goneAt != never && p.goneAt <= e.now:
+		case e.frozen[id]&frozenGone != 0:
+			delete(e.frozen, id)
 			e.removePod(id)
-		case p.failAt != never && p.failAt <= e.now && p.phase == phaseRunning:
+		case e.frozen[id]&frozenFail != 0:
+			delete(e.frozen, id)
 			e.podFailed(id)
 		case !p.ready && p.phase == phaseRunning && p.readyAt != never && p.readyAt <= e.now && !n.notReady():
 			e.setReady(id)

@@ -54,9 +54,6 @@ func (e *engine) createPod(i int32) {
 		phase:      phasePending,
 		readySince: never,
 		readyAt:    never,
-		goneAt:     never,
-		failAt:     never,
-		evictAt:    never,
 	})
 	e.trace.creates++
 	e.addToNode(id)
@@ -181,8 +178,7 @@ func (e *engine) bind(id int32) {
 	switch {
 	case n.failing:
 		p.cause = CauseFailed
-		p.failAt = e.now + e.startupFor(n)
-		e.push(p.failAt, evFail, id)
+		e.push(e.now+e.startupFor(n), evFail, id)
 	case n.crash || n.crashNew && e.newTemplate(p):
 		p.cause = CauseCrashLoopBackOff
 	case n.broken || n.brokenNew && e.newTemplate(p):
@@ -256,10 +252,13 @@ func (e *engine) setReady(id int32) {
 // podFailed: the kubelet rejected the pod (Kubelet.Failing).
 func (e *engine) podFailed(id int32) bool {
 	p := &e.pods[id]
-	if p.gone || p.phase == phaseFailed || p.phase == phaseSucceeded || e.nodes[p.node].obj == nil {
+	if p.gone || p.phase == phaseFailed || p.phase == phaseSucceeded {
 		return false
 	}
-	p.failAt = never
+	if e.nodes[p.node].obj == nil {
+		e.freeze(id, frozenFail) // the node's kubelet is gone
+		return false
+	}
 	p.phase = phaseFailed
 	p.ready = false
 	if !p.deleting {
@@ -289,7 +288,9 @@ func (e *engine) deletePod(id int32) {
 // until the kubelet is done.
 func (e *engine) terminate(id int32) {
 	p := &e.pods[id]
-	p.evictAt = never
+	if len(e.evictions) > 0 {
+		delete(e.evictions, id)
+	}
 	grace := e.grace
 	if e.s.Kubelet.TerminationFromTemplate {
 		grace = e.templateGrace(p.rev)
@@ -300,8 +301,7 @@ func (e *engine) terminate(id int32) {
 		return
 	}
 	p.deleting = true
-	p.goneAt = e.now + grace
-	e.push(p.goneAt, evGone, id)
+	e.push(e.now+grace, evGone, id)
 	e.refresh(p.node)
 }
 
@@ -331,6 +331,9 @@ func (e *engine) removePod(id int32) {
 	p.gone = true
 	if p.hash >= 0 {
 		e.hashLive[p.hash]--
+	}
+	if len(e.evictions) > 0 {
+		delete(e.evictions, id)
 	}
 	n := &e.nodes[p.node]
 	if k := slices.Index(n.pods, id); k >= 0 {

@@ -329,12 +329,24 @@ type Result struct {
 	// The status at the end of an instant is that of the last step at or
 	// before it.
 	Steps []Step
+	// Evictions are the taint-eviction controller's deletes (a NoExecute
+	// taint tolerated with tolerationSeconds), in order; the reconciles of
+	// their instants react to them.
+	Evictions []Eviction
 	// Summary is what people want to know about the rollout.
 	Summary Summary
 	// DaemonSet is the final object with its final status.
 	DaemonSet *appsv1.DaemonSet
 	// Revisions are the ControllerRevisions left at the end, by revision.
 	Revisions []*appsv1.ControllerRevision
+}
+
+// Eviction is one pod the taint-eviction controller deleted.
+type Eviction struct {
+	// Time is when it deleted the pod.
+	Time time.Duration
+	// Node and Pod name the pod.
+	Node, Pod string
 }
 
 // Step is one reconcile of the controller.
@@ -350,10 +362,6 @@ type Step struct {
 	// Deleted lists the nodes whose pods were deleted, in the order deleted
 	// (a node appears once per deleted pod).
 	Deleted []string
-	// Evicted lists the nodes whose pods the taint-eviction controller
-	// deleted since the previous reconcile (a NoExecute taint tolerated with
-	// tolerationSeconds), once per pod: what this reconcile reacts to.
-	Evicted []string
 	// Status is the DaemonSet status written after the reconcile.
 	Status appsv1.DaemonSetStatus
 }

@@ -30,6 +30,11 @@ import (
 // upstream: pkg/controller/tainteviction/taint_eviction.go processPodOnNode,
 // handlePodUpdate, handleNodeUpdate
 
+// evictionWork is a scheduled eviction: scheduled at since, due at due.
+type evictionWork struct {
+	since, due int64
+}
+
 // revTolerations are the tolerations of revision rev's pods as created.
 func (e *engine) revTolerations(rev int32) []corev1.Toleration {
 	r := e.revs[rev]
@@ -58,23 +63,26 @@ func (e *engine) taintEvict(id int32) {
 		return
 	}
 	if !hasNoExecute(n.obj) {
-		p.evictAt = never
+		delete(e.evictions, id)
 		return
 	}
 	d, loop := evictionLoop(e.revTolerations(p.rev), n.obj)
 	if !loop {
 		// tolerated for ever, or not tolerated: the DaemonSet controller
 		// deletes it
-		p.evictAt = never
+		delete(e.evictions, id)
 		return
 	}
 	d = max(d, time.Second)
-	if p.evictAt != never && p.evictSince < e.now {
+	if w, ok := e.evictions[id]; ok && w.since < e.now {
 		return // upstream keeps the work item scheduled earlier
 	}
-	p.evictSince = e.now
-	p.evictAt = e.now + secs(d)
-	e.push(p.evictAt, evEvict, id)
+	if e.evictions == nil {
+		e.evictions = map[int32]evictionWork{}
+	}
+	w := evictionWork{since: e.now, due: e.now + secs(d)}
+	e.evictions[id] = w
+	e.push(w.due, evEvict, id)
 }
 
 // nodeTaintsChanged processes every pod of node i after a change of its
@@ -105,12 +113,11 @@ func sameNoExecute(a, b []corev1.Taint) bool {
 // podEvicted is the taint-eviction controller's delete of pod id at t.
 func (e *engine) podEvicted(id int32, t int64) bool {
 	p := &e.pods[id]
-	if p.gone || p.deleting || p.evictAt != t {
+	if w, ok := e.evictions[id]; !ok || p.gone || p.deleting || w.due != t {
 		return false
 	}
-	p.evictAt = never
-	e.trace.evicted = append(e.trace.evicted, e.nodes[p.node].name)
-	e.trace.evictions++
+	delete(e.evictions, id)
+	e.trace.evictions = append(e.trace.evictions, Eviction{Time: e.dur(e.now), Node: e.nodes[p.node].name, Pod: p.name})
 	e.nodes[p.node].evictions++
 	e.terminate(id)
 	return true

@@ -15,11 +15,9 @@ func tolerateFor(key string, seconds int64) corev1.Toleration {
 
 func evictionTimes(r *Result, node string) []time.Duration {
 	var out []time.Duration
-	for _, s := range r.Steps {
-		for _, n := range s.Evicted {
-			if n == node {
-				out = append(out, s.Time)
-			}
+	for _, ev := range r.Evictions {
+		if ev.Node == node {
+			out = append(out, ev.Time)
 		}
 	}
 	return out

@@ -35,10 +35,8 @@ type tracer struct {
 	// indexes the records of nodes still missing.
 	orphans     []OrphanedPods
 	openOrphans map[int32]int
-	// evicted are the nodes of the taint-eviction controller's deletes
-	// since the last reconcile; evictions counts them all.
-	evicted   []string
-	evictions int
+	// evictions are the taint-eviction controller's deletes.
+	evictions []Eviction
 
 	// scratch buffers for the reconcile in progress, and an arena the
 	// recorded steps' node lists are carved from (few allocations for
@@ -72,7 +70,7 @@ func (t *tracer) record(e *engine, s Step) {
 	}
 	acted := len(s.Created) > 0 || len(s.Deleted) > 0
 	t.scratchC, t.scratchD = s.Created[:0], s.Deleted[:0]
-	if acted || len(s.Evicted) > 0 || !t.haveLast || e.s.AllSteps || !statusEqual(s.Status, t.last) {
+	if acted || !t.haveLast || e.s.AllSteps || !statusEqual(s.Status, t.last) {
 		s.Created, s.Deleted = t.keep(s.Created), t.keep(s.Deleted)
 		if t.steps == nil {
 			t.steps = make([]Step, 0, 2*len(e.nodes)+16)
@@ -168,7 +166,7 @@ func (e *engine) result() *Result {
 	if e.trace.steps != nil || e.trace.haveLast {
 		ds.Status = e.updateDaemonSetStatus()
 	}
-	r := &Result{Steps: e.trace.steps, DaemonSet: ds, Revisions: e.controllerRevisions()}
+	r := &Result{Steps: e.trace.steps, DaemonSet: ds, Revisions: e.controllerRevisions(), Evictions: e.trace.evictions}
 	r.Summary = e.summarize()
 	return r
 }

@@ -477,8 +477,9 @@ func traceOf(r *simulate.Result, where string, evs []simulate.Event, maxTime tim
 		out.Events = append(out.Events, eventOf(ev))
 	}
 	next := 0 // the first event not yet given to a step
-	for _, st := range r.Steps {
-		so := rolloutStepOut{TimeSeconds: secs(st.Time), Reconcile: st.Reconcile, Created: st.Created, Deleted: st.Deleted, Evicted: st.Evicted, Status: st.Status}
+	evicted := evictedPerStep(r)
+	for i, st := range r.Steps {
+		so := rolloutStepOut{TimeSeconds: secs(st.Time), Reconcile: st.Reconcile, Created: st.Created, Deleted: st.Deleted, Evicted: evicted[i], Status: st.Status}
 		for next < len(sorted) && sorted[next].At <= st.Time {
 			so.Events = append(so.Events, eventOf(sorted[next]))
 			next++
@@ -683,13 +684,17 @@ func firstIssues(issues []simulate.NodeIssue, n int) []string {
 // renderTimeline prints the reconciles that acted; long ones are cut to the
 // first and last rows.
 func renderTimeline(w io.Writer, r *simulate.Result) {
-	var acted []simulate.Step
-	evictions := 0
-	for _, st := range r.Steps {
-		if len(st.Created) > 0 || len(st.Deleted) > 0 || len(st.Evicted) > 0 {
-			acted = append(acted, st)
+	type stepRow struct {
+		simulate.Step
+		evicted int
+	}
+	var acted []stepRow
+	perStep := evictedPerStep(r)
+	evictions := len(r.Evictions)
+	for i, st := range r.Steps {
+		if len(st.Created) > 0 || len(st.Deleted) > 0 || len(perStep[i]) > 0 {
+			acted = append(acted, stepRow{st, len(perStep[i])})
 		}
-		evictions += len(st.Evicted)
 	}
 	fmt.Fprintf(w, "\nTimeline (%d reconciles acted)\n", len(acted))
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
@@ -699,11 +704,11 @@ func renderTimeline(w io.Writer, r *simulate.Result) {
 		evicted = "EVICTED\t"
 	}
 	fmt.Fprintln(tw, "  TIME\t"+evicted+"CREATED\tDELETED\tDESIRED\tCURRENT\tUPDATED\tAVAILABLE\tUNAVAILABLE\t")
-	row := func(st simulate.Step) {
+	row := func(st stepRow) {
 		s := st.Status
 		ev := ""
 		if evictions > 0 {
-			ev = fmt.Sprintf("%d\t", len(st.Evicted))
+			ev = fmt.Sprintf("%d\t", st.evicted)
 		}
 		fmt.Fprintf(tw, "  %v\t%s%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", st.Time, ev, len(st.Created), len(st.Deleted),
 			s.DesiredNumberScheduled, s.CurrentNumberScheduled, s.UpdatedNumberScheduled, s.NumberAvailable, s.NumberUnavailable)
@@ -722,6 +727,20 @@ func renderTimeline(w io.Writer, r *simulate.Result) {
 	if evictions > 0 {
 		fmt.Fprintf(w, "  (EVICTED: pods the taint-eviction controller deleted, %d in all: a NoExecute taint tolerated with tolerationSeconds)\n", evictions)
 	}
+}
+
+// evictedPerStep gives each step the nodes of the taint-eviction
+// controller's deletes since the previous step, which it reacts to.
+func evictedPerStep(r *simulate.Result) [][]string {
+	out := make([][]string, len(r.Steps))
+	k := 0
+	for i, st := range r.Steps {
+		for k < len(r.Evictions) && r.Evictions[k].Time <= st.Time {
+			out[i] = append(out[i], r.Evictions[k].Node)
+			k++
+		}
+	}
+	return out
 }
 
 func lastDesired(r *simulate.Result) int {
