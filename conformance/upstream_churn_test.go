@@ -8,12 +8,13 @@ package conformance
 // them:
 //
 //   - the pod garbage collector's orphan pass (upstream:
-//     pkg/controller/podgc/gc_controller.go gcOrphaned, discoverDeletedNodes):
-//     it runs at Offset + k·Period; each run first queues every missing node
-//     that still holds pods, ready Quarantine later (a node already queued
-//     keeps its earlier time), then takes every queued node whose time has
-//     come (inclusive) and, if it is still missing, deletes its pods at once
-//     (grace period 0);
+//     pkg/controller/podgc/gc_controller.go gcOrphaned, discoverDeletedNodes,
+//     with client-go's delaying queue): it runs at Offset + k·Period; each
+//     run first queues every missing node that still holds pods, ready
+//     Quarantine later (a node already waiting keeps its earlier time; a
+//     node the run takes is queued afresh), then takes every queued node
+//     whose time has come (inclusive) and, if it is still missing, deletes
+//     its pods at once (grace period 0);
 //   - the node lifecycle controller on NotReady / Ready (upstream:
 //     pkg/controller/nodelifecycle doNoScheduleTaintingPass,
 //     doNoExecuteTaintingPass, MarkPodsNotReady): the not-ready NoSchedule and
@@ -43,8 +44,9 @@ import (
 	"github.com/daemonkit/daemonkit/simulate"
 )
 
-// harnessPodGC is the emulated pod garbage collector (kube-controller-manager
-// v1.37.2: Period 20 s, Quarantine 40 s).
+// harnessPodGC is the emulated pod garbage collector, with the meaning of
+// simulate.PodGCModel's fields (the zero value is kube-controller-manager
+// v1.37.2's: Period 20 s, Quarantine 40 s, Offset 0).
 type harnessPodGC struct {
 	// Disabled: the pods of removed nodes stay for ever.
 	Disabled bool
@@ -56,9 +58,13 @@ type harnessPodGC struct {
 type churnState struct {
 	// events are the scripted events not applied yet, in order.
 	events []simulate.Event
-	gc     *harnessPodGC
-	// queue is the pod GC's quarantine: node name -> ready time.
-	queue map[string]time.Duration
+	gc     harnessPodGC
+	// waiting are the pod GC's delaying queue's waiting entries: node name
+	// -> ready time.
+	waiting map[string]time.Duration
+	// evictions are the taint-eviction controller's scheduled work items,
+	// by pod name (upstream_tainteviction_test.go).
+	evictions map[string]evictionWork
 	// kubeletSince is when a node's kubelet last (re)started reporting:
 	// pods on it turn Ready no earlier (NotReady -> Ready, re-added nodes).
 	kubeletSince map[string]time.Duration
@@ -96,15 +102,26 @@ func (h *upstreamHarness) applyChurn(t time.Duration) {
 		h.churn.events = h.churn.events[1:]
 		h.applyNodeEvent(t, &ev)
 	}
-	if gc := h.churn.gc; gc != nil && !gc.Disabled && h.gcRunsAt(t) {
+	if !h.churn.gc.Disabled && h.gcRunsAt(t) {
 		h.gcRun(t)
 	}
+	h.applyEvictions(t)
+}
+
+// gcParams are the collector's period, quarantine and offset (the zero
+// harnessPodGC meaning kube-controller-manager's defaults).
+func (h *upstreamHarness) gcParams() (period, quarantine, offset time.Duration) {
+	gc := h.churn.gc
+	if gc == (harnessPodGC{}) {
+		return 20 * time.Second, 40 * time.Second, 0
+	}
+	return gc.Period, gc.Quarantine, gc.Offset
 }
 
 // gcRunsAt says whether the pod GC runs at t.
 func (h *upstreamHarness) gcRunsAt(t time.Duration) bool {
-	gc := h.churn.gc
-	return t >= gc.Offset && (t-gc.Offset)%gc.Period == 0
+	period, _, offset := h.gcParams()
+	return t >= offset && (t-offset)%period == 0
 }
 
 // orphanNodes lists, sorted, the missing nodes that still hold pods.
@@ -121,25 +138,37 @@ func (h *upstreamHarness) orphanNodes() []string {
 	return out
 }
 
-// gcRun is one run of the pod GC's orphan pass at t.
+// gcRun is one run of the pod GC's orphan pass at t, as upstream's
+// gcOrphaned with its delaying queue: the entries whose time has come
+// (inclusive) have left the waiting heap for the queue; AddAfter for every
+// missing node holding pods keeps an earlier waiting entry, makes a new one
+// otherwise (a node just taken included), or adds at once with quarantine
+// 0; then discoverDeletedNodes drains the queue and the pods of the nodes
+// still missing are deleted.
 func (h *upstreamHarness) gcRun(t time.Duration) {
-	if h.churn.queue == nil {
-		h.churn.queue = map[string]time.Duration{}
+	_, quarantine, _ := h.gcParams()
+	if h.churn.waiting == nil {
+		h.churn.waiting = map[string]time.Duration{}
+	}
+	var queue []string
+	for n, ready := range h.churn.waiting {
+		if ready <= t {
+			queue = append(queue, n)
+			delete(h.churn.waiting, n)
+		}
 	}
 	for _, n := range h.orphanNodes() {
-		if _, queued := h.churn.queue[n]; !queued {
-			h.churn.queue[n] = t + h.churn.gc.Quarantine
+		if _, waiting := h.churn.waiting[n]; waiting {
+			continue
 		}
-	}
-	var due []string
-	for n, ready := range h.churn.queue {
-		if ready <= t {
-			due = append(due, n)
+		if quarantine <= 0 {
+			queue = append(queue, n)
+			continue
 		}
+		h.churn.waiting[n] = t + quarantine
 	}
-	slices.Sort(due)
-	for _, n := range due {
-		delete(h.churn.queue, n)
+	slices.Sort(queue)
+	for _, n := range slices.Compact(queue) {
 		if _, exists := h.node(n); !exists {
 			h.deleteNodePods(n)
 		}
@@ -150,54 +179,44 @@ func (h *upstreamHarness) gcRun(t time.Duration) {
 // pod GC does (grace period 0), with the watch events.
 func (h *upstreamHarness) deleteNodePods(name string) {
 	for _, p := range h.pods() {
-		if p.Spec.NodeName != name {
-			continue
+		if p.Spec.NodeName == name {
+			h.deletePodNow(p)
 		}
-		if err := h.podInf.indexer.Delete(p); err != nil {
-			h.t.Fatalf("harness: GC pod: %v", err)
-		}
-		h.mu.Lock()
-		rv := h.nextRV()
-		h.mu.Unlock()
-		h.podInf.indexer.Bookmark(rv)
-		h.podInf.deliverDelete(p)
 	}
 }
 
+// deletePodNow deletes a pod at once, with the watch event.
+func (h *upstreamHarness) deletePodNow(p *corev1.Pod) {
+	if err := h.podInf.indexer.Delete(p); err != nil {
+		h.t.Fatalf("harness: delete pod: %v", err)
+	}
+	h.mu.Lock()
+	rv := h.nextRV()
+	h.mu.Unlock()
+	h.podInf.indexer.Bookmark(rv)
+	h.podInf.deliverDelete(p)
+}
+
 // nextChurn is the earliest instant after now at which a scripted event is
-// due or the pod GC changes something: it queues a missing node that holds
-// pods, or a queued node's time comes.
+// due or the pod GC runs while a missing node holds pods or its queue has
+// waiting entries (every such run is visited).
 func (h *upstreamHarness) nextChurn(now time.Duration) (time.Duration, bool) {
-	best, found := time.Duration(0), false
-	consider := func(t time.Duration) {
-		if !found || t < best {
-			best, found = t, true
+	best, found := h.nextEviction(now)
+	if len(h.churn.events) > 0 {
+		if at := max(h.churn.events[0].At, now+time.Second); !found || at < best {
+			best, found = at, true
 		}
 	}
-	if len(h.churn.events) > 0 {
-		consider(max(h.churn.events[0].At, now+time.Second))
-	}
-	gc := h.churn.gc
-	if gc == nil || gc.Disabled {
+	if h.churn.gc.Disabled || (len(h.churn.waiting) == 0 && len(h.orphanNodes()) == 0) {
 		return best, found
 	}
-	// the first run after now
-	first := gc.Offset
-	if now >= gc.Offset {
-		first = gc.Offset + ((now-gc.Offset)/gc.Period+1)*gc.Period
+	period, _, offset := h.gcParams()
+	next := offset
+	if now >= offset {
+		next = offset + ((now-offset)/period+1)*period
 	}
-	for _, n := range h.orphanNodes() {
-		if _, queued := h.churn.queue[n]; !queued {
-			consider(first)
-		}
-	}
-	for _, ready := range h.churn.queue {
-		at := first
-		if ready > at {
-			// the first run at or after ready
-			at = gc.Offset + ((ready-gc.Offset+gc.Period-1)/gc.Period)*gc.Period
-		}
-		consider(at)
+	if !found || next < best {
+		best, found = next, true
 	}
 	return best, found
 }
@@ -215,6 +234,7 @@ func (h *upstreamHarness) applyNodeEvent(t time.Duration, ev *simulate.Event) {
 		h.nodInf.indexer.Bookmark(n.ResourceVersion)
 		h.nodInf.deliverAdd(n)
 		h.kubeletStarts(n.Name, t)
+		h.nodeTaintsChanged(&corev1.Node{}, n, t)
 		return
 	}
 	old, ok := h.node(ev.Node)
@@ -230,9 +250,6 @@ func (h *upstreamHarness) applyNodeEvent(t time.Duration, ev *simulate.Event) {
 		h.mu.Unlock()
 		h.nodInf.indexer.Bookmark(rv)
 		h.nodInf.deliverDelete(old)
-		if h.churn.gc == nil {
-			h.deleteNodePods(old.Name) // the legacy model: pods go at once
-		}
 		return
 	}
 	n := old.DeepCopy()
@@ -277,6 +294,7 @@ func (h *upstreamHarness) applyNodeEvent(t time.Duration, ev *simulate.Event) {
 	}
 	h.nodInf.indexer.Bookmark(n.ResourceVersion)
 	h.nodInf.deliverUpdate(old, n)
+	h.nodeTaintsChanged(old, n, t)
 	switch ev.Kind {
 	case simulate.EventNotReady:
 		h.markPodsNotReady(n.Name, t)
@@ -351,14 +369,23 @@ func harnessRemoveTaint(taints []corev1.Taint, key string, effect corev1.TaintEf
 	return slices.DeleteFunc(slices.Clone(taints), func(t corev1.Taint) bool { return t.Key == key && t.Effect == effect })
 }
 
-// churnCase is a random rollout with scripted node events.
+// churnCase is a random rollout with scripted node events and a pod GC.
 type churnCase struct {
 	rolloutCase
 	Events []simulate.Event
+	PodGC  simulate.PodGCModel
+	// MaxTime bounds a run whose new template tolerates the NoExecute
+	// taint only for tolerationSeconds (an eviction loop never ends).
+	MaxTime time.Duration
 }
 
 func (c churnCase) String() string {
-	out := c.rolloutCase.String()
+	out := c.rolloutCase.String() + " podGC=" + c.PodGC.String()
+	for _, tol := range c.To.Spec.Template.Spec.Tolerations {
+		if tol.TolerationSeconds != nil {
+			out += fmt.Sprintf(" tolerationSeconds=%d", *tol.TolerationSeconds)
+		}
+	}
 	for _, ev := range c.Events {
 		name := ev.Node
 		if ev.Kind == simulate.EventNodeAdd {
@@ -377,10 +404,15 @@ func (c churnCase) String() string {
 
 // churnCaseFromSeed draws a rollout on 8..40 nodes (labels, NoSchedule and
 // NoExecute taints, broken nodes; old and new templates whose nodeSelector
-// and tolerations may differ; every strategy form) and 1..8 node events at
-// random whole seconds in [0, 240]: nodes removed, added (new names), tainted
-// and untainted (NoSchedule and NoExecute), labelled and unlabelled, made
-// NotReady and Ready again, cordoned and uncordoned.
+// and tolerations may differ; every strategy form), 1..8 node events at
+// random whole seconds in [0, 240]: nodes removed, added (new names, or a
+// removed node's name again), tainted and untainted (NoSchedule and
+// NoExecute), labelled and unlabelled, made NotReady and Ready again,
+// cordoned and uncordoned; and a pod GC: the zero value (kube-controller-
+// manager's), disabled, or a random period (1..30 s), quarantine (0..60 s)
+// and offset. In a quarter of the cases without surge the new template
+// tolerates the NoExecute taint only for 1..40 s (the taint-eviction loop;
+// the run is then cut at 10 minutes).
 func churnCaseFromSeed(seed uint64) churnCase {
 	r := rolloutRand{rand.New(rand.NewPCG(seed, 0xc6a2))}
 	var c churnCase
@@ -412,7 +444,36 @@ func churnCaseFromSeed(seed uint64) churnCase {
 		c.From.Spec.UpdateStrategy = c.To.Spec.UpdateStrategy
 		c.From.Spec.MinReadySeconds = c.To.Spec.MinReadySeconds
 	}
+	switch {
+	case r.percent(15):
+		c.PodGC = simulate.PodGCModel{Disabled: true}
+	case r.percent(20):
+		// the zero value: kube-controller-manager's 20 s / 40 s
+	default:
+		period := r.between(1, 30)
+		quarantine := 0
+		if !r.percent(15) {
+			quarantine = r.between(1, 60)
+		}
+		c.PodGC = simulate.PodGCModel{Period: time.Duration(period) * time.Second,
+			Quarantine: time.Duration(quarantine) * time.Second, Offset: time.Duration(r.IntN(period)) * time.Second}
+	}
+	ru := c.To.Spec.UpdateStrategy.RollingUpdate
+	surge := ru != nil && ru.MaxSurge != nil && ru.MaxSurge.String() != "0" && ru.MaxSurge.String() != "0%"
+	// Not on the surge path: an evicted surge pod makes its node a surge
+	// candidate again, and upstream picks among candidates in Go map order
+	// afresh in every sync, which no fixed node order (PickOrder) replays.
+	if !surge && r.percent(25) {
+		for i := range c.To.Spec.Template.Spec.Tolerations {
+			if tol := &c.To.Spec.Template.Spec.Tolerations[i]; tol.Effect == corev1.TaintEffectNoExecute {
+				secs := int64(r.between(1, 40))
+				tol.TolerationSeconds = &secs
+				c.MaxTime = 10 * time.Minute
+			}
+		}
+	}
 	present := slices.Clone(names)
+	var removed []string
 	added := 0
 	at := time.Duration(0)
 	for i, k := 0, r.between(1, 8); i < k; i++ {
@@ -428,9 +489,17 @@ func churnCaseFromSeed(seed uint64) churnCase {
 			}
 			ev = simulate.NodeRemoved(at, pick)
 			present = slices.DeleteFunc(present, func(s string) bool { return s == pick })
+			removed = append(removed, pick)
 		case 1:
 			name := fmt.Sprintf("added-%02d", added)
-			added++
+			if len(removed) > 0 && r.percent(60) {
+				// a node replaced under the same name
+				k := r.IntN(len(removed))
+				name = removed[k]
+				removed = slices.Delete(removed, k, k+1)
+			} else {
+				added++
+			}
 			ev = simulate.NodeAdded(at, rolloutNode(name, map[string]string{
 				"pool": []string{"a", "b", "c"}[r.IntN(3)], "zone": "z1"}))
 			present = append(present, name)
@@ -464,13 +533,14 @@ var churnCases = flag.Int("rollout.churn.cases", 2000, "random scenarios in Test
 
 // TestRolloutChurnMatchesUpstream holds simulate.Rollout's scripted events to
 // upstream's controller with the harness's node churn beside it: random
-// rollouts with nodes removed, added, tainted (NoSchedule, NoExecute),
-// relabelled, made NotReady and Ready, cordoned; at every instant the node
-// sets of each acting reconcile and the statuses must agree. The pods of a
-// removed node go at the instant of the removal (the engine's model).
+// rollouts with nodes removed, added, re-added under the same name, tainted
+// (NoSchedule, NoExecute), relabelled, made NotReady and Ready, cordoned,
+// with the harness's pod GC and the engine's Scenario.PodGC set from the same
+// random parameters; at every instant the node sets of each acting reconcile
+// and the statuses must agree.
 func TestRolloutChurnMatchesUpstream(t *testing.T) {
 	start := time.Now()
-	var ran, events, acting, failed int
+	var ran, events, acting, failed, disabled, readds, collected, evicting, evictions int
 	for seed := 0; seed < *churnCases; seed++ {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			if failed >= 10 {
@@ -479,9 +549,13 @@ func TestRolloutChurnMatchesUpstream(t *testing.T) {
 			c := churnCaseFromSeed(uint64(seed))
 			sc := c.upstream()
 			sc.Events = c.Events
+			sc.PodGC = harnessPodGC(c.PodGC)
+			sc.MaxTime = c.MaxTime
 			tr := runUpstreamRollout(t, sc)
 			esc := c.engineScenario(t, tr.PickOrder)
 			esc.Events = c.Events
+			esc.PodGC = c.PodGC
+			esc.Limits.MaxTime = c.MaxTime
 			res, err := simulate.Rollout(context.Background(), esc)
 			if err != nil {
 				failed++
@@ -489,6 +563,21 @@ func TestRolloutChurnMatchesUpstream(t *testing.T) {
 			}
 			ran++
 			events += len(c.Events)
+			if c.PodGC.Disabled {
+				disabled++
+			}
+			if c.MaxTime > 0 {
+				evicting++
+			}
+			evictions += len(res.Evictions)
+			for _, o := range res.Summary.Orphans {
+				if o.CollectedAt != nil {
+					collected++
+				}
+				if o.BackAt != nil {
+					readds++
+				}
+			}
 			for _, in := range tr.Instants {
 				acting += len(in.Acting)
 			}
@@ -502,6 +591,6 @@ func TestRolloutChurnMatchesUpstream(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("%d random churn scenarios compared (%d events, %d acting upstream reconciles) in %v; %d disagreeing",
-		ran, events, acting, time.Since(start).Round(time.Millisecond), failed)
+	t.Logf("%d random churn scenarios compared (%d with the pod GC disabled, %d with tolerationSeconds; %d events, %d acting upstream reconciles, %d orphaned nodes collected, %d re-added, %d taint evictions) in %v; %d disagreeing",
+		ran, disabled, evicting, events, acting, collected, readds, evictions, time.Since(start).Round(time.Millisecond), failed)
 }

@@ -136,9 +136,9 @@ type upstreamScenario struct {
 	// applied at their instants, in order, before the pod GC, the kubelet
 	// and the controller of that instant.
 	Events []simulate.Event
-	// PodGC is the pod garbage collector emulated beside the controller;
-	// nil deletes a removed node's pods at the instant of the removal.
-	PodGC *harnessPodGC
+	// PodGC is the pod garbage collector emulated beside the controller
+	// (upstream_churn_test.go).
+	PodGC harnessPodGC
 }
 
 // upstreamChange is a DaemonSet update at a chosen instant.
@@ -529,6 +529,7 @@ func (h *upstreamHarness) createPod(a clienttesting.CreateAction) (bool, runtime
 	}
 	h.mu.Unlock()
 	h.podInf.deliverAdd(pod)
+	h.podBound(pod, h.virtualTime())
 	return true, pod.DeepCopy(), nil
 }
 

@@ -149,16 +149,23 @@ func (c *Cluster) PriorityClasses() []*schedulingv1.PriorityClass {
 }
 
 // NewCluster validates nodes and pods and returns an indexed Cluster whose
-// Nodes are sorted by name. The slices are copied; the objects are not.
+// Nodes are sorted by name. The slices are copied; the objects are not,
+// except that nodes are held as the API server stores them: a node with
+// status.capacity but no status.allocatable is replaced by a copy whose
+// allocatable is its capacity (daemonset.SetNodeDefaults; upstream:
+// pkg/apis/core/v1/defaults.go SetDefaults_NodeStatus). Every way of
+// building a Cluster (LoadCluster, ClusterFromObjects, simulate/live,
+// shapes, node pools) comes through here.
 //
 // Errors (all found are reported, with field paths into the arguments): a nil
 // node or pod, a node without a name, two nodes with the same name, a pod
 // without a name, two pods with the same namespace/name, more than MaxNodes
 // nodes (checked first, alone). Documented behaviour
 // instead of errors: a pod bound to a node not in the list, or bound to no
-// node, takes no room anywhere; a node without status.allocatable has room for
-// nothing (kube-scheduler reads missing allocatable as zero, so every pod is
-// Pending there with "Too many pods"); Place names such nodes in a Trap.
+// node, takes no room anywhere; a node with neither status.allocatable nor
+// status.capacity has room for nothing (kube-scheduler reads missing
+// allocatable as zero, so every pod is Pending there with "Too many pods");
+// Place names such nodes in a Trap.
 func NewCluster(nodes []*corev1.Node, pods []*corev1.Pod) (*Cluster, error) {
 	if len(nodes) > MaxNodes {
 		return nil, inputError("invalid cluster", errTooManyNodes(field.NewPath("nodes"), len(nodes)))
@@ -203,6 +210,13 @@ func NewCluster(nodes []*corev1.Node, pods []*corev1.Pod) (*Cluster, error) {
 		return nil, inputError("invalid cluster", errs...)
 	}
 	c := &Cluster{nodes: slices.Clone(nodes), pods: slices.Clone(pods)}
+	for i, n := range c.nodes {
+		if n.Status.Allocatable == nil && n.Status.Capacity != nil {
+			n = n.DeepCopy()
+			daemonset.SetNodeDefaults(n)
+			c.nodes[i] = n
+		}
+	}
 	slices.SortFunc(c.nodes, func(a, b *corev1.Node) int { return strings.Compare(a.Name, b.Name) })
 	c.index = buildIndex(c.nodes, c.pods)
 	return c, nil

@@ -236,3 +236,41 @@ func TestClusterCannotGoStale(t *testing.T) {
 		t.Errorf("Place on the cluster: %s; on a cluster built from its nodes: %s; want Runs for both", g.State, w.State)
 	}
 }
+
+// Nodes enter a Cluster as the API server stores them: capacity without
+// allocatable gets allocatable from capacity (upstream:
+// pkg/apis/core/v1/defaults.go SetDefaults_NodeStatus), on a copy; the pod
+// fits there and no NoAllocatable trap is raised. A node with neither keeps
+// the trap.
+func TestNewClusterDefaultsNodes(t *testing.T) {
+	capOnly := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "cap-only"},
+		Status: corev1.NodeStatus{Capacity: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("4"),
+			corev1.ResourceMemory: resource.MustParse("8Gi"), corev1.ResourcePods: resource.MustParse("110")}}}
+	bare := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "bare"}}
+	c, err := simulate.NewCluster([]*corev1.Node{capOnly, bare}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if capOnly.Status.Allocatable != nil {
+		t.Error("NewCluster changed the caller's node")
+	}
+	if got := c.Node("cap-only").Status.Allocatable; !got.Pods().Equal(resource.MustParse("110")) || !got.Cpu().Equal(resource.MustParse("4")) {
+		t.Errorf("allocatable %v, want the capacity", got)
+	}
+	ds := &appsv1.DaemonSet{ObjectMeta: metav1.ObjectMeta{Name: "agent", Namespace: "default"},
+		Spec: appsv1.DaemonSetSpec{Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "a"}},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "a"}},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "i"}}}}}}
+	p, err := simulate.Place(c, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range p.Traps {
+		if tr.Kind == simulate.TrapNoAllocatable && (len(tr.Nodes) != 1 || tr.Nodes[0] != "bare") {
+			t.Errorf("NoAllocatable trap on %v, want bare only", tr.Nodes)
+		}
+	}
+	if np, ok := p.DaemonSets[0].Node("cap-only"); !ok || np.State != simulate.Runs {
+		t.Errorf("cap-only: %+v", np)
+	}
+}

@@ -142,6 +142,7 @@ type nodeState struct {
 	ports        []hostPort // host ports of non-daemon pods bound here
 	waiting      int        // pods waiting to bind here
 	nodeNotReady bool
+	evictions    int // pods the taint-eviction controller deleted here
 }
 
 type engine struct {
@@ -204,7 +205,15 @@ type engine struct {
 	bindCount  int
 
 	trace *tracer
-	su    *startupState // Kubelet.StartupModel (startup.go), nil without it
+	gc    podGC
+	// frozen are the pods whose termination (frozenGone) or failure
+	// (frozenFail) fell due while their node was removed: a new kubelet of
+	// that name catches up (kubeletStarts).
+	frozen map[int32]uint8
+	// evictions are the taint-eviction controller's work items by pod
+	// (tainteviction.go).
+	evictions map[int32]evictionWork
+	su        *startupState // Kubelet.StartupModel (startup.go), nil without it
 
 	budgetOK      bool
 	budgetDesired int
@@ -256,7 +265,21 @@ const (
 	evCreate
 	evDelete
 	evFail
+	evGC    // a run of the pod garbage collector (podgc.go)
+	evEvict // the taint-eviction controller deletes a pod (tainteviction.go)
 )
+
+// evPrio orders the events of one instant: scripted events, then the pod
+// garbage collector's run, then everything else in the order queued.
+func evPrio(kind int) int {
+	switch kind {
+	case evScript:
+		return 0
+	case evGC:
+		return 1
+	}
+	return 2
+}
 
 type event struct {
 	t    int64
@@ -271,6 +294,9 @@ func (q evQueue) Len() int { return len(q) }
 func (q evQueue) Less(i, j int) bool {
 	if q[i].t != q[j].t {
 		return q[i].t < q[j].t
+	}
+	if pi, pj := evPrio(q[i].kind), evPrio(q[j].kind); pi != pj {
+		return pi < pj
 	}
 	return q[i].seq < q[j].seq
 }
@@ -380,6 +406,12 @@ func (e *engine) apply(ev event) bool {
 		if p.gone {
 			return false
 		}
+		if p.bound && e.nodes[p.node].obj == nil {
+			// the node's kubelet is gone: the pod stays terminating until
+			// the pod garbage collector or a new kubelet of that name
+			e.freeze(ev.a, frozenGone)
+			return false
+		}
 		e.removePod(ev.a)
 	case evBind:
 		e.bind(ev.a)
@@ -395,6 +427,10 @@ func (e *engine) apply(ev event) bool {
 		e.deletePod(ev.a)
 	case evFail:
 		return e.podFailed(ev.a)
+	case evGC:
+		return e.gcRun()
+	case evEvict:
+		return e.podEvicted(ev.a, ev.t)
 	}
 	return true
 }
@@ -434,6 +470,9 @@ func (e *engine) continueReconcile() {
 			if err != nil {
 				e.lastErr = err
 				e.trace.controllerError(e, err)
+				if err == errMissingNode {
+					e.trace.surgeBlocked(e)
+				}
 			} else {
 				e.syncNodes(creates, dels)
 			}

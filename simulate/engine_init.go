@@ -117,6 +117,7 @@ func validateScenario(s *Scenario) (*checkedScenario, error) {
 		errs = append(errs, field.Invalid(root.Child("api"), fmt.Sprintf("%v/%d", s.API.QPS, s.API.Burst), "must be finite and not negative"))
 	}
 	errs = append(errs, checkLimits(root.Child("limits"), s.Limits)...)
+	errs = append(errs, s.PodGC.validate(root.Child("podGC"))...)
 	if s.Kubelet.StartupModel != nil {
 		errs = append(errs, s.Kubelet.StartupModel.validate(kp.Child("startupModel"))...)
 	}
@@ -232,6 +233,7 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 		curRev:   -1,
 		curHash:  -1,
 		trace:    &tracer{},
+		gc:       newPodGC(s.PodGC),
 	}
 	if e.start.IsZero() {
 		e.start = defaultStart
@@ -274,6 +276,13 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 		e.seedFromPods(held)
 	}
 	e.adoptPods(claimed)
+	for i := range e.nodes {
+		// claimed pods bound to nodes not in the node list: orphans
+		if e.nodes[i].obj == nil && e.holdsBoundPods(int32(i)) {
+			e.trace.orphaned(e, int32(i))
+			e.nodeMissing(int32(i))
+		}
+	}
 	e.applyDS(to)
 	e.ds.Status.ObservedGeneration = 0
 	if from != nil {
@@ -287,6 +296,15 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 		e.push(secs(s.Changes[k].At), evChange, int32(k))
 	}
 	e.initStartup()
+	// the taint-eviction controller notices the pods on NoExecute-tainted
+	// nodes at t=0
+	for i := range e.nodes {
+		if n := &e.nodes[i]; n.obj != nil && hasNoExecute(n.obj) {
+			for _, id := range n.pods {
+				e.taintEvict(id)
+			}
+		}
+	}
 	return e, nil
 }
 

@@ -33,9 +33,11 @@ const eventSyntax = `"t=DURATION ACTION NODE [ARG]", e.g. "t=5m taint node-3 ded
 // NoSchedule, PreferNoSchedule and NoExecute. add makes a node with only
 // the given labels, or with like=EXISTING a copy of that node of c (labels,
 // taints, capacity; its kubernetes.io/hostname label follows the new name)
-// with the given labels set on it, wherever they stand. Every action but add
-// must name a node of c (a nil c has none); add must not. ParseEvents also
-// knows the nodes earlier events add.
+// with the given labels set on it, wherever they stand (Rollout stores it as
+// the API server does: daemonset.SetNodeDefaults). Every action but add must name a node of c (a nil
+// c has none); add must not. ParseEvents also knows the nodes earlier events
+// add and remove: a removed node's name may be added again (a node replaced
+// under the same name; the pods still bound to it run there again).
 func ParseEvent(c *Cluster, text string) (Event, error) {
 	return parseEvent(c, text, nil)
 }
@@ -69,27 +71,31 @@ func (ev Event) String() string {
 }
 
 // ParseEvents reads scripted events in ParseEvent's text form, in order; a
-// node that an earlier event adds may be named by the later ones. The error
-// quotes the text it is about.
+// node that an earlier event adds may be named by the later ones, and one
+// that an earlier event removes may be added again. The error quotes the
+// text it is about.
 func ParseEvents(c *Cluster, texts ...string) ([]Event, error) {
-	added := map[string]bool{}
+	present := map[string]bool{} // names earlier events add (true) or remove (false)
 	out := make([]Event, 0, len(texts))
 	for _, s := range texts {
-		ev, err := parseEvent(c, s, added)
+		ev, err := parseEvent(c, s, present)
 		if err != nil {
 			return nil, fmt.Errorf("%q: %w", s, err)
 		}
-		if ev.Kind == EventNodeAdd {
-			added[ev.NewNode.Name] = true
+		switch ev.Kind {
+		case EventNodeAdd:
+			present[ev.NewNode.Name] = true
+		case EventNodeRemove:
+			present[ev.Node] = false
 		}
 		out = append(out, ev)
 	}
 	return out, nil
 }
 
-// parseEvent reads one event; added holds the names of nodes that earlier
-// events add.
-func parseEvent(c *Cluster, s string, added map[string]bool) (Event, error) {
+// parseEvent reads one event; present holds the names of nodes that earlier
+// events add (true) or remove (false).
+func parseEvent(c *Cluster, s string, present map[string]bool) (Event, error) {
 	f := strings.Fields(s)
 	if len(f) < 3 || !strings.HasPrefix(f[0], "t=") {
 		return Event{}, fmt.Errorf("expected %s", eventSyntax)
@@ -99,7 +105,8 @@ func parseEvent(c *Cluster, s string, added map[string]bool) (Event, error) {
 		return Event{}, fmt.Errorf("time %q: expected a duration between 0s and %v, e.g. 90s or 5m", strings.TrimPrefix(f[0], "t="), MaxSimulatedTime)
 	}
 	action, node, rest := strings.ToLower(f[1]), f[2], f[3:]
-	known := added[node] || clusterNode(c, node) != nil
+	state, named := present[node]
+	known := named || clusterNode(c, node) != nil
 	if action != "add" && !known {
 		return Event{}, fmt.Errorf("unknown node %q", node)
 	}
@@ -158,8 +165,8 @@ func parseEvent(c *Cluster, s string, added map[string]bool) (Event, error) {
 		}
 		return NodeRemoved(at, node), nil
 	case "add":
-		if known {
-			return Event{}, fmt.Errorf("node %q already exists", node)
+		if known && (!named || state) {
+			return Event{}, fmt.Errorf("node %q already exists (remove it first to replace it under the same name)", node)
 		}
 		return parseNodeAdd(c, at, node, rest)
 	}

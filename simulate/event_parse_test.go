@@ -78,7 +78,7 @@ func TestParseEvent(t *testing.T) {
 		{text: "t=1m label node-a =b", err: `expected KEY=VALUE`},
 		{text: "t=1m unlabel node-a", err: `unlabel expects KEY`},
 		{text: "t=1m cordon node-a now", err: `cordon expects no argument`},
-		{text: "t=1m add node-a", err: `node "node-a" already exists`},
+		{text: "t=1m add node-a", err: `node "node-a" already exists (remove it first to replace it under the same name)`},
 		{text: "t=1m add node-z zone", err: `add expects labels KEY=VALUE or like=EXISTING-NODE, got "zone"`},
 		{text: "t=1m add node-z like=ghost", err: `like=ghost: unknown node`},
 	} {
@@ -118,11 +118,17 @@ func TestParseEventsKnowsAddedNodes(t *testing.T) {
 		err   string
 	}{
 		{[]string{"t=1m cordon node-z", "t=2m add node-z"}, `"t=1m cordon node-z": unknown node "node-z"`},
-		{[]string{"t=1m add node-z", "t=2m add node-z"}, `"t=2m add node-z": node "node-z" already exists`},
+		{[]string{"t=1m add node-z", "t=2m add node-z"}, `"t=2m add node-z": node "node-z" already exists (remove it first to replace it under the same name)`},
+		{[]string{"t=1m remove node-a", "t=2m add node-a", "t=3m add node-a"}, `"t=3m add node-a": node "node-a" already exists (remove it first to replace it under the same name)`},
 	} {
 		if _, err := simulate.ParseEvents(c, tc.texts...); err == nil || err.Error() != tc.err {
 			t.Errorf("%q: error %v, want %q", tc.texts, err, tc.err)
 		}
+	}
+	// a node replaced under the same name
+	evs, err = simulate.ParseEvents(c, "t=5m remove node-a", "t=6m add node-a like=node-b", "t=7m cordon node-a")
+	if err != nil || len(evs) != 3 || evs[1].Kind != simulate.EventNodeAdd || evs[1].NewNode.Name != "node-a" {
+		t.Errorf("re-add: %+v, %v", evs, err)
 	}
 	if _, err := simulate.ParseEvent(c, "t=2m cordon node-z"); err == nil {
 		t.Error("ParseEvent accepted a node only ParseEvents knows")
@@ -164,4 +170,23 @@ func FuzzParseEvent(f *testing.F) {
 			t.Fatalf("%q: unknown node %q accepted", s, ev.Node)
 		}
 	})
+}
+
+// An added node is stored as the API server stores it: a node with capacity
+// but no allocatable gets allocatable from capacity (upstream:
+// pkg/apis/core/v1/defaults.go SetDefaults_NodeStatus).
+func TestParseEventAddDefaultsNode(t *testing.T) {
+	capOnly := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "cap-only"},
+		Status: corev1.NodeStatus{Capacity: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("8"), corev1.ResourcePods: resource.MustParse("110")}}}
+	c, err := simulate.NewCluster([]*corev1.Node{capOnly}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := simulate.ParseEvent(c, "t=1m add node-z like=cap-only")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ev.NewNode.Status.Allocatable; !got.Cpu().Equal(resource.MustParse("8")) || !got.Pods().Equal(resource.MustParse("110")) {
+		t.Errorf("allocatable %v, want the capacity", got)
+	}
 }

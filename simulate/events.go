@@ -1,8 +1,10 @@
 package simulate
 
 import (
+	"slices"
 	"time"
 
+	"github.com/daemonkit/daemonkit/daemonset"
 	corev1 "k8s.io/api/core/v1"
 )
 
@@ -69,27 +71,36 @@ func (e *engine) applyScript(ev *Event) {
 	}
 	n := &e.nodes[i]
 	if ev.Kind == EventNodeAdd {
+		if n.obj != nil {
+			return // the API server refuses to create a node that exists
+		}
 		n.obj = ev.NewNode.DeepCopy()
+		daemonset.SetNodeDefaults(n.obj)
 		n.owned = true
 		n.nodeNotReady = nodeConditionNotReady(n.obj)
 		e.placeNode(i)
+		e.kubeletStarts(i)
+		e.nodeTaintsChanged(i, nil)
+		e.trace.nodeBack(e, i)
 		return
 	}
 	if n.obj == nil {
 		return // events on absent nodes change nothing
 	}
+	before := slices.Clone(n.obj.Spec.Taints)
+	defer e.nodeTaintsChanged(i, before)
 	switch ev.Kind {
 	case EventNodeRemove:
 		n.obj = nil
 		n.owned = false
 		n.shouldRun, n.shouldContinueRunning = false, false
-		// the pod garbage collector deletes pods bound to a deleted node
-		for _, id := range append([]int32(nil), n.pods...) {
-			if e.pods[id].bound {
-				e.removePod(id)
-			}
-		}
+		// Its pods stay, bound to the name, until the pod garbage collector
+		// deletes them (podgc.go); its kubelet is gone.
 		e.refresh(i)
+		if e.holdsBoundPods(i) {
+			e.trace.orphaned(e, i)
+			e.nodeMissing(i)
+		}
 		return
 	case EventTaint:
 		obj := e.mutableNode(i)
@@ -137,6 +148,44 @@ func (e *engine) applyScript(ev *Event) {
 		obj.Spec.Taints = removeTaint(obj.Spec.Taints, corev1.TaintNodeUnschedulable, corev1.TaintEffectNoSchedule)
 	}
 	e.placeNode(i)
+}
+
+// Kubelet transitions that fell due while the pod's node was removed.
+const (
+	frozenGone uint8 = 1 << iota
+	frozenFail
+)
+
+// freeze notes that transition f of pod id fell due while its node's
+// kubelet was gone.
+func (e *engine) freeze(id int32, f uint8) {
+	if e.frozen == nil {
+		e.frozen = map[int32]uint8{}
+	}
+	e.frozen[id] |= f
+}
+
+// kubeletStarts is the kubelet of a node added under a name that still has
+// pods bound to it: it runs them from now. Pods whose startup has passed
+// turn Ready now, those due to fail fail now, terminating pods whose grace
+// period has passed go now; the others keep their times.
+func (e *engine) kubeletStarts(i int32) {
+	n := &e.nodes[i]
+	for _, id := range slices.Clone(n.pods) {
+		p := &e.pods[id]
+		switch {
+		case p.gone || !p.bound:
+		case e.frozen[id]&frozenGone != 0:
+			delete(e.frozen, id)
+			e.removePod(id)
+		case e.frozen[id]&frozenFail != 0:
+			delete(e.frozen, id)
+			e.podFailed(id)
+		case !p.ready && p.phase == phaseRunning && p.readyAt != never && p.readyAt <= e.now && !n.notReady():
+			e.setReady(id)
+		}
+	}
+	e.refresh(i)
 }
 
 // mutableNode returns the engine's own copy of node i's object.

@@ -191,12 +191,18 @@ func (e *engine) bind(id int32) {
 		}
 		p.readyAt = e.now + d
 		if p.readyAt <= e.now {
-			e.setReady(id)
+			if !n.notReady() {
+				// (on a NotReady node, nodeReadyPods turns it Ready later)
+				e.setReady(id)
+			}
 		} else {
 			e.push(p.readyAt, evReady, id)
 		}
 	}
 	e.refresh(p.node)
+	if n.obj != nil && hasNoExecute(n.obj) {
+		e.taintEvict(id)
+	}
 }
 
 // newTemplate says whether p's template is not From's: the pods that
@@ -249,6 +255,10 @@ func (e *engine) podFailed(id int32) bool {
 	if p.gone || p.phase == phaseFailed || p.phase == phaseSucceeded {
 		return false
 	}
+	if e.nodes[p.node].obj == nil {
+		e.freeze(id, frozenFail) // the node's kubelet is gone
+		return false
+	}
 	p.phase = phaseFailed
 	p.ready = false
 	if !p.deleting {
@@ -267,6 +277,20 @@ func (e *engine) deletePod(id int32) {
 		return
 	}
 	e.trace.deletes++
+	if p.bound && e.nodes[p.node].obj == nil {
+		e.trace.orphanDeleted(p.node)
+	}
+	e.terminate(id)
+}
+
+// terminate deletes pod id with its grace period: gone at once when it has
+// none, no kubelet to wait for (unbound) or is terminal; else Terminating
+// until the kubelet is done.
+func (e *engine) terminate(id int32) {
+	p := &e.pods[id]
+	if len(e.evictions) > 0 {
+		delete(e.evictions, id)
+	}
 	grace := e.grace
 	if e.s.Kubelet.TerminationFromTemplate {
 		grace = e.templateGrace(p.rev)
@@ -307,6 +331,9 @@ func (e *engine) removePod(id int32) {
 	p.gone = true
 	if p.hash >= 0 {
 		e.hashLive[p.hash]--
+	}
+	if len(e.evictions) > 0 {
+		delete(e.evictions, id)
 	}
 	n := &e.nodes[p.node]
 	if k := slices.Index(n.pods, id); k >= 0 {

@@ -65,6 +65,13 @@ type NodePlacement struct {
 	// but not at the price of the daemon pod.
 	// upstream: default_preemption.go SelectVictimsOnNode numViolatingVictim
 	PreemptsViolatingPDBs int
+	// NotReady, for a Runs node whose Ready condition is False or Unknown
+	// (NotReady, unreachable), says why its pod is not Ready: the node
+	// lifecycle controller marks the pods of such a node not Ready. Empty
+	// otherwise. Rollout says the same of such a node (CausePodNeverReady).
+	// upstream: pkg/controller/nodelifecycle monitorNodeHealth,
+	// pkg/controller/util/node MarkPodsNotReady
+	NotReady string `json:",omitempty"`
 	// ExistingPod: the cluster already holds a pod of this DaemonSet on the
 	// node (a cluster loaded from a real one). Such pods are replaced by the
 	// simulated one and take no room of their own.
@@ -134,8 +141,10 @@ func (d *DaemonSetPlacement) Counts() Counts {
 //   - currentNumberScheduled, updatedNumberScheduled: Runs and Pending nodes
 //     (every desired node got a pod of the current template, bound or not,
 //     unless admission refused it);
-//   - numberReady, numberAvailable: Runs nodes;
-//   - numberUnavailable: Pending and Refused nodes;
+//   - numberReady, numberAvailable: Runs nodes, but those whose node is
+//     NotReady or unreachable (NodePlacement.NotReady);
+//   - numberUnavailable: Pending and Refused nodes, and Runs nodes that are
+//     NotReady or unreachable;
 //   - numberMisscheduled: nodes with ShouldRun false where an existing pod
 //     of this DaemonSet may stay (ShouldContinueRunning) and survives the
 //     rollout: it is of the current template, or the strategy is OnDelete.
@@ -152,7 +161,9 @@ func (d *DaemonSetPlacement) Status() appsv1.DaemonSetStatus {
 		case Runs:
 			s.DesiredNumberScheduled++
 			s.CurrentNumberScheduled++
-			s.NumberReady++
+			if n.NotReady == "" {
+				s.NumberReady++
+			}
 		case Pending:
 			s.DesiredNumberScheduled++
 			s.CurrentNumberScheduled++
@@ -359,6 +370,9 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 				}
 			}
 			np.State = Runs
+			if nodeConditionNotReady(node) {
+				np.NotReady = notReadyNodeCause
+			}
 			if shared {
 				u.requested.add(needs[k].req)
 				u.pods++

@@ -33,6 +33,9 @@ type revision struct {
 	// revision's pods (nil when it admits them): the controller's creates
 	// fail and no pod of it ever exists.
 	refused *field.Error
+	// tols are the tolerations of its pods as created (tainteviction.go).
+	tols     []corev1.Toleration
+	tolsDone bool
 }
 
 // templatePatch is upstream's getPatch: the DaemonSet's spec.template as a

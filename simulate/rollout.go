@@ -21,6 +21,13 @@ import (
 // scripted event, a template change, a failed-pod backoff expiry) and again at
 // the same instant while the previous reconcile created or deleted pods.
 //
+// Beside the controller, Rollout models the parts of kube-controller-manager
+// that act on scripted node events: the pod garbage collector (pods of a
+// removed node stay until it deletes them, Scenario.PodGC), the
+// taint-eviction controller (a NoExecute taint tolerated with
+// tolerationSeconds evicts each pod that long after it binds) and the node
+// lifecycle controller (EventNotReady).
+//
 // Upstream iterates nodes in Go map order; Rollout picks in the order given by
 // s.Order (sorted node names by default), which is one outcome upstream admits.
 //
@@ -37,8 +44,7 @@ import (
 // Not modelled: the expectations of a real cluster (a sync that created pods
 // normally skips the rolling update until its watch events arrive — here
 // both run in one sync, as in upstream's unit tests), API errors and
-// slow-start batches after failures, preemption, the pod garbage collector's
-// delay (pods of a removed node go at once), pods failing other than on
+// slow-start batches after failures, preemption, pods failing other than on
 // Kubelet.Failing nodes, and hash collisions across retries
 // (a collision bumps collisionCount within the same sync).
 //
@@ -97,6 +103,11 @@ type Scenario struct {
 	// the order given among those at the same time (before the reconcile of
 	// that instant).
 	Events []Event
+
+	// PodGC is the pod garbage collector that deletes the pods of removed
+	// nodes. The zero value is kube-controller-manager v1.37.2's (runs every
+	// 20 s, deletes a missing node's pods after 40 s in its queue).
+	PodGC PodGCModel
 
 	// Order chooses the order in which nodes are picked where upstream uses
 	// map or informer order.
@@ -262,12 +273,16 @@ type EventKind string
 
 // Scripted event kinds.
 const (
-	// EventNodeAdd adds Event.NewNode to the cluster as given (a real node
+	// EventNodeAdd adds Event.NewNode to the cluster, defaulted as the API
+	// server stores it (daemonset.SetNodeDefaults). The name may be a
+	// removed node's: the new node runs the pods still bound to that name.
+	// Adding a node that is there changes nothing. (A real node
 	// registers with the not-ready NoSchedule taint until it is Ready: use
 	// ApplyLifecycleTaints and a later EventReady to model that).
 	EventNodeAdd EventKind = "NodeAdd"
-	// EventNodeRemove deletes the node; the pod garbage collector removes its
-	// pods at once.
+	// EventNodeRemove deletes the node. Its pods stay bound to its name, as
+	// they are (its kubelet is gone), until Scenario.PodGC deletes them; a
+	// node added again under that name runs them again.
 	EventNodeRemove EventKind = "NodeRemove"
 	// EventTaint adds (or replaces, by key and effect) Event.Taint.
 	EventTaint EventKind = "Taint"
@@ -314,12 +329,24 @@ type Result struct {
 	// The status at the end of an instant is that of the last step at or
 	// before it.
 	Steps []Step
+	// Evictions are the taint-eviction controller's deletes (a NoExecute
+	// taint tolerated with tolerationSeconds), in order; the reconciles of
+	// their instants react to them.
+	Evictions []Eviction
 	// Summary is what people want to know about the rollout.
 	Summary Summary
 	// DaemonSet is the final object with its final status.
 	DaemonSet *appsv1.DaemonSet
 	// Revisions are the ControllerRevisions left at the end, by revision.
 	Revisions []*appsv1.ControllerRevision
+}
+
+// Eviction is one pod the taint-eviction controller deleted.
+type Eviction struct {
+	// Time is when it deleted the pod.
+	Time time.Duration
+	// Node and Pod name the pod.
+	Node, Pod string
 }
 
 // Step is one reconcile of the controller.

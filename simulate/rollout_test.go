@@ -460,9 +460,12 @@ func TestGoldenRichScenario(t *testing.T) {
 	golden(t, "rich_scenario.golden", b.Bytes())
 }
 
-// Spec §3.5: on the surge path an old pod bound to a node missing from the
-// node list aborts the whole rolling update (nodeLister.Get fails), every
-// sync; the summary reports the error and the stall.
+// On the surge path an old pod bound to a node missing from the node list
+// aborts the whole rolling update (nodeLister.Get fails), every sync, until
+// the pod garbage collector deletes it; with the collector disabled the
+// rollout is stuck for ever and the summary names the orphan.
+// upstream: update.go rollingUpdate ("couldn't get node for nodeName"),
+// podgc/gc_controller.go gcOrphaned
 func TestSurgeMissingNodeAbortsRollingUpdate(t *testing.T) {
 	s := update(testCluster(2), maxSurge(intstr.FromInt32(1)), time.Second)
 	ghost := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "ghost-pod", Namespace: "default",
@@ -471,13 +474,34 @@ func TestSurgeMissingNodeAbortsRollingUpdate(t *testing.T) {
 		Status: corev1.PodStatus{Phase: corev1.PodRunning, Conditions: []corev1.PodCondition{{Type: corev1.PodReady,
 			Status: corev1.ConditionTrue, LastTransitionTime: metav1.NewTime(defaultStart.Add(-time.Hour))}}}}
 	s.Cluster = mustCluster(s.Cluster.Nodes(), []*corev1.Pod{ghost})
-	r := mustRollout(t, s)
-	if r.Summary.Creates != 0 || len(r.Summary.Errors) != 1 || !strings.Contains(r.Summary.Errors[0].Message, "not in the node list") {
-		t.Errorf("summary %+v", r.Summary)
-	}
-	if !r.Summary.Stuck {
-		t.Errorf("want stuck")
-	}
+
+	t.Run("collector disabled", func(t *testing.T) {
+		s := s
+		s.PodGC = PodGCModel{Disabled: true}
+		r := mustRollout(t, s)
+		if r.Summary.Creates != 0 || len(r.Summary.Errors) != 1 || !strings.Contains(r.Summary.Errors[0].Message, "not in the node list") {
+			t.Errorf("summary %+v", r.Summary)
+		}
+		if !r.Summary.Stuck || len(r.Summary.Blocking) == 0 || r.Summary.Blocking[0].Cause != CauseOrphanedPod ||
+			!strings.Contains(r.Summary.Blocking[0].Detail, "disabled") {
+			t.Errorf("want stuck on the orphan, got %+v", r.Summary.Blocking)
+		}
+		if o := r.Summary.Orphans; len(o) != 1 || !o[0].BlockedSurge || o[0].CollectedAt != nil || len(o[0].Remaining) != 1 {
+			t.Errorf("orphans %+v", o)
+		}
+	})
+	t.Run("default collector", func(t *testing.T) {
+		r := mustRollout(t, s)
+		// queued by the run at 0 s, deleted by the run at 40 s; the surge
+		// path then creates the two new pods, Ready 1 s later
+		o := r.Summary.Orphans
+		if len(o) != 1 || o[0].CollectedAt == nil || *o[0].CollectedAt != 40*time.Second || !o[0].BlockedSurge {
+			t.Fatalf("orphans %+v", o)
+		}
+		if r.Summary.Stuck || !r.Summary.Done || r.Summary.Creates != 2 || r.Summary.End != 42*time.Second {
+			t.Errorf("summary %+v", r.Summary)
+		}
+	})
 }
 
 // Spec §2.5: pods the kubelet rejects turn Failed; the controller deletes

@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -43,6 +44,10 @@ type Summary struct {
 	// unparsable budget, an old pod on a node missing from the node list on
 	// the surge path), each from the first reconcile that hit it in a row.
 	Errors []ControllerError
+
+	// Orphans are the removed nodes that held daemon pods, and what became
+	// of those pods (Scenario.PodGC).
+	Orphans []OrphanedPods
 
 	// Uncovered are the desired nodes that, at the end, do not run an
 	// available pod of the current template, with the cause.
@@ -130,6 +135,16 @@ const (
 	// eligible nodes, creation) count as unavailable before the controller
 	// can act.
 	CauseNodesWithoutPod Cause = "NodesWithoutPod"
+	// CauseOrphanedPod: a removed node's old pod is still bound to its name
+	// and the surge path's rolling update fails on it until the pod garbage
+	// collector deletes it (Scenario.PodGC); the old pods elsewhere wait for
+	// it.
+	CauseOrphanedPod Cause = "OrphanedPod"
+	// CauseTaintEvictionLoop: the node has a NoExecute taint the pods
+	// tolerate with tolerationSeconds: the taint-eviction controller deletes
+	// each that long after it binds and the controller creates another, for
+	// as long as the taint stays (kubernetes/kubernetes#117520).
+	CauseTaintEvictionLoop Cause = "TaintEvictionLoop"
 	// CausePodsBecameUnavailable: pods became unavailable by themselves
 	// (node NotReady, crash), not by the controller's deletes.
 	CausePodsBecameUnavailable Cause = "PodsBecameUnavailable"
@@ -213,16 +228,31 @@ func (e *engine) summarize() Summary {
 	if s.Truncated {
 		e.waitingForTurn(s.Uncovered)
 	}
+	orphanBlocking := e.orphanSummary(&s)
+	if len(orphanBlocking) > 0 {
+		s.AllCurrentAndAvailable = false
+		// the old pods wait for the orphan, not for a budget
+		for i, u := range s.Uncovered {
+			if u.Cause == CauseBudgetEatenByUnavailable || u.Cause == CauseWaitingForTurn {
+				s.Uncovered[i].Cause = CauseOrphanedPod
+				s.Uncovered[i].Detail = strings.Replace(strings.Replace(u.Detail, budgetEatenDetail, orphanWaitDetail+orphanBlocking[0].Node, 1),
+					waitingDetail, orphanWaitDetail+orphanBlocking[0].Node, 1)
+			}
+		}
+	}
 	if !s.AllCurrentAndAvailable && !s.Truncated {
 		s.Stuck = true
+		s.Blocking = orphanBlocking
 		for _, u := range s.Uncovered {
-			if u.Cause != CauseBudgetEatenByUnavailable && u.Cause != CauseOldPodKept {
+			if u.Cause != CauseBudgetEatenByUnavailable && u.Cause != CauseOldPodKept && u.Cause != CauseOrphanedPod {
 				s.Blocking = append(s.Blocking, u)
 			}
 		}
 		if len(s.Blocking) == 0 {
 			s.Blocking = s.Uncovered
 		}
+	} else if s.Truncated {
+		s.Blocking = orphanBlocking
 	}
 	return s
 }
@@ -259,11 +289,16 @@ func (e *engine) waitingForTurn(uncovered []NodeIssue) {
 const (
 	budgetEatenDetail = "waits: the update budget is used by unavailable nodes"
 	waitingDetail     = "waits its turn: the run was cut before the update reached it"
+	orphanWaitDetail  = "waits: the surge path's rolling update fails on the orphaned pod of removed node "
 )
 
 // nodeIssue says why desired node i does not run an available current pod.
 func (e *engine) nodeIssue(i int32) (NodeIssue, bool) {
 	n := &e.nodes[i]
+	if why := e.taintEvictionLoop(i); why != "" {
+		return NodeIssue{Node: n.name, Cause: CauseTaintEvictionLoop,
+			Detail: "evicted " + strconv.Itoa(n.evictions) + " time(s): " + why}, true
+	}
 	var cur, old, term int32 = -1, -1, -1
 	for _, id := range n.pods {
 		p := &e.pods[id]
@@ -289,6 +324,9 @@ func (e *engine) nodeIssue(i int32) (NodeIssue, bool) {
 		if why := e.startupWhy(cur); why != "" {
 			d += ": " + why
 		}
+		if n.nodeNotReady && p.bound && p.cause == "" {
+			d += ": " + notReadyNodeCause
+		}
 		if p.rev >= 0 && !p.bound {
 			if why := e.revs[p.rev].pending[i]; why != "" {
 				d += ": " + why
@@ -302,7 +340,11 @@ func (e *engine) nodeIssue(i int32) (NodeIssue, bool) {
 		case !e.rolling:
 			return NodeIssue{Node: n.name, Cause: CauseOldPodKept, Detail: "OnDelete: pod " + p.name + " of an earlier revision waits to be deleted"}, true
 		case !e.available(p):
-			return NodeIssue{Node: n.name, Cause: e.podCause(n, p), Detail: "pod " + p.name + " of an earlier revision is not available"}, true
+			d := "pod " + p.name + " of an earlier revision is not available"
+			if n.nodeNotReady && p.bound && p.cause == "" {
+				d += ": " + notReadyNodeCause
+			}
+			return NodeIssue{Node: n.name, Cause: e.podCause(n, p), Detail: d}, true
 		}
 		return NodeIssue{Node: n.name, Cause: CauseBudgetEatenByUnavailable,
 			Detail: "pod " + p.name + " of an earlier revision " + budgetEatenDetail}, true
@@ -315,6 +357,10 @@ func (e *engine) nodeIssue(i int32) (NodeIssue, bool) {
 	}
 	return NodeIssue{Node: n.name, Cause: CauseNoPod, Detail: "no daemon pod"}, true
 }
+
+// notReadyNodeCause is why a pod on a NotReady or unreachable node is not
+// Ready, as Place (NodePlacement.NotReady) and Rollout say it.
+const notReadyNodeCause = "the node is NotReady or unreachable (Ready condition not True): the node lifecycle controller marks its pods not Ready"
 
 // podCause says why a pod is not available.
 func (e *engine) podCause(n *nodeState, p *pod) Cause {

@@ -31,6 +31,12 @@ type tracer struct {
 	breaches   []BudgetBreach
 	inBreach   int32
 	errors     []ControllerError
+	// orphans records the pods removed nodes left (podgc.go); openOrphans
+	// indexes the records of nodes still missing.
+	orphans     []OrphanedPods
+	openOrphans map[int32]int
+	// evictions are the taint-eviction controller's deletes.
+	evictions []Eviction
 
 	// scratch buffers for the reconcile in progress, and an arena the
 	// recorded steps' node lists are carved from (few allocations for
@@ -160,7 +166,7 @@ func (e *engine) result() *Result {
 	if e.trace.steps != nil || e.trace.haveLast {
 		ds.Status = e.updateDaemonSetStatus()
 	}
-	r := &Result{Steps: e.trace.steps, DaemonSet: ds, Revisions: e.controllerRevisions()}
+	r := &Result{Steps: e.trace.steps, DaemonSet: ds, Revisions: e.controllerRevisions(), Evictions: e.trace.evictions}
 	r.Summary = e.summarize()
 	return r
 }

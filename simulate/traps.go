@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/daemonkit/daemonkit/daemonset"
 	appsv1 "k8s.io/api/apps/v1"
@@ -41,6 +42,14 @@ const (
 	// TrapNoExecuteEvicts: nodes with a NoExecute taint the daemon pod does
 	// not tolerate: a pod already there is deleted at once.
 	TrapNoExecuteEvicts TrapKind = "NoExecuteEvicts"
+	// TrapTaintEvictionLoop: nodes where the daemon pod runs and which carry
+	// a NoExecute taint the pod tolerates only for tolerationSeconds: the
+	// taint-eviction controller deletes the pod that long after it binds and
+	// the DaemonSet controller, whose placement ignores tolerationSeconds,
+	// creates another at once, for as long as the taint stays
+	// (kubernetes/kubernetes#117520; upstream: pkg/controller/tainteviction
+	// processPodOnNode).
+	TrapTaintEvictionLoop TrapKind = "TaintEvictionLoop"
 	// TrapTolerationSecondsOverridden: the template tolerates not-ready or
 	// unreachable NoExecute with tolerationSeconds, and the controller
 	// replaces that toleration with its own, which has none: daemon pods are
@@ -59,8 +68,10 @@ const (
 	// TrapCordonedNodes: daemon pods are created and run on cordoned nodes
 	// (they tolerate node.kubernetes.io/unschedulable).
 	TrapCordonedNodes TrapKind = "CordonedNodes"
-	// TrapNoAllocatable: nodes report no status.allocatable: the scheduler
-	// reads zero for every resource and pod slot, so nothing binds there.
+	// TrapNoAllocatable: nodes report neither status.allocatable nor
+	// status.capacity (the API server copies capacity into a missing
+	// allocatable): the scheduler reads zero for every resource and pod
+	// slot, so nothing binds there.
 	TrapNoAllocatable TrapKind = "NoAllocatable"
 	// TrapAdmissionRefused: the API server's Priority admission plugin
 	// refuses the daemon pod (DaemonSetPlacement.Refused): no pod is ever
@@ -102,6 +113,21 @@ func (t Trap) String() string {
 	return string(t.Kind) + " (" + t.DaemonSet + "): " + t.Message
 }
 
+// evictionLoop says whether the taint-eviction controller deletes, after
+// the returned delay, a daemon pod with tolerations that the controller
+// places on node: every NoExecute taint tolerated, one only for
+// tolerationSeconds.
+func evictionLoop(tols []corev1.Toleration, node *corev1.Node) (time.Duration, bool) {
+	noExec := daemonset.GetNoExecuteTaints(node.Spec.Taints)
+	if len(noExec) == 0 {
+		return 0, false
+	}
+	if all, _ := daemonset.GetMatchingTolerations(noExec, tols); !all {
+		return 0, false
+	}
+	return daemonset.TaintEvictionDelay(tols, noExec)
+}
+
 func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []*daemonset.Placer, needs []daemonPodNeeds, unknownClass []bool, p *Placement) []Trap {
 	var traps []Trap
 	traps = append(traps, ix.traps...)
@@ -111,7 +137,8 @@ func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []
 		key := d.Key()
 		tols := daemonset.DaemonPodTolerations(ds)
 		targetsWindows := targetsOS(&ds.Spec.Template.Spec, "windows")
-		var windows, notReady, keeps, evicts, pending, cordoned, preempts, refused []string
+		var windows, notReady, keeps, evicts, pending, cordoned, preempts, refused, loops []string
+		var loopAfter time.Duration
 		desired := 0
 		for i := range d.Nodes {
 			np := &d.Nodes[i]
@@ -132,6 +159,14 @@ func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []
 				}
 				if len(np.Preempts) > 0 {
 					preempts = append(preempts, np.Node)
+				}
+				if np.State == Runs {
+					if after, loop := evictionLoop(tols, c.nodes[i]); loop {
+						if len(loops) == 0 || after < loopAfter {
+							loopAfter = after
+						}
+						loops = append(loops, np.Node)
+					}
 				}
 			case Excluded:
 				node := c.nodes[i]
@@ -181,6 +216,8 @@ func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []
 					"pass `kubectl get priorityclasses -o yaml` with the cluster (a class that does not exist makes the API server refuse every pod)",
 					ds.Spec.Template.Spec.PriorityClassName, d.Priority.Priority)})
 		}
+		add(TrapTaintEvictionLoop, loops, fmt.Sprintf("%d node(s) carry a NoExecute taint the pod tolerates only for tolerationSeconds (%v at the least): "+
+			"the taint-eviction controller deletes the pod that long after it binds and the controller creates another at once, for as long as the taint stays", len(loops), loopAfter))
 		add(TrapCordonedNodes, cordoned, fmt.Sprintf("%d cordoned node(s) still get daemon pods: daemon pods tolerate node.kubernetes.io/unschedulable", len(cordoned)))
 		if desired == 0 && len(c.nodes) > 0 {
 			traps = append(traps, Trap{Kind: TrapDesiredZero, DaemonSet: key,

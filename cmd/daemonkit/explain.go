@@ -290,6 +290,11 @@ func explain(cluster *simulate.Cluster, where string, dss []*appsv1.DaemonSet, o
 			case simulate.Refused:
 				reasons = append(reasons, reasonOut{Code: string(simulate.TrapAdmissionRefused),
 					Message: "the API server refuses the pod (Priority admission): " + d.Refused.Error()})
+			case simulate.Runs:
+				if n.NotReady != "" {
+					// the pod runs but is not Ready, as rollout says
+					reasons = append(reasons, reasonOut{Code: string(simulate.CausePodNeverReady), Message: n.NotReady})
+				}
 			}
 			state := n.State.String()
 			x.Nodes = append(x.Nodes, nodeExplain{Node: n.Node, State: state, Reasons: reasons, Preempts: n.Preempts,

@@ -16,7 +16,8 @@ type reasonOut struct {
 	// Code is daemonset.ReasonKind (the controller stage: NodeName,
 	// NodeSelector, NodeAffinity, UntoleratedTaint) or simulate.PendingKind
 	// (the scheduler stage: InsufficientResource, TooManyPods,
-	// HostPortConflict, NodeUnschedulable).
+	// HostPortConflict, NodeUnschedulable), or PodNeverReady on a Runs node
+	// that is NotReady or unreachable (its pod is not Ready).
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	// Key and Value: the label or taint key and wanted value.

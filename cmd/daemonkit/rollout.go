@@ -17,7 +17,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 )
 
-const rolloutUsage = "-f NEW [-f ...] [--from OLD] [-R] [--name NAME] [--nodes FILE | --cluster NAME] [--startup 10s | --startup-model template] [--runs N] [--target 2h [--min-available 99%]] [--broken NODES] [--broken-all NODES] [--event \"t=5m taint node-3 dedicated=x:NoExecute\" ...] [--seed N] [--plot FILE.svg] [-o text|json|yaml] [--fail-on LIST] [--kubeconfig FILE [--context NAME]] [--print-rbac]"
+const rolloutUsage = "-f NEW [-f ...] [--from OLD] [-R] [--name NAME] [--nodes FILE | --cluster NAME] [--startup 10s | --startup-model template] [--runs N] [--target 2h [--min-available 99%]] [--broken NODES] [--broken-all NODES] [--event \"t=5m taint node-3 dedicated=x:NoExecute\" ...] [--pod-gc 20s/40s/0s|off] [--seed N] [--plot FILE.svg] [-o text|json|yaml] [--fail-on LIST] [--kubeconfig FILE [--context NAME]] [--print-rbac]"
 
 func runRollout(e *env, args []string) error {
 	fs := newFlags(e, "rollout", rolloutUsage)
@@ -36,7 +36,10 @@ func runRollout(e *env, args []string) error {
 	fs.Var(&crashloopAll, "crashloop-all", "`NODES` (comma-separated, repeatable) where every daemon pod crash-loops, the running ones included")
 	scheduler := fs.Bool("scheduler", true, "pods that the scheduler cannot place (resources, host ports) stay Pending")
 	var events stringList
-	fs.Var(&events, "event", "scripted event \"t=DURATION ACTION NODE [ARG]\"; ACTION: taint, untaint, label, unlabel, notready, ready, cordon, uncordon, remove, add (repeatable)")
+	fs.Var(&events, "event", "scripted event \"t=DURATION ACTION NODE [ARG]\"; ACTION: taint, untaint, label, unlabel, notready, ready, cordon, uncordon, remove, add (repeatable). "+
+		"\"add NODE [KEY=VALUE...]\" makes a node with only those labels (no capacity: nodes added by events take every pod), \"add NODE like=OTHER [KEY=VALUE...]\" a copy of node OTHER (labels, taints, capacity); "+
+		"a removed node's name may be added again (a node replaced under the same name runs the pods still bound to it)")
+	podGC := fs.String("pod-gc", "20s/40s/0s", "the pod garbage collector that deletes removed nodes' pods: `PERIOD/QUARANTINE[/OFFSET]` (runs every PERIOD from OFFSET, deletes a missing node's pods QUARANTINE after a run found it; kube-controller-manager's is 20s/40s), or off (they stay for ever)")
 	seed := fs.Int64("seed", 0, "pick nodes in a random order drawn from this seed, as upstream's map order would (0: sorted node names)")
 	plot := fs.String("plot", "", "write a chart of the rollout to `FILE.svg`")
 	out := fs.String("o", "text", "output `format`: text, or json / yaml for the whole trace")
@@ -161,6 +164,10 @@ func runRollout(e *env, args []string) error {
 			return err
 		}
 	}
+	gc, err := simulate.ParsePodGCModel(*podGC)
+	if err != nil {
+		return usagef("--pod-gc: %v", err)
+	}
 	var evs []simulate.Event
 	if len(events) > 0 {
 		if evs, err = simulate.ParseEvents(cluster, events...); err != nil {
@@ -173,6 +180,7 @@ func runRollout(e *env, args []string) error {
 			Broken: faults[2], CrashLoop: faults[3],
 			SchedulerStage: *scheduler, Termination: *termination},
 		Events: evs,
+		PodGC:  gc,
 		Limits: simulate.Limits{MaxTime: *maxTime},
 	}
 	if *seed != 0 {
@@ -336,6 +344,7 @@ type rolloutSummary struct {
 	MaxUnavailable        int32           `json:"maxUnavailable"`
 	BudgetBreaches        []breachOut     `json:"budgetBreaches,omitempty"`
 	ControllerErrors      []controllerErr `json:"controllerErrors,omitempty"`
+	Orphans               []orphansOut    `json:"orphanedPods,omitempty"`
 	Uncovered             []nodeIssueOut  `json:"uncovered,omitempty"`
 	Stuck                 bool            `json:"stuck"`
 	StuckSinceSeconds     *float64        `json:"stuckSinceSeconds,omitempty"`
@@ -369,12 +378,27 @@ type controllerErr struct {
 	Message     string  `json:"message"`
 }
 
+// orphansOut is what became of the pods a removed node left
+// (simulate.OrphanedPods).
+type orphansOut struct {
+	Node           string   `json:"node"`
+	RemovedSeconds float64  `json:"removedAt"`
+	Pods           int      `json:"pods"`
+	CollectedAt    *float64 `json:"collectedAt,omitempty"`
+	// DeletedByController counts those the rolling update deleted itself.
+	DeletedByController int  `json:"deletedByController,omitempty"`
+	BlockedSurge        bool `json:"blockedSurge,omitempty"`
+	// BackAt is when a node of that name was added again.
+	BackAt    *float64 `json:"backAt,omitempty"`
+	Remaining []string `json:"remaining,omitempty"`
+}
+
 // nodeIssueOut is a node and why it is not where the rollout wants it.
 type nodeIssueOut struct {
 	Node string `json:"node"`
 	// Cause is a simulate.Cause: PodNeverReady, CrashLoopBackOff, Failed,
 	// Pending, HostPortConflict, BudgetEatenByUnavailable, WaitingForTurn,
-	// OldPodKept, Terminating, NoPod, Starting.
+	// OldPodKept, Terminating, NoPod, Starting, OrphanedPod.
 	Cause   string `json:"cause"`
 	Message string `json:"message"`
 }
@@ -393,6 +417,9 @@ type rolloutStepOut struct {
 	Reconcile   int      `json:"reconcile"`
 	Created     []string `json:"created,omitempty"`
 	Deleted     []string `json:"deleted,omitempty"`
+	// Evicted are the nodes whose pods the taint-eviction controller
+	// deleted since the previous step.
+	Evicted []string `json:"evicted,omitempty"`
 	// Events are the scripted events since the previous step: what the
 	// controller reacted to.
 	Events []eventOut             `json:"events,omitempty"`
@@ -433,6 +460,11 @@ func traceOf(r *simulate.Result, where string, evs []simulate.Event, maxTime tim
 	for _, ce := range s.Errors {
 		out.Summary.ControllerErrors = append(out.Summary.ControllerErrors, controllerErr{TimeSeconds: secs(ce.Time), Message: ce.Message})
 	}
+	for _, o := range s.Orphans {
+		out.Summary.Orphans = append(out.Summary.Orphans, orphansOut{Node: o.Node, RemovedSeconds: secs(o.Removed), Pods: o.Pods,
+			CollectedAt: secsPtr(o.CollectedAt), DeletedByController: o.DeletedByController, BlockedSurge: o.BlockedSurge,
+			BackAt: secsPtr(o.BackAt), Remaining: o.Remaining})
+	}
 	for _, n := range s.Uncovered {
 		out.Summary.Uncovered = append(out.Summary.Uncovered, issueOf(n))
 	}
@@ -445,8 +477,9 @@ func traceOf(r *simulate.Result, where string, evs []simulate.Event, maxTime tim
 		out.Events = append(out.Events, eventOf(ev))
 	}
 	next := 0 // the first event not yet given to a step
-	for _, st := range r.Steps {
-		so := rolloutStepOut{TimeSeconds: secs(st.Time), Reconcile: st.Reconcile, Created: st.Created, Deleted: st.Deleted, Status: st.Status}
+	evicted := evictedPerStep(r)
+	for i, st := range r.Steps {
+		so := rolloutStepOut{TimeSeconds: secs(st.Time), Reconcile: st.Reconcile, Created: st.Created, Deleted: st.Deleted, Evicted: evicted[i], Status: st.Status}
 		for next < len(sorted) && sorted[next].At <= st.Time {
 			so.Events = append(so.Events, eventOf(sorted[next]))
 			next++
@@ -588,7 +621,38 @@ func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where,
 			fmt.Fprintf(w, "  %s\n", ev.String())
 		}
 	}
+	renderOrphans(w, s.Orphans, sc.PodGC)
 	renderTimeline(w, r)
+}
+
+// renderOrphans says what became of the pods removed nodes left.
+func renderOrphans(w io.Writer, orphans []simulate.OrphanedPods, gc simulate.PodGCModel) {
+	if len(orphans) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nPods of removed nodes (pod GC %s):\n", gc)
+	for i, o := range orphans {
+		if i == 10 {
+			fmt.Fprintf(w, "  … and %d more\n", len(orphans)-10)
+			break
+		}
+		line := fmt.Sprintf("  %s removed at %v with %d pod(s)", o.Node, o.Removed, o.Pods)
+		if o.BlockedSurge {
+			line += "; the surge path stood still on them (couldn't get node for nodeName)"
+		}
+		if o.DeletedByController > 0 {
+			line += fmt.Sprintf("; the rolling update deleted %d itself (an available old pod takes a maxUnavailable slot)", o.DeletedByController)
+		}
+		switch {
+		case o.CollectedAt != nil:
+			line += fmt.Sprintf("; the pod GC deleted them at %v (%v after the removal)", *o.CollectedAt, *o.CollectedAt-o.Removed)
+		case o.BackAt != nil:
+			line += fmt.Sprintf("; the node was back at %v and runs them again", *o.BackAt)
+		case len(o.Remaining) > 0:
+			line += fmt.Sprintf("; %d still bound to it at the end", len(o.Remaining))
+		}
+		fmt.Fprintln(w, line)
+	}
 }
 
 func maxTimeOf(sc simulate.Scenario) time.Duration {
@@ -620,18 +684,33 @@ func firstIssues(issues []simulate.NodeIssue, n int) []string {
 // renderTimeline prints the reconciles that acted; long ones are cut to the
 // first and last rows.
 func renderTimeline(w io.Writer, r *simulate.Result) {
-	var acted []simulate.Step
-	for _, st := range r.Steps {
-		if len(st.Created) > 0 || len(st.Deleted) > 0 {
-			acted = append(acted, st)
+	type stepRow struct {
+		simulate.Step
+		evicted int
+	}
+	var acted []stepRow
+	perStep := evictedPerStep(r)
+	evictions := len(r.Evictions)
+	for i, st := range r.Steps {
+		if len(st.Created) > 0 || len(st.Deleted) > 0 || len(perStep[i]) > 0 {
+			acted = append(acted, stepRow{st, len(perStep[i])})
 		}
 	}
 	fmt.Fprintf(w, "\nTimeline (%d reconciles acted)\n", len(acted))
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "  TIME\tCREATED\tDELETED\tDESIRED\tCURRENT\tUPDATED\tAVAILABLE\tUNAVAILABLE\t")
-	row := func(st simulate.Step) {
+	evicted := ""
+	if evictions > 0 {
+		// the taint-eviction controller's deletes the reconcile reacts to
+		evicted = "EVICTED\t"
+	}
+	fmt.Fprintln(tw, "  TIME\t"+evicted+"CREATED\tDELETED\tDESIRED\tCURRENT\tUPDATED\tAVAILABLE\tUNAVAILABLE\t")
+	row := func(st stepRow) {
 		s := st.Status
-		fmt.Fprintf(tw, "  %v\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", st.Time, len(st.Created), len(st.Deleted),
+		ev := ""
+		if evictions > 0 {
+			ev = fmt.Sprintf("%d\t", st.evicted)
+		}
+		fmt.Fprintf(tw, "  %v\t%s%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", st.Time, ev, len(st.Created), len(st.Deleted),
 			s.DesiredNumberScheduled, s.CurrentNumberScheduled, s.UpdatedNumberScheduled, s.NumberAvailable, s.NumberUnavailable)
 	}
 	const head, tail = 12, 6
@@ -645,6 +724,23 @@ func renderTimeline(w io.Writer, r *simulate.Result) {
 		row(st)
 	}
 	tw.Flush()
+	if evictions > 0 {
+		fmt.Fprintf(w, "  (EVICTED: pods the taint-eviction controller deleted, %d in all: a NoExecute taint tolerated with tolerationSeconds)\n", evictions)
+	}
+}
+
+// evictedPerStep gives each step the nodes of the taint-eviction
+// controller's deletes since the previous step, which it reacts to.
+func evictedPerStep(r *simulate.Result) [][]string {
+	out := make([][]string, len(r.Steps))
+	k := 0
+	for i, st := range r.Steps {
+		for k < len(r.Evictions) && r.Evictions[k].Time <= st.Time {
+			out[i] = append(out[i], r.Evictions[k].Node)
+			k++
+		}
+	}
+	return out
 }
 
 func lastDesired(r *simulate.Result) int {

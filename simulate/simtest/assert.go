@@ -27,16 +27,20 @@ func helper(t TB) {
 //     one scheduler reason, a Runs node none; Refused nodes only in a
 //     DaemonSet whose pod admission refuses;
 //   - the status counts add up: desired = Runs + Pending + Refused,
-//     current = Runs + Pending, available = Runs, unavailable = Pending +
-//     Refused, misscheduled ≤ Excluded.
+//     current = Runs + Pending, available = Runs but those on NotReady
+//     nodes, unavailable = Pending + Refused + Runs on NotReady nodes,
+//     misscheduled ≤ Excluded.
 func CheckInvariants(t TB, p *simulate.Placement) {
 	helper(t)
 	for _, d := range p.DaemonSets {
-		var runs, pending, excluded, refused int32
+		var runs, notReady, pending, excluded, refused int32
 		for _, n := range d.Nodes {
 			switch n.State {
 			case simulate.Runs:
 				runs++
+				if n.NotReady != "" {
+					notReady++
+				}
 				if !n.Decision.ShouldRun || len(n.Pending) > 0 {
 					t.Errorf("%s on %s: Runs but ShouldRun=%v, %d pending reasons", d.Key(), n.Node, n.Decision.ShouldRun, len(n.Pending))
 				}
@@ -67,9 +71,9 @@ func CheckInvariants(t TB, p *simulate.Placement) {
 			}
 		}
 		s := d.Status()
-		if s.DesiredNumberScheduled != runs+pending+refused || s.CurrentNumberScheduled != runs+pending || s.NumberAvailable != runs ||
-			s.NumberUnavailable != pending+refused || s.NumberMisscheduled > excluded {
-			t.Errorf("%s: status %+v does not add up with %d runs, %d pending, %d refused, %d excluded", d.Key(), s, runs, pending, refused, excluded)
+		if s.DesiredNumberScheduled != runs+pending+refused || s.CurrentNumberScheduled != runs+pending || s.NumberAvailable != runs-notReady ||
+			s.NumberUnavailable != pending+refused+notReady || s.NumberMisscheduled > excluded {
+			t.Errorf("%s: status %+v does not add up with %d runs (%d on NotReady nodes), %d pending, %d refused, %d excluded", d.Key(), s, runs, notReady, pending, refused, excluded)
 		}
 	}
 }
