@@ -925,7 +925,8 @@ func TestPlacement_PreemptionSparesPDBProtectedPods(t *testing.T) {
 // A template asking the scheduler for what the scheduler stage does not
 // model is named in a trap, with what it asks.
 func TestTraps_SchedulerNotModelled(t *testing.T) {
-	c := cluster(t, pool(t, simulate.NewNodePool("n", 1)))
+	other := pod("other", "n-0", "10m", func(p *corev1.Pod) { p.Namespace, p.Labels = "kube-system", map[string]string{"app": "other"} })
+	c := cluster(t, pool(t, simulate.NewNodePool("n", 1)), other)
 	p := place(t, c, ds("agent"))
 	simtest.AssertNoTrap(t, p, simulate.TrapSchedulerNotModelled)
 	p = place(t, c, ds("agent", func(s *corev1.PodSpec) {
@@ -937,5 +938,56 @@ func TestTraps_SchedulerNotModelled(t *testing.T) {
 	tr := simtest.AssertTrap(t, p, simulate.TrapSchedulerNotModelled)
 	if !strings.Contains(tr.Message, "required pod anti-affinity, topology spread constraints (DoNotSchedule), scheduling gates") {
 		t.Errorf("message = %q", tr.Message)
+	}
+}
+
+// A required anti-affinity term only the DaemonSet's own pods can violate
+// (Cilium's chart: k8s-app=cilium per hostname) passes the scheduler's
+// InterPodAffinity filter, one pod per node, unless the strategy surges (the
+// old pod is still on the node) or something else matches: no trap then.
+func TestTraps_SchedulerNotModelledOwnAntiAffinity(t *testing.T) {
+	antiSelf := func(topologyKey string) func(*corev1.PodSpec) {
+		return func(s *corev1.PodSpec) {
+			s.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
+				TopologyKey: topologyKey, LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "agent"}}}}}}
+		}
+	}
+	nodes := pool(t, simulate.NewNodePool("n", 2))
+	own := pod("agent-x", "n-0", "10m", func(p *corev1.Pod) {
+		p.Namespace, p.Labels = "kube-system", map[string]string{"app": "agent"}
+		p.OwnerReferences = []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "DaemonSet", Name: "agent", Controller: ptr.To(true)}}
+	})
+	// a Deployment's pod with the same label (an orphan would be adopted)
+	foreign := pod("impostor", "n-1", "10m", func(p *corev1.Pod) {
+		p.Namespace, p.Labels = "kube-system", map[string]string{"app": "agent"}
+		p.OwnerReferences = []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "impostor", UID: "rs-1", Controller: ptr.To(true)}}
+	})
+	surge := intstr.FromInt32(1)
+	zero := intstr.FromInt32(0)
+	for _, tc := range []struct {
+		name  string
+		c     *simulate.Cluster
+		ds    *appsv1.DaemonSet
+		wantT bool
+	}{
+		{"own pods only", cluster(t, nodes, own), ds("agent", antiSelf(corev1.LabelHostname)), false},
+		{"no pods", cluster(t, nodes), ds("agent", antiSelf(corev1.LabelHostname)), false},
+		{"a foreign pod matches", cluster(t, nodes, own, foreign), ds("agent", antiSelf(corev1.LabelHostname)), true},
+		{"per zone", cluster(t, nodes, own), ds("agent", antiSelf("topology.kubernetes.io/zone")), true},
+		{"surge", cluster(t, nodes, own), func() *appsv1.DaemonSet {
+			d := ds("agent", antiSelf(corev1.LabelHostname))
+			d.Spec.UpdateStrategy = appsv1.DaemonSetUpdateStrategy{Type: appsv1.RollingUpdateDaemonSetStrategyType,
+				RollingUpdate: &appsv1.RollingUpdateDaemonSet{MaxSurge: &surge, MaxUnavailable: &zero}}
+			return d
+		}(), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := place(t, tc.c, tc.ds)
+			if tc.wantT {
+				simtest.AssertTrap(t, p, simulate.TrapSchedulerNotModelled)
+			} else {
+				simtest.AssertNoTrap(t, p, simulate.TrapSchedulerNotModelled)
+			}
+		})
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/daemonkit/daemonkit/daemonset"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	v1helper "k8s.io/component-helpers/scheduling/corev1"
 	"k8s.io/klog/v2"
 )
@@ -228,7 +230,7 @@ func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []
 				Message: "the template's not-ready/unreachable NoExecute toleration with tolerationSeconds is replaced by the controller's own, " +
 					"which has none: daemon pods stay on NotReady and unreachable nodes indefinitely"})
 		}
-		if what := notModelled(&ds.Spec.Template.Spec); len(what) > 0 {
+		if what := notModelled(c, dss, k); len(what) > 0 {
 			traps = append(traps, Trap{Kind: TrapSchedulerNotModelled, DaemonSet: key,
 				Message: fmt.Sprintf("the template uses %s, which the scheduler stage does not model: "+
 					"where daemonkit says Runs the real scheduler may still leave the pod Pending", strings.Join(what, ", "))})
@@ -335,13 +337,19 @@ func allowsSurgeAsStored(ds *appsv1.DaemonSet) bool {
 // scheduler stage models (upstream plugins InterPodAffinity,
 // PodTopologySpread, SchedulingGates, DynamicResources, VolumeBinding /
 // VolumeZone / NodeVolumeLimits / VolumeRestrictions).
-func notModelled(spec *corev1.PodSpec) []string {
+func notModelled(c *Cluster, dss []*appsv1.DaemonSet, k int) []string {
+	ds := dss[k]
+	spec := &ds.Spec.Template.Spec
 	var out []string
 	if a := spec.Affinity; a != nil {
 		if a.PodAffinity != nil && len(a.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution) > 0 {
 			out = append(out, "required pod affinity")
 		}
-		if a.PodAntiAffinity != nil && len(a.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution) > 0 {
+		// a term only the DaemonSet's own pods (one per node) could violate
+		// needs no model
+		if a.PodAntiAffinity != nil && slices.ContainsFunc(a.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution, func(t corev1.PodAffinityTerm) bool {
+			return !antiAffinityOnlyAgainstOwnPods(c, dss, k, &t)
+		}) {
 			out = append(out, "required pod anti-affinity")
 		}
 	}
@@ -362,4 +370,37 @@ func notModelled(spec *corev1.PodSpec) []string {
 		out = append(out, "PersistentVolumeClaims")
 	}
 	return out
+}
+
+// antiAffinityOnlyAgainstOwnPods reports whether the required anti-affinity
+// term t of dss[k]'s template can never keep its daemon pod off a node: the
+// term is per node (topologyKey kubernetes.io/hostname), names the
+// DaemonSet's own namespace only, and no pod in the cluster nor any other
+// DaemonSet's template in the same namespace matches its selector except
+// the DaemonSet's own pods — of which a node holds one, deleted before the
+// next is created unless the strategy surges (with a surge the old pod is
+// still there and the new one stays Pending: then the term matters). A
+// common pattern (Cilium's chart), which the scheduler's InterPodAffinity
+// filter passes; anything else is reported as not modelled.
+func antiAffinityOnlyAgainstOwnPods(c *Cluster, dss []*appsv1.DaemonSet, k int, t *corev1.PodAffinityTerm) bool {
+	ds := dss[k]
+	if t.TopologyKey != corev1.LabelHostname || t.NamespaceSelector != nil || len(t.MatchLabelKeys) > 0 || len(t.MismatchLabelKeys) > 0 ||
+		slices.ContainsFunc(t.Namespaces, func(ns string) bool { return ns != ds.Namespace }) || allowsSurgeAsStored(ds) {
+		return false
+	}
+	sel, err := metav1.LabelSelectorAsSelector(t.LabelSelector)
+	if err != nil || t.LabelSelector == nil {
+		return false
+	}
+	for j, other := range dss {
+		if j != k && other.Namespace == ds.Namespace && sel.Matches(labels.Set(other.Spec.Template.Labels)) {
+			return false
+		}
+	}
+	for _, p := range c.Pods() {
+		if p.Namespace == ds.Namespace && sel.Matches(labels.Set(p.Labels)) && !daemonset.OwnsPod(ds, p) {
+			return false
+		}
+	}
+	return true
 }
