@@ -37,6 +37,10 @@ type SampleResult struct {
 	// Stalled counts the runs that got stuck (Summary.Stuck); Truncated those
 	// that reached a limit first.
 	Stalled, Truncated int
+	// NotDone counts the runs at whose end kubectl rollout status would not
+	// say done (Summary.Done false); Breached those where more nodes were
+	// unavailable than maxUnavailable allows at some point (Summary.Breaches).
+	NotDone, Breached int
 	// StallCauses counts, for each cause, the stuck runs where a node was
 	// blocked by it, most frequent first.
 	StallCauses []CauseCount
@@ -204,6 +208,12 @@ func SampleWithProgress(ctx context.Context, s Scenario, n int, progress func(do
 		res.LowestAvailable = append(res.LowestAvailable, sum.MinAvailable)
 		if sum.Truncated {
 			res.Truncated++
+		}
+		if !sum.Done {
+			res.NotDone++
+		}
+		if len(sum.Breaches) > 0 {
+			res.Breached++
 		}
 		if sum.Stuck {
 			res.Stalled++

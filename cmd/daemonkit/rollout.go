@@ -206,7 +206,7 @@ func runRollout(e *env, args []string) error {
 	claimed := claimedPods(cluster, claimer)
 	dump := len(cf.nodes) > 0 && len(cluster.Pods()) > 0 || cf.live.active()
 	if sf.sampled() {
-		return runSampled(e, sf, sc, where, origin, *plot, *out, claimed, dump)
+		return runSampled(e, sf, sc, where, origin, *plot, *out, claimed, dump, failOn)
 	}
 	res, err := simulateWithProgress(e, sc)
 	if err != nil {

@@ -60,7 +60,7 @@ func registerSampleFlags(fs *flag.FlagSet) *sampleFlags {
 	f := &sampleFlags{dists: map[string]*distFlag{
 		"pull": {def.Pull}, "container-start": {def.ContainerStart}, "init-run": {def.InitRun}, "app-ready": {def.AppReady},
 	}}
-	f.runs = fs.Int("runs", 1, "simulate `N` rollouts with independent seeds (node order and random times) and print P50/P90/P99 and the stall probability")
+	f.runs = fs.Int("runs", 1, "simulate `N` rollouts with independent seeds (node order and random times) and print P50/P90/P99 and the stall probability; a --fail-on condition then holds when it holds in any run")
 	f.model = fs.String("startup-model", "fixed", "`MODEL` of pod startup: fixed (--startup, --startup-jitter) or template (image pulls, init containers, probes of the pod template)")
 	help := map[string]string{
 		"pull":            "template model: time to pull one image the node lacks",
@@ -185,7 +185,7 @@ func terminationString(sc simulate.Scenario) string {
 // runSampled runs --runs and --target and prints the result.
 // claimed counts the cluster's pods of the DaemonSet; dump says the
 // cluster is a dump with pods or a live cluster (claimedLine).
-func runSampled(e *env, f *sampleFlags, sc simulate.Scenario, where, origin, plot, out string, claimed claimedOut, dump bool) error {
+func runSampled(e *env, f *sampleFlags, sc simulate.Scenario, where, origin, plot, out string, claimed claimedOut, dump bool, failOn *failOnFlag) error {
 	runs := *f.runs
 	if *f.target > 0 {
 		return runRecommend(e, f, sc, where, out, claimed, dump)
@@ -217,8 +217,12 @@ func runSampled(e *env, f *sampleFlags, sc simulate.Scenario, where, origin, plo
 			return err
 		}
 	}
+	fl := sampleFailures(res, failOn)
 	if out == "json" || out == "yaml" {
-		return writeStructured(e.stdout, out, sampleReport{envelope: newEnvelope("RolloutSample"), sampleOut: sampleOutOf(res, sc, where), Claimed: claimed})
+		if err := writeStructured(e.stdout, out, sampleReport{envelope: newEnvelope("RolloutSample"), sampleOut: sampleOutOf(res, sc, where), Claimed: claimed, Failed: fl.names}); err != nil {
+			return err
+		}
+		return fl.err()
 	}
 	ds := sc.To
 	start := "from the running template"
@@ -240,7 +244,17 @@ func runSampled(e *env, f *sampleFlags, sc simulate.Scenario, where, origin, plo
 	if plot != "" {
 		fmt.Fprintf(e.stdout, "\nPlot of the median run (seed %d) with the P10-P90 band of the runs written to %s\n", res.Seeds[res.MedianRun], plot)
 	}
-	return nil
+	return fl.err()
+}
+
+// sampleFailures checks rollout's --fail-on conditions over many runs: a
+// condition holds when it holds in any run.
+func sampleFailures(res *simulate.SampleResult, failOn *failOnFlag) failed {
+	var fl failed
+	fl.check(failOn, "stuck", res.Stalled, fmt.Sprintf("stuck in %d of %d runs", res.Stalled, res.Runs))
+	fl.check(failOn, "not-done", res.NotDone, fmt.Sprintf("kubectl rollout status would not say done in %d of %d runs", res.NotDone, res.Runs))
+	fl.check(failOn, "budget", res.Breached, fmt.Sprintf("maxUnavailable exceeded in %d of %d runs", res.Breached, res.Runs))
+	return fl
 }
 
 func renderSample(w io.Writer, res *simulate.SampleResult) {
@@ -402,6 +416,9 @@ type sampleReport struct {
 	// Claimed counts the cluster's pods of the DaemonSet, where every run
 	// starts from.
 	Claimed claimedOut `json:"claimedPods"`
+	// Failed lists the --fail-on conditions that held in some run (exit
+	// status 1).
+	Failed []string `json:"failedConditions,omitempty"`
 }
 
 // sampleOut is many runs of one rollout (also the "sample" of a

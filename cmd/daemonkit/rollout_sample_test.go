@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -136,5 +137,28 @@ func TestRolloutSampleBadInputs(t *testing.T) {
 		if code != 2 || !strings.HasPrefix(first, tc.want) {
 			t.Errorf("%v: exit %d, stderr first line:\n  %s\nwant exit 2 and:\n  %s", tc.args, code, first, tc.want)
 		}
+	}
+}
+
+// --fail-on over many runs: a condition holds when it holds in any run.
+// The new version never turns Ready on node-07, so every run stalls.
+func TestRolloutRunsFailOn(t *testing.T) {
+	args := []string{"rollout", "-f", "new.yaml", "--from", "old.yaml", "--nodes", "nodes.yaml", "--runs", "20", "--seed", "3"}
+	f := newFakeEnv()
+	nodeExporterFiles(t, f)
+	if code := f.run(append(args, "--broken", "node-07", "--fail-on", "stuck,not-done", "-o", "json")...); code != 1 {
+		t.Fatalf("exit %d, want 1: %s", code, f.stderr.String())
+	}
+	var out sampleReport
+	if err := json.Unmarshal(f.stdout.Bytes(), &out); err != nil || !slices.Equal(out.Failed, []string{"stuck", "not-done"}) {
+		t.Fatalf("JSON: %v, failedConditions %v", err, out.Failed)
+	}
+	if !strings.Contains(f.stderr.String(), "stuck in 20 of 20 runs") {
+		t.Errorf("stderr = %q", f.stderr.String())
+	}
+	g := newFakeEnv()
+	nodeExporterFiles(t, g)
+	if code := g.run(append(args, "--fail-on", "stuck,not-done,budget")...); code != 0 {
+		t.Fatalf("healthy runs: exit %d: %s", code, g.stderr.String())
 	}
 }
