@@ -28,6 +28,11 @@ import (
 // it read Lists item by item; tests compare the two.
 var readListsWhole = false
 
+// convertYAMLItemsWithLibrary makes Decode convert every YAML List item
+// with sigs.k8s.io/yaml, as it did before blockYAMLToJSON; tests compare
+// the two.
+var convertYAMLItemsWithLibrary = false
+
 // lineCounter turns byte offsets into 1-based line numbers, counting
 // newlines once for offsets asked in increasing order.
 type lineCounter struct {
@@ -340,12 +345,13 @@ func (d *decoder) list(doc document, items []listItem, defVersion, defKind strin
 	results := make([]itemResult, len(items))
 	var next atomic.Int64
 	work := func(sc *schemaChecker) {
+		var buf []byte // each worker's JSON of the YAML item it reads
 		for {
 			k := int(next.Add(1) - 1)
 			if k >= len(items) {
 				return
 			}
-			results[k] = d.item(doc, &items[k], k, defVersion, defKind, fromYAML, sc)
+			results[k] = d.item(doc, &items[k], k, defVersion, defKind, fromYAML, sc, &buf)
 		}
 	}
 	workers := min(runtime.GOMAXPROCS(0), 1+len(items)/32)
@@ -372,7 +378,12 @@ func (d *decoder) list(doc document, items []listItem, defVersion, defKind strin
 // decode strictly without a problem take the short way (one strict decode
 // of their bytes); every other item, and every item with a problem, goes
 // the way whole documents go, with the same checks and messages.
-func (d *decoder) item(doc document, it *listItem, index int, defVersion, defKind string, fromYAML bool, sc *schemaChecker) (res itemResult) {
+//
+// A YAML item is first converted by blockYAMLToJSON into buf, the
+// worker's own buffer; when that reader does not take the item or the
+// item does not take the short way, it is converted again as whole
+// documents are, so its problems are reported as they always were.
+func (d *decoder) item(doc document, it *listItem, index int, defVersion, defKind string, fromYAML bool, sc *schemaChecker, buf *[]byte) (res itemResult) {
 	defer func() {
 		if r := recover(); r != nil {
 			res = itemResult{errs: []*DecodeError{{Source: d.source, Document: doc.index, Line: it.doc.itemLine,
@@ -387,6 +398,22 @@ func (d *decoder) item(doc document, it *listItem, index int, defVersion, defKin
 	if len(it.doc.data) > MaxDocumentBytes {
 		return itemResult{errs: []*DecodeError{{Source: d.source, Document: doc.index, Line: it.doc.itemLine, Field: path.String(),
 			Detail: fmt.Sprintf("list item is larger than %d MiB", MaxDocumentBytes>>20), Hint: "this is not a Kubernetes object"}}}
+	}
+	if fromYAML && !convertYAMLItemsWithLibrary {
+		if j, ok := blockYAMLToJSON((*buf)[:0], it.doc.data); ok {
+			if cap(j) <= maxKeptBuffer {
+				*buf = j[:0]
+			}
+			s := &jsonScan{data: j, fail: -1}
+			var entries []jsonItem
+			if _, _, ok := s.items(0, 1, &entries); ok && len(entries) == 1 && j[0] == '[' {
+				yit := *it
+				yit.json, yit.scan = j, entries[0]
+				if out, ok := d.short(&yit, path, Source{Name: d.source, Document: doc.index, Line: it.doc.itemLine, Item: index}, defVersion, defKind, true); ok {
+					return out
+				}
+			}
+		}
 	}
 	if fromYAML {
 		j, err := yamlToJSON(it.doc.data)
@@ -411,36 +438,10 @@ func (d *decoder) item(doc document, it *listItem, index int, defVersion, defKin
 		return itemResult{whole: true, errs: []*DecodeError{{Source: d.source, Document: doc.index, Line: firstContentLine(doc),
 			Detail: fmt.Sprintf("document is nested %d levels deep, more than %d", it.scan.depth+2, MaxDepth), Hint: "this is not a Kubernetes object"}}}
 	}
-	raw := it.json[it.scan.a:it.scan.b]
-	// Invalid UTF-8 is an error of the YAML reader the long way takes.
-	if it.scan.object && !it.scan.odd && (fromYAML || utf8.Valid(raw)) {
-		apiVersion, kind := defVersion, defKind
-		if v, ok := jsonString(it.json, it.scan.apiVersion); ok && v != "" {
-			apiVersion = v
-		}
-		if k, ok := jsonString(it.json, it.scan.kind); ok && k != "" {
-			kind = k
-		}
-		fresh := it.scan.apiVersion.b == 0 || isJSONStringOrNull(it.json, it.scan.apiVersion)
-		fresh = fresh && (it.scan.kind.b == 0 || isJSONStringOrNull(it.json, it.scan.kind))
-		if fresh {
-			var ok bool
-			switch {
-			case kind == "Node" && apiVersion == "v1":
-				ok = strictInto(raw, src, apiVersion, kind, &out.objs.Nodes, &out.objs)
-			case kind == "Pod" && apiVersion == "v1":
-				ok = strictInto(raw, src, apiVersion, kind, &out.objs.Pods, &out.objs)
-			case kind == "DaemonSet" && apiVersion == "apps/v1":
-				ok = strictInto(raw, src, apiVersion, kind, &out.objs.DaemonSets, &out.objs)
-				if ok {
-					out.objs.setLocation(out.objs.DaemonSets[len(out.objs.DaemonSets)-1], newLocation(it.doc, path))
-				}
-			}
-			if ok {
-				return out
-			}
-		}
+	if short, ok := d.short(it, path, src, defVersion, defKind, fromYAML); ok {
+		return short
 	}
+	raw := it.json[it.scan.a:it.scan.b]
 	j := raw
 	if !fromYAML {
 		// JSON is YAML: converting the item as the whole-document decoder
@@ -466,6 +467,51 @@ func (d *decoder) item(doc document, it *listItem, index int, defVersion, defKin
 	out.errs = wd.object(it.doc, path, m, defVersion, defKind, index, at)
 	return out
 }
+
+// short decodes an item of the kinds daemonkit models in one strict decode
+// of its JSON, it.json[it.scan.a:it.scan.b]; it reports false, keeping
+// nothing, for any other item and on any problem, which the long way then
+// reports.
+func (d *decoder) short(it *listItem, path fpath, src Source, defVersion, defKind string, fromYAML bool) (itemResult, bool) {
+	var out itemResult
+	if it.scan.depth+2 > MaxDepth {
+		return out, false
+	}
+	raw := it.json[it.scan.a:it.scan.b]
+	// Invalid UTF-8 is an error of the YAML reader the long way takes.
+	if !it.scan.object || it.scan.odd || !fromYAML && !utf8.Valid(raw) {
+		return out, false
+	}
+	apiVersion, kind := defVersion, defKind
+	if v, ok := jsonString(it.json, it.scan.apiVersion); ok && v != "" {
+		apiVersion = v
+	}
+	if k, ok := jsonString(it.json, it.scan.kind); ok && k != "" {
+		kind = k
+	}
+	fresh := it.scan.apiVersion.b == 0 || isJSONStringOrNull(it.json, it.scan.apiVersion)
+	fresh = fresh && (it.scan.kind.b == 0 || isJSONStringOrNull(it.json, it.scan.kind))
+	if !fresh {
+		return out, false
+	}
+	var ok bool
+	switch {
+	case kind == "Node" && apiVersion == "v1":
+		ok = strictInto(raw, src, apiVersion, kind, &out.objs.Nodes, &out.objs)
+	case kind == "Pod" && apiVersion == "v1":
+		ok = strictInto(raw, src, apiVersion, kind, &out.objs.Pods, &out.objs)
+	case kind == "DaemonSet" && apiVersion == "apps/v1":
+		ok = strictInto(raw, src, apiVersion, kind, &out.objs.DaemonSets, &out.objs)
+		if ok {
+			out.objs.setLocation(out.objs.DaemonSets[len(out.objs.DaemonSets)-1], newLocation(it.doc, path))
+		}
+	}
+	return out, ok
+}
+
+// maxKeptBuffer is the largest conversion buffer a worker keeps for the
+// next item; a bigger one (a huge item) is left to the garbage collector.
+const maxKeptBuffer = 1 << 20
 
 func isJSONStringOrNull(data []byte, s span) bool {
 	return s.b > s.a && (data[s.a] == '"' || string(data[s.a:s.b]) == "null")
