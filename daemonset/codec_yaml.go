@@ -495,7 +495,7 @@ func (c *yamlConv) literal(header []byte, col int) bool {
 	return true
 }
 
-// singleQuoted writes the text of a single-quoted scalar ('' is a quote).
+// singleQuoted writes the text of a single-quoted scalar (” is a quote).
 func (c *yamlConv) singleQuoted(text []byte) {
 	if bytes.IndexByte(text, '\'') < 0 {
 		c.str(text)
