@@ -495,7 +495,8 @@ func (c *yamlConv) literal(header []byte, col int) bool {
 	return true
 }
 
-// singleQuoted writes the text of a single-quoted scalar (” is a quote).
+// singleQuoted writes the text of a single-quoted scalar, in which two
+// single quotes stand for one.
 func (c *yamlConv) singleQuoted(text []byte) {
 	if bytes.IndexByte(text, '\'') < 0 {
 		c.str(text)
