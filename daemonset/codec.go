@@ -286,7 +286,7 @@ func topLevelItems(data []byte) int {
 		return 0 // too small to hold that many items
 	}
 	n := 0
-	for _, l := range bytes.Split(data, []byte("\n")) {
+	for l := range bytes.SplitSeq(data, []byte("\n")) {
 		if bytes.HasPrefix(l, []byte("- ")) || bytes.HasPrefix(l, []byte("  - ")) || bytes.Equal(bytes.TrimRight(l, "\r"), []byte("-")) {
 			n++
 		}
@@ -307,7 +307,7 @@ func isDocumentMarker(l []byte) bool {
 }
 
 func blankYAML(chunk []byte) bool {
-	for _, l := range bytes.Split(chunk, []byte("\n")) {
+	for l := range bytes.SplitSeq(chunk, []byte("\n")) {
 		l = bytes.TrimSpace(bytes.TrimPrefix(l, []byte("\ufeff")))
 		if len(l) > 0 && l[0] != '#' {
 			return false

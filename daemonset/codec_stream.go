@@ -291,10 +291,11 @@ func splitYAMLList(doc document) ([]byte, []listItem, bool) {
 // entryLine is the line where the value of a sequence entry starts: the
 // entry's line, or the next line with content when the dash stands alone.
 func entryLine(doc document) int {
-	line := doc.firstLine
-	for k, l := range bytes.Split(doc.data, []byte("\n")) {
+	line, first := doc.firstLine, true
+	for l := range bytes.SplitSeq(doc.data, []byte("\n")) {
 		t := bytes.TrimSpace(l)
-		if k == 0 {
+		if first {
+			first = false
 			t = bytes.TrimSpace(t[1:]) // the dash
 		}
 		if len(t) > 0 && t[0] != '#' {
