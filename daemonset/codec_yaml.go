@@ -543,7 +543,7 @@ func (c *yamlConv) doubleQuoted(text []byte) bool {
 			val = append(val, '\r')
 		case 'e':
 			val = append(val, 0x1b)
-		case ' ', '"', '/', '\\':
+		case ' ', '"', '\'', '\\':
 			val = append(val, text[k])
 		case 'N':
 			val = utf8.AppendRune(val, 0x85)

@@ -184,7 +184,7 @@ func TestBlockYAMLToJSONManifests(t *testing.T) {
 var yamlConversionCases = []string{
 	"a: yes\nb: No\nc: on\nd: OFF\ne: y\nf: n\ng: True\nh: ~\ni: null\nj: NULL\nk: nulls\nl: Yes!\n",
 	"a: 0\nb: -0\nc: 007\nd: 0x1F\ne: 1_000\nf: 1e3\ng: 1.5\nh: .5\ni: .inf\nj: -.Inf\nk: .nan\nl: +5\nm: -12\nn: 123456789012345678\no: 1234567890123456789\np: 12345678901234567890123\nq: 0b101\nr: -0b11\ns: 0o17\nt: 08\nu: 1.2.3\nv: 10.0.0.1\nw: 2001-12-14\nx: 2001-12-14t21:59:43.10-05:00\ny: +\nz: -\n",
-	"a: '123'\nb: 'it''s'\nc: \"x\\ty\\u00e9\\x41\\U0001F600\\N\\_\\L\\P\\0\\e\\/\\\\\\\"\"\nd: \"\\ud800\"\ne: \"\\q\"\nf: ''\ng: \"\"\n",
+	"a: '123'\nb: 'it''s'\nc: \"x\\ty\\u00e9\\x41\\U0001F600\\N\\_\\L\\P\\0\\e\\'\\\\\\\"\"\nd: \"\\ud800\"\ne: \"\\q\"\nf: ''\ng: \"\"\n",
 	"a: |\n  one\n  two\nb: |-\n  one\n\n  two\n\nc: |+\n  keep\n\nd: x\n",
 	"a: |\n\n  after a blank\nb: |2\n    indented\nc: >\n  folded\n  text\n",
 	"a: |\n    deeper\n   less\n",
