@@ -168,7 +168,16 @@ func DecodeFile(path string) (*Objects, error) {
 		return &Objects{}, err
 	}
 	defer f.Close()
-	return DecodeReader(path, f)
+	var buf bytes.Buffer
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() < 1<<40 {
+		// One buffer of the file's size, as os.ReadFile reads: a 1 GB
+		// dump costs 1 GB, not the copies and slack of a growing buffer.
+		buf.Grow(int(fi.Size()) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(f); err != nil {
+		return &Objects{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return Decode(path, buf.Bytes())
 }
 
 // DecodeReader reads r to its end and decodes it with Decode; source names

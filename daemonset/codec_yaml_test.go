@@ -325,3 +325,21 @@ func FuzzBlockYAMLToJSON(f *testing.F) {
 		checkConversion(t, data)
 	})
 }
+
+// DecodeFile reads a file as DecodeReader reads its bytes, and names the
+// file when it cannot be read.
+func TestDecodeFileAsReader(t *testing.T) {
+	path := filepath.Join(manifestsDir, "kube-flannel.yaml")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromFile, errFile := DecodeFile(path)
+	fromReader, errReader := DecodeReader(path, bytes.NewReader(data))
+	if diff := cmp.Diff(summarize(fromReader, errReader), summarize(fromFile, errFile)); diff != "" {
+		t.Errorf("DecodeFile differs from DecodeReader (-reader +file):\n%s", diff)
+	}
+	if _, err := DecodeFile(manifestsDir); err == nil || !strings.HasPrefix(err.Error(), manifestsDir+": ") {
+		t.Errorf("DecodeFile of a directory: %v, want an error naming it", err)
+	}
+}
