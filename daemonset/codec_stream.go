@@ -64,6 +64,9 @@ type listItem struct {
 // itemResult is what decoding one item gave.
 type itemResult struct {
 	objs Objects
+	// src, when set, is the source of every object in objs, which then
+	// holds no sources of its own (one map less per item).
+	src *Source
 	errs []*DecodeError
 	// whole is set when the item could not be parsed on its own: the
 	// document is then decoded whole if it is small enough.
@@ -369,7 +372,7 @@ func (d *decoder) list(doc document, items []listItem, defVersion, defKind strin
 		}
 	}
 	for k := range results {
-		d.keep(&results[k].objs)
+		d.keepFrom(&results[k].objs, results[k].src)
 		d.errs = append(d.errs, results[k].errs...)
 		results[k] = itemResult{}
 	}
@@ -498,15 +501,16 @@ func (d *decoder) short(it *listItem, path fpath, src Source, defVersion, defKin
 	var ok bool
 	switch {
 	case kind == "Node" && apiVersion == "v1":
-		ok = strictInto(raw, src, apiVersion, kind, &out.objs.Nodes, &out.objs)
+		ok = strictInto(raw, apiVersion, kind, &out.objs.Nodes)
 	case kind == "Pod" && apiVersion == "v1":
-		ok = strictInto(raw, src, apiVersion, kind, &out.objs.Pods, &out.objs)
+		ok = strictInto(raw, apiVersion, kind, &out.objs.Pods)
 	case kind == "DaemonSet" && apiVersion == "apps/v1":
-		ok = strictInto(raw, src, apiVersion, kind, &out.objs.DaemonSets, &out.objs)
+		ok = strictInto(raw, apiVersion, kind, &out.objs.DaemonSets)
 		if ok {
 			out.objs.setLocation(out.objs.DaemonSets[len(out.objs.DaemonSets)-1], newLocation(it.doc, path))
 		}
 	}
+	out.src = &src
 	return out, ok
 }
 
@@ -518,13 +522,13 @@ func isJSONStringOrNull(data []byte, s span) bool {
 	return s.b > s.a && (data[s.a] == '"' || string(data[s.a:s.b]) == "null")
 }
 
-// strictInto decodes raw strictly into a new T and keeps it, trimmed, with
-// its source; it reports false, keeping nothing, on any problem, which the
+// strictInto decodes raw strictly into a new T and keeps it, trimmed; it
+// reports false, keeping nothing, on any problem, which the
 // caller then reports the long way.
 func strictInto[T any, PT interface {
 	*T
 	runtimeObject
-}](raw []byte, src Source, apiVersion, kind string, dst *[]PT, objs *Objects) bool {
+}](raw []byte, apiVersion, kind string, dst *[]PT) bool {
 	out := PT(new(T))
 	strict, err := sigsjson.UnmarshalStrict(raw, out, sigsjson.DisallowDuplicateFields, sigsjson.DisallowUnknownFields)
 	if err != nil || len(strict) > 0 {
@@ -533,7 +537,6 @@ func strictInto[T any, PT interface {
 	trim(out)
 	out.GetObjectKind().SetGroupVersionKind(schema.FromAPIVersionAndKind(apiVersion, kind))
 	*dst = append(*dst, out)
-	objs.setSource(out, src)
 	return true
 }
 
@@ -560,43 +563,52 @@ func trim(obj any) {
 
 // keep moves what one document or item decoded into d.objs, within the
 // MaxNodes, MaxPods and MaxOtherObjects caps.
-func (d *decoder) keep(o *Objects) {
+func (d *decoder) keep(o *Objects) { d.keepFrom(o, nil) }
+
+// keepFrom is keep for objects all from one source, src, when it is set.
+func (d *decoder) keepFrom(o *Objects, src *Source) {
 	kept := d.objs
+	sourceOf := func(obj any) Source {
+		if src != nil {
+			return *src
+		}
+		return o.sources[obj]
+	}
 	for _, ds := range o.DaemonSets {
-		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, o, ds) {
+		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, sourceOf, ds) {
 			kept.DaemonSets = append(kept.DaemonSets, ds)
-			kept.setSource(ds, o.sources[ds])
+			kept.setSource(ds, sourceOf(ds))
 			if l, ok := o.locations[ds]; ok {
 				kept.setLocation(ds, l)
 			}
 		}
 	}
 	for _, n := range o.Nodes {
-		if d.room(&d.overNodes, len(kept.Nodes), MaxNodes, o, n) {
+		if d.room(&d.overNodes, len(kept.Nodes), MaxNodes, sourceOf, n) {
 			kept.Nodes = append(kept.Nodes, n)
-			kept.setSource(n, o.sources[n])
+			kept.setSource(n, sourceOf(n))
 		}
 	}
 	for _, p := range o.Pods {
-		if d.room(&d.overPods, len(kept.Pods), MaxPods, o, p) {
+		if d.room(&d.overPods, len(kept.Pods), MaxPods, sourceOf, p) {
 			kept.Pods = append(kept.Pods, p)
-			kept.setSource(p, o.sources[p])
+			kept.setSource(p, sourceOf(p))
 		}
 	}
 	for _, pc := range o.PriorityClasses {
-		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, o, pc) {
+		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, sourceOf, pc) {
 			kept.PriorityClasses = append(kept.PriorityClasses, pc)
-			kept.setSource(pc, o.sources[pc])
+			kept.setSource(pc, sourceOf(pc))
 		}
 	}
 	for _, pdb := range o.PodDisruptionBudgets {
-		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, o, pdb) {
+		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, sourceOf, pdb) {
 			kept.PodDisruptionBudgets = append(kept.PodDisruptionBudgets, pdb)
-			kept.setSource(pdb, o.sources[pdb])
+			kept.setSource(pdb, sourceOf(pdb))
 		}
 	}
 	for _, x := range o.Others {
-		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, o, x) {
+		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, sourceOf, x) {
 			kept.Others = append(kept.Others, x)
 		}
 	}
@@ -609,7 +621,7 @@ type over struct {
 	first Source
 }
 
-func (d *decoder) room(ov *over, have, limit int, o *Objects, obj any) bool {
+func (d *decoder) room(ov *over, have, limit int, sourceOf func(any) Source, obj any) bool {
 	if have < limit {
 		return true
 	}
@@ -617,7 +629,7 @@ func (d *decoder) room(ov *over, have, limit int, o *Objects, obj any) bool {
 		if x, ok := obj.(Other); ok {
 			ov.first = x.Source
 		} else {
-			ov.first = o.sources[obj]
+			ov.first = sourceOf(obj)
 		}
 	}
 	ov.n++
