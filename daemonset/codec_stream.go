@@ -66,7 +66,7 @@ type itemResult struct {
 	objs Objects
 	// src, when set, is the source of every object in objs, which then
 	// holds no sources of its own (one map less per item).
-	src *Source
+	src  *Source
 	errs []*DecodeError
 	// whole is set when the item could not be parsed on its own: the
 	// document is then decoded whole if it is small enough.
