@@ -404,7 +404,7 @@ func (d *decoder) item(doc document, it *listItem, index int, defVersion, defKin
 			Detail: fmt.Sprintf("list item is larger than %d MiB", MaxDocumentBytes>>20), Hint: "this is not a Kubernetes object"}}}
 	}
 	if fromYAML && !convertYAMLItemsWithLibrary {
-		if j, ok := blockYAMLToJSON((*buf)[:0], it.doc.data); ok {
+		if j, dropped, ok := blockYAMLToJSONDropping((*buf)[:0], it.doc.data, true); ok {
 			if cap(j) <= maxKeptBuffer {
 				*buf = j[:0]
 			}
@@ -413,7 +413,7 @@ func (d *decoder) item(doc document, it *listItem, index int, defVersion, defKin
 			if _, _, ok := s.items(0, 1, &entries); ok && len(entries) == 1 && j[0] == '[' {
 				yit := *it
 				yit.json, yit.scan = j, entries[0]
-				if out, ok := d.short(&yit, path, Source{Name: d.source, Document: doc.index, Line: it.doc.itemLine, Item: index}, defVersion, defKind, true); ok {
+				if out, ok := d.short(&yit, path, Source{Name: d.source, Document: doc.index, Line: it.doc.itemLine, Item: index}, defVersion, defKind, true); ok && (!dropped || len(out.objs.Nodes) == 1) {
 					return out
 				}
 			}

@@ -23,26 +23,38 @@ import (
 // reports false and the caller converts with yamlToJSON, which also says
 // what is wrong. It never reports an error of its own.
 func blockYAMLToJSON(out, data []byte) ([]byte, bool) {
+	j, _, ok := blockYAMLToJSONDropping(out, data, false)
+	return j, ok
+}
+
+// blockYAMLToJSONDropping is blockYAMLToJSON that, with dropImages, leaves
+// out the object's status.images when it holds only what a Node's
+// status.images decodes strictly (a list of {names, sizeBytes}), and says
+// so. Decode drops a node's images after decoding (see trim); this spares
+// decoding them, which is a third of a node. The JSON is then a Node's
+// only: for an object of another kind, or a Node that does not decode
+// strictly, the caller must convert again.
+func blockYAMLToJSONDropping(out, data []byte, dropImages bool) (j []byte, dropped, ok bool) {
 	if !plainYAMLBytes(data) {
-		return out, false
+		return out, false, false
 	}
-	c := yamlConv{data: data, out: out}
+	c := yamlConv{data: data, out: out, dropImages: dropImages}
 	c.skipBlank()
 	if c.i >= len(data) {
-		return out, false
+		return out, false, false
 	}
 	ind := c.indent()
 	if !c.isEntry(ind) {
-		return out, false
+		return out, false, false
 	}
 	if !c.seq(ind, 0) {
-		return out, false
+		return out, false, false
 	}
 	c.skipBlank()
 	if c.i < len(data) {
-		return out, false
+		return out, false, false
 	}
-	return c.out, true
+	return c.out, c.dropped, true
 }
 
 // plainYAMLBytes reports whether data holds only what a YAML reader takes
@@ -78,6 +90,10 @@ type yamlConv struct {
 	out   []byte
 	depth int
 	keys  []span // keys of the mappings being read, as written in out
+	// dropImages: leave out the object's status.images when it is a list
+	// a Node decodes strictly; dropped tells it was.
+	dropImages, dropped bool
+	status              bool // the mapping about to be read is the object's status
 }
 
 // yamlConvMaxDepth bounds the nesting blockYAMLToJSON reads; deeper
@@ -153,6 +169,7 @@ func (c *yamlConv) seq(col, parent int) bool {
 		return false
 	}
 	defer func() { c.depth-- }()
+	c.status = false
 	c.out = append(c.out, '[')
 	first := true
 	for c.i < len(c.data) && c.indent() == col && c.isEntry(col) {
@@ -284,17 +301,22 @@ func (c *yamlConv) mapping(col, parent int) bool {
 	c.out = append(c.out, '{')
 	base := len(c.keys)
 	defer func() { c.keys = c.keys[:base] }()
-	first := true
+	// The top-level mapping is the object; its "status" mapping may hold
+	// a node's images.
+	status := c.status
+	c.status = false
+	members, droppedImages := 0, false
 	for {
 		e := c.lineEnd(c.i)
 		k, ok := c.keyEnd(c.i, e)
 		if !ok || k < 0 {
 			return false
 		}
-		if !first {
+		start := len(c.out)
+		if members > 0 {
 			c.out = append(c.out, ',')
 		}
-		first = false
+		members++
 		ka := len(c.out)
 		if !c.key(c.i, k) {
 			return false
@@ -308,8 +330,14 @@ func (c *yamlConv) mapping(col, parent int) bool {
 				return false // a duplicate: the long way says where
 			}
 		}
+		images := status && c.dropImages && string(c.out[key.a:key.b]) == `"images"`
+		if images && droppedImages {
+			return false // a duplicate
+		}
 		c.keys = append(c.keys, key)
 		c.out = append(c.out, ':')
+		value := len(c.out)
+		c.status = c.depth == 2 && string(c.out[key.a:key.b]) == `"status"`
 		j := k + 1
 		for j < e && c.data[j] == ' ' {
 			j++
@@ -330,6 +358,13 @@ func (c *yamlConv) mapping(col, parent int) bool {
 			}
 		} else if !c.scalar(j, e, col) {
 			return false
+		}
+		c.status = false
+		if images && containerImagesJSON(c.out[value:]) {
+			c.out = c.out[:start]
+			c.keys = c.keys[:len(c.keys)-1]
+			members--
+			droppedImages, c.dropped = true, true
 		}
 		if c.i >= len(c.data) {
 			break
@@ -746,4 +781,105 @@ func yamlStyleFloat(s string) bool {
 		}
 	}
 	return k == len(s)
+}
+
+// containerImagesJSON reports whether j, JSON as blockYAMLToJSON writes it,
+// decodes strictly into a node's status.images ([]corev1.ContainerImage):
+// null, or a list of nulls and objects with no other members than "names"
+// (null or a list of strings and nulls) and "sizeBytes" (null or an
+// integer, which blockYAMLToJSON writes only with up to 18 digits).
+func containerImagesJSON(j []byte) bool {
+	i := 0
+	lit := func(s string) bool {
+		if bytes.HasPrefix(j[i:], []byte(s)) {
+			i += len(s)
+			return true
+		}
+		return false
+	}
+	str := func() bool {
+		if i >= len(j) || j[i] != '"' {
+			return false
+		}
+		for i++; i < len(j); i++ {
+			switch j[i] {
+			case '\\':
+				i++
+			case '"':
+				i++
+				return true
+			}
+		}
+		return false
+	}
+	// list reads "[" elem ("," elem)* "]" or "[]".
+	list := func(elem func() bool) bool {
+		if !lit("[") {
+			return false
+		}
+		if lit("]") {
+			return true
+		}
+		for {
+			if !elem() {
+				return false
+			}
+			if lit("]") {
+				return true
+			}
+			if !lit(",") {
+				return false
+			}
+		}
+	}
+	integer := func() bool {
+		k := i
+		if k < len(j) && j[k] == '-' {
+			k++
+		}
+		d := k
+		for k < len(j) && j[k] >= '0' && j[k] <= '9' {
+			k++
+		}
+		if k == d || k-d > 18 {
+			return false
+		}
+		i = k
+		return true
+	}
+	image := func() bool {
+		if lit("null") {
+			return true
+		}
+		if !lit("{") {
+			return false
+		}
+		if lit("}") {
+			return true
+		}
+		for {
+			switch {
+			case lit(`"names":`):
+				if !lit("null") && !list(func() bool { return lit("null") || str() }) {
+					return false
+				}
+			case lit(`"sizeBytes":`):
+				if !lit("null") && !integer() {
+					return false
+				}
+			default:
+				return false
+			}
+			if lit("}") {
+				return true
+			}
+			if !lit(",") {
+				return false
+			}
+		}
+	}
+	if !lit("null") && !list(image) {
+		return false
+	}
+	return i == len(j)
 }

@@ -11,7 +11,9 @@ import (
 
 	"github.com/daemonkit/daemonkit/internal/dumpgen"
 	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
 	"pgregory.net/rapid"
+	sigsjson "sigs.k8s.io/json"
 )
 
 // asEntry makes a YAML document the one entry of a block sequence, as a
@@ -66,6 +68,27 @@ func checkConversion(t failer, entry []byte) bool {
 	}
 	if diff := cmp.Diff(jsonValue(t, lib), jsonValue(t, fast)); diff != "" {
 		t.Fatalf("blockYAMLToJSON differs from sigs.k8s.io/yaml (-yaml +fast):\n%s\ninput:\n%s", diff, entry)
+	}
+	// Dropping a node's images leaves out only what decodes strictly as them.
+	dropping, dropped, ok := blockYAMLToJSONDropping(nil, entry, true)
+	if !ok {
+		t.Fatalf("blockYAMLToJSONDropping refuses what blockYAMLToJSON takes:\n%s", entry)
+	}
+	want := jsonValue(t, lib)
+	if dropped {
+		status := want.([]any)[0].(map[string]any)["status"].(map[string]any)
+		images, err := json.Marshal(status["images"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var typed []corev1.ContainerImage
+		if strict, err := sigsjson.UnmarshalStrict(images, &typed, sigsjson.DisallowDuplicateFields, sigsjson.DisallowUnknownFields); err != nil || len(strict) > 0 {
+			t.Fatalf("dropped status.images that a Node does not decode (%v, %v):\n%s", err, strict, entry)
+		}
+		delete(status, "images")
+	}
+	if diff := cmp.Diff(want, jsonValue(t, dropping)); diff != "" {
+		t.Fatalf("blockYAMLToJSONDropping differs from sigs.k8s.io/yaml (-yaml +fast):\n%s\ninput:\n%s", diff, entry)
 	}
 	return true
 }
@@ -138,6 +161,9 @@ func TestBlockYAMLToJSONKubectlDumps(t *testing.T) {
 		for k, it := range items {
 			if !checkConversion(t, it.doc.data) {
 				t.Fatalf("%s: item %d does not take the fast reader:\n%s", what, k, it.doc.data)
+			}
+			if _, dropped, _ := blockYAMLToJSONDropping(nil, it.doc.data, true); dropped != (what == "nodes") {
+				t.Fatalf("%s: item %d: images dropped %v", what, k, dropped)
 			}
 		}
 		fast, lib := decodeBothReaders(t, buf.Bytes())
@@ -221,6 +247,51 @@ var yamlConversionCases = []string{
 	"just a scalar\n",
 }
 
+// Objects with status.images of every shape: only a Node's images that it
+// decodes strictly may be left out, and Decode reports the rest as before.
+var imagesCases = []string{
+	"apiVersion: v1\nkind: Node\nmetadata:\n  name: a\nstatus:\n  images:\n  - names:\n    - x\n    - null\n    sizeBytes: 5\n  - null\n  - {}\n  - names: null\n    sizeBytes: null\n",
+	"apiVersion: v1\nkind: Node\nmetadata:\n  name: a\nstatus:\n  images: []\n",
+	"apiVersion: v1\nkind: Node\nmetadata:\n  name: a\nstatus:\n  images:\n",
+	"apiVersion: v1\nkind: Node\nmetadata:\n  name: a\nstatus:\n  images: {}\n",
+	"apiVersion: v1\nkind: Node\nmetadata:\n  name: a\nstatus:\n  images:\n  - names: [x]\n",
+	"apiVersion: v1\nkind: Node\nmetadata:\n  name: a\nstatus:\n  images:\n  - names:\n    - 5\n",
+	"apiVersion: v1\nkind: Node\nmetadata:\n  name: a\nstatus:\n  images:\n  - names:\n    - true\n",
+	"apiVersion: v1\nkind: Node\nmetadata:\n  name: a\nstatus:\n  images:\n  - sizeBytes: '5'\n",
+	"apiVersion: v1\nkind: Node\nmetadata:\n  name: a\nstatus:\n  images:\n  - sizeBytes: 1.5\n",
+	"apiVersion: v1\nkind: Node\nmetadata:\n  name: a\nstatus:\n  images:\n  - sizeBytes: 99999999999999999999\n",
+	"apiVersion: v1\nkind: Node\nmetadata:\n  name: a\nstatus:\n  images:\n  - size: 5\n",
+	"apiVersion: v1\nkind: Node\nmetadata:\n  name: a\nstatus:\n  images:\n  - Names:\n    - x\n",
+	"apiVersion: v1\nkind: Node\nmetadata:\n  name: a\nstatus:\n  images:\n  - names:\n    - x\n    names:\n    - y\n",
+	"apiVersion: v1\nkind: Node\nmetadata:\n  name: a\nstatus:\n  images: []\n  images: []\n",
+	"apiVersion: v1\nkind: Node\nmetadata:\n  name: a\nstatus:\n  images: []\n  capacity:\n    cpu: \"4\"\n  'images': []\n",
+	"apiVersion: v1\nkind: Node\nmetadata:\n  name: a\nstatus:\n  images: []\n  bogus: 1\n",
+	"apiVersion: v1\nkind: Node\nmetadata:\n  name: a\nstatus:\n  images: []\nstatus: {}\n",
+	"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nstatus:\n  images: []\n",
+	"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\nstatus:\n  images: []\n",
+	"apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: d\nstatus:\n  images: []\n",
+	"apiVersion: v2\nkind: Node\nmetadata:\n  name: a\nstatus:\n  images: []\n",
+	"metadata:\n  name: a\nstatus:\n  images: []\n",
+	"apiVersion: v1\nkind: Node\nmetadata:\n  name: a\nspec:\n  images: []\nstatus:\n  nodeInfo:\n    images: []\n",
+	"apiVersion: v1\nkind: Node\nmetadata:\n  name: a\nstatus:\n- images: []\n",
+}
+
+func TestBlockYAMLToJSONImages(t *testing.T) {
+	for i, c := range imagesCases {
+		for _, list := range []string{"List", "NodeList", "PodList"} {
+			t.Run(fmt.Sprint(i, "/", list), func(t *testing.T) {
+				entry := asEntry(c, 0)
+				checkConversion(t, []byte(entry))
+				in := "apiVersion: v1\nkind: " + list + "\nitems:\n" + entry + entry
+				fast, lib := decodeBothReaders(t, []byte(in))
+				if diff := cmp.Diff(lib, fast); diff != "" {
+					t.Errorf("decoded objects differ (-yaml +fast):\n%s\ninput:\n%s", diff, in)
+				}
+			})
+		}
+	}
+}
+
 func TestBlockYAMLToJSONCases(t *testing.T) {
 	for i, c := range yamlConversionCases {
 		for _, col := range []int{0, 2} {
@@ -255,7 +326,8 @@ func yamlDocGen() *rapid.Generator[string] {
 		"&a x", "*a", "!!str 5", "x # c", "x:y", "x: y", "-x", "- x", "|", "|-", "|+", ">", "\u00e9", "\"", "'", "http://h:1/p",
 		"123456789012345678", "9999999999999999999", "+1", ".inf", "-.inf", "0b1", "0o7", "a\tb", "Y", "n",
 	})
-	key := rapid.SampledFrom([]string{"apiVersion", "kind", "metadata", "name", "labels", "a", "b", "'a'", "\"b\"", "1", "yes", "<<", "? a", "-k", "k k"})
+	key := rapid.SampledFrom([]string{"apiVersion", "kind", "metadata", "name", "labels", "a", "b", "'a'", "\"b\"", "1", "yes", "<<", "? a", "-k", "k k",
+		"names", "sizeBytes", "images"})
 	var node func(t *rapid.T, depth, col int) string
 	node = func(t *rapid.T, depth, col int) string {
 		pad := strings.Repeat(" ", col)
@@ -300,7 +372,9 @@ func TestBlockYAMLToJSONProperty(t *testing.T) {
 		col := rapid.SampledFrom([]int{0, 2}).Draw(t, "col")
 		checkConversion(t, []byte(asEntry(doc, col)))
 		node := "apiVersion: v1\nkind: Node\nmetadata:\n  name: n\n  annotations:\n" + indentLines(doc, "    ")
-		list := "apiVersion: v1\nkind: List\nitems:\n" + asEntry(node, col) + asEntry(doc, col)
+		images := "apiVersion: v1\nkind: Node\nmetadata:\n  name: n\nstatus:\n  images:\n" + indentLines(doc, "  ")
+		checkConversion(t, []byte(asEntry(images, col)))
+		list := "apiVersion: v1\nkind: List\nitems:\n" + asEntry(node, col) + asEntry(doc, col) + asEntry(images, col)
 		fast, lib := decodeBothReaders(t, []byte(list))
 		if fast != lib {
 			t.Fatalf("decoded objects differ (-yaml +fast):\n%s\ninput:\n%s", cmp.Diff(lib, fast), list)
@@ -310,7 +384,7 @@ func TestBlockYAMLToJSONProperty(t *testing.T) {
 
 // Whatever bytes the fast reader reads, it reads as sigs.k8s.io/yaml does.
 func FuzzBlockYAMLToJSON(f *testing.F) {
-	for _, c := range yamlConversionCases {
+	for _, c := range append(yamlConversionCases, imagesCases...) {
 		f.Add([]byte(asEntry(c, 0)))
 	}
 	var buf bytes.Buffer
