@@ -22,7 +22,10 @@ import (
 // item is decoded, strictly, on its own, on every core. A document that
 // cannot be cut that way, or whose items do not parse on their own, is
 // decoded whole as before (up to MaxDocumentBytes), so its errors and
-// results are those of the whole-document decoder.
+// results are those of the whole-document decoder. A YAML item is read by
+// blockYAMLToJSON, a one-pass reader of the YAML kubectl prints, when it
+// can, and by sigs.k8s.io/yaml otherwise and whenever there is a problem to
+// report.
 
 // readListsWhole makes Decode read every document whole, as it did before
 // it read Lists item by item; tests compare the two.
