@@ -168,7 +168,16 @@ func DecodeFile(path string) (*Objects, error) {
 		return &Objects{}, err
 	}
 	defer f.Close()
-	return DecodeReader(path, f)
+	var buf bytes.Buffer
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() < 1<<40 {
+		// One buffer of the file's size, as os.ReadFile reads: a 1 GB
+		// dump costs 1 GB, not the copies and slack of a growing buffer.
+		buf.Grow(int(fi.Size()) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(f); err != nil {
+		return &Objects{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return Decode(path, buf.Bytes())
 }
 
 // DecodeReader reads r to its end and decodes it with Decode; source names
@@ -286,7 +295,7 @@ func topLevelItems(data []byte) int {
 		return 0 // too small to hold that many items
 	}
 	n := 0
-	for _, l := range bytes.Split(data, []byte("\n")) {
+	for l := range bytes.SplitSeq(data, []byte("\n")) {
 		if bytes.HasPrefix(l, []byte("- ")) || bytes.HasPrefix(l, []byte("  - ")) || bytes.Equal(bytes.TrimRight(l, "\r"), []byte("-")) {
 			n++
 		}
@@ -307,7 +316,7 @@ func isDocumentMarker(l []byte) bool {
 }
 
 func blankYAML(chunk []byte) bool {
-	for _, l := range bytes.Split(chunk, []byte("\n")) {
+	for l := range bytes.SplitSeq(chunk, []byte("\n")) {
 		l = bytes.TrimSpace(bytes.TrimPrefix(l, []byte("\ufeff")))
 		if len(l) > 0 && l[0] != '#' {
 			return false

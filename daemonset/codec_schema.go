@@ -105,7 +105,7 @@ func lineOf(doc document, path fpath) (line int) {
 // blank and not a comment: where its object starts.
 func firstContentLine(doc document) int {
 	line := doc.firstLine
-	for _, l := range bytes.Split(doc.data, []byte("\n")) {
+	for l := range bytes.SplitSeq(doc.data, []byte("\n")) {
 		if t := bytes.TrimSpace(l); len(t) > 0 && t[0] != '#' {
 			return line
 		}

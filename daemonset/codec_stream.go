@@ -22,11 +22,19 @@ import (
 // item is decoded, strictly, on its own, on every core. A document that
 // cannot be cut that way, or whose items do not parse on their own, is
 // decoded whole as before (up to MaxDocumentBytes), so its errors and
-// results are those of the whole-document decoder.
+// results are those of the whole-document decoder. A YAML item is read by
+// blockYAMLToJSON, a one-pass reader of the YAML kubectl prints, when it
+// can, and by sigs.k8s.io/yaml otherwise and whenever there is a problem to
+// report.
 
 // readListsWhole makes Decode read every document whole, as it did before
 // it read Lists item by item; tests compare the two.
 var readListsWhole = false
+
+// convertYAMLItemsWithLibrary makes Decode convert every YAML List item
+// with sigs.k8s.io/yaml, as it did before blockYAMLToJSON; tests compare
+// the two.
+var convertYAMLItemsWithLibrary = false
 
 // lineCounter turns byte offsets into 1-based line numbers, counting
 // newlines once for offsets asked in increasing order.
@@ -59,6 +67,9 @@ type listItem struct {
 // itemResult is what decoding one item gave.
 type itemResult struct {
 	objs Objects
+	// src, when set, is the source of every object in objs, which then
+	// holds no sources of its own (one map less per item).
+	src  *Source
 	errs []*DecodeError
 	// whole is set when the item could not be parsed on its own: the
 	// document is then decoded whole if it is small enough.
@@ -286,10 +297,11 @@ func splitYAMLList(doc document) ([]byte, []listItem, bool) {
 // entryLine is the line where the value of a sequence entry starts: the
 // entry's line, or the next line with content when the dash stands alone.
 func entryLine(doc document) int {
-	line := doc.firstLine
-	for k, l := range bytes.Split(doc.data, []byte("\n")) {
+	line, first := doc.firstLine, true
+	for l := range bytes.SplitSeq(doc.data, []byte("\n")) {
 		t := bytes.TrimSpace(l)
-		if k == 0 {
+		if first {
+			first = false
 			t = bytes.TrimSpace(t[1:]) // the dash
 		}
 		if len(t) > 0 && t[0] != '#' {
@@ -340,12 +352,13 @@ func (d *decoder) list(doc document, items []listItem, defVersion, defKind strin
 	results := make([]itemResult, len(items))
 	var next atomic.Int64
 	work := func(sc *schemaChecker) {
+		var buf []byte // each worker's JSON of the YAML item it reads
 		for {
 			k := int(next.Add(1) - 1)
 			if k >= len(items) {
 				return
 			}
-			results[k] = d.item(doc, &items[k], k, defVersion, defKind, fromYAML, sc)
+			results[k] = d.item(doc, &items[k], k, defVersion, defKind, fromYAML, sc, &buf)
 		}
 	}
 	workers := min(runtime.GOMAXPROCS(0), 1+len(items)/32)
@@ -362,7 +375,7 @@ func (d *decoder) list(doc document, items []listItem, defVersion, defKind strin
 		}
 	}
 	for k := range results {
-		d.keep(&results[k].objs)
+		d.keepFrom(&results[k].objs, results[k].src)
 		d.errs = append(d.errs, results[k].errs...)
 		results[k] = itemResult{}
 	}
@@ -372,7 +385,12 @@ func (d *decoder) list(doc document, items []listItem, defVersion, defKind strin
 // decode strictly without a problem take the short way (one strict decode
 // of their bytes); every other item, and every item with a problem, goes
 // the way whole documents go, with the same checks and messages.
-func (d *decoder) item(doc document, it *listItem, index int, defVersion, defKind string, fromYAML bool, sc *schemaChecker) (res itemResult) {
+//
+// A YAML item is first converted by blockYAMLToJSON into buf, the
+// worker's own buffer; when that reader does not take the item or the
+// item does not take the short way, it is converted again as whole
+// documents are, so its problems are reported as they always were.
+func (d *decoder) item(doc document, it *listItem, index int, defVersion, defKind string, fromYAML bool, sc *schemaChecker, buf *[]byte) (res itemResult) {
 	defer func() {
 		if r := recover(); r != nil {
 			res = itemResult{errs: []*DecodeError{{Source: d.source, Document: doc.index, Line: it.doc.itemLine,
@@ -387,6 +405,22 @@ func (d *decoder) item(doc document, it *listItem, index int, defVersion, defKin
 	if len(it.doc.data) > MaxDocumentBytes {
 		return itemResult{errs: []*DecodeError{{Source: d.source, Document: doc.index, Line: it.doc.itemLine, Field: path.String(),
 			Detail: fmt.Sprintf("list item is larger than %d MiB", MaxDocumentBytes>>20), Hint: "this is not a Kubernetes object"}}}
+	}
+	if fromYAML && !convertYAMLItemsWithLibrary {
+		if j, dropped, ok := blockYAMLToJSONDropping((*buf)[:0], it.doc.data, true); ok {
+			if cap(j) <= maxKeptBuffer {
+				*buf = j[:0]
+			}
+			s := &jsonScan{data: j, fail: -1}
+			var entries []jsonItem
+			if _, _, ok := s.items(0, 1, &entries); ok && len(entries) == 1 && j[0] == '[' {
+				yit := *it
+				yit.json, yit.scan = j, entries[0]
+				if out, ok := d.short(&yit, path, Source{Name: d.source, Document: doc.index, Line: it.doc.itemLine, Item: index}, defVersion, defKind, true); ok && (!dropped || len(out.objs.Nodes) == 1) {
+					return out
+				}
+			}
+		}
 	}
 	if fromYAML {
 		j, err := yamlToJSON(it.doc.data)
@@ -411,36 +445,10 @@ func (d *decoder) item(doc document, it *listItem, index int, defVersion, defKin
 		return itemResult{whole: true, errs: []*DecodeError{{Source: d.source, Document: doc.index, Line: firstContentLine(doc),
 			Detail: fmt.Sprintf("document is nested %d levels deep, more than %d", it.scan.depth+2, MaxDepth), Hint: "this is not a Kubernetes object"}}}
 	}
-	raw := it.json[it.scan.a:it.scan.b]
-	// Invalid UTF-8 is an error of the YAML reader the long way takes.
-	if it.scan.object && !it.scan.odd && (fromYAML || utf8.Valid(raw)) {
-		apiVersion, kind := defVersion, defKind
-		if v, ok := jsonString(it.json, it.scan.apiVersion); ok && v != "" {
-			apiVersion = v
-		}
-		if k, ok := jsonString(it.json, it.scan.kind); ok && k != "" {
-			kind = k
-		}
-		fresh := it.scan.apiVersion.b == 0 || isJSONStringOrNull(it.json, it.scan.apiVersion)
-		fresh = fresh && (it.scan.kind.b == 0 || isJSONStringOrNull(it.json, it.scan.kind))
-		if fresh {
-			var ok bool
-			switch {
-			case kind == "Node" && apiVersion == "v1":
-				ok = strictInto(raw, src, apiVersion, kind, &out.objs.Nodes, &out.objs)
-			case kind == "Pod" && apiVersion == "v1":
-				ok = strictInto(raw, src, apiVersion, kind, &out.objs.Pods, &out.objs)
-			case kind == "DaemonSet" && apiVersion == "apps/v1":
-				ok = strictInto(raw, src, apiVersion, kind, &out.objs.DaemonSets, &out.objs)
-				if ok {
-					out.objs.setLocation(out.objs.DaemonSets[len(out.objs.DaemonSets)-1], newLocation(it.doc, path))
-				}
-			}
-			if ok {
-				return out
-			}
-		}
+	if short, ok := d.short(it, path, src, defVersion, defKind, fromYAML); ok {
+		return short
 	}
+	raw := it.json[it.scan.a:it.scan.b]
 	j := raw
 	if !fromYAML {
 		// JSON is YAML: converting the item as the whole-document decoder
@@ -467,17 +475,63 @@ func (d *decoder) item(doc document, it *listItem, index int, defVersion, defKin
 	return out
 }
 
+// short decodes an item of the kinds daemonkit models in one strict decode
+// of its JSON, it.json[it.scan.a:it.scan.b]; it reports false, keeping
+// nothing, for any other item and on any problem, which the long way then
+// reports.
+func (d *decoder) short(it *listItem, path fpath, src Source, defVersion, defKind string, fromYAML bool) (itemResult, bool) {
+	var out itemResult
+	if it.scan.depth+2 > MaxDepth {
+		return out, false
+	}
+	raw := it.json[it.scan.a:it.scan.b]
+	// Invalid UTF-8 is an error of the YAML reader the long way takes.
+	if !it.scan.object || it.scan.odd || !fromYAML && !utf8.Valid(raw) {
+		return out, false
+	}
+	apiVersion, kind := defVersion, defKind
+	if v, ok := jsonString(it.json, it.scan.apiVersion); ok && v != "" {
+		apiVersion = v
+	}
+	if k, ok := jsonString(it.json, it.scan.kind); ok && k != "" {
+		kind = k
+	}
+	fresh := it.scan.apiVersion.b == 0 || isJSONStringOrNull(it.json, it.scan.apiVersion)
+	fresh = fresh && (it.scan.kind.b == 0 || isJSONStringOrNull(it.json, it.scan.kind))
+	if !fresh {
+		return out, false
+	}
+	var ok bool
+	switch {
+	case kind == "Node" && apiVersion == "v1":
+		ok = strictInto(raw, apiVersion, kind, &out.objs.Nodes)
+	case kind == "Pod" && apiVersion == "v1":
+		ok = strictInto(raw, apiVersion, kind, &out.objs.Pods)
+	case kind == "DaemonSet" && apiVersion == "apps/v1":
+		ok = strictInto(raw, apiVersion, kind, &out.objs.DaemonSets)
+		if ok {
+			out.objs.setLocation(out.objs.DaemonSets[len(out.objs.DaemonSets)-1], newLocation(it.doc, path))
+		}
+	}
+	out.src = &src
+	return out, ok
+}
+
+// maxKeptBuffer is the largest conversion buffer a worker keeps for the
+// next item; a bigger one (a huge item) is left to the garbage collector.
+const maxKeptBuffer = 1 << 20
+
 func isJSONStringOrNull(data []byte, s span) bool {
 	return s.b > s.a && (data[s.a] == '"' || string(data[s.a:s.b]) == "null")
 }
 
-// strictInto decodes raw strictly into a new T and keeps it, trimmed, with
-// its source; it reports false, keeping nothing, on any problem, which the
+// strictInto decodes raw strictly into a new T and keeps it, trimmed; it
+// reports false, keeping nothing, on any problem, which the
 // caller then reports the long way.
 func strictInto[T any, PT interface {
 	*T
 	runtimeObject
-}](raw []byte, src Source, apiVersion, kind string, dst *[]PT, objs *Objects) bool {
+}](raw []byte, apiVersion, kind string, dst *[]PT) bool {
 	out := PT(new(T))
 	strict, err := sigsjson.UnmarshalStrict(raw, out, sigsjson.DisallowDuplicateFields, sigsjson.DisallowUnknownFields)
 	if err != nil || len(strict) > 0 {
@@ -486,7 +540,6 @@ func strictInto[T any, PT interface {
 	trim(out)
 	out.GetObjectKind().SetGroupVersionKind(schema.FromAPIVersionAndKind(apiVersion, kind))
 	*dst = append(*dst, out)
-	objs.setSource(out, src)
 	return true
 }
 
@@ -513,43 +566,52 @@ func trim(obj any) {
 
 // keep moves what one document or item decoded into d.objs, within the
 // MaxNodes, MaxPods and MaxOtherObjects caps.
-func (d *decoder) keep(o *Objects) {
+func (d *decoder) keep(o *Objects) { d.keepFrom(o, nil) }
+
+// keepFrom is keep for objects all from one source, src, when it is set.
+func (d *decoder) keepFrom(o *Objects, src *Source) {
 	kept := d.objs
+	sourceOf := func(obj any) Source {
+		if src != nil {
+			return *src
+		}
+		return o.sources[obj]
+	}
 	for _, ds := range o.DaemonSets {
-		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, o, ds) {
+		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, sourceOf, ds) {
 			kept.DaemonSets = append(kept.DaemonSets, ds)
-			kept.setSource(ds, o.sources[ds])
+			kept.setSource(ds, sourceOf(ds))
 			if l, ok := o.locations[ds]; ok {
 				kept.setLocation(ds, l)
 			}
 		}
 	}
 	for _, n := range o.Nodes {
-		if d.room(&d.overNodes, len(kept.Nodes), MaxNodes, o, n) {
+		if d.room(&d.overNodes, len(kept.Nodes), MaxNodes, sourceOf, n) {
 			kept.Nodes = append(kept.Nodes, n)
-			kept.setSource(n, o.sources[n])
+			kept.setSource(n, sourceOf(n))
 		}
 	}
 	for _, p := range o.Pods {
-		if d.room(&d.overPods, len(kept.Pods), MaxPods, o, p) {
+		if d.room(&d.overPods, len(kept.Pods), MaxPods, sourceOf, p) {
 			kept.Pods = append(kept.Pods, p)
-			kept.setSource(p, o.sources[p])
+			kept.setSource(p, sourceOf(p))
 		}
 	}
 	for _, pc := range o.PriorityClasses {
-		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, o, pc) {
+		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, sourceOf, pc) {
 			kept.PriorityClasses = append(kept.PriorityClasses, pc)
-			kept.setSource(pc, o.sources[pc])
+			kept.setSource(pc, sourceOf(pc))
 		}
 	}
 	for _, pdb := range o.PodDisruptionBudgets {
-		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, o, pdb) {
+		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, sourceOf, pdb) {
 			kept.PodDisruptionBudgets = append(kept.PodDisruptionBudgets, pdb)
-			kept.setSource(pdb, o.sources[pdb])
+			kept.setSource(pdb, sourceOf(pdb))
 		}
 	}
 	for _, x := range o.Others {
-		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, o, x) {
+		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, sourceOf, x) {
 			kept.Others = append(kept.Others, x)
 		}
 	}
@@ -562,7 +624,7 @@ type over struct {
 	first Source
 }
 
-func (d *decoder) room(ov *over, have, limit int, o *Objects, obj any) bool {
+func (d *decoder) room(ov *over, have, limit int, sourceOf func(any) Source, obj any) bool {
 	if have < limit {
 		return true
 	}
@@ -570,7 +632,7 @@ func (d *decoder) room(ov *over, have, limit int, o *Objects, obj any) bool {
 		if x, ok := obj.(Other); ok {
 			ov.first = x.Source
 		} else {
-			ov.first = o.sources[obj]
+			ov.first = sourceOf(obj)
 		}
 	}
 	ov.n++
