@@ -32,16 +32,19 @@ const (
 
 // podGCPhase measures when kube-controller-manager's pod GC runs: it
 // deletes a node holding a bare pod and returns when that pod was gone (a
-// run of the collector, give or take its own run time).
-func podGCPhase(t *testing.T, ctx context.Context, cs kubernetes.Interface) time.Time {
+// run of the collector, give or take its own run time). The collector's
+// period slides (upstream runs it with wait.UntilWithContext: the next run
+// starts a period after the last one ended), so its phase drifts under
+// load: measure it right before it is used. id names the probe.
+func podGCPhase(t *testing.T, ctx context.Context, cs kubernetes.Interface, id string) time.Time {
 	t.Helper()
 	const ns = "e2e-gcprobe"
 	if err := harness.CreateNamespace(ctx, cs, ns); err != nil {
 		t.Fatal(err)
 	}
-	node := inGroup(harness.FakeNode("gc-probe"), "gc-probe")
+	node := inGroup(harness.FakeNode("gc-probe-"+id), "gc-probe")
 	createNodes(t, ctx, cs, []*corev1.Node{node})
-	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "probe", Namespace: ns},
+	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "probe-" + id, Namespace: ns},
 		Spec: corev1.PodSpec{NodeName: node.Name, Containers: []corev1.Container{{Name: "c", Image: "registry.k8s.io/pause:3.10"}}}}
 	if _, err := cs.CoreV1().Pods(ns).Create(ctx, pod, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
@@ -90,7 +93,6 @@ func gcOffset(run, start time.Time) time.Duration {
 func TestNodeDeletedMidRollout(t *testing.T) {
 	cs := client(t)
 	ctx := testContext(t, 20*time.Minute)
-	gcRun := podGCPhase(t, ctx, cs)
 	const n = 20
 	variants := []struct {
 		name               string
@@ -135,6 +137,7 @@ func TestNodeDeletedMidRollout(t *testing.T) {
 			}
 			victim := nodes[n/2].Name
 			orphan := pods[victim][0].Name
+			gcRun := podGCPhase(t, ctx, cs, fmt.Sprint(vi))
 
 			snap, to, updated, start := snapshotThenUpdate(t, ctx, cs, from)
 			if err := cs.CoreV1().Nodes().Delete(ctx, victim, metav1.DeleteOptions{}); err != nil {

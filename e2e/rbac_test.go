@@ -310,11 +310,18 @@ func TestLeastPrivilegedUsers(t *testing.T) {
 		// warnings of explain --name, explain -f, rollout, explain (all)
 		want [4]string
 	}{
+		// neither may list PriorityClasses or PodDisruptionBudgets, which the
+		// scheduler stage reads (priority admission, preemption's reprieves)
 		{"platform", platform, platformProxy, [4]string{
-			"DaemonSetPodsForbidden OtherPodsForbidden", "DaemonSetPodsForbidden OtherPodsForbidden",
-			"DaemonSetPodsForbidden OtherPodsForbidden", "DaemonSetPodsForbidden OtherPodsForbidden"}},
+			"DaemonSetPodsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden",
+			"DaemonSetPodsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden",
+			"DaemonSetPodsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden",
+			"DaemonSetPodsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden"}},
 		{"team", team, teamProxy, [4]string{
-			"OtherPodsForbidden", "OtherPodsForbidden", "OtherPodsForbidden", "DaemonSetsForbidden OtherPodsForbidden"}},
+			"OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden",
+			"OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden",
+			"OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden",
+			"DaemonSetsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden"}},
 	} {
 		kc := []string{"--kubeconfig", u.kubeconfig}
 		runs := [][]string{
