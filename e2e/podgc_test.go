@@ -70,13 +70,17 @@ func podGCPhase(t *testing.T, ctx context.Context, cs kubernetes.Interface, id s
 }
 
 // gcOffset is the model's PodGCModel.Offset for a rollout starting at start:
-// the collector's phase measured by podGCPhase, in whole seconds.
+// the collector's phase measured by podGCPhase, in whole seconds, rounded
+// down. Down, not to the nearest: in the model a run at an instant comes
+// after that instant's events, so a real run 0.4 s before the node's
+// deletion (phase 19.6 s) must be the model's run at 19 s, not at 0 s
+// (which would see the deletion 20 s early).
 func gcOffset(run, start time.Time) time.Duration {
 	d := run.Sub(start) % gcPeriod
 	if d < 0 {
 		d += gcPeriod
 	}
-	return (d.Round(time.Second)) % gcPeriod
+	return d.Truncate(time.Second) % gcPeriod
 }
 
 // A node deleted at the start of a rolling update, on the non-surge and the
