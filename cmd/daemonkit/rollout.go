@@ -551,6 +551,9 @@ func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where,
 	start := "from the running template"
 	if sc.From == nil {
 		start = "from the creation of the DaemonSet"
+		if claimed != "" {
+			start = "from its pods in the cluster (no --from: their templates are taken as older)"
+		}
 	}
 	if origin != "" {
 		start = origin

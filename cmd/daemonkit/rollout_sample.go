@@ -228,6 +228,9 @@ func runSampled(e *env, f *sampleFlags, sc simulate.Scenario, where, origin, plo
 	start := "from the running template"
 	if sc.From == nil {
 		start = "from the creation of the DaemonSet"
+		if claimed.Pods > 0 {
+			start = "from its pods in the cluster (no --from: their templates are taken as older)"
+		}
 	}
 	if origin != "" {
 		start = origin
