@@ -88,6 +88,11 @@ func ParsePodGCModel(s string) (PodGCModel, error) {
 		d[k] = v
 	}
 	m := PodGCModel{Period: d[0], Quarantine: d[1], Offset: d[2]}
+	if m == (PodGCModel{}) {
+		// the zero value stands for the default in a Scenario; written
+		// out, a period of 0 is a mistake
+		return PodGCModel{}, fmt.Errorf("pod GC %q: the period must be > 0 (kube-controller-manager's is 20s/40s/0s)", s)
+	}
 	if errs := m.validate(field.NewPath("podGC")); len(errs) > 0 {
 		return PodGCModel{}, fmt.Errorf("pod GC %q: %w", s, errs.ToAggregate())
 	}
