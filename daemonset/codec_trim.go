@@ -1,6 +1,7 @@
 package daemonset
 
 import (
+	"slices"
 	"sync"
 
 	corev1 "k8s.io/api/core/v1"
@@ -32,6 +33,9 @@ func trim(obj any, in *interner) {
 		o.ManagedFields = nil
 		delete(o.Annotations, LastAppliedAnnotation)
 		in.node(o)
+		o.Status.Conditions = clip(o.Status.Conditions)
+		o.Status.Addresses = clip(o.Status.Addresses)
+		o.Spec.Taints = clip(o.Spec.Taints)
 	case *corev1.Pod:
 		o.ManagedFields = nil
 		delete(o.Annotations, LastAppliedAnnotation)
@@ -48,7 +52,22 @@ func trim(obj any, in *interner) {
 			trimOtherWorkloadPod(o)
 		}
 		in.pod(o)
+		o.OwnerReferences = clip(o.OwnerReferences)
+		o.Spec.Tolerations = clip(o.Spec.Tolerations)
+		o.Status.Conditions = clip(o.Status.Conditions)
+		o.Status.ContainerStatuses = clip(o.Status.ContainerStatuses)
+		o.Status.InitContainerStatuses = clip(o.Status.InitContainerStatuses)
 	}
+}
+
+// clip returns s in an array of its own length: the JSON decoder grows a
+// list's array by doubling, so five pod conditions take the room of eight.
+// Values are unchanged.
+func clip[T any](s []T) []T {
+	if cap(s) == len(s) {
+		return s
+	}
+	return slices.Clone(s)
 }
 
 // trimOtherWorkloadPod drops what is only read of a DaemonSet's own pods.
