@@ -55,8 +55,16 @@ type Objects struct {
 	DaemonSets []*appsv1.DaemonSet
 	// Nodes and Pods come without what no daemonkit computation reads and
 	// what makes up most of a cluster dump, dropped once they were checked:
-	// a node's status.images, managedFields and the
-	// kubectl.kubernetes.io/last-applied-configuration annotation.
+	// managedFields and the kubectl.kubernetes.io/last-applied-configuration
+	// annotation of both; a node's status.images; a pod's
+	// status.{init,ephemeral,}containerStatuses[].imageID and containerID;
+	// and, of a pod that a controller of another kind than DaemonSet
+	// controls (so no DaemonSet can own or adopt it), spec.volumes,
+	// spec.ephemeralContainers and its containers' and init containers'
+	// command, args, env, envFrom, volumeMounts, volumeDevices,
+	// livenessProbe, readinessProbe, startupProbe and lifecycle. Equal
+	// strings of the Nodes and Pods of one call (namespaces, labels,
+	// owners, images, ...) share their storage; values are unchanged.
 	Nodes []*corev1.Node
 	Pods  []*corev1.Pod
 	// PriorityClasses (scheduling.k8s.io/v1), which decide the priority
@@ -206,8 +214,10 @@ func DecodeReader(source string, r io.Reader) (*Objects, error) {
 //
 // Lists are decoded item by item, on every core, without building the
 // whole document's tree; the items' order is kept whatever GOMAXPROCS.
+// Nodes and Pods are kept without the fields Objects.Nodes lists, which no
+// daemonkit answer reads.
 func Decode(source string, data []byte) (*Objects, error) {
-	d := &decoder{objs: &Objects{}, source: source, schema: newSchemaChecker()}
+	d := &decoder{objs: &Objects{}, source: source, schema: newSchemaChecker(), intern: newInterner()}
 	d.decode(data)
 	d.overflow()
 	if len(d.errs) > 0 {
@@ -332,6 +342,8 @@ type decoder struct {
 	objs   *Objects
 	source string
 	schema *schemaChecker
+	// intern shares the strings Nodes and Pods repeat (see interner).
+	intern *interner
 	errs   DecodeErrors
 	// objects beyond MaxNodes, MaxPods and MaxOtherObjects
 	overNodes, overPods, overOthers over
@@ -340,7 +352,7 @@ type decoder struct {
 // whole decodes one document as a whole and keeps what it holds.
 func (d *decoder) whole(doc document) {
 	var objs Objects
-	wd := &decoder{objs: &objs, source: d.source, schema: d.schema}
+	wd := &decoder{objs: &objs, source: d.source, schema: d.schema, intern: d.intern}
 	errs := wd.document(doc)
 	d.keep(&objs)
 	d.errs = append(d.errs, errs...)
@@ -507,7 +519,7 @@ func decodeAs[T any, PT interface {
 	if errs := d.typed(obj, out, path, at); len(errs) > 0 {
 		return errs
 	}
-	trim(out)
+	trim(out, d.intern)
 	out.GetObjectKind().SetGroupVersionKind(schema.FromAPIVersionAndKind(apiVersion, kind))
 	*dst = append(*dst, out)
 	d.objs.setSource(out, src)

@@ -10,7 +10,6 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	sigsjson "sigs.k8s.io/json"
@@ -439,7 +438,7 @@ func (d *decoder) item(doc document, it *listItem, index int, defVersion, defKin
 		it = &yit
 	}
 	out := itemResult{}
-	wd := &decoder{objs: &out.objs, source: d.source, schema: sc}
+	wd := &decoder{objs: &out.objs, source: d.source, schema: sc, intern: d.intern}
 	src := Source{Name: d.source, Document: doc.index, Line: it.doc.itemLine, Item: index}
 	if it.scan.depth+2 > MaxDepth {
 		return itemResult{whole: true, errs: []*DecodeError{{Source: d.source, Document: doc.index, Line: firstContentLine(doc),
@@ -504,11 +503,11 @@ func (d *decoder) short(it *listItem, path fpath, src Source, defVersion, defKin
 	var ok bool
 	switch {
 	case kind == "Node" && apiVersion == "v1":
-		ok = strictInto(raw, apiVersion, kind, &out.objs.Nodes)
+		ok = strictInto(d.intern, raw, apiVersion, kind, &out.objs.Nodes)
 	case kind == "Pod" && apiVersion == "v1":
-		ok = strictInto(raw, apiVersion, kind, &out.objs.Pods)
+		ok = strictInto(d.intern, raw, apiVersion, kind, &out.objs.Pods)
 	case kind == "DaemonSet" && apiVersion == "apps/v1":
-		ok = strictInto(raw, apiVersion, kind, &out.objs.DaemonSets)
+		ok = strictInto(d.intern, raw, apiVersion, kind, &out.objs.DaemonSets)
 		if ok {
 			out.objs.setLocation(out.objs.DaemonSets[len(out.objs.DaemonSets)-1], newLocation(it.doc, path))
 		}
@@ -531,13 +530,13 @@ func isJSONStringOrNull(data []byte, s span) bool {
 func strictInto[T any, PT interface {
 	*T
 	runtimeObject
-}](raw []byte, apiVersion, kind string, dst *[]PT) bool {
+}](in *interner, raw []byte, apiVersion, kind string, dst *[]PT) bool {
 	out := PT(new(T))
 	strict, err := sigsjson.UnmarshalStrict(raw, out, sigsjson.DisallowDuplicateFields, sigsjson.DisallowUnknownFields)
 	if err != nil || len(strict) > 0 {
 		return false
 	}
-	trim(out)
+	trim(out, in)
 	out.GetObjectKind().SetGroupVersionKind(schema.FromAPIVersionAndKind(apiVersion, kind))
 	*dst = append(*dst, out)
 	return true
@@ -546,23 +545,6 @@ func strictInto[T any, PT interface {
 // LastAppliedAnnotation is the annotation `kubectl apply` stores a whole
 // copy of the object in; Decode drops it from Nodes and Pods.
 const LastAppliedAnnotation = corev1.LastAppliedConfigAnnotation
-
-// trim drops from a decoded Node or Pod what no daemonkit computation reads
-// and what makes up most of a cluster dump: the node's cached image list
-// (status.images), managedFields and the kubectl last-applied annotation.
-// DaemonSets are kept whole: they are what users write and encode back.
-func trim(obj any) {
-	switch o := obj.(type) {
-	case *corev1.Node:
-		o.Status.Images = nil
-		o.ManagedFields = nil
-		delete(o.Annotations, LastAppliedAnnotation)
-	case *corev1.Pod:
-		o.ManagedFields = nil
-		delete(o.Annotations, LastAppliedAnnotation)
-	case *appsv1.DaemonSet:
-	}
-}
 
 // keep moves what one document or item decoded into d.objs, within the
 // MaxNodes, MaxPods and MaxOtherObjects caps.

@@ -181,6 +181,65 @@ func TestDecodeTrimsClusterObjects(t *testing.T) {
 	}
 }
 
+// Of a pod another kind of controller than DaemonSet controls, Decode drops
+// volumes, ephemeral containers and the containers' commands, environment,
+// mounts, probes and lifecycle; of every pod, container image and
+// container IDs. Pods a DaemonSet controls or could adopt keep them.
+func TestDecodeTrimsOtherWorkloadPods(t *testing.T) {
+	pod := func(name, owners string) string {
+		return `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"` + name + `","namespace":"ns","labels":{"app":"x"},"ownerReferences":` + owners + `},
+ "spec":{"nodeName":"n1","volumes":[{"name":"v","emptyDir":{}}],"ephemeralContainers":[{"name":"dbg","image":"busybox"}],
+  "initContainers":[{"name":"i","image":"init:1","command":["sh"],"restartPolicy":"Always","ports":[{"containerPort":53,"hostPort":53}],
+   "resources":{"requests":{"cpu":"100m"}},"startupProbe":{"exec":{"command":["true"]}}}],
+  "containers":[{"name":"c","image":"app:1","command":["app"],"args":["-v"],"env":[{"name":"A","value":"1"}],"envFrom":[{"configMapRef":{"name":"cm"}}],
+   "volumeMounts":[{"name":"v","mountPath":"/v"}],"volumeDevices":[{"name":"d","devicePath":"/dev/d"}],
+   "livenessProbe":{"exec":{"command":["true"]}},"readinessProbe":{"exec":{"command":["true"]}},"lifecycle":{"preStop":{"exec":{"command":["true"]}}},
+   "ports":[{"containerPort":80,"hostPort":8080}],"resources":{"requests":{"cpu":"250m","memory":"64Mi"}}}],
+  "tolerations":[{"operator":"Exists"}],"priority":7},
+ "status":{"phase":"Running","containerStatuses":[{"name":"c","image":"app:1","imageID":"app@sha256:00","containerID":"containerd://1","ready":true,
+  "restartCount":2,"state":{"running":{}},"allocatedResources":{"cpu":"250m"}}]}}`
+	}
+	in := `{"apiVersion":"v1","kind":"List","items":[` +
+		pod("rs", `[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"r","uid":"u1","controller":true}]`) + ",\n" +
+		pod("ds", `[{"apiVersion":"apps/v1","kind":"DaemonSet","name":"d","uid":"u2","controller":true}]`) + ",\n" +
+		pod("orphan", `[]`) + ",\n" +
+		pod("notcontroller", `[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"r","uid":"u1"}]`) + "]}"
+	for _, whole := range []bool{false, true} {
+		readListsWhole = whole
+		objs, err := Decode("in", []byte(in))
+		readListsWhole = false
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(objs.Pods) != 4 {
+			t.Fatalf("whole=%v: %d pods", whole, len(objs.Pods))
+		}
+		for _, p := range objs.Pods {
+			cs := p.Status.ContainerStatuses[0]
+			if cs.ImageID != "" || cs.ContainerID != "" || cs.Image != "app:1" || !cs.Ready || cs.RestartCount != 2 || cs.State.Running == nil || cs.AllocatedResources.Cpu().MilliValue() != 250 {
+				t.Errorf("whole=%v %s: container status %+v", whole, p.Name, cs)
+			}
+			c, ic := p.Spec.Containers[0], p.Spec.InitContainers[0]
+			// what every pod keeps
+			if c.Name != "c" || c.Image != "app:1" || c.Ports[0].HostPort != 8080 || c.Resources.Requests.Memory().Value() != 64<<20 ||
+				ic.Image != "init:1" || ic.RestartPolicy == nil || ic.Ports[0].HostPort != 53 || ic.Resources.Requests.Cpu().MilliValue() != 100 ||
+				p.Spec.NodeName != "n1" || len(p.Spec.Tolerations) != 1 || *p.Spec.Priority != 7 || p.Labels["app"] != "x" || p.Status.Phase != "Running" {
+				t.Errorf("whole=%v %s: lost what is read: %+v", whole, p.Name, p)
+			}
+			trimmed := p.Name == "rs"
+			gone := p.Spec.Volumes == nil && p.Spec.EphemeralContainers == nil && c.Command == nil && c.Args == nil && c.Env == nil &&
+				c.EnvFrom == nil && c.VolumeMounts == nil && c.VolumeDevices == nil && c.LivenessProbe == nil && c.ReadinessProbe == nil &&
+				c.Lifecycle == nil && ic.Command == nil && ic.StartupProbe == nil
+			kept := len(p.Spec.Volumes) == 1 && len(p.Spec.EphemeralContainers) == 1 && len(c.Command) == 1 && len(c.Args) == 1 && len(c.Env) == 1 &&
+				len(c.EnvFrom) == 1 && len(c.VolumeMounts) == 1 && len(c.VolumeDevices) == 1 && c.LivenessProbe != nil && c.ReadinessProbe != nil &&
+				c.Lifecycle != nil && len(ic.Command) == 1 && ic.StartupProbe != nil
+			if trimmed && !gone || !trimmed && !kept {
+				t.Errorf("whole=%v %s: trimmed=%v, got %+v", whole, p.Name, trimmed, p.Spec)
+			}
+		}
+	}
+}
+
 // Caps bound what is kept, not what is read.
 func TestDecodeKeepsAtMostMaxNodes(t *testing.T) {
 	if testing.Short() {
