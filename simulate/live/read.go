@@ -261,51 +261,48 @@ func (req Request) readsPriorityClasses() bool {
 // priorityClasses lists the cluster's PriorityClasses; forbidden, it warns
 // and returns false.
 func (r *reader) priorityClasses(ctx context.Context) ([]*schedulingv1.PriorityClass, bool, error) {
-	var classes []*schedulingv1.PriorityClass
-	reason, ok, err := r.attempt(ctx, priorityClassesList, func() (err error) {
-		classes, err = listPaged(ctx, "PriorityClasses", metav1.ListOptions{}, r.req.Progress,
-			func(o metav1.ListOptions) ([]schedulingv1.PriorityClass, metav1.ListMeta, error) {
-				l, err := r.cs.SchedulingV1().PriorityClasses().List(ctx, o)
-				if err != nil {
-					return nil, metav1.ListMeta{}, err
-				}
-				return l.Items, l.ListMeta, nil
-			}, nil)
-		return err
-	})
-	if err != nil {
-		return nil, false, err
-	}
-	if !ok {
-		r.warn(PriorityClassesForbidden, "PriorityClasses could not be listed ("+reason+"): a template naming a custom class is read as priority 0")
-		return nil, false, nil
-	}
-	return classes, true, nil
+	return listOrWarn(ctx, r, priorityClassesList, "PriorityClasses", PriorityClassesForbidden,
+		"a template naming a custom class is read as priority 0",
+		func(o metav1.ListOptions) ([]schedulingv1.PriorityClass, metav1.ListMeta, error) {
+			l, err := r.cs.SchedulingV1().PriorityClasses().List(ctx, o)
+			if err != nil {
+				return nil, metav1.ListMeta{}, err
+			}
+			return l.Items, l.ListMeta, nil
+		})
 }
 
 // podDisruptionBudgets lists the cluster's PodDisruptionBudgets;
 // forbidden, it warns and returns false.
 func (r *reader) podDisruptionBudgets(ctx context.Context) ([]*policyv1.PodDisruptionBudget, bool, error) {
-	var pdbs []*policyv1.PodDisruptionBudget
-	reason, ok, err := r.attempt(ctx, pdbList, func() (err error) {
-		pdbs, err = listPaged(ctx, "PodDisruptionBudgets", metav1.ListOptions{}, r.req.Progress,
-			func(o metav1.ListOptions) ([]policyv1.PodDisruptionBudget, metav1.ListMeta, error) {
-				l, err := r.cs.PolicyV1().PodDisruptionBudgets(metav1.NamespaceAll).List(ctx, o)
-				if err != nil {
-					return nil, metav1.ListMeta{}, err
-				}
-				return l.Items, l.ListMeta, nil
-			}, nil)
+	return listOrWarn(ctx, r, pdbList, "PodDisruptionBudgets", PodDisruptionBudgetsForbidden,
+		"preemption's victims are chosen as if there were none",
+		func(o metav1.ListOptions) ([]policyv1.PodDisruptionBudget, metav1.ListMeta, error) {
+			l, err := r.cs.PolicyV1().PodDisruptionBudgets(metav1.NamespaceAll).List(ctx, o)
+			if err != nil {
+				return nil, metav1.ListMeta{}, err
+			}
+			return l.Items, l.ListMeta, nil
+		})
+}
+
+// listOrWarn lists what (every item, paged) with access a; forbidden, it
+// warns with code ("what could not be listed (reason): lacks") and returns
+// false.
+func listOrWarn[T any](ctx context.Context, r *reader, a Access, what string, code WarningCode, lacks string, list listFunc[T]) ([]*T, bool, error) {
+	var items []*T
+	reason, ok, err := r.attempt(ctx, a, func() (err error) {
+		items, err = listPaged(ctx, what, metav1.ListOptions{}, r.req.Progress, list, nil)
 		return err
 	})
 	if err != nil {
 		return nil, false, err
 	}
 	if !ok {
-		r.warn(PodDisruptionBudgetsForbidden, "PodDisruptionBudgets could not be listed ("+reason+"): preemption's victims are chosen as if there were none")
+		r.warn(code, what+" could not be listed ("+reason+"): "+lacks)
 		return nil, false, nil
 	}
-	return pdbs, true, nil
+	return items, true, nil
 }
 
 func (r *reader) listDaemonSets(ctx context.Context, ns string) ([]*appsv1.DaemonSet, error) {
