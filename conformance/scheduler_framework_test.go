@@ -8,6 +8,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/informers"
@@ -35,7 +36,8 @@ import (
 // from the plugins' own constructors (the in-tree registry, the feature
 // gates' defaults): the default profile's filters a DaemonSet pod meets
 // (NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts,
-// NodeResourcesFit, in the default profile's order) and DefaultPreemption,
+// NodeResourcesFit, PodTopologySpread, InterPodAffinity, in the default
+// profile's order) and DefaultPreemption,
 // over a snapshot of nodes and bound pods that can be swapped per case.
 //
 // upstream: pkg/scheduler/apis/config/v1/default_plugins.go getDefaultPlugins,
@@ -52,11 +54,43 @@ type upstreamScheduler struct {
 // schedulerFilterOrder is the default profile's order of the filters a
 // daemon pod can fail.
 var schedulerFilterOrder = []string{names.NodeName, names.NodeUnschedulable, names.TaintToleration,
-	names.NodeAffinity, names.NodePorts, names.NodeResourcesFit}
+	names.NodeAffinity, names.NodePorts, names.NodeResourcesFit, names.PodTopologySpread, names.InterPodAffinity}
+
+// schedNamespaces are the namespaces of the generated pods, as the API
+// server stores them (every namespace carries kubernetes.io/metadata.name).
+var schedNamespaces = []string{"default", "team-a", "kube-system"}
 
 // swappableSnapshot is the scheduler's snapshot lister, pointed at the
 // current case's snapshot.
 type swappableSnapshot struct{ *internalcache.Snapshot }
+
+// NodeInfos lists the snapshot's node infos with the lists of nodes holding
+// pods with (anti-)affinity computed from their pods at the time of the
+// call, as the scheduler cache's UpdateSnapshot recomputes them after a pod
+// with such terms comes or goes (the test adds daemon pods and removes
+// victims on the node infos of one snapshot).
+func (s *swappableSnapshot) NodeInfos() fwk.NodeInfoLister { return liveLists{s.Snapshot.NodeInfos()} }
+
+type liveLists struct{ fwk.NodeInfoLister }
+
+func (l liveLists) with(has func(fwk.NodeInfo) bool) ([]fwk.NodeInfo, error) {
+	all, err := l.List()
+	var out []fwk.NodeInfo
+	for _, ni := range all {
+		if has(ni) {
+			out = append(out, ni)
+		}
+	}
+	return out, err
+}
+
+func (l liveLists) HavePodsWithAffinityList() ([]fwk.NodeInfo, error) {
+	return l.with(func(ni fwk.NodeInfo) bool { return len(ni.GetPodsWithAffinity()) > 0 })
+}
+
+func (l liveLists) HavePodsWithRequiredAntiAffinityList() ([]fwk.NodeInfo, error) {
+	return l.with(func(ni fwk.NodeInfo) bool { return len(ni.GetPodsWithRequiredAntiAffinity()) > 0 })
+}
 
 var schedConfigDecoder = scheme.Codecs.UniversalDecoder()
 
@@ -89,7 +123,11 @@ func newUpstreamScheduler(tb testing.TB) *upstreamScheduler {
 		enable(&profile.Plugins.PreFilter, name)
 		enable(&profile.Plugins.Filter, name)
 	}
-	cs := clientsetfake.NewClientset()
+	var nsObjs []runtime.Object
+	for _, ns := range schedNamespaces {
+		nsObjs = append(nsObjs, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns, Labels: map[string]string{corev1.LabelMetadataName: ns}}})
+	}
+	cs := clientsetfake.NewClientset(nsObjs...)
 	informerFactory := informers.NewSharedInformerFactory(cs, 0)
 	lister := &swappableSnapshot{internalcache.NewEmptySnapshot()}
 	fw, err := frameworkruntime.NewFramework(ctx, registry, profile,
@@ -121,6 +159,9 @@ func newUpstreamScheduler(tb testing.TB) *upstreamScheduler {
 		tb.Fatal(err)
 	}
 	us.preempt = dp
+	// the plugins' listers (InterPodAffinity's namespaces) filled
+	informerFactory.Start(ctx.Done())
+	informerFactory.WaitForCacheSync(ctx.Done())
 	return us
 }
 
@@ -144,8 +185,15 @@ type upstreamOutcome struct {
 // pkg/scheduler/eventhandlers.go).
 func (us *upstreamScheduler) load(nodes []*corev1.Node, pods []*corev1.Pod) {
 	var bound []*corev1.Pod
+	known := map[string]bool{}
+	for _, n := range nodes {
+		known[n.Name] = true
+	}
 	for _, p := range pods {
-		if p.Spec.NodeName != "" && p.Status.Phase != corev1.PodSucceeded && p.Status.Phase != corev1.PodFailed {
+		// a pod bound to a node the cache does not hold is in no node's
+		// info of the snapshot (backend/cache/cache.go UpdateSnapshot lists
+		// the nodes it has Node objects for)
+		if known[p.Spec.NodeName] && p.Status.Phase != corev1.PodSucceeded && p.Status.Phase != corev1.PodFailed {
 			if p.UID == "" { // the API server gives every pod one
 				cp := *p
 				cp.UID = types.UID(p.Namespace + "/" + p.Name)

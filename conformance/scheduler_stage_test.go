@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -17,12 +18,19 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/klog/v2"
+	"k8s.io/kubernetes/pkg/apis/core"
+	corev1conv "k8s.io/kubernetes/pkg/apis/core/v1"
 	"k8s.io/kubernetes/pkg/controller/daemon"
+	podregistry "k8s.io/kubernetes/pkg/registry/core/pod"
 	"k8s.io/kubernetes/pkg/scheduler/framework"
+	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/interpodaffinity"
 	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/names"
 	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/nodeports"
 	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/nodeunschedulable"
+	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/podtopologyspread"
 	"k8s.io/utils/ptr"
+
+	gocmp "github.com/google/go-cmp/cmp"
 
 	"github.com/daemonkit/daemonkit/daemonset"
 	"github.com/daemonkit/daemonkit/simulate"
@@ -175,6 +183,17 @@ func (g *schedGen) node(i int) *corev1.Node {
 		n.Spec.Taints = append(n.Spec.Taints, corev1.Taint{Key: "dedicated", Value: "infra", Effect: corev1.TaintEffect(g.pick("NoSchedule", "PreferNoSchedule", "NoExecute"))})
 	}
 	n.Spec.Unschedulable = g.chance(0.1)
+	// topology labels for inter-pod affinity and spread: a zone most
+	// nodes have, a rack some have, now and then no hostname label
+	if g.chance(0.8) {
+		n.Labels[corev1.LabelTopologyZone] = g.pick("z1", "z2")
+	}
+	if g.chance(0.5) {
+		n.Labels["rack"] = g.pick("r1", "r2")
+	}
+	if g.chance(0.08) {
+		delete(n.Labels, corev1.LabelHostname)
+	}
 	n.Status.Conditions = []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionTrue}}
 	daemonset.SetNodeDefaults(n)
 	return n
@@ -188,6 +207,29 @@ func (g *schedGen) pod(ns, name, node string, startNil bool) *corev1.Pod {
 	p := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, UID: types.UID(ns + "/" + name)}, Spec: g.podSpec()}
 	if app := g.pick("web", "db", ""); app != "" {
 		p.Labels = map[string]string{"app": app}
+	}
+	if ns == "kube-system" && g.chance(0.5) {
+		// beside the agents: what their spread and anti-affinity terms
+		// count
+		p.Labels = map[string]string{"app": "web"}
+	}
+	// (an agent's label in kube-system would make the pod an orphan its
+	// DaemonSet adopts: not drawn)
+	if ns != "kube-system" && g.chance(0.1) {
+		if p.Labels == nil {
+			p.Labels = map[string]string{}
+		}
+		p.Labels["app"] = g.pick("agent-0", "agent-1")
+	}
+	if g.chance(0.15) {
+		p.Spec.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{}}
+		for range 1 + g.r.IntN(2) {
+			p.Spec.Affinity.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution = append(
+				p.Spec.Affinity.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution, g.affinityTerm("web", false))
+		}
+	}
+	if g.chance(0.04) {
+		p.DeletionTimestamp = &metav1.Time{Time: time.Unix(1_800_000_000, 0).UTC()}
 	}
 	p.Spec.NodeName = node
 	p.Spec.Priority = ptr.To(schedPriorities[g.r.IntN(len(schedPriorities))])
@@ -234,6 +276,68 @@ func (g *schedGen) pod(ns, name, node string, startNil bool) *corev1.Pod {
 	return daemonset.WithPodOnlyDefaults(p)
 }
 
+// affinityTerm draws a required pod (anti-)affinity term: a topology key
+// (per node, per zone, per rack), a selector (the pod's own app, workload
+// apps, the agents' apps, nil), the namespaces it reads (its own, a list, all,
+// one by kubernetes.io/metadata.name) and, on a template, matchLabelKeys.
+func (g *schedGen) affinityTerm(own string, template bool) corev1.PodAffinityTerm {
+	t := corev1.PodAffinityTerm{TopologyKey: g.pick(corev1.LabelHostname, corev1.LabelHostname, corev1.LabelTopologyZone, "rack")}
+	switch g.r.IntN(6) {
+	case 0: // nil selector: matches nothing
+	case 1, 2:
+		t.LabelSelector = &metav1.LabelSelector{MatchLabels: map[string]string{"app": own}}
+	case 3:
+		t.LabelSelector = &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{
+			{Key: "app", Operator: metav1.LabelSelectorOpIn, Values: []string{g.pick("web", "db"), g.pick("agent-0", "agent-1")}}}}
+	case 4:
+		t.LabelSelector = &metav1.LabelSelector{MatchLabels: map[string]string{"app": g.pick("web", "db", "agent-0", "agent-1")}}
+	default:
+		t.LabelSelector = &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{
+			{Key: "app", Operator: metav1.LabelSelectorOpExists}}}
+	}
+	switch g.r.IntN(6) {
+	case 0:
+		t.Namespaces = []string{g.pick("default", "team-a", "kube-system")}
+	case 1:
+		t.Namespaces = []string{"default", "kube-system"}
+	case 2:
+		t.NamespaceSelector = &metav1.LabelSelector{}
+	case 3:
+		t.NamespaceSelector = &metav1.LabelSelector{MatchLabels: map[string]string{corev1.LabelMetadataName: g.pick("default", "team-a", "kube-system")}}
+	}
+	if template && t.LabelSelector != nil && g.chance(0.25) {
+		t.MatchLabelKeys = []string{daemonset.ControllerRevisionHashLabel}
+	}
+	return t
+}
+
+// spread draws a topology spread constraint of a template.
+func (g *schedGen) spread(own string) corev1.TopologySpreadConstraint {
+	c := corev1.TopologySpreadConstraint{MaxSkew: 1 + int32(g.r.IntN(2)),
+		TopologyKey:       g.pick(corev1.LabelTopologyZone, corev1.LabelTopologyZone, corev1.LabelHostname, "rack"),
+		WhenUnsatisfiable: corev1.UnsatisfiableConstraintAction(g.pick("DoNotSchedule", "DoNotSchedule", "DoNotSchedule", "ScheduleAnyway")),
+		LabelSelector:     &metav1.LabelSelector{MatchLabels: map[string]string{"app": g.pick(own, "web", "web", "agent-1")}}}
+	if c.WhenUnsatisfiable == corev1.DoNotSchedule && g.chance(0.4) {
+		c.MinDomains = ptr.To(1 + int32(g.r.IntN(3)))
+	}
+	switch g.r.IntN(3) {
+	case 1:
+		c.NodeAffinityPolicy = ptr.To(corev1.NodeInclusionPolicyHonor)
+	case 2:
+		c.NodeAffinityPolicy = ptr.To(corev1.NodeInclusionPolicyIgnore)
+	}
+	switch g.r.IntN(3) {
+	case 1:
+		c.NodeTaintsPolicy = ptr.To(corev1.NodeInclusionPolicyHonor)
+	case 2:
+		c.NodeTaintsPolicy = ptr.To(corev1.NodeInclusionPolicyIgnore)
+	}
+	if g.chance(0.25) {
+		c.MatchLabelKeys = []string{daemonset.ControllerRevisionHashLabel}
+	}
+	return c
+}
+
 func genSchedCase(seed uint64) schedCase {
 	g := &schedGen{r: rand.New(rand.NewPCG(seed, 0x5c4ed))}
 	var c schedCase
@@ -247,7 +351,7 @@ func genSchedCase(seed uint64) schedCase {
 			nilAt = g.r.IntN(k + 1)
 		}
 		for j := range k {
-			c.pods = append(c.pods, g.pod(g.pick("default", "team-a"), fmt.Sprintf("w-%d-%d", i, j), n.Name, j == nilAt))
+			c.pods = append(c.pods, g.pod(g.pick("default", "team-a", "kube-system"), fmt.Sprintf("w-%d-%d", i, j), n.Name, j == nilAt))
 		}
 	}
 	for i := range g.r.IntN(4) {
@@ -306,6 +410,34 @@ func genSchedCase(seed uint64) schedCase {
 		if g.chance(0.2) {
 			spec.NodeSelector = map[string]string{"pool": "a"}
 		}
+		if g.chance(0.15) {
+			spec.Affinity = &corev1.Affinity{PodAffinity: &corev1.PodAffinity{}}
+			for range 1 + g.r.IntN(2) {
+				spec.Affinity.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution = append(
+					spec.Affinity.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution, g.affinityTerm(name, true))
+			}
+		}
+		if g.chance(0.3) {
+			if spec.Affinity == nil {
+				spec.Affinity = &corev1.Affinity{}
+			}
+			spec.Affinity.PodAntiAffinity = &corev1.PodAntiAffinity{}
+			for range 1 + g.r.IntN(2) {
+				spec.Affinity.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution = append(
+					spec.Affinity.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution, g.affinityTerm(g.pick("web", "db", name), true))
+			}
+		}
+		if g.chance(0.3) {
+			for range 1 + g.r.IntN(2) {
+				sc := g.spread(name)
+				// one constraint per key and action (API validation)
+				if !slices.ContainsFunc(spec.TopologySpreadConstraints, func(o corev1.TopologySpreadConstraint) bool {
+					return o.TopologyKey == sc.TopologyKey && o.WhenUnsatisfiable == sc.WhenUnsatisfiable
+				}) {
+					spec.TopologySpreadConstraints = append(spec.TopologySpreadConstraints, sc)
+				}
+			}
+		}
 		ds := &appsv1.DaemonSet{
 			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "kube-system", UID: types.UID("ds-" + name), Generation: 1},
 			Spec: appsv1.DaemonSetSpec{
@@ -334,6 +466,16 @@ func daemonkitReasons(rs []simulate.PendingReason) []string {
 			s = names.NodePorts + ": " + nodeports.ErrReason
 		case simulate.PendingNodeUnschedulable:
 			s = names.NodeUnschedulable + ": " + nodeunschedulable.ErrReasonUnschedulable
+		case simulate.PendingPodAffinity:
+			s = names.InterPodAffinity + ": " + interpodaffinity.ErrReasonAffinityRulesNotMatch
+		case simulate.PendingPodAntiAffinity:
+			s = names.InterPodAffinity + ": " + interpodaffinity.ErrReasonAntiAffinityRulesNotMatch
+		case simulate.PendingExistingPodsAntiAffinity:
+			s = names.InterPodAffinity + ": " + interpodaffinity.ErrReasonExistingAntiAffinityRulesNotMatch
+		case simulate.PendingTopologySpread:
+			s = names.PodTopologySpread + ": " + podtopologyspread.ErrReasonConstraintsNotMatch
+		case simulate.PendingTopologySpreadLabel:
+			s = names.PodTopologySpread + ": " + podtopologyspread.ErrReasonNodeLabelNotMatch
 		default:
 			s = "unknown: " + string(r.Kind)
 		}
@@ -394,7 +536,6 @@ func TestSchedulerStageMatchesUpstreamFramework(t *testing.T) {
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
 		}
-		us.load(tc.nodes, tc.pods)
 		// the scheduler takes the daemon pods of a node highest priority
 		// first (its queue's order; Place binds ties in the order given)
 		order := make([]int, len(tc.dss))
@@ -412,6 +553,11 @@ func TestSchedulerStageMatchesUpstreamFramework(t *testing.T) {
 		}
 		for i, node := range cl.Nodes() {
 			nodes++
+			// the pods each daemon pod of this node meets: the cluster's,
+			// less the victims of this node's preemptions, and the daemon
+			// pods bound here before it (daemon pods bound on other nodes
+			// are not among them: Place's model, simulate/interpod.go)
+			us.load(tc.nodes, tc.pods)
 			ni, err := us.lister.NodeInfos().Get(node.Name)
 			if err != nil {
 				t.Fatal(err)
@@ -443,7 +589,7 @@ func TestSchedulerStageMatchesUpstreamFramework(t *testing.T) {
 					t.Fatalf("seed %d, %s, %s: admission gives %q %d %s; Place %+v, refusal %v", seed, ds.Name, node.Name,
 						admitted.Spec.PriorityClassName, *admitted.Spec.Priority, *admitted.Spec.PreemptionPolicy, dp.Priority, dp.Refused)
 				}
-				pod = admitted
+				pod = upstreamPrepareForCreate(t, ds, admitted)
 				want := us.schedule(t, pod, node.Name, tc.pdbs)
 				fail := func(what string) {
 					t.Fatalf("seed %d, %s on %s: %s\nPlace: %s pending=%q preempts=%v\nupstream: %s\nnode: %s\npods on it: %s\nds: %s",
@@ -496,4 +642,40 @@ func TestSchedulerStageMatchesUpstreamFramework(t *testing.T) {
 	t.Logf("%d clusters, %d nodes, %d daemon pods to create: %d refused by Priority admission, %d run (%d by preempting %d pods, %d of them against a PDB; %d beside other DaemonSets' pods), %d pending; 0 disagreements",
 		n, nodes, created, refused, runs, preempting, victims, violations, competing, pending)
 	t.Logf("failing filters' reasons on Pending nodes: %v", reasons)
+}
+
+// upstreamPrepareForCreate applies the API server's pod create strategy to
+// the daemon pod with its template's inter-pod affinity terms and spread
+// constraints as written (upstream: pkg/registry/core/pod/strategy.go
+// PrepareForCreate: matchLabelKeys and mismatchLabelKeys merged into the
+// selectors) and fails unless daemonset.PodAsCreated merged them the same
+// way. It returns pod.
+func upstreamPrepareForCreate(t *testing.T, ds *appsv1.DaemonSet, pod *corev1.Pod) *corev1.Pod {
+	t.Helper()
+	raw := pod.DeepCopy()
+	tmpl := &ds.Spec.Template.Spec
+	if tmpl.Affinity != nil {
+		raw.Spec.Affinity.PodAffinity = tmpl.Affinity.PodAffinity.DeepCopy()
+		raw.Spec.Affinity.PodAntiAffinity = tmpl.Affinity.PodAntiAffinity.DeepCopy()
+	}
+	raw.Spec.TopologySpreadConstraints = nil
+	for _, c := range tmpl.TopologySpreadConstraints {
+		raw.Spec.TopologySpreadConstraints = append(raw.Spec.TopologySpreadConstraints, *c.DeepCopy())
+	}
+	var internal core.Pod
+	if err := corev1conv.Convert_v1_Pod_To_core_Pod(raw, &internal, nil); err != nil {
+		t.Fatal(err)
+	}
+	podregistry.Strategy.PrepareForCreate(context.Background(), &internal)
+	var out corev1.Pod
+	if err := corev1conv.Convert_core_Pod_To_v1_Pod(&internal, &out, nil); err != nil {
+		t.Fatal(err)
+	}
+	if d := gocmp.Diff(out.Spec.Affinity, pod.Spec.Affinity); d != "" {
+		t.Fatalf("%s: the pod's affinity as the API server stores it differs from daemonset.PodAsCreated (-upstream +daemonkit):\n%s", ds.Name, d)
+	}
+	if d := gocmp.Diff(out.Spec.TopologySpreadConstraints, pod.Spec.TopologySpreadConstraints); d != "" {
+		t.Fatalf("%s: the pod's spread constraints as the API server stores them differ from daemonset.PodAsCreated (-upstream +daemonkit):\n%s", ds.Name, d)
+	}
+	return pod
 }

@@ -5,6 +5,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	resourcehelper "k8s.io/component-helpers/resource"
 )
 
@@ -54,7 +55,75 @@ func podAsCreated(stored *appsv1.DaemonSet, nodeName, hash string) *corev1.Pod {
 		v := int64(1)
 		pod.Spec.TerminationGracePeriodSeconds = &v
 	}
+	// upstream: pkg/registry/core/pod/strategy.go PrepareForCreate
+	mutatePodAffinity(pod)
+	mutateTopologySpreadConstraints(pod)
 	return WithPodOnlyDefaults(pod)
+}
+
+// mutatePodAffinity merges each pod (anti-)affinity term's matchLabelKeys and
+// mismatchLabelKeys into its labelSelector, with the pod's own label values,
+// as the API server does when it creates a pod (MatchLabelKeysInPodAffinity,
+// on by default): "key In (value)" for matchLabelKeys, "key NotIn (value)"
+// for mismatchLabelKeys; keys the pod has no label for are skipped, and a
+// term without labelSelector (which matches nothing) is left alone. pod's
+// terms are modified in place.
+// upstream: pkg/registry/core/pod/strategy.go mutatePodAffinity,
+// applyMatchLabelKeysAndMismatchLabelKeys
+func mutatePodAffinity(pod *corev1.Pod) {
+	a := pod.Spec.Affinity
+	if a == nil {
+		return
+	}
+	if pa := a.PodAffinity; pa != nil {
+		for i := range pa.PreferredDuringSchedulingIgnoredDuringExecution {
+			applyMatchLabelKeysAndMismatchLabelKeys(&pa.PreferredDuringSchedulingIgnoredDuringExecution[i].PodAffinityTerm, pod.Labels)
+		}
+		for i := range pa.RequiredDuringSchedulingIgnoredDuringExecution {
+			applyMatchLabelKeysAndMismatchLabelKeys(&pa.RequiredDuringSchedulingIgnoredDuringExecution[i], pod.Labels)
+		}
+	}
+	if pa := a.PodAntiAffinity; pa != nil {
+		for i := range pa.PreferredDuringSchedulingIgnoredDuringExecution {
+			applyMatchLabelKeysAndMismatchLabelKeys(&pa.PreferredDuringSchedulingIgnoredDuringExecution[i].PodAffinityTerm, pod.Labels)
+		}
+		for i := range pa.RequiredDuringSchedulingIgnoredDuringExecution {
+			applyMatchLabelKeysAndMismatchLabelKeys(&pa.RequiredDuringSchedulingIgnoredDuringExecution[i], pod.Labels)
+		}
+	}
+}
+
+// upstream: strategy.go applyMatchLabelKeysAndMismatchLabelKeys
+func applyMatchLabelKeysAndMismatchLabelKeys(term *corev1.PodAffinityTerm, labels map[string]string) {
+	if (len(term.MatchLabelKeys) == 0 && len(term.MismatchLabelKeys) == 0) || term.LabelSelector == nil {
+		return
+	}
+	applyLabelKeysToLabelSelector(term.LabelSelector, term.MatchLabelKeys, metav1.LabelSelectorOpIn, labels)
+	applyLabelKeysToLabelSelector(term.LabelSelector, term.MismatchLabelKeys, metav1.LabelSelectorOpNotIn, labels)
+}
+
+// mutateTopologySpreadConstraints merges each topology spread constraint's
+// matchLabelKeys into its labelSelector as "key In (value)", as the API
+// server does when it creates a pod (MatchLabelKeysInPodTopologySpread and
+// MatchLabelKeysInPodTopologySpreadSelectorMerge, on by default).
+// upstream: strategy.go mutateTopologySpreadConstraints, applyMatchLabelKeys
+func mutateTopologySpreadConstraints(pod *corev1.Pod) {
+	for i := range pod.Spec.TopologySpreadConstraints {
+		c := &pod.Spec.TopologySpreadConstraints[i]
+		if len(c.MatchLabelKeys) == 0 || c.LabelSelector == nil {
+			continue
+		}
+		applyLabelKeysToLabelSelector(c.LabelSelector, c.MatchLabelKeys, metav1.LabelSelectorOpIn, pod.Labels)
+	}
+}
+
+// upstream: strategy.go applyLabelKeysToLabelSelector
+func applyLabelKeysToLabelSelector(sel *metav1.LabelSelector, keys []string, op metav1.LabelSelectorOperator, labels map[string]string) {
+	for _, key := range keys {
+		if value, ok := labels[key]; ok {
+			sel.MatchExpressions = append(sel.MatchExpressions, metav1.LabelSelectorRequirement{Key: key, Operator: op, Values: []string{value}})
+		}
+	}
 }
 
 // WithPodOnlyDefaults returns pod with the defaults the API server applies

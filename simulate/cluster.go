@@ -359,6 +359,8 @@ type clusterIndex struct {
 	podNode []int32
 	// traps about the cluster itself (clusterTraps), found once.
 	traps []Trap
+	// antiPods: the counted pods with required pod anti-affinity terms.
+	antiPods []int32
 }
 
 // schedNode is the scheduler's view of one node (upstream: framework.NodeInfo):
@@ -419,6 +421,9 @@ func buildIndex(nodes []*corev1.Node, pods []*corev1.Pod) *clusterIndex {
 			ns.usage.ports = append(ns.usage.ports, hp)
 		}
 		ns.podIdx = append(ns.podIdx, int32(pi))
+		if a := pod.Spec.Affinity; a != nil && a.PodAntiAffinity != nil && len(a.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution) > 0 {
+			ix.antiPods = append(ix.antiPods, int32(pi))
+		}
 		ix.claimable.add(pod, int32(pi))
 		ix.podNode[pi] = int32(ni)
 	}

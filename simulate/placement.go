@@ -274,9 +274,13 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 	placers := make([]*daemonset.Placer, len(dss))
 	needs := make([]daemonPodNeeds, len(dss))
 	unknownClass := make([]bool, len(dss))
+	pods := make([]*corev1.Pod, len(dss))
 	for k, ds := range dss {
 		placers[k] = daemonset.NewPlacer(ds)
-		pod := daemonset.PodAsCreatedForRevision(ds, "", "")
+		// the pod with its labels as created (controller-revision-hash
+		// included): inter-pod affinity and spread selectors read them
+		pod := daemonset.PodAsCreated(ds, "")
+		pods[k] = pod
 		adm, refused, unknown := daemonPodAdmission(&pod.Spec, c)
 		unknownClass[k] = unknown
 		needs[k] = newDaemonPodNeeds(pod, -int32(k)-1, adm)
@@ -301,16 +305,29 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 		return "daemonset " + ds.Namespace + "/" + ds.Name
 	}
 
+	var replaced map[int32]bool
+	for _, mine := range own.byNode {
+		for _, p := range mine {
+			if replaced == nil {
+				replaced = map[int32]bool{}
+			}
+			replaced[int32(p[0])] = true
+		}
+	}
+	ip := newInterPod(c, ix, pods, func(pi int32) bool { return replaced[pi] })
+	describeDS := func(j int) string { return describe(-int32(j) - 1) }
+
 	var (
 		u         nodeUsage // of the node at hand, as the daemon pods are bound
 		shared    = len(dss) > 1
 		portsCopy []hostPort
 		evicted   []int32
+		bound     []int // the DaemonSets whose pods are bound on the node at hand
 	)
 	for i, node := range c.nodes {
 		ns := &ix.nodes[i]
 		u = ns.usage
-		evicted = evicted[:0]
+		evicted, bound = evicted[:0], bound[:0]
 		mine, hasMine := own.byNode[i]
 		if hasMine || shared {
 			u.requested = u.requested.clone()
@@ -344,14 +361,24 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 				continue
 			}
 			reasons := needs[k].fits(ns.alloc, u, ns.unscheduled, describe)
+			if ip != nil {
+				reasons = append(reasons, ip.filter(k, i, evicted, bound, describeDS)...)
+			}
 			if len(reasons) > 0 {
 				var pre preemption
 				ok := false
-				if !slices.ContainsFunc(reasons, func(r PendingReason) bool { return r.Kind == PendingNodeUnschedulable }) {
+				if !slices.ContainsFunc(reasons, PendingReason.unresolvable) {
 					skip := func(pi int32) bool {
 						return slices.Contains(evicted, pi) || slices.ContainsFunc(mine, func(p [2]int) bool { return p[0] == int(pi) })
 					}
-					pre, ok = needs[k].preempt(c, ix, ns, u, skip)
+					passes := func([]int32) bool { return true }
+					if ip != nil {
+						passes = func(gone []int32) bool {
+							all := append(slices.Clip(evicted), gone...)
+							return len(ip.filter(k, i, all, bound, describeDS)) == 0
+						}
+					}
+					pre, ok = needs[k].preempt(c, ix, ns, u, skip, passes)
 				}
 				if !ok {
 					np.State = Pending
@@ -370,6 +397,7 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 				}
 			}
 			np.State = Runs
+			bound = append(bound, k)
 			if nodeConditionNotReady(node) {
 				np.NotReady = notReadyNodeCause
 			}

@@ -47,6 +47,28 @@ const (
 	// so this appears only with a custom
 	// daemonset.DaemonPodTolerations.
 	PendingNodeUnschedulable PendingKind = "NodeUnschedulable"
+	// PendingPodAffinity: the node lacks a topology key of the pod's
+	// required pod affinity, or no pod in the node's domain matches all its
+	// terms while some pod elsewhere does (upstream: interpodaffinity
+	// "node(s) didn't match pod affinity rules"). No preemption helps.
+	PendingPodAffinity PendingKind = "PodAffinity"
+	// PendingPodAntiAffinity: a pod in the node's topology domain matches
+	// the pod's required anti-affinity (upstream: "node(s) didn't match pod
+	// anti-affinity rules").
+	PendingPodAntiAffinity PendingKind = "PodAntiAffinity"
+	// PendingExistingPodsAntiAffinity: the required anti-affinity of a pod in
+	// the node's topology domain matches the daemon pod (upstream: "node(s)
+	// didn't satisfy existing pods anti-affinity rules").
+	PendingExistingPodsAntiAffinity PendingKind = "ExistingPodsAntiAffinity"
+	// PendingTopologySpread: binding the pod here would make the skew of a
+	// DoNotSchedule topology spread constraint exceed maxSkew (upstream:
+	// podtopologyspread "node(s) didn't match pod topology spread
+	// constraints").
+	PendingTopologySpread PendingKind = "TopologySpread"
+	// PendingTopologySpreadLabel: the node lacks the topology key of a
+	// DoNotSchedule topology spread constraint (upstream: "... (missing
+	// required label)"). No preemption helps.
+	PendingTopologySpreadLabel PendingKind = "TopologySpreadMissingLabel"
 )
 
 // PendingReason is one scheduler filter a created daemon pod fails on its node.
@@ -65,8 +87,13 @@ type PendingReason struct {
 	Protocol, HostIP string
 	// HeldBy names what holds the port: "namespace/pod" of a pod already on
 	// the node, or "daemonset namespace/name" of another DaemonSet placed in
-	// the same call.
+	// the same call. For PodAntiAffinity and ExistingPodsAntiAffinity, the
+	// pod whose labels or whose term conflict (empty when not known).
 	HeldBy string
+	// TopologyKey and TopologyValue: the topology domain of the inter-pod
+	// affinity and topology spread reasons (the value is empty when the
+	// node lacks the key).
+	TopologyKey, TopologyValue string `json:",omitempty"`
 	// Message is the reason for a person, e.g. "needs 200m cpu, 100m free".
 	Message string
 }
@@ -365,7 +392,7 @@ func formatQuantity(name corev1.ResourceName, v int64) string {
 // false when preemption cannot help. u is the node's usage before; pods
 // for which skip is true are not candidates.
 // upstream: plugins/defaultpreemption/default_preemption.go SelectVictimsOnNode
-func (n *daemonPodNeeds) preempt(c *Cluster, ix *clusterIndex, ns *schedNode, u nodeUsage, skip func(pod int32) bool) (preemption, bool) {
+func (n *daemonPodNeeds) preempt(c *Cluster, ix *clusterIndex, ns *schedNode, u nodeUsage, skip func(pod int32) bool, passes func(gone []int32) bool) (preemption, bool) {
 	if !n.preempts {
 		return preemption{}, false
 	}
@@ -394,9 +421,11 @@ func (n *daemonPodNeeds) preempt(c *Cluster, ix *clusterIndex, ns *schedNode, u 
 		all.ports = removePorts(all.ports, podPorts(pi))
 	}
 	noName := func(int32) string { return "" }
-	if len(n.fits(ns.alloc, all, false, noName)) > 0 {
+	if len(n.fits(ns.alloc, all, false, noName)) > 0 || !passes(cands) {
 		return preemption{}, false
 	}
+	// the pods still out of the node (the inter-pod filters' view)
+	gone := slices.Clone(cands)
 	// put back as many as fit, the more important first: first those whose
 	// eviction would violate a PodDisruptionBudget, then the others
 	p := preemption{after: all}
@@ -423,8 +452,11 @@ func (n *daemonPodNeeds) preempt(c *Cluster, ix *clusterIndex, ns *schedNode, u 
 		back.requested.add(ix.podReq[pi])
 		back.ports = append(back.ports, podPorts(pi)...)
 		if len(n.fits(ns.alloc, back, false, noName)) == 0 {
-			p.after = back
-			continue
+			without := slices.DeleteFunc(slices.Clone(gone), func(g int32) bool { return g == pi })
+			if passes(without) {
+				p.after, gone = back, without
+				continue
+			}
 		}
 		// upstream removes the victim again, its ports with it
 		p.after.ports = removePorts(p.after.ports, podPorts(pi))
