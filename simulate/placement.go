@@ -409,7 +409,7 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 			}
 		}
 	}
-	out.Traps = findTraps(c, ix, dss, placers, needs, unknownClass, out)
+	out.Traps = findTraps(c, ix, ip, dss, placers, needs, unknownClass, out)
 	return out, nil
 }
 

@@ -930,64 +930,168 @@ func TestTraps_SchedulerNotModelled(t *testing.T) {
 	p := place(t, c, ds("agent"))
 	simtest.AssertNoTrap(t, p, simulate.TrapSchedulerNotModelled)
 	p = place(t, c, ds("agent", func(s *corev1.PodSpec) {
+		// modelled: no trap for these
 		s.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
-			TopologyKey: "kubernetes.io/hostname", LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "other"}}}}}}
-		s.TopologySpreadConstraints = []corev1.TopologySpreadConstraint{{MaxSkew: 1, TopologyKey: "zone", WhenUnsatisfiable: corev1.DoNotSchedule}}
+			TopologyKey: "kubernetes.io/hostname", LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "none"}}}}}}
+		s.TopologySpreadConstraints = []corev1.TopologySpreadConstraint{{MaxSkew: 1, TopologyKey: "kubernetes.io/hostname", WhenUnsatisfiable: corev1.DoNotSchedule}}
+	}))
+	simtest.AssertNoTrap(t, p, simulate.TrapSchedulerNotModelled)
+	p = place(t, c, ds("agent", func(s *corev1.PodSpec) {
+		s.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
+			TopologyKey: "kubernetes.io/hostname", LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "other"}},
+			NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"team": "infra"}}}}}}
 		s.SchedulingGates = []corev1.PodSchedulingGate{{Name: "example.com/wait"}}
 	}))
 	tr := simtest.AssertTrap(t, p, simulate.TrapSchedulerNotModelled)
-	if !strings.Contains(tr.Message, "required pod anti-affinity, topology spread constraints (DoNotSchedule), scheduling gates") {
+	if !strings.Contains(tr.Message, "namespace labels other than kubernetes.io/metadata.name (Namespace objects are not read), scheduling gates") {
 		t.Errorf("message = %q", tr.Message)
 	}
 }
 
-// A required anti-affinity term only the DaemonSet's own pods can violate
-// (Cilium's chart: k8s-app=cilium per hostname) passes the scheduler's
-// InterPodAffinity filter, one pod per node, unless the strategy surges (the
-// old pod is still on the node) or something else matches: no trap then.
-func TestTraps_SchedulerNotModelledOwnAntiAffinity(t *testing.T) {
-	antiSelf := func(topologyKey string) func(*corev1.PodSpec) {
+// The InterPodAffinity and PodTopologySpread filters on a daemon pod's node;
+// cases after upstream's interpodaffinity/filtering_test.go TestRequiredAffinitySingleNode
+// and podtopologyspread/filtering_test.go TestSingleConstraint.
+func TestPlace_InterPodAffinityAndSpread(t *testing.T) {
+	term := func(key string, app string) corev1.PodAffinityTerm {
+		return corev1.PodAffinityTerm{TopologyKey: key, LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": app}}}
+	}
+	anti := func(ts ...corev1.PodAffinityTerm) func(*corev1.PodSpec) {
 		return func(s *corev1.PodSpec) {
-			s.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
-				TopologyKey: topologyKey, LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "agent"}}}}}}
+			if s.Affinity == nil {
+				s.Affinity = &corev1.Affinity{}
+			}
+			s.Affinity.PodAntiAffinity = &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: ts}
 		}
 	}
-	nodes := pool(t, simulate.NewNodePool("n", 2))
-	own := pod("agent-x", "n-0", "10m", func(p *corev1.Pod) {
-		p.Namespace, p.Labels = "kube-system", map[string]string{"app": "agent"}
-		p.OwnerReferences = []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "DaemonSet", Name: "agent", Controller: ptr.To(true)}}
-	})
-	// a Deployment's pod with the same label (an orphan would be adopted)
-	foreign := pod("impostor", "n-1", "10m", func(p *corev1.Pod) {
-		p.Namespace, p.Labels = "kube-system", map[string]string{"app": "agent"}
-		p.OwnerReferences = []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "impostor", UID: "rs-1", Controller: ptr.To(true)}}
-	})
-	surge := intstr.FromInt32(1)
-	zero := intstr.FromInt32(0)
+	aff := func(ts ...corev1.PodAffinityTerm) func(*corev1.PodSpec) {
+		return func(s *corev1.PodSpec) {
+			if s.Affinity == nil {
+				s.Affinity = &corev1.Affinity{}
+			}
+			s.Affinity.PodAffinity = &corev1.PodAffinity{RequiredDuringSchedulingIgnoredDuringExecution: ts}
+		}
+	}
+	spread := func(c corev1.TopologySpreadConstraint) func(*corev1.PodSpec) {
+		return func(s *corev1.PodSpec) { s.TopologySpreadConstraints = append(s.TopologySpreadConstraints, c) }
+	}
+	nodes := func() []*corev1.Node {
+		ns := pool(t, simulate.NewNodePool("n", 3))
+		for i, n := range ns {
+			n.Labels[corev1.LabelTopologyZone] = []string{"z1", "z1", "z2"}[i]
+		}
+		delete(ns[2].Labels, corev1.LabelHostname)
+		return ns
+	}
+	web := func(node string, f ...func(*corev1.Pod)) *corev1.Pod {
+		return pod("web-"+node, node, "10m", append([]func(*corev1.Pod){func(p *corev1.Pod) { p.Namespace, p.Labels = "kube-system", map[string]string{"app": "web"} }}, f...)...)
+	}
+	withAnti := func(ts ...corev1.PodAffinityTerm) func(*corev1.Pod) {
+		return func(p *corev1.Pod) {
+			p.Spec.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: ts}}
+		}
+	}
+	type want struct {
+		state simulate.State
+		kind  simulate.PendingKind
+		held  string
+	}
 	for _, tc := range []struct {
-		name  string
-		c     *simulate.Cluster
-		ds    *appsv1.DaemonSet
-		wantT bool
+		name string
+		pods []*corev1.Pod
+		ds   *appsv1.DaemonSet
+		want [3]want // n-0, n-1, n-2
 	}{
-		{"own pods only", cluster(t, nodes, own), ds("agent", antiSelf(corev1.LabelHostname)), false},
-		{"no pods", cluster(t, nodes), ds("agent", antiSelf(corev1.LabelHostname)), false},
-		{"a foreign pod matches", cluster(t, nodes, own, foreign), ds("agent", antiSelf(corev1.LabelHostname)), true},
-		{"per zone", cluster(t, nodes, own), ds("agent", antiSelf("topology.kubernetes.io/zone")), true},
-		{"surge", cluster(t, nodes, own), func() *appsv1.DaemonSet {
-			d := ds("agent", antiSelf(corev1.LabelHostname))
-			d.Spec.UpdateStrategy = appsv1.DaemonSetUpdateStrategy{Type: appsv1.RollingUpdateDaemonSetStrategyType,
-				RollingUpdate: &appsv1.RollingUpdateDaemonSet{MaxSurge: &surge, MaxUnavailable: &zero}}
-			return d
-		}(), true},
+		{"anti-affinity per node: only the node holding the pod",
+			[]*corev1.Pod{web("n-0")}, ds("agent", anti(term(corev1.LabelHostname, "web"))),
+			[3]want{{simulate.Pending, simulate.PendingPodAntiAffinity, "kube-system/web-n-0"}, {state: simulate.Runs}, {state: simulate.Runs}}},
+		{"anti-affinity per zone: the pod's zone",
+			[]*corev1.Pod{web("n-0")}, ds("agent", anti(term(corev1.LabelTopologyZone, "web"))),
+			[3]want{{simulate.Pending, simulate.PendingPodAntiAffinity, "kube-system/web-n-0"}, {simulate.Pending, simulate.PendingPodAntiAffinity, "kube-system/web-n-0"}, {state: simulate.Runs}}},
+		{"anti-affinity of another namespace's pod: no match",
+			[]*corev1.Pod{pod("web", "n-0", "10m", func(p *corev1.Pod) { p.Labels = map[string]string{"app": "web"} })}, ds("agent", anti(term(corev1.LabelHostname, "web"))),
+			[3]want{{state: simulate.Runs}, {state: simulate.Runs}, {state: simulate.Runs}}},
+		{"existing pod's anti-affinity matches the daemon pod",
+			[]*corev1.Pod{web("n-1", withAnti(term(corev1.LabelTopologyZone, "agent")))}, ds("agent"),
+			[3]want{{simulate.Pending, simulate.PendingExistingPodsAntiAffinity, "kube-system/web-n-1"}, {simulate.Pending, simulate.PendingExistingPodsAntiAffinity, "kube-system/web-n-1"}, {state: simulate.Runs}}},
+		{"affinity: only where the pod's domain holds a match; a node without the key fails",
+			[]*corev1.Pod{web("n-0")}, ds("agent", aff(term(corev1.LabelHostname, "web"))),
+			[3]want{{state: simulate.Runs}, {simulate.Pending, simulate.PendingPodAffinity, ""}, {simulate.Pending, simulate.PendingPodAffinity, ""}}},
+		{"affinity to itself with no match anywhere: the first pod is let in",
+			nil, ds("agent", aff(term(corev1.LabelTopologyZone, "agent"))),
+			[3]want{{state: simulate.Runs}, {state: simulate.Runs}, {state: simulate.Runs}}},
+		{"spread: a node without the topology key",
+			nil, ds("agent", spread(corev1.TopologySpreadConstraint{MaxSkew: 1, TopologyKey: corev1.LabelHostname, WhenUnsatisfiable: corev1.DoNotSchedule,
+				LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "agent"}}})),
+			[3]want{{state: simulate.Runs}, {state: simulate.Runs}, {simulate.Pending, simulate.PendingTopologySpreadLabel, ""}}},
+		{"spread: minDomains beyond the one domain a daemon pod counts",
+			[]*corev1.Pod{web("n-0"), web("n-0", func(p *corev1.Pod) { p.Name = "web-2" })}, ds("agent", spread(corev1.TopologySpreadConstraint{MaxSkew: 1, TopologyKey: corev1.LabelTopologyZone,
+				WhenUnsatisfiable: corev1.DoNotSchedule, MinDomains: ptr.To[int32](2), LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}}})),
+			[3]want{{simulate.Pending, simulate.PendingTopologySpread, ""}, {state: simulate.Runs}, {state: simulate.Runs}}},
+		{"spread over every node (nodeAffinityPolicy Ignore): the fuller zone",
+			[]*corev1.Pod{web("n-0"), web("n-1")}, ds("agent", spread(corev1.TopologySpreadConstraint{MaxSkew: 1, TopologyKey: corev1.LabelTopologyZone,
+				WhenUnsatisfiable: corev1.DoNotSchedule, NodeAffinityPolicy: ptr.To(corev1.NodeInclusionPolicyIgnore), LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}}})),
+			[3]want{{simulate.Pending, simulate.PendingTopologySpread, ""}, {simulate.Pending, simulate.PendingTopologySpread, ""}, {state: simulate.Runs}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := place(t, tc.c, tc.ds)
-			if tc.wantT {
-				simtest.AssertTrap(t, p, simulate.TrapSchedulerNotModelled)
-			} else {
-				simtest.AssertNoTrap(t, p, simulate.TrapSchedulerNotModelled)
+			p := place(t, cluster(t, nodes(), tc.pods...), tc.ds)
+			for i, w := range tc.want {
+				got := p.DaemonSets[0].Nodes[i]
+				if got.State != w.state {
+					t.Fatalf("%s: %s %v, want %s", got.Node, got.State, got.Pending, w.state)
+				}
+				if w.state != simulate.Pending {
+					continue
+				}
+				if len(got.Pending) != 1 || got.Pending[0].Kind != w.kind || got.Pending[0].HeldBy != w.held {
+					t.Errorf("%s: pending %+v, want %s held by %q", got.Node, got.Pending, w.kind, w.held)
+				}
 			}
+		})
+	}
+}
+
+// Daemon pods that meet across nodes (Place does not see them) and a
+// surge that the template's anti-affinity stalls.
+func TestTraps_DaemonPodsInteractAndSurgeAntiAffinity(t *testing.T) {
+	antiSelf := func(key string, matchKeys ...string) func(*corev1.PodSpec) {
+		return func(s *corev1.PodSpec) {
+			s.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
+				TopologyKey: key, LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "agent"}}, MatchLabelKeys: matchKeys}}}}
+		}
+	}
+	nodes := pool(t, simulate.NewNodePool("n", 2).Label(corev1.LabelTopologyZone, "z1"))
+	surge := func(d *appsv1.DaemonSet) *appsv1.DaemonSet {
+		one, zero := intstr.FromInt32(1), intstr.FromInt32(0)
+		d.Spec.UpdateStrategy = appsv1.DaemonSetUpdateStrategy{Type: appsv1.RollingUpdateDaemonSetStrategyType,
+			RollingUpdate: &appsv1.RollingUpdateDaemonSet{MaxSurge: &one, MaxUnavailable: &zero}}
+		return d
+	}
+	for _, tc := range []struct {
+		name                string
+		ds                  *appsv1.DaemonSet
+		interact, surgeTrap bool
+	}{
+		{"per node, own pods (Cilium's chart)", ds("agent", antiSelf(corev1.LabelHostname)), false, false},
+		{"per zone, own pods", ds("agent", antiSelf(corev1.LabelTopologyZone)), true, false},
+		{"per node, surge", surge(ds("agent", antiSelf(corev1.LabelHostname))), false, true},
+		{"per node, surge, same revision only", surge(ds("agent", antiSelf(corev1.LabelHostname, "controller-revision-hash"))), false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := place(t, cluster(t, nodes), tc.ds)
+			if got := p.DaemonSets[0].Counts(); got.Runs != 2 {
+				t.Errorf("counts %+v, want 2 Runs (each daemon pod against the cluster's pods)", got)
+			}
+			if tc.interact {
+				simtest.AssertTrap(t, p, simulate.TrapDaemonPodsInteract)
+			} else {
+				simtest.AssertNoTrap(t, p, simulate.TrapDaemonPodsInteract)
+			}
+			if tc.surgeTrap {
+				simtest.AssertTrap(t, p, simulate.TrapSurgeAntiAffinity)
+			} else {
+				simtest.AssertNoTrap(t, p, simulate.TrapSurgeAntiAffinity)
+			}
+			simtest.AssertNoTrap(t, p, simulate.TrapSchedulerNotModelled)
 		})
 	}
 }

@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"cmp"
+	"maps"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,7 +11,6 @@ import (
 	"github.com/daemonkit/daemonkit/daemonset"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	v1helper "k8s.io/component-helpers/scheduling/corev1"
 	"k8s.io/klog/v2"
@@ -90,6 +90,16 @@ const (
 	// scheduling gates, DRA resource claims, PersistentVolumeClaims — so
 	// where it says Runs the real scheduler may still leave the pod Pending.
 	TrapSchedulerNotModelled TrapKind = "SchedulerNotModelled"
+	// TrapDaemonPodsInteract: the daemon pods of the placed DaemonSets meet
+	// each other across nodes through inter-pod anti-affinity, affinity or a
+	// spread constraint that counts other nodes: which of them bind depends
+	// on the order the scheduler takes them in, which Place does not know.
+	TrapDaemonPodsInteract TrapKind = "DaemonPodsInteract"
+	// TrapSurgeAntiAffinity: the template's required pod anti-affinity
+	// matches its own pods of another revision and the update strategy
+	// surges: the new pod stays Pending beside the old one; the rollout
+	// stalls.
+	TrapSurgeAntiAffinity TrapKind = "SurgeAntiAffinity"
 	// TrapSurgeHostPort: the DaemonSet binds host ports and updates with
 	// maxSurge > 0: on every update the surge pod collides with the old pod
 	// on the port and stays Pending; the rollout stalls.
@@ -130,7 +140,7 @@ func evictionLoop(tols []corev1.Toleration, node *corev1.Node) (time.Duration, b
 	return daemonset.TaintEvictionDelay(tols, noExec)
 }
 
-func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []*daemonset.Placer, needs []daemonPodNeeds, unknownClass []bool, p *Placement) []Trap {
+func findTraps(c *Cluster, ix *clusterIndex, ip *interPod, dss []*appsv1.DaemonSet, placers []*daemonset.Placer, needs []daemonPodNeeds, unknownClass []bool, p *Placement) []Trap {
 	var traps []Trap
 	traps = append(traps, ix.traps...)
 	logger := klog.Background()
@@ -230,10 +240,21 @@ func findTraps(c *Cluster, ix *clusterIndex, dss []*appsv1.DaemonSet, placers []
 				Message: "the template's not-ready/unreachable NoExecute toleration with tolerationSeconds is replaced by the controller's own, " +
 					"which has none: daemon pods stay on NotReady and unreachable nodes indefinitely"})
 		}
-		if what := notModelled(c, dss, k); len(what) > 0 {
+		if what := notModelled(c, ix, ip, dss, k); len(what) > 0 {
 			traps = append(traps, Trap{Kind: TrapSchedulerNotModelled, DaemonSet: key,
 				Message: fmt.Sprintf("the template uses %s, which the scheduler stage does not model: "+
 					"where daemonkit says Runs the real scheduler may still leave the pod Pending", strings.Join(what, ", "))})
+		}
+		if what := interactions(c, ip, dss, k); len(what) > 0 {
+			traps = append(traps, Trap{Kind: TrapDaemonPodsInteract, DaemonSet: key,
+				Message: fmt.Sprintf("its daemon pods meet daemon pods on other nodes: %s. Place evaluates each daemon pod against the cluster's pods and the daemon pods of its own node; "+
+					"in the cluster the pods bound first decide for the others (an anti-affinity keeps the later ones Pending), in an order the scheduler picks", strings.Join(what, "; "))})
+		}
+		if surgeAntiAffinity(ip, ds, k) {
+			traps = append(traps, Trap{Kind: TrapSurgeAntiAffinity, DaemonSet: key,
+				Message: "the template's required pod anti-affinity matches its own pods of another revision and the update strategy has maxSurge > 0: " +
+					"during an update the new pod cannot bind beside the old one on its node and stays Pending, so the rollout stalls; use maxSurge 0 " +
+					"or add controller-revision-hash to the term's matchLabelKeys"})
 		}
 		if len(needs[k].ports) > 0 && allowsSurgeAsStored(ds) {
 			traps = append(traps, Trap{Kind: TrapSurgeHostPort, DaemonSet: key,
@@ -334,29 +355,34 @@ func allowsSurgeAsStored(ds *appsv1.DaemonSet) bool {
 }
 
 // notModelled lists what spec asks of the scheduler beyond the filters the
-// scheduler stage models (upstream plugins InterPodAffinity,
-// PodTopologySpread, SchedulingGates, DynamicResources, VolumeBinding /
-// VolumeZone / NodeVolumeLimits / VolumeRestrictions).
-func notModelled(c *Cluster, dss []*appsv1.DaemonSet, k int) []string {
+// scheduler stage models (upstream plugins SchedulingGates,
+// DynamicResources, VolumeBinding / VolumeZone / NodeVolumeLimits /
+// VolumeRestrictions), and the inter-pod affinity terms it cannot decide:
+// a namespaceSelector on namespace labels other than
+// kubernetes.io/metadata.name (Namespace objects are not read), in the
+// template or in the anti-affinity of a pod in the cluster whose selector
+// matches the daemon pod.
+func notModelled(c *Cluster, ix *clusterIndex, ip *interPod, dss []*appsv1.DaemonSet, k int) []string {
 	ds := dss[k]
 	spec := &ds.Spec.Template.Spec
 	var out []string
-	if a := spec.Affinity; a != nil {
-		if a.PodAffinity != nil && len(a.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution) > 0 {
-			out = append(out, "required pod affinity")
+	if ip != nil {
+		d := &ip.dss[k]
+		inexact := slices.ContainsFunc(d.aff, func(t affinityTerm) bool { return !t.exactNS }) ||
+			slices.ContainsFunc(d.anti, func(t affinityTerm) bool { return !t.exactNS })
+		if !inexact {
+			for _, terms := range ip.podAnti {
+				if slices.ContainsFunc(terms, func(t affinityTerm) bool {
+					return !t.exactNS && t.sel.Matches(labels.Set(d.pod.Labels))
+				}) {
+					inexact = true
+					break
+				}
+			}
 		}
-		// a term only the DaemonSet's own pods (one per node) could violate
-		// needs no model
-		if a.PodAntiAffinity != nil && slices.ContainsFunc(a.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution, func(t corev1.PodAffinityTerm) bool {
-			return !antiAffinityOnlyAgainstOwnPods(c, dss, k, &t)
-		}) {
-			out = append(out, "required pod anti-affinity")
+		if inexact {
+			out = append(out, "a pod affinity namespaceSelector on namespace labels other than kubernetes.io/metadata.name (Namespace objects are not read)")
 		}
-	}
-	if slices.ContainsFunc(spec.TopologySpreadConstraints, func(c corev1.TopologySpreadConstraint) bool {
-		return c.WhenUnsatisfiable == corev1.DoNotSchedule
-	}) {
-		out = append(out, "topology spread constraints (DoNotSchedule)")
 	}
 	if len(spec.SchedulingGates) > 0 {
 		out = append(out, "scheduling gates")
@@ -372,35 +398,93 @@ func notModelled(c *Cluster, dss []*appsv1.DaemonSet, k int) []string {
 	return out
 }
 
-// antiAffinityOnlyAgainstOwnPods reports whether the required anti-affinity
-// term t of dss[k]'s template can never keep its daemon pod off a node: the
-// term is per node (topologyKey kubernetes.io/hostname), names the
-// DaemonSet's own namespace only, and no pod in the cluster nor any other
-// DaemonSet's template in the same namespace matches its selector except
-// the DaemonSet's own pods — of which a node holds one, deleted before the
-// next is created unless the strategy surges (with a surge the old pod is
-// still there and the new one stays Pending: then the term matters). A
-// common pattern (Cilium's chart), which the scheduler's InterPodAffinity
-// filter passes; anything else is reported as not modelled.
-func antiAffinityOnlyAgainstOwnPods(c *Cluster, dss []*appsv1.DaemonSet, k int, t *corev1.PodAffinityTerm) bool {
-	ds := dss[k]
-	if t.TopologyKey != corev1.LabelHostname || t.NamespaceSelector != nil || len(t.MatchLabelKeys) > 0 || len(t.MismatchLabelKeys) > 0 ||
-		slices.ContainsFunc(t.Namespaces, func(ns string) bool { return ns != ds.Namespace }) || allowsSurgeAsStored(ds) {
+// interactions lists how the daemon pods of dss[k] meet daemon pods Place
+// binds on other nodes, which Place's scheduler stage does not see (the
+// order the scheduler binds them in is not known): anti-affinity either
+// way over a topology key two nodes share a value of, affinity terms a
+// placed daemon pod matches (it makes the terms' pods exist, and a pod
+// matching its own terms is let in only while no pod matches), spread
+// constraints counting other nodes (nodeAffinityPolicy Ignore) whose
+// selector matches a placed daemon pod.
+func interactions(c *Cluster, ip *interPod, dss []*appsv1.DaemonSet, k int) []string {
+	if ip == nil {
+		return nil
+	}
+	shared := map[string]bool{}
+	sharesValue := func(key string) bool {
+		if v, ok := shared[key]; ok {
+			return v
+		}
+		seen := map[string]bool{}
+		for _, n := range c.nodes {
+			if v, ok := n.Labels[key]; ok {
+				if seen[v] {
+					shared[key] = true
+					return true
+				}
+				seen[v] = true
+			}
+		}
+		shared[key] = false
 		return false
 	}
-	sel, err := metav1.LabelSelectorAsSelector(t.LabelSelector)
-	if err != nil || t.LabelSelector == nil {
+	name := func(j int) string {
+		if j == k {
+			return "its own pods on other nodes"
+		}
+		return "the pods of daemonset " + dss[j].Namespace + "/" + dss[j].Name
+	}
+	d := &ip.dss[k]
+	var out []string
+	for j := range ip.dss {
+		o := &ip.dss[j]
+		for _, t := range d.anti {
+			if t.matches(o.pod) && sharesValue(t.key) {
+				out = append(out, fmt.Sprintf("its required anti-affinity (topologyKey %s) matches %s", t.key, name(j)))
+				break
+			}
+		}
+		if j != k {
+			for _, t := range o.anti {
+				if t.matches(d.pod) && sharesValue(t.key) {
+					out = append(out, fmt.Sprintf("the required anti-affinity (topologyKey %s) of %s matches its pods", t.key, name(j)))
+					break
+				}
+			}
+		}
+		if matchesAll(d.aff, o.pod) {
+			if j == k {
+				out = append(out, "its pods match their own required pod affinity: while no pod matches, the first is let in anywhere, then only nodes whose domain holds one")
+			} else {
+				out = append(out, fmt.Sprintf("its required pod affinity is met by %s", name(j)))
+			}
+		}
+		for _, sc := range d.spread {
+			if !sc.honorAffinity && spreadCounts(sc.sel, d.pod.Namespace, o.pod) {
+				out = append(out, fmt.Sprintf("its topology spread constraint (topologyKey %s, nodeAffinityPolicy Ignore) counts %s", sc.key, name(j)))
+				break
+			}
+		}
+	}
+	return out
+}
+
+// surgeAntiAffinity says whether, in an update with maxSurge, the new
+// daemon pod and the old one on the same node keep each other off it by a
+// required anti-affinity term: the pod of another revision (labels with
+// another controller-revision-hash and pod-template-generation) matches one
+// of the template's terms, or the other way round.
+func surgeAntiAffinity(ip *interPod, ds *appsv1.DaemonSet, k int) bool {
+	if ip == nil || len(ip.dss[k].anti) == 0 || !allowsSurgeAsStored(ds) {
 		return false
 	}
-	for j, other := range dss {
-		if j != k && other.Namespace == ds.Namespace && sel.Matches(labels.Set(other.Spec.Template.Labels)) {
-			return false
+	d := &ip.dss[k]
+	old := *d.pod
+	old.Labels = maps.Clone(d.pod.Labels)
+	for _, l := range []string{daemonset.ControllerRevisionHashLabel, daemonset.TemplateGenerationLabel} {
+		if _, ok := old.Labels[l]; ok {
+			old.Labels[l] += "-previous"
 		}
 	}
-	for _, p := range c.Pods() {
-		if p.Namespace == ds.Namespace && sel.Matches(labels.Set(p.Labels)) && !daemonset.OwnsPod(ds, p) {
-			return false
-		}
-	}
-	return true
+	return anyMatches(d.anti, &old)
 }
