@@ -2,8 +2,8 @@ package simulate
 
 import (
 	"cmp"
-	"maps"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
