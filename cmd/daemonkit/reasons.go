@@ -16,7 +16,9 @@ type reasonOut struct {
 	// Code is daemonset.ReasonKind (the controller stage: NodeName,
 	// NodeSelector, NodeAffinity, UntoleratedTaint) or simulate.PendingKind
 	// (the scheduler stage: InsufficientResource, TooManyPods,
-	// HostPortConflict, NodeUnschedulable), or PodNeverReady on a Runs node
+	// HostPortConflict, NodeUnschedulable, PodAffinity, PodAntiAffinity,
+	// ExistingPodsAntiAffinity, TopologySpread, TopologySpreadMissingLabel),
+	// or PodNeverReady on a Runs node
 	// that is NotReady or unreachable (its pod is not Ready).
 	Code    string `json:"code"`
 	Message string `json:"message"`
@@ -71,6 +73,13 @@ func schedulerReason(r simulate.PendingReason) reasonOut {
 	case simulate.PendingInsufficientResource, simulate.PendingTooManyPods:
 		needs, free := r.Needs, r.Free
 		out.Needs, out.Free = &needs, &free
+	}
+	if r.TopologyKey != "" {
+		out.Key = r.TopologyKey
+		if r.TopologyValue != "" {
+			v := r.TopologyValue
+			out.NodeValue = &v
+		}
 	}
 	return out
 }
