@@ -232,3 +232,197 @@ func unschedulableMessage(p *corev1.Pod) string {
 	}
 	return ""
 }
+
+// Inter-pod affinity, anti-affinity and topology spread against the real
+// kube-scheduler: six KWOK nodes with zones — a free one; two in the zone of
+// a db pod the agent's anti-affinity (per zone) avoids; one holding a pod
+// whose own anti-affinity (per node) refuses agents; one without a zone
+// label (the agent spreads over zones); one holding two cache pods that the
+// agent's second spread constraint (per node, minDomains 2) counts — and a
+// second DaemonSet with a pod affinity (per node) to the cache pods. Place,
+// on the cluster as simulate/live reads it before the DaemonSets exist,
+// predicts Runs on the free node and each node's failing filter; the real
+// scheduler binds and writes those reasons.
+// upstream: test/e2e/scheduling/predicates.go ("validates that InterPodAntiAffinity
+// is respected if matching", "validates that InterPodAffinity is respected if
+// matching"), test/integration/scheduler/filters TestPodTopologySpreadFilter
+func TestInterPodAffinityAndSpreadMatchRealScheduler(t *testing.T) {
+	cs := client(t)
+	ctx := testContext(t, 6*time.Minute)
+	const group, ns = "ipa", "e2e-ipa"
+	zones := map[string]string{"ipa-free": "e2e-za", "ipa-db": "e2e-zb", "ipa-db2": "e2e-zb", "ipa-guard": "e2e-zc", "ipa-nozone": "", "ipa-skew": "e2e-zd"}
+	var nodes []*corev1.Node
+	for _, name := range []string{"ipa-db", "ipa-db2", "ipa-free", "ipa-guard", "ipa-nozone", "ipa-skew"} {
+		n := inGroup(harness.FakeNode(name), group)
+		if z := zones[name]; z != "" {
+			n.Labels[corev1.LabelTopologyZone] = z
+		}
+		nodes = append(nodes, n)
+	}
+	createNodes(t, ctx, cs, nodes)
+	if err := harness.CreateNamespace(ctx, cs, ns); err != nil {
+		t.Fatal(err)
+	}
+	workload := func(name, node, app string, anti *corev1.PodAntiAffinity) *corev1.Pod {
+		return &corev1.Pod{
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, Labels: map[string]string{"app": app}, Annotations: harness.PodDelays(0, 0, 0)},
+			Spec: corev1.PodSpec{NodeName: node, Affinity: &corev1.Affinity{PodAntiAffinity: anti},
+				Containers:                    []corev1.Container{{Name: "app", Image: "registry.k8s.io/pause:3.10"}},
+				TerminationGracePeriodSeconds: new(int64)},
+		}
+	}
+	sel := func(app string) *metav1.LabelSelector {
+		return &metav1.LabelSelector{MatchLabels: map[string]string{"app": app}}
+	}
+	refuseAgents := &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
+		TopologyKey: corev1.LabelHostname, LabelSelector: sel("agent")}}}
+	for _, p := range []*corev1.Pod{
+		workload("db", "ipa-db", "db", nil),
+		workload("guard", "ipa-guard", "guard", refuseAgents),
+		workload("cache-1", "ipa-skew", "cache", nil),
+		workload("cache-2", "ipa-skew", "cache", nil),
+	} {
+		if _, err := cs.CoreV1().Pods(ns).Create(ctx, p, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := harness.Poll(ctx, 2*time.Minute, 500*time.Millisecond, func() (bool, string, error) {
+		l, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return false, "", err
+		}
+		running := 0
+		for _, p := range l.Items {
+			if p.Status.Phase == corev1.PodRunning {
+				running++
+			}
+		}
+		return running == 4, fmt.Sprintf("%d of 4 workload pods running", running), nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	agent := validAgent("agent")
+	agent.Namespace = ns
+	agent.Spec.Template.Annotations = harness.PodDelays(0, 0, 0)
+	spec := &agent.Spec.Template.Spec
+	spec.NodeSelector = map[string]string{groupLabel: group}
+	spec.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
+		TopologyKey: corev1.LabelTopologyZone, LabelSelector: sel("db")}}}}
+	spec.TopologySpreadConstraints = []corev1.TopologySpreadConstraint{
+		{MaxSkew: 1, TopologyKey: corev1.LabelTopologyZone, WhenUnsatisfiable: corev1.DoNotSchedule, LabelSelector: sel("agent")},
+		{MaxSkew: 1, TopologyKey: corev1.LabelHostname, WhenUnsatisfiable: corev1.DoNotSchedule, LabelSelector: sel("cache"), MinDomains: new(int32(2))},
+	}
+	near := validAgent("near-cache")
+	near.Namespace = ns
+	near.Spec.Template.Annotations = harness.PodDelays(0, 0, 0)
+	near.Spec.Template.Spec.NodeSelector = map[string]string{groupLabel: group}
+	near.Spec.Template.Spec.Affinity = &corev1.Affinity{PodAffinity: &corev1.PodAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
+		TopologyKey: corev1.LabelHostname, LabelSelector: sel("cache")}}}}
+	dss := []*appsv1.DaemonSet{agent, near}
+
+	// The prediction, from the cluster as read before the DaemonSets exist.
+	snap, err := live.ReadFrom(ctx, cs, live.Request{Templates: dss, SchedulerStage: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Warnings) > 0 {
+		t.Fatalf("live read warnings: %v", snap.Warnings)
+	}
+	pl, err := simulate.Place(snap.Cluster, dss...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]map[string]simulate.PendingKind{
+		"agent": {"ipa-free": "", "ipa-db": simulate.PendingPodAntiAffinity, "ipa-db2": simulate.PendingPodAntiAffinity,
+			"ipa-guard": simulate.PendingExistingPodsAntiAffinity, "ipa-nozone": simulate.PendingTopologySpreadLabel, "ipa-skew": simulate.PendingTopologySpread},
+		"near-cache": {"ipa-free": simulate.PendingPodAffinity, "ipa-db": simulate.PendingPodAffinity, "ipa-db2": simulate.PendingPodAffinity,
+			"ipa-guard": simulate.PendingPodAffinity, "ipa-nozone": simulate.PendingPodAffinity, "ipa-skew": ""},
+	}
+	for _, d := range pl.DaemonSets {
+		for node, kind := range want[d.DaemonSet.Name] {
+			np, _ := d.Node(node)
+			got := simulate.PendingKind("")
+			if np.State == simulate.Pending {
+				got = np.Pending[0].Kind
+			}
+			if (kind == "") != (np.State == simulate.Runs) || got != kind {
+				t.Fatalf("Place %s on %s: %s %v, this test expects %q", d.DaemonSet.Name, node, np.State, np.Pending, kind)
+			}
+		}
+	}
+	for _, tr := range pl.Traps {
+		if tr.Kind == simulate.TrapSchedulerNotModelled || tr.Kind == simulate.TrapDaemonPodsInteract {
+			t.Fatalf("Place: unexpected trap %s", tr)
+		}
+	}
+
+	// What the real control plane does.
+	uids := map[string]string{}
+	for _, ds := range dss {
+		stored, err := cs.AppsV1().DaemonSets(ns).Create(ctx, ds, metav1.CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		uids[string(stored.UID)] = ds.Name
+	}
+	// the scheduler's words, by Place's reason kinds
+	reasonText := map[simulate.PendingKind]string{
+		simulate.PendingPodAffinity:              "didn't match pod affinity rules",
+		simulate.PendingPodAntiAffinity:          "didn't match pod anti-affinity rules",
+		simulate.PendingExistingPodsAntiAffinity: "didn't satisfy existing pods anti-affinity rules",
+		simulate.PendingTopologySpread:           "didn't match pod topology spread constraints",
+		simulate.PendingTopologySpreadLabel:      "didn't match pod topology spread constraints (missing required label)",
+	}
+	err = harness.Poll(ctx, 3*time.Minute, time.Second, func() (bool, string, error) {
+		pods, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return false, "", err
+		}
+		byDS := map[string]map[string]*corev1.Pod{}
+		for i := range pods.Items {
+			p := &pods.Items[i]
+			ref := metav1.GetControllerOf(p)
+			if ref == nil || uids[string(ref.UID)] == "" || p.DeletionTimestamp != nil {
+				continue
+			}
+			name := uids[string(ref.UID)]
+			if byDS[name] == nil {
+				byDS[name] = map[string]*corev1.Pod{}
+			}
+			byDS[name][daemonPodTarget(p)] = p
+		}
+		for dsName, nodes := range want {
+			for node, kind := range nodes {
+				p := byDS[dsName][node]
+				if p == nil {
+					return false, fmt.Sprintf("no %s pod for %s yet", dsName, node), nil
+				}
+				if kind == "" {
+					if p.Spec.NodeName != node {
+						return false, fmt.Sprintf("%s pod for %s not bound yet", dsName, node), nil
+					}
+					continue
+				}
+				msg := unschedulableMessage(p)
+				if msg == "" {
+					return false, fmt.Sprintf("%s pod for %s not yet found unschedulable", dsName, node), nil
+				}
+				if p.Spec.NodeName != "" {
+					return false, "", fmt.Errorf("%s pod bound to %s, Place said Pending (%s)", dsName, node, kind)
+				}
+				if !strings.Contains(msg, reasonText[kind]+",") && !strings.HasSuffix(msg, reasonText[kind]+".") {
+					return false, "", fmt.Errorf("%s on %s: the scheduler says %q; Place said %s", dsName, node, msg, kind)
+				}
+			}
+		}
+		return true, "", nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("real scheduler: agent Runs on ipa-free and is Pending on the other five with Place's reasons (anti-affinity per zone, an existing pod's anti-affinity, spread: missing zone label, minDomains skew); near-cache Runs only beside the cache pods: as Place predicted")
+	for _, ds := range dss {
+		_ = cs.AppsV1().DaemonSets(ns).Delete(ctx, ds.Name, metav1.DeleteOptions{})
+	}
+}

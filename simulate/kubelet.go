@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"bytes"
+	corev1 "k8s.io/api/core/v1"
 	"slices"
 	"strconv"
 )
@@ -93,8 +94,8 @@ func (e *engine) schedule(id int32) {
 		// the scheduler stage: no room beside the pods already there
 		p.cause = CausePending
 		return
-	case e.s.Kubelet.SchedulerStage && e.portConflict(id):
-		p.cause = CauseHostPortConflict
+	case e.s.Kubelet.SchedulerStage && e.ownPodConflict(id) != "":
+		p.cause = e.ownPodConflict(id)
 		if !p.waiting {
 			p.waiting = true
 			n.waiting++
@@ -122,6 +123,60 @@ func (e *engine) schedule(id int32) {
 		}
 	}
 	e.bind(id)
+}
+
+// ownPodConflict is what keeps a daemon pod from binding beside the
+// DaemonSet's other pods on its node (those not terminated, terminating ones
+// included): kube-scheduler's NodePorts filter (one of them holds a host
+// port it needs: CauseHostPortConflict), then InterPodAffinity (a required
+// anti-affinity term of either pod matches the other, over a topology key
+// the node has: CausePodAntiAffinity). "" when it may bind.
+// upstream: plugins/nodeports fitsPorts; interpodaffinity/filtering.go
+// satisfyPodAntiAffinity, satisfyExistingPodsAntiAffinity
+func (e *engine) ownPodConflict(id int32) Cause {
+	if e.portConflict(id) {
+		return CauseHostPortConflict
+	}
+	if e.antiAffinityConflict(id) {
+		return CausePodAntiAffinity
+	}
+	return ""
+}
+
+func (e *engine) antiAffinityConflict(id int32) bool {
+	p := &e.pods[id]
+	if p.rev < 0 {
+		return false
+	}
+	n := &e.nodes[p.node]
+	if n.obj == nil {
+		return false
+	}
+	mine := e.revs[p.rev]
+	for _, oid := range n.pods {
+		o := &e.pods[oid]
+		if oid == id || !o.bound || o.phase == phaseFailed || o.phase == phaseSucceeded || o.rev < 0 {
+			continue
+		}
+		other := e.revs[o.rev]
+		if len(mine.anti) == 0 && len(other.anti) == 0 {
+			continue
+		}
+		if antiMatchesOnNode(mine.anti, other.pod, n.obj.Labels) || antiMatchesOnNode(other.anti, mine.pod, n.obj.Labels) {
+			return true
+		}
+	}
+	return false
+}
+
+// antiMatchesOnNode: a term over a topology key the node has matches pod.
+func antiMatchesOnNode(terms []affinityTerm, pod *corev1.Pod, nodeLabels map[string]string) bool {
+	for i := range terms {
+		if _, ok := nodeLabels[terms[i].key]; ok && terms[i].matches(pod) {
+			return true
+		}
+	}
+	return false
 }
 
 // portConflict is kube-scheduler's NodePorts filter for a daemon pod: does
@@ -340,7 +395,7 @@ func (e *engine) removePod(id int32) {
 		n.pods = slices.Delete(n.pods, k, k+1)
 	}
 	e.refresh(p.node)
-	// a freed host port may let a waiting pod bind
+	// a freed host port or a pod gone may let a waiting pod bind
 	if n.waiting > 0 {
 		for _, oid := range slices.Clone(n.pods) {
 			if e.pods[oid].waiting {

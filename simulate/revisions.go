@@ -23,9 +23,14 @@ type revision struct {
 	data     []byte // upstream getPatch: {"spec":{"template":{...,"$patch":"replace"}}}
 	template *corev1.PodTemplateSpec
 	ports    []hostPort
-	labels   map[string]string
-	annots   map[string]string
-	deleted  bool
+	// pod is the daemon pod of this revision as created (labels with its
+	// hash, matchLabelKeys merged), anti its required anti-affinity terms:
+	// the InterPodAffinity filter between the DaemonSet's own pods.
+	pod     *corev1.Pod
+	anti    []affinityTerm
+	labels  map[string]string
+	annots  map[string]string
+	deleted bool
 	// pending: nodes where the scheduler stage (Place) leaves this
 	// revision's pods Pending, with the reason (Kubelet.SchedulerStage).
 	pending map[int32]string
@@ -136,6 +141,9 @@ func (e *engine) constructHistory() {
 		r := &revision{name: name, hash: hash, hashID: e.internHash(hash), number: next, data: patch,
 			template: tmpl, labels: labels, annots: annots}
 		r.ports = podHostPorts(&corev1.Pod{Spec: tmpl.Spec})
+		r.pod = daemonset.PodAsCreatedForRevision(e.ds, "", hash)
+		_, anti := requiredTerms(r.pod)
+		r.anti = newAffinityTerms(r.pod.Namespace, anti)
 		r.pending = e.schedulerPending()
 		_, r.refused, _ = daemonPodAdmission(&tmpl.Spec, e.s.Cluster)
 		e.revs = append(e.revs, r)

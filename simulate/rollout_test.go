@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/daemonkit/daemonkit/daemonset"
 	"github.com/daemonkit/daemonkit/internal/goldentest"
 	"strings"
 	"testing"
@@ -172,6 +173,31 @@ func TestBudgetEatenByUnreadyNode(t *testing.T) {
 	}
 	if got := actingCounts(r); got != "(0,1) (1,0)" {
 		t.Errorf("acting %s: the unready old pod is replaced regardless of budget, then nothing", got)
+	}
+}
+
+// With surge, a DaemonSet whose required anti-affinity matches its own pods
+// (per node) cannot bind the new pod beside the old one: the rollout stalls
+// on the first node (upstream: interpodaffinity Filter). With the revision
+// hash among the term's matchLabelKeys, pods of other revisions do not match
+// and the rollout finishes.
+func TestSurgeAntiAffinityStalls(t *testing.T) {
+	mk := func(img string, matchKeys ...string) *appsv1.DaemonSet {
+		d := rolloutDS(img, maxSurge(intstr.FromInt32(1)))
+		d.Spec.Template.Spec.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
+			TopologyKey: corev1.LabelHostname, LabelSelector: &metav1.LabelSelector{MatchLabels: d.Spec.Template.Labels}, MatchLabelKeys: matchKeys}}}}
+		return d
+	}
+	r := mustRollout(t, Scenario{Cluster: roomy(testCluster(3)), From: mk("img:v1"), To: mk("img:v2"),
+		Kubelet: KubeletModel{Startup: 5 * time.Second, SchedulerStage: true}})
+	s := r.Summary
+	if !s.Stuck || len(s.Blocking) != 1 || s.Blocking[0].Cause != CausePodAntiAffinity || s.Blocking[0].Node != "n00" {
+		t.Errorf("summary %+v", s)
+	}
+	r = mustRollout(t, Scenario{Cluster: roomy(testCluster(3)), From: mk("img:v1", daemonset.ControllerRevisionHashLabel), To: mk("img:v2", daemonset.ControllerRevisionHashLabel),
+		Kubelet: KubeletModel{Startup: 5 * time.Second, SchedulerStage: true}})
+	if !r.Summary.AllCurrentAndAvailable {
+		t.Errorf("matchLabelKeys controller-revision-hash: %+v", r.Summary)
 	}
 }
 

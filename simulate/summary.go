@@ -105,6 +105,10 @@ const (
 	// CauseHostPortConflict: the new pod cannot bind beside the old one
 	// because both use a host port (surge).
 	CauseHostPortConflict Cause = "HostPortConflict"
+	// CausePodAntiAffinity: the new pod cannot bind beside the old one
+	// because a required pod anti-affinity term of one matches the other
+	// (surge).
+	CausePodAntiAffinity Cause = "PodAntiAffinity"
 	// CauseBudgetEatenByUnavailable: maxUnavailable is used up by nodes that
 	// never become available, so old pods elsewhere are never replaced.
 	CauseBudgetEatenByUnavailable Cause = "BudgetEatenByUnavailable"
@@ -265,7 +269,7 @@ func (e *engine) waitingForTurn(uncovered []NodeIssue) {
 	stalled := 0
 	for _, u := range uncovered {
 		switch u.Cause {
-		case CauseNodeBroken, CauseCrashLoop, CausePodFailed, CausePending, CauseHostPortConflict:
+		case CauseNodeBroken, CauseCrashLoop, CausePodFailed, CausePending, CauseHostPortConflict, CausePodAntiAffinity:
 			stalled++
 		}
 	}
@@ -326,6 +330,9 @@ func (e *engine) nodeIssue(i int32) (NodeIssue, bool) {
 		}
 		if n.nodeNotReady && p.bound && p.cause == "" {
 			d += ": " + notReadyNodeCause
+		}
+		if p.cause == CausePodAntiAffinity {
+			d += ": a required pod anti-affinity term keeps it off the node while the DaemonSet's other pod is there"
 		}
 		if p.rev >= 0 && !p.bound {
 			if why := e.revs[p.rev].pending[i]; why != "" {
