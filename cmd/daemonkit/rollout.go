@@ -397,7 +397,7 @@ type orphansOut struct {
 type nodeIssueOut struct {
 	Node string `json:"node"`
 	// Cause is a simulate.Cause: PodNeverReady, CrashLoopBackOff, Failed,
-	// Pending, HostPortConflict, BudgetEatenByUnavailable, WaitingForTurn,
+	// Pending, HostPortConflict, PodAntiAffinity, BudgetEatenByUnavailable, WaitingForTurn,
 	// OldPodKept, Terminating, NoPod, Starting, OrphanedPod.
 	Cause   string `json:"cause"`
 	Message string `json:"message"`
