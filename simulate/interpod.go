@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"fmt"
+	"github.com/daemonkit/daemonkit/daemonset"
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
@@ -33,90 +34,14 @@ import (
 // label every namespace carries, kubernetes.io/metadata.name (a selector on
 // any other namespace label is reported as not modelled).
 
-// affinityTerm is a required pod (anti-)affinity term, processed.
-// upstream: kube-scheduler framework/types.go AffinityTerm, newAffinityTerm
-type affinityTerm struct {
-	namespaces []string
-	nsSel      labels.Selector
-	sel        labels.Selector
-	key        string
-	// exactNS: the namespaceSelector reads no namespace label but
-	// kubernetes.io/metadata.name, so matching needs no Namespace object.
-	exactNS bool
-}
-
-// newAffinityTerms processes the terms of a pod of namespace ns. A selector
-// that does not parse (the API server refuses it) matches nothing.
-func newAffinityTerms(ns string, ts []corev1.PodAffinityTerm) []affinityTerm {
-	if len(ts) == 0 {
-		return nil
-	}
-	out := make([]affinityTerm, len(ts))
-	for i := range ts {
-		t := &ts[i]
-		at := affinityTerm{key: t.TopologyKey, exactNS: true}
-		var err error
-		if at.sel, err = metav1.LabelSelectorAsSelector(t.LabelSelector); err != nil {
-			at.sel = labels.Nothing()
-		}
-		// upstream: getNamespacesFromPodAffinityTerm
-		if len(t.Namespaces) == 0 && t.NamespaceSelector == nil {
-			at.namespaces = []string{ns}
-		} else {
-			at.namespaces = t.Namespaces
-		}
-		if at.nsSel, err = metav1.LabelSelectorAsSelector(t.NamespaceSelector); err != nil {
-			at.nsSel = labels.Nothing()
-		}
-		if t.NamespaceSelector != nil {
-			for _, r := range t.NamespaceSelector.MatchExpressions {
-				at.exactNS = at.exactNS && r.Key == corev1.LabelMetadataName
-			}
-			for k := range t.NamespaceSelector.MatchLabels {
-				at.exactNS = at.exactNS && k == corev1.LabelMetadataName
-			}
-		}
-		out[i] = at
-	}
-	return out
-}
-
-// requiredTerms returns pod's required affinity and anti-affinity terms.
-// upstream: framework/types.go GetPodAffinityTerms, GetPodAntiAffinityTerms
-func requiredTerms(pod *corev1.Pod) (aff, anti []corev1.PodAffinityTerm) {
-	a := pod.Spec.Affinity
-	if a == nil {
-		return nil, nil
-	}
-	if a.PodAffinity != nil {
-		aff = a.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution
-	}
-	if a.PodAntiAffinity != nil {
-		anti = a.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution
-	}
-	return aff, anti
-}
-
-// matches says whether pod is in the term's namespaces (by name, or by its
-// namespace's labels as far as they are known) and its labels match.
-// upstream: framework/types.go AffinityTerm.Matches (the incoming pod's
-// namespaceSelector merged into its namespaces: PreFilter
-// mergeAffinityTermNamespacesIfNotEmpty)
-func (t *affinityTerm) matches(pod *corev1.Pod) bool {
-	if slices.Contains(t.namespaces, pod.Namespace) || t.nsSel.Matches(labels.Set{corev1.LabelMetadataName: pod.Namespace}) {
-		return t.sel.Matches(labels.Set(pod.Labels))
-	}
-	return false
-}
-
 // matchesAll: terms is not empty and pod matches every one.
 // upstream: interpodaffinity/filtering.go podMatchesAllAffinityTerms
-func matchesAll(terms []affinityTerm, pod *corev1.Pod) bool {
+func matchesAll(terms []daemonset.AffinityTerm, pod *corev1.Pod) bool {
 	if len(terms) == 0 {
 		return false
 	}
 	for i := range terms {
-		if !terms[i].matches(pod) {
+		if !terms[i].Matches(pod) {
 			return false
 		}
 	}
@@ -237,7 +162,7 @@ func spreadCounts(sel labels.Selector, ns string, pod *corev1.Pod) bool {
 // interPodDS is one placed DaemonSet's daemon pod as these filters see it.
 type interPodDS struct {
 	pod        *corev1.Pod
-	aff, anti  []affinityTerm
+	aff, anti  []daemonset.AffinityTerm
 	affKeyMult map[string]int // how many affinity terms have each key
 	spread     []spreadConstraint
 	// counts over the cluster's pods (Place's replaced pods left out):
@@ -255,7 +180,7 @@ type interPod struct {
 	dss []interPodDS
 	// podAnti: the required anti-affinity terms of counted pods that have
 	// them.
-	podAnti map[int32][]affinityTerm
+	podAnti map[int32][]daemonset.AffinityTerm
 	// replaced says which counted pods Place replaces.
 	replaced func(pi int32) bool
 }
@@ -270,13 +195,13 @@ func newInterPod(c *Cluster, ix *clusterIndex, pods []*corev1.Pod, replaced func
 	for k, p := range pods {
 		d := &ip.dss[k]
 		d.pod = p
-		aff, anti := requiredTerms(p)
-		d.aff, d.anti = newAffinityTerms(p.Namespace, aff), newAffinityTerms(p.Namespace, anti)
+		aff, anti := daemonset.RequiredAffinityTerms(&p.Spec)
+		d.aff, d.anti = daemonset.GetAffinityTerms(p.Namespace, aff), daemonset.GetAffinityTerms(p.Namespace, anti)
 		d.spread = newSpreadConstraints(p)
 		if len(d.aff) > 0 {
 			d.affKeyMult = map[string]int{}
 			for _, t := range d.aff {
-				d.affKeyMult[t.key]++
+				d.affKeyMult[t.TopologyKey]++
 			}
 		}
 		d.active = len(d.aff) > 0 || len(d.anti) > 0 || len(d.spread) > 0
@@ -287,11 +212,11 @@ func newInterPod(c *Cluster, ix *clusterIndex, pods []*corev1.Pod, replaced func
 			continue
 		}
 		if ip.podAnti == nil {
-			ip.podAnti = map[int32][]affinityTerm{}
+			ip.podAnti = map[int32][]daemonset.AffinityTerm{}
 		}
 		p := c.pods[pi]
-		_, anti := requiredTerms(p)
-		ip.podAnti[pi] = newAffinityTerms(p.Namespace, anti)
+		_, anti := daemonset.RequiredAffinityTerms(&p.Spec)
+		ip.podAnti[pi] = daemonset.GetAffinityTerms(p.Namespace, anti)
 	}
 	// the daemon pods' anti-affinity terms against each other (same node)
 	for k := range ip.dss {
@@ -315,18 +240,18 @@ func newInterPod(c *Cluster, ix *clusterIndex, pods []*corev1.Pod, replaced func
 			for k := range ip.dss {
 				d := &ip.dss[k]
 				for t := range qAnti {
-					if qAnti[t].matches(d.pod) {
-						d.existingAnti.add(qAnti[t].key, nl, pi)
+					if qAnti[t].Matches(d.pod) {
+						d.existingAnti.add(qAnti[t].TopologyKey, nl, pi)
 					}
 				}
 				if matchesAll(d.aff, q) {
 					for t := range d.aff {
-						d.affCounts.add(d.aff[t].key, nl, pi)
+						d.affCounts.add(d.aff[t].TopologyKey, nl, pi)
 					}
 				}
 				for t := range d.anti {
-					if d.anti[t].matches(q) {
-						d.antiCounts.add(d.anti[t].key, nl, pi)
+					if d.anti[t].Matches(q) {
+						d.antiCounts.add(d.anti[t].TopologyKey, nl, pi)
 					}
 				}
 			}
@@ -342,9 +267,9 @@ func newInterPod(c *Cluster, ix *clusterIndex, pods []*corev1.Pod, replaced func
 	return ip
 }
 
-func anyMatches(terms []affinityTerm, pod *corev1.Pod) bool {
+func anyMatches(terms []daemonset.AffinityTerm, pod *corev1.Pod) bool {
 	for i := range terms {
-		if terms[i].matches(pod) {
+		if terms[i].Matches(pod) {
 			return true
 		}
 	}
@@ -515,7 +440,7 @@ func (ip *interPod) spreadFilter(d *interPodDS, i int, gone []int32, bound []int
 // daemon pod of placed DaemonSet ds.
 type nodePod struct {
 	pod  *corev1.Pod
-	anti []affinityTerm
+	anti []daemonset.AffinityTerm
 	pi   int32
 	ds   int
 }
@@ -565,12 +490,12 @@ func (ip *interPod) affinityFilter(d *interPodDS, i int, gone []int32, bound []i
 		}
 		missing, exist := "", true
 		for t := range d.aff {
-			v, ok := L[d.aff[t].key]
+			v, ok := L[d.aff[t].TopologyKey]
 			if !ok {
-				missing = d.aff[t].key
+				missing = d.aff[t].TopologyKey
 				break
 			}
-			if d.affCounts.n[topoPair{d.aff[t].key, v}]+delta*d.affKeyMult[d.aff[t].key] <= 0 {
+			if d.affCounts.n[topoPair{d.aff[t].TopologyKey, v}]+delta*d.affKeyMult[d.aff[t].TopologyKey] <= 0 {
 				exist = false
 			}
 		}
@@ -586,22 +511,22 @@ func (ip *interPod) affinityFilter(d *interPodDS, i int, gone []int32, bound []i
 	// the pod's anti-affinity: upstream satisfyPodAntiAffinity
 	for t := range d.anti {
 		term := &d.anti[t]
-		v, ok := L[term.key]
+		v, ok := L[term.TopologyKey]
 		if !ok {
 			continue
 		}
-		n := d.antiCounts.n[topoPair{term.key, v}]
+		n := d.antiCounts.n[topoPair{term.TopologyKey, v}]
 		for _, ch := range changes {
 			for u := range d.anti {
-				if d.anti[u].key == term.key && d.anti[u].matches(ch.p.pod) {
+				if d.anti[u].TopologyKey == term.TopologyKey && d.anti[u].Matches(ch.p.pod) {
 					n += ch.sign
 				}
 			}
 		}
 		if n > 0 {
-			by := holder(d.antiCounts.first, topoPair{term.key, v}, func(p nodePod) bool { return term.matches(p.pod) })
-			return []PendingReason{{Kind: PendingPodAntiAffinity, TopologyKey: term.key, TopologyValue: v, HeldBy: by,
-				Message: fmt.Sprintf("the pod's required anti-affinity (topologyKey %s) matches %s in %s=%s", term.key, orPods(by), term.key, v)}}
+			by := holder(d.antiCounts.first, topoPair{term.TopologyKey, v}, func(p nodePod) bool { return term.Matches(p.pod) })
+			return []PendingReason{{Kind: PendingPodAntiAffinity, TopologyKey: term.TopologyKey, TopologyValue: v, HeldBy: by,
+				Message: fmt.Sprintf("the pod's required anti-affinity (topologyKey %s) matches %s in %s=%s", term.TopologyKey, orPods(by), term.TopologyKey, v)}}
 		}
 	}
 	// the anti-affinity of the pods already there: upstream
@@ -611,14 +536,14 @@ func (ip *interPod) affinityFilter(d *interPodDS, i int, gone []int32, bound []i
 		n := d.existingAnti.n[topoPair{key, v}]
 		for _, ch := range changes {
 			for _, t := range ch.p.anti {
-				if t.key == key && t.matches(d.pod) {
+				if t.TopologyKey == key && t.Matches(d.pod) {
 					n += ch.sign
 				}
 			}
 		}
 		if n > 0 {
 			by := holder(d.existingAnti.first, topoPair{key, v}, func(p nodePod) bool {
-				return slices.ContainsFunc(p.anti, func(t affinityTerm) bool { return t.key == key && t.matches(d.pod) })
+				return slices.ContainsFunc(p.anti, func(t daemonset.AffinityTerm) bool { return t.TopologyKey == key && t.Matches(d.pod) })
 			})
 			return []PendingReason{{Kind: PendingExistingPodsAntiAffinity, TopologyKey: key, TopologyValue: v, HeldBy: by,
 				Message: fmt.Sprintf("the required anti-affinity (topologyKey %s) of %s in %s=%s matches the pod", key, orPods(by), key, v)}}

@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"bytes"
+	"github.com/daemonkit/daemonkit/daemonset"
 	corev1 "k8s.io/api/core/v1"
 	"slices"
 	"strconv"
@@ -170,9 +171,9 @@ func (e *engine) antiAffinityConflict(id int32) bool {
 }
 
 // antiMatchesOnNode: a term over a topology key the node has matches pod.
-func antiMatchesOnNode(terms []affinityTerm, pod *corev1.Pod, nodeLabels map[string]string) bool {
+func antiMatchesOnNode(terms []daemonset.AffinityTerm, pod *corev1.Pod, nodeLabels map[string]string) bool {
 	for i := range terms {
-		if _, ok := nodeLabels[terms[i].key]; ok && terms[i].matches(pod) {
+		if _, ok := nodeLabels[terms[i].TopologyKey]; ok && terms[i].Matches(pod) {
 			return true
 		}
 	}

@@ -27,7 +27,7 @@ type revision struct {
 	// hash, matchLabelKeys merged), anti its required anti-affinity terms:
 	// the InterPodAffinity filter between the DaemonSet's own pods.
 	pod     *corev1.Pod
-	anti    []affinityTerm
+	anti    []daemonset.AffinityTerm
 	labels  map[string]string
 	annots  map[string]string
 	deleted bool
@@ -142,8 +142,8 @@ func (e *engine) constructHistory() {
 			template: tmpl, labels: labels, annots: annots}
 		r.ports = podHostPorts(&corev1.Pod{Spec: tmpl.Spec})
 		r.pod = daemonset.PodAsCreatedForRevision(e.ds, "", hash)
-		_, anti := requiredTerms(r.pod)
-		r.anti = newAffinityTerms(r.pod.Namespace, anti)
+		_, anti := daemonset.RequiredAffinityTerms(&r.pod.Spec)
+		r.anti = daemonset.GetAffinityTerms(r.pod.Namespace, anti)
 		r.pending = e.schedulerPending()
 		_, r.refused, _ = daemonPodAdmission(&tmpl.Spec, e.s.Cluster)
 		e.revs = append(e.revs, r)

@@ -3,7 +3,6 @@ package simulate
 import (
 	"cmp"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -250,7 +249,7 @@ func findTraps(c *Cluster, ix *clusterIndex, ip *interPod, dss []*appsv1.DaemonS
 				Message: fmt.Sprintf("its daemon pods meet daemon pods on other nodes: %s. Place evaluates each daemon pod against the cluster's pods and the daemon pods of its own node; "+
 					"in the cluster the pods bound first decide for the others (an anti-affinity keeps the later ones Pending), in an order the scheduler picks", strings.Join(what, "; "))})
 		}
-		if surgeAntiAffinity(ip, ds, k) {
+		if daemonset.AntiAffinityAgainstOtherRevisions(ds) >= 0 && allowsSurgeAsStored(ds) {
 			traps = append(traps, Trap{Kind: TrapSurgeAntiAffinity, DaemonSet: key,
 				Message: "the template's required pod anti-affinity matches its own pods of another revision and the update strategy has maxSurge > 0: " +
 					"during an update the new pod cannot bind beside the old one on its node and stays Pending, so the rollout stalls; use maxSurge 0 " +
@@ -368,12 +367,12 @@ func notModelled(c *Cluster, ix *clusterIndex, ip *interPod, dss []*appsv1.Daemo
 	var out []string
 	if ip != nil {
 		d := &ip.dss[k]
-		inexact := slices.ContainsFunc(d.aff, func(t affinityTerm) bool { return !t.exactNS }) ||
-			slices.ContainsFunc(d.anti, func(t affinityTerm) bool { return !t.exactNS })
+		inexact := slices.ContainsFunc(d.aff, func(t daemonset.AffinityTerm) bool { return !t.ByNamespaceName }) ||
+			slices.ContainsFunc(d.anti, func(t daemonset.AffinityTerm) bool { return !t.ByNamespaceName })
 		if !inexact {
 			for _, terms := range ip.podAnti {
-				if slices.ContainsFunc(terms, func(t affinityTerm) bool {
-					return !t.exactNS && t.sel.Matches(labels.Set(d.pod.Labels))
+				if slices.ContainsFunc(terms, func(t daemonset.AffinityTerm) bool {
+					return !t.ByNamespaceName && t.Selector.Matches(labels.Set(d.pod.Labels))
 				}) {
 					inexact = true
 					break
@@ -439,15 +438,15 @@ func interactions(c *Cluster, ip *interPod, dss []*appsv1.DaemonSet, k int) []st
 	for j := range ip.dss {
 		o := &ip.dss[j]
 		for _, t := range d.anti {
-			if t.matches(o.pod) && sharesValue(t.key) {
-				out = append(out, fmt.Sprintf("its required anti-affinity (topologyKey %s) matches %s", t.key, name(j)))
+			if t.Matches(o.pod) && sharesValue(t.TopologyKey) {
+				out = append(out, fmt.Sprintf("its required anti-affinity (topologyKey %s) matches %s", t.TopologyKey, name(j)))
 				break
 			}
 		}
 		if j != k {
 			for _, t := range o.anti {
-				if t.matches(d.pod) && sharesValue(t.key) {
-					out = append(out, fmt.Sprintf("the required anti-affinity (topologyKey %s) of %s matches its pods", t.key, name(j)))
+				if t.Matches(d.pod) && sharesValue(t.TopologyKey) {
+					out = append(out, fmt.Sprintf("the required anti-affinity (topologyKey %s) of %s matches its pods", t.TopologyKey, name(j)))
 					break
 				}
 			}
@@ -469,22 +468,3 @@ func interactions(c *Cluster, ip *interPod, dss []*appsv1.DaemonSet, k int) []st
 	return out
 }
 
-// surgeAntiAffinity says whether, in an update with maxSurge, the new
-// daemon pod and the old one on the same node keep each other off it by a
-// required anti-affinity term: the pod of another revision (labels with
-// another controller-revision-hash and pod-template-generation) matches one
-// of the template's terms, or the other way round.
-func surgeAntiAffinity(ip *interPod, ds *appsv1.DaemonSet, k int) bool {
-	if ip == nil || len(ip.dss[k].anti) == 0 || !allowsSurgeAsStored(ds) {
-		return false
-	}
-	d := &ip.dss[k]
-	old := *d.pod
-	old.Labels = maps.Clone(d.pod.Labels)
-	for _, l := range []string{daemonset.ControllerRevisionHashLabel, daemonset.TemplateGenerationLabel} {
-		if _, ok := old.Labels[l]; ok {
-			old.Labels[l] += "-previous"
-		}
-	}
-	return anyMatches(d.anti, &old)
-}
