@@ -135,7 +135,9 @@ func affinityBenchInputs(b testing.TB, n int) (*simulate.Cluster, *appsv1.Daemon
 	if err != nil {
 		b.Fatal(err)
 	}
-	sel := func(app string) *metav1.LabelSelector { return &metav1.LabelSelector{MatchLabels: map[string]string{"app": app}} }
+	sel := func(app string) *metav1.LabelSelector {
+		return &metav1.LabelSelector{MatchLabels: map[string]string{"app": app}}
+	}
 	pods := c.Pods()
 	k := 0
 	for i, p := range pods {

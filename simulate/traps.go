@@ -467,4 +467,3 @@ func interactions(c *Cluster, ip *interPod, dss []*appsv1.DaemonSet, k int) []st
 	}
 	return out
 }
-
