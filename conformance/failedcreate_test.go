@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/client-go/util/workqueue"
 
 	"github.com/daemonkit/daemonkit/simulate"
 )
@@ -146,4 +148,49 @@ func engineActingCounts(res *simulate.Result) string {
 		fmt.Fprintf(&b, "(c%d,d%d)", len(s.Created), len(s.Deleted))
 	}
 	return b.String()
+}
+
+// The engine's retries of a sync that keeps failing follow client-go's
+// DefaultTypedControllerRateLimiter — the limiter of the DaemonSet
+// controller's work queue — for the DaemonSet's key: each FailedCreate step
+// comes the limiter's When delay after the one before, from 5 ms to the
+// 1000 s cap, where the run ends.
+// upstream: client-go util/workqueue default_rate_limiters.go,
+// daemon_controller.go NewDaemonSetsController (queue), processNextWorkItem
+func TestRefusedRetriesFollowClientGoRateLimiter(t *testing.T) {
+	ds := withMaxUnavailable(rolloutDS("agent:v1"), intstr.FromInt32(1))
+	ds.Spec.Template.Spec.PriorityClassName = "no-such-class"
+	cl, err := simulate.NewCluster(rolloutNodes(3), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cl, err = cl.WithPriorityClasses(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := simulate.Rollout(context.Background(), simulate.Scenario{Cluster: cl, To: ds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []time.Duration
+	for _, st := range res.Steps {
+		if len(st.FailedCreate) > 0 {
+			got = append(got, st.Time)
+		}
+	}
+	rl := workqueue.DefaultTypedControllerRateLimiter[string]()
+	key := ds.Namespace + "/" + ds.Name
+	want := []time.Duration{0}
+	for {
+		d := rl.When(key)
+		if d >= 1000*time.Second {
+			break // from here every retry fails alike every 1000 s: the run ends
+		}
+		want = append(want, want[len(want)-1]+d)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("failing syncs at\n%v\nclient-go's limiter gives\n%v", got, want)
+	}
+	if res.Summary.End != want[len(want)-1] || !res.Summary.Stuck {
+		t.Errorf("end %v stuck %v", res.Summary.End, res.Summary.Stuck)
+	}
 }
