@@ -139,6 +139,9 @@ type upstreamScenario struct {
 	// PodGC is the pod garbage collector emulated beside the controller
 	// (upstream_churn_test.go).
 	PodGC harnessPodGC
+	// Admit, when set, is the API server's admission of a pod create: a
+	// create it refuses fails with its error (failedcreate_test.go).
+	Admit func(*corev1.Pod) error
 }
 
 // upstreamChange is a DaemonSet update at a chosen instant.
@@ -152,6 +155,8 @@ type upstreamSync struct {
 	Time time.Duration
 	// Created and Deleted list the nodes, in the order the API saw the calls.
 	Created, Deleted []string
+	// Failed lists the nodes of the creates the API server refused.
+	Failed []string
 	// Status is the DaemonSet status stored after the reconcile.
 	Status appsv1.DaemonSetStatus
 }
@@ -161,6 +166,8 @@ type upstreamInstant struct {
 	Time time.Duration
 	// Acting are the reconciles that created or deleted pods, in order.
 	Acting []upstreamSync
+	// Failing are the reconciles with a create the API server refused.
+	Failing []upstreamSync
 	// Reconciles counts every reconcile of the instant (acting or not).
 	Reconciles int
 	// Status is the stored status when the controller came to rest.
@@ -182,6 +189,10 @@ type upstreamTrace struct {
 	Pods []*corev1.Pod
 	// Reconciles counts all reconciles from t=0.
 	Reconciles int
+	// FailedCreateEvents are the messages of the controller's FailedCreate
+	// events recorded by the end of the run (the broadcaster sends them
+	// asynchronously).
+	FailedCreateEvents []string
 }
 
 // runUpstreamRollout drives upstream's DaemonSet controller through sc and
@@ -190,7 +201,12 @@ func runUpstreamRollout(t testing.TB, sc upstreamScenario) upstreamTrace {
 	t.Helper()
 	h := newUpstreamHarness(t, sc.Nodes, nil, sc.Startup, sc.Broken)
 	defer h.stop()
-	return h.rollout(sc)
+	h.mu.Lock()
+	h.admit = sc.Admit
+	h.mu.Unlock()
+	tr := h.rollout(sc)
+	tr.FailedCreateEvents = h.failedCreateEvents()
+	return tr
 }
 
 // upstreamStatusFor returns the status upstream's controller writes in its
@@ -255,12 +271,18 @@ type upstreamHarness struct {
 	syncs     []syncRecord // reconciles since the last reset
 	dsKey     string
 	errs      []string
+	// admit is upstreamScenario.Admit; failedEvents the FailedCreate
+	// events' messages.
+	admit        func(*corev1.Pod) error
+	failedEvents []string
+	failedCount  int
 }
 
 // syncRecord is what one reconcile did.
 type syncRecord struct {
 	time             time.Duration
 	created, deleted []string
+	failed           []string
 	wrote            bool
 	status           appsv1.DaemonSetStatus
 }
@@ -451,6 +473,11 @@ func (h *upstreamHarness) react(action clienttesting.Action) (bool, runtimeObjec
 		// Events are recorded asynchronously by the broadcaster and matter
 		// to nothing here; echo them back.
 		if ca, ok := action.(clienttesting.CreateAction); ok {
+			if ev, ok := ca.GetObject().(*corev1.Event); ok && ev.Reason == "FailedCreate" {
+				h.mu.Lock()
+				h.failedEvents = append(h.failedEvents, ev.Message)
+				h.mu.Unlock()
+			}
 			return true, ca.GetObject(), nil
 		}
 		return true, &corev1.Event{}, nil
@@ -495,6 +522,23 @@ func (h *upstreamHarness) noteWrite() {
 
 func (h *upstreamHarness) createPod(a clienttesting.CreateAction) (bool, runtimeObject, error) {
 	pod := a.GetObject().(*corev1.Pod).DeepCopy()
+	h.mu.Lock()
+	admit := h.admit
+	h.mu.Unlock()
+	if admit != nil {
+		if err := admit(pod.DeepCopy()); err != nil {
+			node, _ := daemonutil.GetTargetNodeName(pod)
+			h.mu.Lock()
+			h.failedCount++
+			if h.inSync {
+				h.cur.failed = append(h.cur.failed, node)
+			} else {
+				h.errs = append(h.errs, "harness: pod create outside a reconcile")
+			}
+			h.mu.Unlock()
+			return true, nil, err
+		}
+	}
 	h.mu.Lock()
 	h.seq++
 	seq := h.seq
@@ -1148,6 +1192,9 @@ func (h *upstreamHarness) recordInstant(tr *upstreamTrace, t time.Duration, recs
 	in := upstreamInstant{Time: t, Reconciles: len(recs), Status: *h.currentDS().Status.DeepCopy()}
 	tr.Reconciles += len(recs)
 	for _, r := range recs {
+		if len(r.failed) > 0 {
+			in.Failing = append(in.Failing, upstreamSync{Time: t, Created: r.created, Deleted: r.deleted, Failed: r.failed, Status: r.status})
+		}
 		if len(r.created) == 0 && len(r.deleted) == 0 {
 			continue
 		}
@@ -1170,4 +1217,21 @@ func rolloutStatusString(s appsv1.DaemonSetStatus) string {
 	return fmt.Sprintf("desired=%d current=%d ready=%d updated=%d available=%d unavailable=%d misscheduled=%d observedGen=%d",
 		s.DesiredNumberScheduled, s.CurrentNumberScheduled, s.NumberReady, s.UpdatedNumberScheduled,
 		s.NumberAvailable, s.NumberUnavailable, s.NumberMisscheduled, s.ObservedGeneration)
+}
+
+// failedCreateEvents returns the messages of the FailedCreate events
+// recorded so far, after waiting briefly for the event broadcaster to send
+// one when a create failed.
+func (h *upstreamHarness) failedCreateEvents() []string {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		h.mu.Lock()
+		out := slices.Clone(h.failedEvents)
+		failed := h.failedCount
+		h.mu.Unlock()
+		if len(out) > 0 || failed == 0 || time.Now().After(deadline) {
+			return out
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

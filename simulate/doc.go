@@ -34,7 +34,8 @@
 //
 // Rollout replays the DaemonSet controller's reconcile loop (manage, rolling
 // update on the surge and non-surge paths, status, ControllerRevisions,
-// failed-pod backoff, burst limits) on a virtual clock over a kubelet model:
+// failed-pod backoff, burst limits, slow-start creates, the work queue's
+// backoff after a failed sync) on a virtual clock over a kubelet model:
 // in the parity model a created pod is bound at once and turns Ready a fixed
 // startup time later, never on broken nodes (KubeletModel.Broken: every
 // pod; BrokenNew: the new template's only, "the new version fails there"),
@@ -43,7 +44,11 @@
 // nodes mid-rollout. The Result holds one Step per reconcile and a Summary:
 // when every node was updated and available, the worst availability, budget
 // breaches, uncovered nodes, and whether and why the rollout is stuck.
-// WriteSVG draws it.
+// WriteSVG draws it. A template the API server's Priority admission refuses
+// is never created: each sync's first create fails (Step.FailedCreate, a
+// FailedCreate event), the rest are skipped, and the controller retries
+// with its work queue's backoff (5 ms doubling to 1000 s); the run ends
+// stuck once only those retries remain at the cap.
 //
 // # Startup from the template
 //
@@ -136,5 +141,6 @@
 //
 // Not modelled: volumes, DRA, inter-pod affinity and topology spread in the
 // scheduler stage; PodDisruptionBudgets; watch delays between the manage and
-// rolling-update halves of a sync; API errors.
+// rolling-update halves of a sync; API errors other than admission's
+// refusal of the daemon pod.
 package simulate

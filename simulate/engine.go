@@ -220,7 +220,14 @@ type engine struct {
 	budgetVal     daemonset.RollingUpdateCounts
 	budgetErr     error
 	changes       []*appsv1.DaemonSet
-	lastErr       error
+	// lastErr is the error the reconcile in progress returns (nil: none).
+	lastErr error
+	// rq is the work queue's rate-limited requeue of the DaemonSet after a
+	// failed sync (requeue.go); sub is how far into the second now the
+	// reconcile in progress runs when a retry started it (its delays are
+	// milliseconds; everything else happens on whole seconds).
+	rq  requeue
+	sub time.Duration
 }
 
 type backoffKey struct {
@@ -330,7 +337,7 @@ func (e *engine) loop() error {
 			// nothing happened after maxTime's last instant: the run ends there
 			// (not at the far instant of the next event, which may lie years
 			// or centuries ahead)
-			e.now = e.maxTime
+			e.now, e.sub = e.maxTime, 0
 			e.trace.truncated = true
 			break
 		}
@@ -342,6 +349,12 @@ func (e *engine) loop() error {
 			if e.phase == phaseIdle && e.curActed {
 				need = true
 			}
+		}
+		if e.phase == phaseIdle && !need && e.rq.pending() && e.rq.second() <= e.now {
+			// the waiting entry of a failed sync adds the DaemonSet to the
+			// queue within this second, after its whole-second events
+			e.sub = max(e.rq.at-e.dur(e.now), e.sub)
+			need = true
 		}
 		if e.phase == phaseIdle && need {
 			if e.trace.reconciles >= e.maxRec || len(e.trace.steps) >= e.maxSteps || len(e.pods) >= e.maxPods || e.crowded {
@@ -369,9 +382,18 @@ func (e *engine) loop() error {
 				next = e.queue[0].t
 			}
 		case len(e.queue) == 0:
-			return nil
+			if !e.rq.pending() || e.rq.atRest(e.maxTime) {
+				return nil
+			}
+			next = e.rq.second()
 		default:
 			next = e.queue[0].t
+			if e.rq.pending() {
+				next = min(next, e.rq.second())
+			}
+		}
+		if next > e.now {
+			e.sub = 0
 		}
 		e.now = max(next, e.now)
 	}
@@ -444,14 +466,18 @@ func (e *engine) apply(ev event) bool {
 // upstream: daemon_controller.go syncDaemonSet, updateDaemonSet
 func (e *engine) startReconcile() {
 	e.trace.reconciles++
-	e.cur = Step{Time: e.dur(e.now), Reconcile: e.trace.reconciles, Created: e.trace.scratchC[:0], Deleted: e.trace.scratchD[:0]}
+	e.cur = Step{Time: e.at(), Reconcile: e.trace.reconciles, Created: e.trace.scratchC[:0], Deleted: e.trace.scratchD[:0],
+		FailedCreate: e.trace.scratchF[:0]}
 	e.curRURepl = 0
 	e.curActed = false
 	e.lastErr = nil
+	// a retry due by now joins this sync (the queue holds a key once)
+	e.rq.dueBy(e.at())
 	if e.selectsAll() || e.ds.DeletionTimestamp != nil {
 		// upstream: syncDaemonSet emits SelectingAll, or sees the DaemonSet
 		// being deleted, and stops without writing status.
 		e.phase = phaseIdle
+		e.rq.forget()
 		return
 	}
 	creates, dels := e.manage()
@@ -488,9 +514,19 @@ func (e *engine) continueReconcile() {
 	e.ds.Status = e.updateDaemonSetStatus()
 	e.curActed = len(e.cur.Created) > 0 || len(e.cur.Deleted) > 0
 	e.cur.Status = e.ds.Status
-	e.cur.Time = e.dur(e.now)
+	e.cur.Time = e.at()
 	e.trace.record(e, e.cur)
+	// upstream: processNextWorkItem
+	if e.lastErr != nil {
+		e.rq.addRateLimited(e.at())
+	} else {
+		e.rq.forget()
+	}
 }
+
+// at is the instant of the reconcile in progress: now, and how far into
+// that second a retry started it.
+func (e *engine) at() time.Duration { return e.dur(e.now) + e.sub }
 
 func (e *engine) selectsAll() bool {
 	sel := e.ds.Spec.Selector
@@ -499,19 +535,36 @@ func (e *engine) selectsAll() bool {
 
 // syncNodes sends creates (node positions) and deletes (pod ids) through
 // the API model, capped at burstReplicas each.
-// upstream: daemon_controller.go syncNodes
+//
+// Creates go in slow-start batches (1, 2, 4, ...: SlowStartInitialBatchSize
+// doubling); when a create of a batch fails, the creates after that batch
+// are skipped and the sync returns the errors. The API server's Priority
+// admission refuses every pod of a refused template, so the first batch —
+// one create — fails: one FailedCreate event ("Error creating: " + the
+// error) on the first node needing a pod, the rest skipped, the deletes
+// still sent, and the sync's error requeues the DaemonSet with backoff.
+// upstream: daemon_controller.go syncNodes; controller_utils.go
+// SlowStartInitialBatchSize, RealPodControl.createPods
 func (e *engine) syncNodes(creates, dels []int32) {
-	if e.revs[e.curRev].refused != nil {
-		// admission refuses the pod: every create fails (FailedCreate) and
-		// nothing is created; the next sync tries again
-		// upstream: daemon_controller.go syncNodes (create errors)
-		creates = nil
-	}
 	if len(creates) > daemonset.BurstReplicas {
 		creates = creates[:daemonset.BurstReplicas]
 	}
 	if len(dels) > daemonset.BurstReplicas {
 		dels = dels[:daemonset.BurstReplicas]
+	}
+	if r := e.revs[e.curRev]; r.refused != nil && len(creates) > 0 {
+		e.cur.FailedCreate = append(e.cur.FailedCreate, e.nodes[creates[0]].name)
+		e.cur.FailedCreateMessage = failedCreatePrefix + r.createErr
+		e.trace.failedCreates++
+		if t := e.takeToken(); t > e.now {
+			// the batch waits for its call
+			e.busyUntil = max(e.busyUntil, t)
+		}
+		creates = nil
+		if e.lastErr == nil {
+			e.lastErr = engineError(r.createErr)
+			e.trace.controllerError(e, e.lastErr)
+		}
 	}
 	// upstream issues creates (slow-start batches) before deletes.
 	for _, n := range creates {

@@ -229,6 +229,7 @@ func newEngine(ctx context.Context, s *Scenario) (*engine, error) {
 		byName:   map[string]int32{},
 		backoffs: map[backoffKey]backoffEntry{},
 		wakes:    map[int64]bool{},
+		rq:       newRequeue(),
 		grace:    secs(s.Kubelet.Termination),
 		curRev:   -1,
 		curHash:  -1,

@@ -45,7 +45,7 @@ func ExamplePodGCModel() {
 	}
 	// Output:
 	// pod GC 20s/40s/0s: done=true end=1m10s; node-03's pod blocked the surge path: true, collected at 40s
-	// pod GC off: done=false end=0s; node-03's pod blocked the surge path: true, collected at <nil>
+	// pod GC off: done=false end=21m50.715s; node-03's pod blocked the surge path: true, collected at <nil>
 	//   blocking node-03 OrphanedPod: node removed at t=0s; pod agent-6xkrq of an earlier revision stays bound to it and the surge path's rolling update fails on it (couldn't get node for nodeName) for ever: the pod garbage collector is disabled
 }
 

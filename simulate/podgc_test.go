@@ -67,8 +67,11 @@ func TestPodGCOrphans(t *testing.T) {
 			collected: durp(10 * time.Second), end: 60 * time.Second},
 		{name: "disabled collector: the surge path is stuck for ever",
 			strategy: true, gc: PodGCModel{Disabled: true},
-			events:  []Event{NodeRemoved(0, "n01")},
-			blocked: true, remaining: 1, stuck: true, end: 0, errorsAtEnd: 1},
+			events: []Event{NodeRemoved(0, "n01")},
+			// every sync fails: the work queue retries after 5 ms, 10 ms, ...
+			// and the run ends once the delay is at its 1000 s cap, after
+			// 5 ms · (2^18 - 1)
+			blocked: true, remaining: 1, stuck: true, end: 1310715 * time.Millisecond, errorsAtEnd: 1},
 		{name: "non-surge path deletes the Ready orphan itself",
 			gc: PodGCModel{Disabled: true}, events: []Event{NodeRemoved(0, "n01")},
 			byRollout: 1, end: 60 * time.Second},

@@ -1,9 +1,14 @@
 package simulate
 
 import (
+	"errors"
+
 	"github.com/daemonkit/daemonkit/daemonset"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -57,4 +62,21 @@ func daemonPodAdmission(spec *corev1.PodSpec, c *Cluster) (adm daemonset.Admitte
 		adm.PreemptionPolicy = *spec.PreemptionPolicy
 	}
 	return adm, nil, true
+}
+
+// failedCreatePrefix starts the message of a FailedCreate event.
+// upstream: pkg/controller/controller_utils.go RealPodControl.createPods
+// ("Error creating: %v")
+const failedCreatePrefix = "Error creating: "
+
+// refusedCreateError is the error the API server returns to the
+// controller's create of a daemon pod that Priority admission refuses: a
+// Forbidden status naming the pod by its generateName (admission runs before
+// the name is generated).
+// upstream: apiserver pkg/admission/errors.go NewForbidden,
+// extractResourceName; apimachinery pkg/api/errors NewForbidden;
+// plugin/pkg/admission/priority/admission.go admitPod
+func refusedCreateError(ds *appsv1.DaemonSet, refused *field.Error) string {
+	name := daemonset.NewPodForRevision(ds, "", "").GenerateName
+	return apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, name, errors.New(refused.Detail)).Error()
 }

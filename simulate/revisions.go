@@ -38,6 +38,8 @@ type revision struct {
 	// revision's pods (nil when it admits them): the controller's creates
 	// fail and no pod of it ever exists.
 	refused *field.Error
+	// createErr is the API server's error for a create of a refused pod.
+	createErr string
 	// tols are the tolerations of its pods as created (tainteviction.go).
 	tols     []corev1.Toleration
 	tolsDone bool
@@ -146,6 +148,9 @@ func (e *engine) constructHistory() {
 		r.anti = daemonset.GetAffinityTerms(r.pod.Namespace, anti)
 		r.pending = e.schedulerPending()
 		_, r.refused, _ = daemonPodAdmission(&tmpl.Spec, e.s.Cluster)
+		if r.refused != nil {
+			r.createErr = refusedCreateError(e.ds, r.refused)
+		}
 		e.revs = append(e.revs, r)
 		e.setCurrent(int32(len(e.revs) - 1))
 		return

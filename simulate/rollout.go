@@ -352,7 +352,9 @@ type Eviction struct {
 // Step is one reconcile of the controller.
 type Step struct {
 	// Time is the instant the reconcile ended and wrote its status (the
-	// instant it started unless API calls were rate limited).
+	// instant it started unless API calls were rate limited). Everything
+	// happens on whole seconds except the retries after a failed reconcile,
+	// which follow the work queue's millisecond backoff.
 	Time time.Duration
 	// Reconcile numbers the reconcile among all of the run (from 1),
 	// including those not recorded.
@@ -362,6 +364,18 @@ type Step struct {
 	// Deleted lists the nodes whose pods were deleted, in the order deleted
 	// (a node appears once per deleted pod).
 	Deleted []string
+	// FailedCreate lists the nodes whose pod create the API server refused
+	// (the controller records a FailedCreate event for each), in the order
+	// tried. Creates go in slow-start batches of 1, 2, 4, ... and stop after
+	// a batch with a failure: for a template Priority admission refuses
+	// (CauseAdmissionRefused) that is one node per reconcile, the reconcile
+	// returns the error (Summary.Errors) and the controller retries with
+	// its work queue's backoff: 5 ms, doubling, at most 1000 s.
+	// upstream: daemon_controller.go syncNodes, processNextWorkItem
+	FailedCreate []string
+	// FailedCreateMessage is the message of those FailedCreate events
+	// (Warning): "Error creating: " and the API server's error.
+	FailedCreateMessage string
 	// Status is the DaemonSet status written after the reconcile.
 	Status appsv1.DaemonSetStatus
 }

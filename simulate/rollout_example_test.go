@@ -207,3 +207,38 @@ status:
 	// Output:
 	// 2026-11-27T09:30:00Z
 }
+
+// A template the API server's Priority admission refuses (spec.priority
+// without a PriorityClass that gives it): no pod is ever created. Each sync
+// tries one create — the slow start's first batch — which fails with a
+// FailedCreate event; the sync's error makes the work queue retry after
+// 5 ms, 10 ms, 20 ms, ... up to 1000 s, where the run ends, stuck.
+func ExampleRollout_admissionRefused() {
+	ds := exampleDS("agent:1.0", intstr.FromInt32(1))
+	prio := int32(1000)
+	ds.Spec.Template.Spec.Priority = &prio
+	cluster, err := exampleNodes(3).WithPriorityClasses() // no custom classes
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := simulate.Rollout(context.Background(), simulate.Scenario{Cluster: cluster, To: ds})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, st := range res.Steps[:4] {
+		fmt.Printf("%v FailedCreate on %v\n", st.Time, st.FailedCreate)
+	}
+	fmt.Println(res.Steps[0].FailedCreateMessage)
+	s := res.Summary
+	fmt.Printf("%d reconciles, %d failed creates, %d creates, until %v; stuck %v: %s\n",
+		s.Reconciles, s.FailedCreates, s.Creates, s.End, s.Stuck, s.Blocking[0].Cause)
+	// Output:
+	// 0s FailedCreate on [node-00]
+	// 5ms FailedCreate on [node-00]
+	// 15ms FailedCreate on [node-00]
+	// 35ms FailedCreate on [node-00]
+	// Error creating: pods "agent-" is forbidden: the integer value of priority (1000) must not be provided in pod spec; priority admission controller computed 0 from the given PriorityClass name
+	// 19 reconciles, 19 failed creates, 0 creates, until 21m50.715s; stuck true: AdmissionRefused
+}

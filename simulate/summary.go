@@ -14,6 +14,9 @@ type Summary struct {
 	Reconciles int
 	// Creates and Deletes count the pod writes that took effect.
 	Creates, Deletes int
+	// FailedCreates counts the creates the API server refused: the
+	// controller's FailedCreate events (Step.FailedCreate).
+	FailedCreates int
 	// Truncated says a limit (a field of Limits) ended the run
 	// before the controller came to rest.
 	Truncated bool
@@ -40,9 +43,14 @@ type Summary struct {
 	// reason upstream allows it. Empty for surge and OnDelete strategies.
 	Breaches []BudgetBreach
 
-	// Errors lists the errors the controller's rolling update returned (an
+	// Errors lists the errors the controller's syncs returned (an
 	// unparsable budget, an old pod on a node missing from the node list on
-	// the surge path), each from the first reconcile that hit it in a row.
+	// the surge path, a create the API server refused), each from the first
+	// reconcile that hit it in a row. Each failed sync requeues the
+	// DaemonSet with the work queue's backoff (5 ms, doubling, at most
+	// 1000 s; reset by a sync that succeeds): the run simulates the retries
+	// until only they remain and their delay reached 1000 s, when each
+	// later one would fail alike.
 	Errors []ControllerError
 
 	// Orphans are the removed nodes that held daemon pods, and what became
@@ -193,10 +201,11 @@ type NodeIssue struct {
 func (e *engine) summarize() Summary {
 	t := e.trace
 	s := Summary{
-		End:              e.dur(e.now),
+		End:              e.at(),
 		Reconciles:       t.reconciles,
 		Creates:          t.creates,
 		Deletes:          t.deletes,
+		FailedCreates:    t.failedCreates,
 		Truncated:        t.truncated,
 		MinAvailable:     t.minAvail,
 		MinAvailableAt:   e.dur(t.minAvailAt),

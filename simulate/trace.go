@@ -16,7 +16,9 @@ type tracer struct {
 	reconciles int
 	creates    int
 	deletes    int
-	truncated  bool
+	// failedCreates counts the creates the API server refused.
+	failedCreates int
+	truncated     bool
 
 	haveLast   bool
 	last       appsv1.DaemonSetStatus
@@ -41,8 +43,8 @@ type tracer struct {
 	// scratch buffers for the reconcile in progress, and an arena the
 	// recorded steps' node lists are carved from (few allocations for
 	// hundreds of thousands of steps).
-	scratchC, scratchD []string
-	arena              []string
+	scratchC, scratchD, scratchF []string
+	arena                        []string
 
 	// afterReconcile, when set (by this package's tests), sees the engine
 	// after every reconcile.
@@ -69,9 +71,9 @@ func (t *tracer) record(e *engine, s Step) {
 		t.afterReconcile(e)
 	}
 	acted := len(s.Created) > 0 || len(s.Deleted) > 0
-	t.scratchC, t.scratchD = s.Created[:0], s.Deleted[:0]
-	if acted || !t.haveLast || e.s.AllSteps || !statusEqual(s.Status, t.last) {
-		s.Created, s.Deleted = t.keep(s.Created), t.keep(s.Deleted)
+	t.scratchC, t.scratchD, t.scratchF = s.Created[:0], s.Deleted[:0], s.FailedCreate[:0]
+	if acted || len(s.FailedCreate) > 0 || !t.haveLast || e.s.AllSteps || !statusEqual(s.Status, t.last) {
+		s.Created, s.Deleted, s.FailedCreate = t.keep(s.Created), t.keep(s.Deleted), t.keep(s.FailedCreate)
 		if t.steps == nil {
 			t.steps = make([]Step, 0, 2*len(e.nodes)+16)
 		}
@@ -137,14 +139,15 @@ func statusEqual(a, b appsv1.DaemonSetStatus) bool {
 	return a.CollisionCount == nil || *a.CollisionCount == *b.CollisionCount
 }
 
-// controllerError notes an error the rolling update returned (the
-// controller logs it and retries with backoff; nothing is done that sync).
+// controllerError notes an error a sync returned (the controller logs it
+// and requeues the DaemonSet with backoff, requeue.go; the sync did nothing
+// after the failing step).
 func (t *tracer) controllerError(e *engine, err error) {
 	msg := err.Error()
 	if n := len(t.errors); n > 0 && t.errors[n-1].Message == msg {
 		return
 	}
-	t.errors = append(t.errors, ControllerError{Time: e.dur(e.now), Message: msg})
+	t.errors = append(t.errors, ControllerError{Time: e.at(), Message: msg})
 }
 
 // breachCause says why upstream let unavailability pass maxUnavailable in
@@ -182,17 +185,22 @@ func durPtr(t int64) *time.Duration {
 // WriteTrace writes r's steps as a table, one line per step: time,
 // reconcile number, created and deleted counts with the nodes (at most
 // maxNodes named per list, 0 = all), and the status counters
-// desired/current/ready/updated/available/unavailable/misscheduled.
-// The output depends only on r (deterministic).
+// desired/current/ready/updated/available/unavailable/misscheduled, then,
+// on a step with creates the API server refused, "FailedCreate" and those
+// nodes. The output depends only on r (deterministic).
 func WriteTrace(w io.Writer, r *Result, maxNodes int) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "%-8s %-6s %-24s %-24s %s\n", "TIME", "SYNC", "CREATED", "DELETED", "DES/CUR/RDY/UPD/AVL/UNAV/MIS")
 	for _, s := range r.Steps {
 		st := s.Status
-		fmt.Fprintf(bw, "%-8s %-6d %-24s %-24s %d/%d/%d/%d/%d/%d/%d\n", s.Time, s.Reconcile,
+		fmt.Fprintf(bw, "%-8s %-6d %-24s %-24s %d/%d/%d/%d/%d/%d/%d", s.Time, s.Reconcile,
 			nodeList(s.Created, maxNodes), nodeList(s.Deleted, maxNodes),
 			st.DesiredNumberScheduled, st.CurrentNumberScheduled, st.NumberReady, st.UpdatedNumberScheduled,
 			st.NumberAvailable, st.NumberUnavailable, st.NumberMisscheduled)
+		if len(s.FailedCreate) > 0 {
+			fmt.Fprintf(bw, " FailedCreate %s", nodeList(s.FailedCreate, maxNodes))
+		}
+		bw.WriteByte('\n')
 	}
 	return bw.Flush()
 }

@@ -336,6 +336,7 @@ type rolloutSummary struct {
 	Reconciles            int             `json:"reconciles"`
 	Creates               int             `json:"creates"`
 	Deletes               int             `json:"deletes"`
+	FailedCreates         int             `json:"failedCreates,omitempty"`
 	Truncated             bool            `json:"truncated,omitempty"`
 	Cut                   *cutOut         `json:"cut,omitempty"`
 	AllUpdatedSeconds     *float64        `json:"allUpdatedSeconds,omitempty"`
@@ -417,6 +418,10 @@ type rolloutStepOut struct {
 	Reconcile   int      `json:"reconcile"`
 	Created     []string `json:"created,omitempty"`
 	Deleted     []string `json:"deleted,omitempty"`
+	// FailedCreate are the nodes whose pod create the API server refused
+	// (a FailedCreate event each), with the events' message.
+	FailedCreate        []string `json:"failedCreate,omitempty"`
+	FailedCreateMessage string   `json:"failedCreateMessage,omitempty"`
 	// Evicted are the nodes whose pods the taint-eviction controller
 	// deleted since the previous step.
 	Evicted []string `json:"evicted,omitempty"`
@@ -439,7 +444,7 @@ func secsPtr(d *time.Duration) *float64 {
 func traceOf(r *simulate.Result, where string, evs []simulate.Event, maxTime time.Duration) rolloutTrace {
 	s := r.Summary
 	out := rolloutTrace{envelope: newEnvelope("RolloutTrace"), Cluster: where, Summary: rolloutSummary{
-		EndSeconds: secs(s.End), Reconciles: s.Reconciles, Creates: s.Creates, Deletes: s.Deletes, Truncated: s.Truncated,
+		EndSeconds: secs(s.End), Reconciles: s.Reconciles, Creates: s.Creates, Deletes: s.Deletes, FailedCreates: s.FailedCreates, Truncated: s.Truncated,
 		AllUpdatedSeconds: secsPtr(s.AllUpdated), AllAvailableSeconds: secsPtr(s.AllAvailable),
 		MinAvailable: s.MinAvailable, MaxUnavailable: s.MaxUnavailable, Stuck: s.Stuck,
 		KubectlRolloutDone: s.Done, EveryNodeRunsNewReady: s.AllCurrentAndAvailable,
@@ -479,7 +484,8 @@ func traceOf(r *simulate.Result, where string, evs []simulate.Event, maxTime tim
 	next := 0 // the first event not yet given to a step
 	evicted := evictedPerStep(r)
 	for i, st := range r.Steps {
-		so := rolloutStepOut{TimeSeconds: secs(st.Time), Reconcile: st.Reconcile, Created: st.Created, Deleted: st.Deleted, Evicted: evicted[i], Status: st.Status}
+		so := rolloutStepOut{TimeSeconds: secs(st.Time), Reconcile: st.Reconcile, Created: st.Created, Deleted: st.Deleted,
+			FailedCreate: st.FailedCreate, FailedCreateMessage: st.FailedCreateMessage, Evicted: evicted[i], Status: st.Status}
 		for next < len(sorted) && sorted[next].At <= st.Time {
 			so.Events = append(so.Events, eventOf(sorted[next]))
 			next++
@@ -583,7 +589,11 @@ func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where,
 		b := s.Breaches[0]
 		fmt.Fprintf(tw, "  budget exceeded\t%d time(s); first at %v: %d unavailable > maxUnavailable %d (%s)\n", len(s.Breaches), b.Time, b.Unavailable, b.MaxUnavailable, b.Cause)
 	}
-	fmt.Fprintf(tw, "  reconciles\t%d (%d creates, %d deletes), simulated until %v\n", s.Reconciles, s.Creates, s.Deletes, s.End)
+	failed := ""
+	if s.FailedCreates > 0 {
+		failed = fmt.Sprintf(", %d failed creates", s.FailedCreates)
+	}
+	fmt.Fprintf(tw, "  reconciles\t%d (%d creates, %d deletes%s), simulated until %v\n", s.Reconciles, s.Creates, s.Deletes, failed, s.End)
 	fmt.Fprintf(tw, "  kubectl rollout status\t%s\n", yesNo(s.Done, "done", "not done"))
 	fmt.Fprintf(tw, "  every eligible node runs an available new pod\t%s\n", yesNo(s.AllCurrentAndAvailable, "yes", "no"))
 	if s.Stuck {
@@ -626,6 +636,39 @@ func renderRollout(w io.Writer, r *simulate.Result, sc simulate.Scenario, where,
 	}
 	renderOrphans(w, s.Orphans, sc.PodGC)
 	renderTimeline(w, r)
+	renderFailedCreates(w, r)
+}
+
+// renderFailedCreates lists the steps whose creates the API server refused,
+// one line per FailedCreate event; long lists are cut to the first and last.
+func renderFailedCreates(w io.Writer, r *simulate.Result) {
+	if r.Summary.FailedCreates == 0 {
+		return
+	}
+	var lines []string
+	last := ""
+	for _, st := range r.Steps {
+		for _, n := range st.FailedCreate {
+			msg := st.FailedCreateMessage
+			if msg == last {
+				msg = "(the same)"
+			}
+			last = st.FailedCreateMessage
+			lines = append(lines, fmt.Sprintf("  %-10v FailedCreate on %s: %s", st.Time, n, msg))
+		}
+	}
+	fmt.Fprintf(w, "\nFailed creates (%d FailedCreate events: a sync stops creating at its first failure and returns the error;"+
+		" the controller retries after 5ms, doubling up to 1000s)\n", r.Summary.FailedCreates)
+	const head, tail = 5, 1
+	for i, l := range lines {
+		if len(lines) > head+tail && i == head {
+			fmt.Fprintf(w, "  … %d more\n", len(lines)-head-tail)
+		}
+		if len(lines) > head+tail && i >= head && i < len(lines)-tail {
+			continue
+		}
+		fmt.Fprintln(w, l)
+	}
 }
 
 // renderOrphans says what became of the pods removed nodes left.
@@ -694,32 +737,56 @@ func renderTimeline(w io.Writer, r *simulate.Result) {
 	var acted []stepRow
 	perStep := evictedPerStep(r)
 	evictions := len(r.Evictions)
+	failing := r.Summary.FailedCreates > 0
+	nActed := 0
 	for i, st := range r.Steps {
-		if len(st.Created) > 0 || len(st.Deleted) > 0 || len(perStep[i]) > 0 {
+		acts := len(st.Created) > 0 || len(st.Deleted) > 0 || len(perStep[i]) > 0
+		if acts {
+			nActed++
+		}
+		if acts || len(st.FailedCreate) > 0 {
 			acted = append(acted, stepRow{st, len(perStep[i])})
 		}
 	}
-	fmt.Fprintf(w, "\nTimeline (%d reconciles acted)\n", len(acted))
+	if failing {
+		fmt.Fprintf(w, "\nTimeline (%d reconciles acted, %d failed a create)\n", nActed, len(acted)-nActed)
+	} else {
+		fmt.Fprintf(w, "\nTimeline (%d reconciles acted)\n", nActed)
+	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	evicted := ""
+	evicted, failed := "", ""
 	if evictions > 0 {
 		// the taint-eviction controller's deletes the reconcile reacts to
 		evicted = "EVICTED\t"
 	}
-	fmt.Fprintln(tw, "  TIME\t"+evicted+"CREATED\tDELETED\tDESIRED\tCURRENT\tUPDATED\tAVAILABLE\tUNAVAILABLE\t")
+	if failing {
+		// creates the API server refused
+		failed = "FAILED\t"
+	}
+	fmt.Fprintln(tw, "  TIME\t"+evicted+"CREATED\t"+failed+"DELETED\tDESIRED\tCURRENT\tUPDATED\tAVAILABLE\tUNAVAILABLE\t")
+	cells := 8 // columns of a row
+	if evictions > 0 {
+		cells++
+	}
+	if failing {
+		cells++
+	}
 	row := func(st stepRow) {
 		s := st.Status
-		ev := ""
+		ev, fc := "", ""
 		if evictions > 0 {
 			ev = fmt.Sprintf("%d\t", st.evicted)
 		}
-		fmt.Fprintf(tw, "  %v\t%s%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", st.Time, ev, len(st.Created), len(st.Deleted),
+		if failing {
+			fc = fmt.Sprintf("%d\t", len(st.FailedCreate))
+		}
+		fmt.Fprintf(tw, "  %v\t%s%d\t%s%d\t%d\t%d\t%d\t%d\t%d\t\n", st.Time, ev, len(st.Created), fc, len(st.Deleted),
 			s.DesiredNumberScheduled, s.CurrentNumberScheduled, s.UpdatedNumberScheduled, s.NumberAvailable, s.NumberUnavailable)
 	}
 	const head, tail = 12, 6
 	for i, st := range acted {
 		if len(acted) > head+tail && i == head {
-			fmt.Fprintf(tw, "  …\t\t\t\t\t\t\t\t\n")
+			fmt.Fprintln(tw, "  …"+strings.Repeat("\t", cells))
 		}
 		if len(acted) > head+tail && i >= head && i < len(acted)-tail {
 			continue
