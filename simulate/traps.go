@@ -219,7 +219,8 @@ func findTraps(c *Cluster, ix *clusterIndex, ip *interPod, dss []*appsv1.DaemonS
 			"the scheduler evicts them (see each node's Preempts) and the pod runs once they have terminated", len(preempts)))
 		if d.Refused != nil {
 			add(TrapAdmissionRefused, refused, fmt.Sprintf("the API server refuses the daemon pod (Priority admission: %s): "+
-				"the controller's creates fail with FailedCreate events on %d node(s) and no pod ever exists", d.Refused.Detail, len(refused)))
+				"%d node(s) never get a pod; each sync of the controller tries one create (slow start), records a FailedCreate event "+
+				"and retries after a backoff doubling from 5 ms to 1000 s", d.Refused.Detail, len(refused)))
 		}
 		if unknownClass[k] {
 			traps = append(traps, Trap{Kind: TrapPriorityClassNotGiven, DaemonSet: key,
