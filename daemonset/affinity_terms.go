@@ -92,10 +92,30 @@ func RequiredAffinityTerms(spec *corev1.PodSpec) (affinity, antiAffinity []corev
 // InterPodAffinity plugin's PreFilter mergeAffinityTermNamespacesIfNotEmpty
 // does)
 func (t *AffinityTerm) Matches(pod *corev1.Pod) bool {
-	if slices.Contains(t.Namespaces, pod.Namespace) || t.NamespaceSelector.Matches(labels.Set{corev1.LabelMetadataName: pod.Namespace}) {
+	if slices.Contains(t.Namespaces, pod.Namespace) || t.NamespaceSelector.Matches(namespaceLabels(pod.Namespace)) {
 		return t.Selector.Matches(labels.Set(pod.Labels))
 	}
 	return false
+}
+
+// namespaceLabels are the labels known of a namespace: its
+// kubernetes.io/metadata.name (a labels.Labels that allocates nothing).
+type namespaceLabels string
+
+func (n namespaceLabels) Has(key string) bool { return key == corev1.LabelMetadataName }
+
+func (n namespaceLabels) Lookup(key string) (string, bool) {
+	if key == corev1.LabelMetadataName {
+		return string(n), true
+	}
+	return "", false
+}
+
+func (n namespaceLabels) Get(key string) string {
+	if key == corev1.LabelMetadataName {
+		return string(n)
+	}
+	return ""
 }
 
 // AntiAffinityAgainstOtherRevisions returns the index of the first required

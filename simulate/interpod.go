@@ -169,6 +169,8 @@ type interPodDS struct {
 	// existing pods' anti-affinity terms matching this pod, pods matching
 	// all its affinity terms, pods matching its anti-affinity terms.
 	existingAnti, affCounts, antiCounts pairCounts
+	// existingAntiKeys: the topology keys existingAnti counts at, sorted.
+	existingAntiKeys []string
 	// active: some filter here can fail; when false the filters pass.
 	active bool
 }
@@ -261,6 +263,12 @@ func newInterPod(c *Cluster, ix *clusterIndex, pods []*corev1.Pod, replaced func
 		d := &ip.dss[k]
 		if d.existingAnti.total > 0 {
 			d.active = true
+			for p := range d.existingAnti.n {
+				if !slices.Contains(d.existingAntiKeys, p.key) {
+					d.existingAntiKeys = append(d.existingAntiKeys, p.key)
+				}
+			}
+			slices.Sort(d.existingAntiKeys)
 		}
 		ip.spreadDomains(d)
 	}
@@ -531,8 +539,24 @@ func (ip *interPod) affinityFilter(d *interPodDS, i int, gone []int32, bound []i
 	}
 	// the anti-affinity of the pods already there: upstream
 	// satisfyExistingPodsAntiAffinity
-	for _, key := range sortedLabelKeys(L) {
-		v := L[key]
+	// (only keys some pod's term counts at can fail: those of the
+	// cluster-wide counts and of the pods bound here)
+	keys := d.existingAntiKeys
+	for _, ch := range changes {
+		for _, t := range ch.p.anti {
+			if !slices.Contains(keys, t.TopologyKey) {
+				keys = append(slices.Clip(keys), t.TopologyKey)
+			}
+		}
+	}
+	if len(keys) > len(d.existingAntiKeys) {
+		slices.Sort(keys)
+	}
+	for _, key := range keys {
+		v, ok := L[key]
+		if !ok {
+			continue
+		}
 		n := d.existingAnti.n[topoPair{key, v}]
 		for _, ch := range changes {
 			for _, t := range ch.p.anti {
@@ -559,13 +583,3 @@ func orPods(by string) string {
 	return by
 }
 
-// sortedLabelKeys: the node's label keys, sorted (for a stable choice of
-// the reason's topology pair).
-func sortedLabelKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
