@@ -582,4 +582,3 @@ func orPods(by string) string {
 	}
 	return by
 }
-
