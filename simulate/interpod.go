@@ -2,9 +2,9 @@ package simulate
 
 import (
 	"fmt"
-	"github.com/daemonkit/daemonkit/daemonset"
 	"slices"
 
+	"github.com/daemonkit/daemonkit/daemonset"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -19,16 +19,18 @@ import (
 // on):
 //   - upstream: plugins/interpodaffinity/filtering.go PreFilter, Filter
 //     (nodeTopologyMatchesAffinity, satisfyPodAntiAffinity,
-//     satisfyExistingPodsAntiAffinity)
+//     satisfyExistingPodsAntiAffinity), AddPod/RemovePod (preemption)
 //   - upstream: plugins/podtopologyspread/filtering.go calPreFilterState,
-//     Filter; common.go filterTopologySpreadConstraints
+//     Filter, updateWithPod; common.go filterTopologySpreadConstraints
 //
-// The pods a daemon pod meets are the cluster's bound pods (Place replaces
-// those of the DaemonSets it places) and, on its own node, the daemon pods
-// bound there before it, without the pods its node's preemptions evicted.
-// Daemon pods Place binds on other nodes are not among them: which of them
-// the scheduler binds first is not known (TrapDaemonPodsInteract says where
-// that matters).
+// Place binds the daemon pods one after another, nodes in name order and on
+// each node highest priority first: each daemon pod meets the cluster's
+// bound pods (less those Place replaces and those preemption evicted) and
+// the daemon pods bound before it, on every node. That is one order the
+// scheduler can take them in; where daemon pods meet across nodes the
+// outcome depends on the order (TrapDaemonPodsInteract says so). Pending
+// pods are tried again once every node has been seen, until a round binds
+// none (Place).
 //
 // Namespaces are known by name only: a namespaceSelector is read against the
 // label every namespace carries, kubernetes.io/metadata.name (a selector on
@@ -48,31 +50,58 @@ func matchesAll(terms []daemonset.AffinityTerm, pod *corev1.Pod) bool {
 	return true
 }
 
+func anyMatches(terms []daemonset.AffinityTerm, pod *corev1.Pod) bool {
+	for i := range terms {
+		if terms[i].Matches(pod) {
+			return true
+		}
+	}
+	return false
+}
+
 // topoPair is a topology key and value.
 type topoPair struct{ key, value string }
 
-// pairCounts counts pods by topology pair, with the first pod counted at
-// each pair (an index into the cluster's pods) to name in messages.
+// podRef names a pod the filters count: a cluster pod (pi >= 0) or the
+// daemon pod of placed DaemonSet ds bound on node.
+type podRef struct {
+	pi       int32
+	ds, node int32
+}
+
+var noRef = podRef{pi: -1, ds: -1}
+
+// pairCounts counts pods by topology pair (upstream:
+// topologyToMatchedTermCount), with a pod counted at each pair to name in
+// messages (noRef once it is gone and others remain).
 type pairCounts struct {
 	n     map[topoPair]int
-	first map[topoPair]int32
+	first map[topoPair]podRef
 	total int
 }
 
-func (m *pairCounts) add(key string, nodeLabels map[string]string, pi int32) {
+func (m *pairCounts) add(key string, nodeLabels map[string]string, sign int, ref podRef) {
 	v, ok := nodeLabels[key]
 	if !ok {
 		return
 	}
 	if m.n == nil {
-		m.n, m.first = map[topoPair]int{}, map[topoPair]int32{}
+		m.n, m.first = map[topoPair]int{}, map[topoPair]podRef{}
 	}
 	p := topoPair{key, v}
-	if _, seen := m.first[p]; !seen {
-		m.first[p] = pi
+	m.n[p] += sign
+	m.total += sign
+	switch {
+	case m.n[p] == 0:
+		delete(m.n, p)
+		delete(m.first, p)
+	case sign > 0:
+		if _, ok := m.first[p]; !ok {
+			m.first[p] = ref
+		}
+	case m.first[p] == ref:
+		m.first[p] = noRef
 	}
-	m.n[p]++
-	m.total++
 }
 
 // spreadConstraint is a DoNotSchedule topology spread constraint of the
@@ -92,15 +121,64 @@ type spreadConstraint struct {
 	honorTaints bool
 	// selfMatch: the daemon pod's own labels match the selector.
 	selfMatch bool
-	// domains (nodeAffinityPolicy Ignore): matching pods per value of key
-	// over the eligible nodes, and the two smallest counts.
-	domains map[string]int
-	low     [2]domainCount
+	// domains (nodeAffinityPolicy Ignore): matching pods per domain over
+	// the eligible nodes.
+	domains *domainCounts
 }
 
-type domainCount struct {
-	value string
-	n     int
+// domainCounts counts matching pods per domain (a value of the topology
+// key), with how many domains hold each count, so the smallest count —
+// with or without one domain — is found without a pass over the domains.
+// upstream: filtering.go preFilterState TpValueToMatchNum, criticalPaths
+type domainCounts struct {
+	n       map[string]int
+	byCount map[int]int
+	min     int
+}
+
+func newDomainCounts() *domainCounts {
+	return &domainCounts{n: map[string]int{}, byCount: map[int]int{}}
+}
+
+// add adds d (±1, or 0 to make the domain known) to domain v.
+func (dc *domainCounts) add(v string, d int) {
+	old, known := dc.n[v]
+	if known {
+		dc.byCount[old]--
+		if dc.byCount[old] == 0 {
+			delete(dc.byCount, old)
+		}
+	}
+	now := old + d
+	dc.n[v] = now
+	dc.byCount[now]++
+	if len(dc.n) == 1 || now < dc.min {
+		dc.min = now
+	}
+	for len(dc.byCount) > 0 && dc.byCount[dc.min] == 0 {
+		delete(dc.byCount, dc.min)
+		dc.min++
+	}
+}
+
+// minWithout is the smallest count of the domains but v (-1 when v is the
+// only domain).
+func (dc *domainCounts) minWithout(v string) int {
+	n, ok := dc.n[v]
+	if !ok || n != dc.min || dc.byCount[dc.min] > 1 {
+		if len(dc.n) == 0 || (ok && len(dc.n) == 1) {
+			return -1
+		}
+		return dc.min
+	}
+	if len(dc.n) == 1 {
+		return -1
+	}
+	for c := dc.min + 1; ; c++ {
+		if dc.byCount[c] > 0 {
+			return c
+		}
+	}
 }
 
 // newSpreadConstraints processes pod's DoNotSchedule constraints, with
@@ -165,11 +243,14 @@ type interPodDS struct {
 	aff, anti  []daemonset.AffinityTerm
 	affKeyMult map[string]int // how many affinity terms have each key
 	spread     []spreadConstraint
-	// counts over the cluster's pods (Place's replaced pods left out):
-	// existing pods' anti-affinity terms matching this pod, pods matching
-	// all its affinity terms, pods matching its anti-affinity terms.
+	// counts over the pods bound so far: the anti-affinity terms of those
+	// pods matching this pod, the pods matching all its affinity terms, the
+	// pods matching its anti-affinity terms
+	// (upstream: existingClusterWideAntiAffinityCounts,
+	// clusterWideAffinityCounts, clusterWideAntiAffinityCounts).
 	existingAnti, affCounts, antiCounts pairCounts
-	// existingAntiKeys: the topology keys existingAnti counts at, sorted.
+	// existingAntiKeys: the topology keys of the anti-affinity terms of the
+	// cluster's pods and of the daemon pods that match this pod, sorted.
 	existingAntiKeys []string
 	// active: some filter here can fail; when false the filters pass.
 	active bool
@@ -183,8 +264,13 @@ type interPod struct {
 	// podAnti: the required anti-affinity terms of counted pods that have
 	// them.
 	podAnti map[int32][]daemonset.AffinityTerm
-	// replaced says which counted pods Place replaces.
+	// replaced says which counted pods Place replaces; evicted holds those
+	// preemption evicted.
 	replaced func(pi int32) bool
+	evicted  map[int32]bool
+	// bound: the placed DaemonSets bound on each node (for the counts per
+	// node of spread under nodeAffinityPolicy Honor).
+	bound map[int32][]int
 }
 
 // newInterPod builds the filters' state, or returns nil when no filter can
@@ -193,7 +279,6 @@ type interPod struct {
 // matches a daemon pod). replaced says which counted pods Place replaces.
 func newInterPod(c *Cluster, ix *clusterIndex, pods []*corev1.Pod, replaced func(pi int32) bool) *interPod {
 	ip := &interPod{c: c, ix: ix, dss: make([]interPodDS, len(pods)), replaced: replaced}
-	any := false
 	for k, p := range pods {
 		d := &ip.dss[k]
 		d.pod = p
@@ -207,7 +292,6 @@ func newInterPod(c *Cluster, ix *clusterIndex, pods []*corev1.Pod, replaced func
 			}
 		}
 		d.active = len(d.aff) > 0 || len(d.anti) > 0 || len(d.spread) > 0
-		any = any || d.active
 	}
 	for _, pi := range ix.antiPods {
 		if replaced(pi) {
@@ -220,42 +304,39 @@ func newInterPod(c *Cluster, ix *clusterIndex, pods []*corev1.Pod, replaced func
 		_, anti := daemonset.RequiredAffinityTerms(&p.Spec)
 		ip.podAnti[pi] = daemonset.GetAffinityTerms(p.Namespace, anti)
 	}
-	// the daemon pods' anti-affinity terms against each other (same node)
+	// the daemon pods' anti-affinity terms against each other
 	for k := range ip.dss {
+		d := &ip.dss[k]
 		for j := range ip.dss {
-			if j != k && anyMatches(ip.dss[j].anti, ip.dss[k].pod) {
-				ip.dss[k].active = true
+			for _, t := range ip.dss[j].anti {
+				if t.Matches(d.pod) {
+					d.active = true
+					if !slices.Contains(d.existingAntiKeys, t.TopologyKey) {
+						d.existingAntiKeys = append(d.existingAntiKeys, t.TopologyKey)
+					}
+				}
 			}
 		}
 	}
-	if !any && len(ip.podAnti) == 0 && !slices.ContainsFunc(ip.dss, func(d interPodDS) bool { return d.active }) {
+	if len(ip.podAnti) == 0 && !slices.ContainsFunc(ip.dss, func(d interPodDS) bool { return d.active }) {
 		return nil
 	}
-	for i := range ix.nodes {
-		nl := c.nodes[i].Labels
-		for _, pi := range ix.nodes[i].podIdx {
-			if replaced(pi) {
-				continue
+	for k := range ip.dss {
+		for s := range ip.dss[k].spread {
+			if sc := &ip.dss[k].spread[s]; !sc.honorAffinity {
+				sc.domains = newDomainCounts()
+				for _, node := range c.nodes {
+					if ip.spreadEligible(&ip.dss[k], sc, node) {
+						sc.domains.add(node.Labels[sc.key], 0)
+					}
+				}
 			}
-			q := c.pods[pi]
-			qAnti := ip.podAnti[pi]
-			for k := range ip.dss {
-				d := &ip.dss[k]
-				for t := range qAnti {
-					if qAnti[t].Matches(d.pod) {
-						d.existingAnti.add(qAnti[t].TopologyKey, nl, pi)
-					}
-				}
-				if matchesAll(d.aff, q) {
-					for t := range d.aff {
-						d.affCounts.add(d.aff[t].TopologyKey, nl, pi)
-					}
-				}
-				for t := range d.anti {
-					if d.anti[t].Matches(q) {
-						d.antiCounts.add(d.anti[t].TopologyKey, nl, pi)
-					}
-				}
+		}
+	}
+	for i := range ix.nodes {
+		for _, pi := range ix.nodes[i].podIdx {
+			if !replaced(pi) {
+				ip.count(c.pods[pi], ip.podAnti[pi], int32(i), 1, podRef{pi: pi, ds: -1, node: int32(i)})
 			}
 		}
 	}
@@ -263,28 +344,69 @@ func newInterPod(c *Cluster, ix *clusterIndex, pods []*corev1.Pod, replaced func
 		d := &ip.dss[k]
 		if d.existingAnti.total > 0 {
 			d.active = true
-			for p := range d.existingAnti.n {
-				if !slices.Contains(d.existingAntiKeys, p.key) {
-					d.existingAntiKeys = append(d.existingAntiKeys, p.key)
-				}
-			}
-			slices.Sort(d.existingAntiKeys)
 		}
-		ip.spreadDomains(d)
+		for p := range d.existingAnti.n {
+			if !slices.Contains(d.existingAntiKeys, p.key) {
+				d.existingAntiKeys = append(d.existingAntiKeys, p.key)
+			}
+		}
+		slices.Sort(d.existingAntiKeys)
 	}
 	return ip
 }
 
-func anyMatches(terms []daemonset.AffinityTerm, pod *corev1.Pod) bool {
-	for i := range terms {
-		if terms[i].Matches(pod) {
-			return true
+// count adds (sign 1) or removes (-1) pod q, bound on node i, with its
+// required anti-affinity terms qAnti, to every DaemonSet's counts.
+// upstream: interpodaffinity/filtering.go updateWithPod (AddPod,
+// RemovePod), podtopologyspread/filtering.go updateWithPod
+func (ip *interPod) count(q *corev1.Pod, qAnti []daemonset.AffinityTerm, i int32, sign int, ref podRef) {
+	node := ip.c.nodes[i]
+	nl := node.Labels
+	for k := range ip.dss {
+		d := &ip.dss[k]
+		for t := range qAnti {
+			if qAnti[t].Matches(d.pod) {
+				d.existingAnti.add(qAnti[t].TopologyKey, nl, sign, ref)
+			}
+		}
+		if matchesAll(d.aff, q) {
+			for t := range d.aff {
+				d.affCounts.add(d.aff[t].TopologyKey, nl, sign, ref)
+			}
+		}
+		for t := range d.anti {
+			if d.anti[t].Matches(q) {
+				d.antiCounts.add(d.anti[t].TopologyKey, nl, sign, ref)
+			}
+		}
+		for s := range d.spread {
+			sc := &d.spread[s]
+			if sc.domains != nil && spreadCounts(sc.sel, d.pod.Namespace, q) && ip.spreadEligible(d, sc, node) {
+				sc.domains.add(nl[sc.key], sign)
+			}
 		}
 	}
-	return false
 }
 
-// spreadEligible says whether node i counts for constraint sc of d's pod
+// bind records the daemon pod of DaemonSet j bound on node i.
+func (ip *interPod) bind(j int, i int) {
+	if ip.bound == nil {
+		ip.bound = map[int32][]int{}
+	}
+	ip.bound[int32(i)] = append(ip.bound[int32(i)], j)
+	ip.count(ip.dss[j].pod, ip.dss[j].anti, int32(i), 1, podRef{pi: -1, ds: int32(j), node: int32(i)})
+}
+
+// evict records the cluster pod pi, bound on node i, evicted by preemption.
+func (ip *interPod) evict(pi int32, i int) {
+	if ip.evicted == nil {
+		ip.evicted = map[int32]bool{}
+	}
+	ip.evicted[pi] = true
+	ip.count(ip.c.pods[pi], ip.podAnti[pi], int32(i), -1, podRef{pi: pi, ds: -1, node: int32(i)})
+}
+
+// spreadEligible says whether node counts for constraint sc of d's pod
 // (other than being the pod's own node, under nodeAffinityPolicy Honor).
 // upstream: common.go nodeLabelsMatchSpreadConstraints,
 // matchNodeInclusionPolicies
@@ -306,40 +428,17 @@ func (ip *interPod) spreadEligible(d *interPodDS, sc *spreadConstraint, node *co
 	return true
 }
 
-// spreadDomains counts, for d's constraints under nodeAffinityPolicy Ignore,
-// the matching pods per domain over the eligible nodes.
-// upstream: filtering.go calPreFilterState
-func (ip *interPod) spreadDomains(d *interPodDS) {
-	for s := range d.spread {
-		sc := &d.spread[s]
-		if sc.honorAffinity {
-			continue
-		}
-		sc.domains = map[string]int{}
-		for i, node := range ip.c.nodes {
-			if !ip.spreadEligible(d, sc, node) {
-				continue
-			}
-			sc.domains[node.Labels[sc.key]] += ip.countOn(i, sc, d.pod.Namespace, nil, nil)
-		}
-		sc.low = [2]domainCount{{n: -1}, {n: -1}}
-		for v, n := range sc.domains {
-			sc.low = lowest(sc.low, v, n)
-		}
-	}
-}
-
 // countOn counts the pods on node i that sc of a pod of namespace ns
-// counts: the cluster's pods there (those Place replaces, and gone, left
-// out) and the daemon pods of the DaemonSets bound.
-func (ip *interPod) countOn(i int, sc *spreadConstraint, ns string, gone []int32, bound []int) int {
+// counts: the cluster's pods there (those Place replaces, those evicted and
+// those in gone left out) and the daemon pods bound there.
+func (ip *interPod) countOn(i int, sc *spreadConstraint, ns string, gone []int32) int {
 	n := 0
 	for _, pi := range ip.ix.nodes[i].podIdx {
-		if !ip.replaced(pi) && !slices.Contains(gone, pi) && spreadCounts(sc.sel, ns, ip.c.pods[pi]) {
+		if !ip.replaced(pi) && !ip.evicted[pi] && !slices.Contains(gone, pi) && spreadCounts(sc.sel, ns, ip.c.pods[pi]) {
 			n++
 		}
 	}
-	for _, j := range bound {
+	for _, j := range ip.bound[int32(i)] {
 		if spreadCounts(sc.sel, ns, ip.dss[j].pod) {
 			n++
 		}
@@ -347,45 +446,26 @@ func (ip *interPod) countOn(i int, sc *spreadConstraint, ns string, gone []int32
 	return n
 }
 
-// lowest keeps the two smallest counts (n -1: none yet), ties by value.
-func lowest(low [2]domainCount, v string, n int) [2]domainCount {
-	less := func(a domainCount) bool { return a.n < 0 || n < a.n || n == a.n && v < a.value }
-	switch {
-	case less(low[0]):
-		low[1], low[0] = low[0], domainCount{v, n}
-	case less(low[1]):
-		low[1] = domainCount{v, n}
-	}
-	return low
-}
-
 // The reasons these filters give.
 // upstream: interpodaffinity/filtering.go ErrReason*,
 // podtopologyspread/plugin.go ErrReason*
-const (
-	msgAffinity      = "node(s) didn't match pod affinity rules"
-	msgAntiAffinity  = "node(s) didn't match pod anti-affinity rules"
-	msgExistingAnti  = "node(s) didn't satisfy existing pods anti-affinity rules"
-	msgSpread        = "node(s) didn't match pod topology spread constraints"
-	msgSpreadNoLabel = "node(s) didn't match pod topology spread constraints (missing required label)"
-)
 
 // filter runs PodTopologySpread and InterPodAffinity for the daemon pod of
-// DaemonSet k on node i, whose pods are the cluster's (less those Place
-// replaces and those in gone) and the daemon pods of the DaemonSets in
-// bound. It returns nil when both pass. describe names a DaemonSet.
+// DaemonSet k on node i as the pods bound so far leave it, with the
+// cluster pods in gone (on node i) removed as well (preemption's dry run).
+// It returns nil when both pass. describe names a placed DaemonSet.
 // upstream: podtopologyspread/filtering.go Filter,
 // interpodaffinity/filtering.go Filter
-func (ip *interPod) filter(k, i int, gone []int32, bound []int, describe func(j int) string) []PendingReason {
+func (ip *interPod) filter(k, i int, gone []int32, describe func(j int) string) []PendingReason {
 	d := &ip.dss[k]
 	if !d.active {
 		return nil
 	}
 	var out []PendingReason
-	if r, ok := ip.spreadFilter(d, i, gone, bound); !ok {
+	if r, ok := ip.spreadFilter(d, i, gone); !ok {
 		out = append(out, r)
 	}
-	out = append(out, ip.affinityFilter(d, i, gone, bound, describe)...)
+	out = append(out, ip.affinityFilter(d, i, gone, describe)...)
 	return out
 }
 
@@ -395,7 +475,8 @@ func (r PendingReason) unresolvable() bool {
 	return r.Kind == PendingNodeUnschedulable || r.Kind == PendingPodAffinity || r.Kind == PendingTopologySpreadLabel
 }
 
-func (ip *interPod) spreadFilter(d *interPodDS, i int, gone []int32, bound []int) (PendingReason, bool) {
+
+func (ip *interPod) spreadFilter(d *interPodDS, i int, gone []int32) (PendingReason, bool) {
 	node := ip.c.nodes[i]
 	for s := range d.spread {
 		sc := &d.spread[s]
@@ -409,21 +490,18 @@ func (ip *interPod) spreadFilter(d *interPodDS, i int, gone []int32, bound []int
 		switch {
 		case sc.honorAffinity && eligible:
 			// the pod's own node is the only one counted
-			matchNum = ip.countOn(i, sc, d.pod.Namespace, gone, bound)
+			matchNum = ip.countOn(i, sc, d.pod.Namespace, gone)
 			minNum, domains = matchNum, 1
 		case sc.honorAffinity:
-		default:
-			matchNum, domains = sc.domains[v], len(sc.domains)
 			minNum = -1
-			for _, l := range sc.low {
-				if l.n >= 0 && (l.value != v || !eligible) {
-					minNum = l.n
-					break
-				}
-			}
-			if eligible {
-				matchNum += ip.countOn(i, sc, d.pod.Namespace, gone, bound) - ip.countOn(i, sc, d.pod.Namespace, nil, nil)
-				if minNum < 0 || matchNum < minNum {
+		default:
+			matchNum, domains = sc.domains.n[v], len(sc.domains.n)
+			minNum = sc.domains.min
+			if eligible && len(gone) > 0 {
+				matchNum -= ip.countOn(i, sc, d.pod.Namespace, nil) - ip.countOn(i, sc, d.pod.Namespace, gone)
+				if m := sc.domains.minWithout(v); m >= 0 {
+					minNum = min(m, matchNum)
+				} else {
 					minNum = matchNum
 				}
 			}
@@ -444,66 +522,44 @@ func (ip *interPod) spreadFilter(d *interPodDS, i int, gone []int32, bound []int
 	return PendingReason{}, true
 }
 
-// nodePod is one pod on the node at hand: a cluster pod (pi >= 0) or the
-// daemon pod of placed DaemonSet ds.
-type nodePod struct {
-	pod  *corev1.Pod
-	anti []daemonset.AffinityTerm
-	pi   int32
-	ds   int
-}
-
-func (ip *interPod) affinityFilter(d *interPodDS, i int, gone []int32, bound []int, describe func(j int) string) []PendingReason {
-	node := ip.c.nodes[i]
-	L := node.Labels
-	// the changes on node i to the cluster-wide counts: pods gone (-1) and
-	// daemon pods bound (+1)
-	var changes []struct {
-		p    nodePod
-		sign int
-	}
-	for _, pi := range gone {
-		changes = append(changes, struct {
-			p    nodePod
-			sign int
-		}{nodePod{pod: ip.c.pods[pi], anti: ip.podAnti[pi], pi: pi, ds: -1}, -1})
-	}
-	for _, j := range bound {
-		changes = append(changes, struct {
-			p    nodePod
-			sign int
-		}{nodePod{pod: ip.dss[j].pod, anti: ip.dss[j].anti, pi: -1, ds: j}, 1})
-	}
-	holder := func(first map[topoPair]int32, p topoPair, match func(nodePod) bool) string {
-		for _, ch := range changes {
-			if ch.sign > 0 && match(ch.p) {
-				return describe(ch.p.ds)
-			}
-		}
-		if pi, ok := first[p]; ok && !slices.Contains(gone, pi) {
-			q := ip.c.pods[pi]
+func (ip *interPod) affinityFilter(d *interPodDS, i int, gone []int32, describe func(j int) string) []PendingReason {
+	L := ip.c.nodes[i].Labels
+	name := func(ref podRef) string {
+		switch {
+		case ref.pi >= 0:
+			q := ip.c.pods[ref.pi]
 			return q.Namespace + "/" + q.Name
+		case ref.ds >= 0:
+			return describe(int(ref.ds)) + " on " + ip.c.nodes[ref.node].Name
 		}
 		return ""
+	}
+	holder := func(first map[topoPair]podRef, p topoPair) string {
+		ref, ok := first[p]
+		if !ok || ref.pi >= 0 && slices.Contains(gone, ref.pi) {
+			return ""
+		}
+		return name(ref)
 	}
 	// the first failing check decides, as upstream's Filter returns there
 	// the pod's affinity: upstream nodeTopologyMatchesAffinity
 	if len(d.aff) > 0 {
 		delta, total := 0, d.affCounts.total
-		for _, ch := range changes {
-			if matchesAll(d.aff, ch.p.pod) {
-				delta += ch.sign
-				total += ch.sign * len(d.aff)
+		for _, pi := range gone {
+			if matchesAll(d.aff, ip.c.pods[pi]) {
+				delta--
+				total -= len(d.aff)
 			}
 		}
 		missing, exist := "", true
 		for t := range d.aff {
-			v, ok := L[d.aff[t].TopologyKey]
+			key := d.aff[t].TopologyKey
+			v, ok := L[key]
 			if !ok {
-				missing = d.aff[t].TopologyKey
+				missing = key
 				break
 			}
-			if d.affCounts.n[topoPair{d.aff[t].TopologyKey, v}]+delta*d.affKeyMult[d.aff[t].TopologyKey] <= 0 {
+			if d.affCounts.n[topoPair{key, v}]+delta*d.affKeyMult[key] <= 0 {
 				exist = false
 			}
 		}
@@ -523,52 +579,40 @@ func (ip *interPod) affinityFilter(d *interPodDS, i int, gone []int32, bound []i
 		if !ok {
 			continue
 		}
-		n := d.antiCounts.n[topoPair{term.TopologyKey, v}]
-		for _, ch := range changes {
+		p := topoPair{term.TopologyKey, v}
+		n := d.antiCounts.n[p]
+		for _, pi := range gone {
 			for u := range d.anti {
-				if d.anti[u].TopologyKey == term.TopologyKey && d.anti[u].Matches(ch.p.pod) {
-					n += ch.sign
+				if d.anti[u].TopologyKey == term.TopologyKey && d.anti[u].Matches(ip.c.pods[pi]) {
+					n--
 				}
 			}
 		}
 		if n > 0 {
-			by := holder(d.antiCounts.first, topoPair{term.TopologyKey, v}, func(p nodePod) bool { return term.Matches(p.pod) })
+			by := holder(d.antiCounts.first, p)
 			return []PendingReason{{Kind: PendingPodAntiAffinity, TopologyKey: term.TopologyKey, TopologyValue: v, HeldBy: by,
 				Message: fmt.Sprintf("the pod's required anti-affinity (topologyKey %s) matches %s in %s=%s", term.TopologyKey, orPods(by), term.TopologyKey, v)}}
 		}
 	}
 	// the anti-affinity of the pods already there: upstream
-	// satisfyExistingPodsAntiAffinity
-	// (only keys some pod's term counts at can fail: those of the
-	// cluster-wide counts and of the pods bound here)
-	keys := d.existingAntiKeys
-	for _, ch := range changes {
-		for _, t := range ch.p.anti {
-			if !slices.Contains(keys, t.TopologyKey) {
-				keys = append(slices.Clip(keys), t.TopologyKey)
-			}
-		}
-	}
-	if len(keys) > len(d.existingAntiKeys) {
-		slices.Sort(keys)
-	}
-	for _, key := range keys {
+	// satisfyExistingPodsAntiAffinity (only keys some term counts at can
+	// fail)
+	for _, key := range d.existingAntiKeys {
 		v, ok := L[key]
 		if !ok {
 			continue
 		}
-		n := d.existingAnti.n[topoPair{key, v}]
-		for _, ch := range changes {
-			for _, t := range ch.p.anti {
+		p := topoPair{key, v}
+		n := d.existingAnti.n[p]
+		for _, pi := range gone {
+			for _, t := range ip.podAnti[pi] {
 				if t.TopologyKey == key && t.Matches(d.pod) {
-					n += ch.sign
+					n--
 				}
 			}
 		}
 		if n > 0 {
-			by := holder(d.existingAnti.first, topoPair{key, v}, func(p nodePod) bool {
-				return slices.ContainsFunc(p.anti, func(t daemonset.AffinityTerm) bool { return t.TopologyKey == key && t.Matches(d.pod) })
-			})
+			by := holder(d.existingAnti.first, p)
 			return []PendingReason{{Kind: PendingExistingPodsAntiAffinity, TopologyKey: key, TopologyValue: v, HeldBy: by,
 				Message: fmt.Sprintf("the required anti-affinity (topologyKey %s) of %s in %s=%s matches the pod", key, orPods(by), key, v)}}
 		}

@@ -3,6 +3,7 @@ package simulate
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/daemonkit/daemonkit/daemonset"
@@ -218,19 +219,26 @@ func (p *Placement) DaemonSet(namespace, name string) *DaemonSetPlacement {
 
 // Place predicts, for every node of c, what happens to each DaemonSet in dss:
 // first the controller stage (daemonset.Placer: is a pod created here?), then,
-// where a pod is created, the scheduler stage (does it fit next to the pods
-// already bound there: resources, pod count, host ports, cordon?).
+// where a pod is created, the scheduler stage: kube-scheduler's filters
+// (resources, pod count, host ports, cordon, inter-pod affinity and
+// anti-affinity, DoNotSchedule topology spread) and, where they reject the
+// pod, DefaultPreemption.
 //
-// The daemon pods of dss compete for room with each other: on each node they
-// are bound one after another, highest pod priority first (spec.priority, or
-// 2000001000 / 2000000000 for priorityClassName system-node-critical /
-// system-cluster-critical, else 0), ties in the order given — one admissible
-// order; kube-scheduler's queue also sorts by priority. A pod that does not
-// fit is Pending and takes no room — unless evicting lower-priority pods on
-// its node makes it fit: then the scheduler preempts them (upstream
+// The daemon pods are bound one after another — nodes in name order, on each
+// node highest priority first (the priority the API server's Priority
+// admission gives, with the cluster's PriorityClasses: DaemonSetPlacement.Priority),
+// ties in the order given — each meeting the cluster's pods and the daemon
+// pods bound before it: one order the scheduler can take them in
+// (kube-scheduler's queue also sorts by priority). A pod that does not fit is
+// Pending and takes no room — unless evicting lower-priority pods on its node
+// makes it fit: then the scheduler preempts them (upstream
 // DefaultPreemption; the victims are in NodePlacement.Preempts) and the pod
-// Runs. Pod priorities are spec.priority, else the well-known system classes,
-// else 0 (other PriorityClass objects are not read).
+// Runs. Then, as the scheduler tries unschedulable pods again, the Pending
+// pods are tried again until a round binds none: a pod whose pod affinity or
+// spread is met by a daemon pod bound after it runs, and every Pending pod's
+// reasons are those of the nodes as they end. Where daemon pods meet across
+// nodes (anti-affinity per zone, affinity to each other) which ones bind
+// depends on the scheduler's order: a TrapDaemonPodsInteract says so.
 //
 // The daemon pod's needs are those of the pod the controller creates, as the
 // API server stores it: requests defaulted from limits, hostNetwork ports
@@ -317,26 +325,82 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 	ip := newInterPod(c, ix, pods, func(pi int32) bool { return replaced[pi] })
 	describeDS := func(j int) string { return describe(-int32(j) - 1) }
 
+	// attempt runs the scheduler stage for DaemonSet k's pod on node i in
+	// state st: it binds (preempting where that makes room) or leaves it
+	// Pending with the filters' reasons.
+	attempt := func(k, i int, st *nodeSched) {
+		np := &out.DaemonSets[k].Nodes[i]
+		ns := &ix.nodes[i]
+		reasons := needs[k].fits(ns.alloc, st.u, ns.unscheduled, describe)
+		if ip != nil {
+			reasons = append(reasons, ip.filter(k, i, nil, describeDS)...)
+		}
+		if len(reasons) > 0 {
+			var pre preemption
+			ok := false
+			if !slices.ContainsFunc(reasons, PendingReason.unresolvable) {
+				skip := func(pi int32) bool {
+					return slices.Contains(st.evicted, pi) || slices.ContainsFunc(st.mine, func(p [2]int) bool { return p[0] == int(pi) })
+				}
+				passes := func([]int32) bool { return true }
+				if ip != nil {
+					passes = func(gone []int32) bool { return len(ip.filter(k, i, gone, describeDS)) == 0 }
+				}
+				pre, ok = needs[k].preempt(c, ix, ns, st.u, skip, passes)
+			}
+			if !ok {
+				np.State = Pending
+				np.Pending = reasons
+				return
+			}
+			st.u = pre.after
+			st.evicted = append(st.evicted, pre.victims...)
+			np.PreemptsViolatingPDBs = pre.pdbViolations
+			np.Preempts = make([]string, len(pre.victims))
+			for v, pi := range pre.victims {
+				np.Preempts[v] = describe(pi)
+				if ip != nil {
+					ip.evict(pi, i)
+				}
+			}
+		}
+		np.State = Runs
+		np.Pending = nil
+		if nodeConditionNotReady(c.nodes[i]) {
+			np.NotReady = notReadyNodeCause
+		}
+		if st.owned {
+			st.u.requested.add(needs[k].req)
+			st.u.pods++
+			st.u.ports = append(st.u.ports, needs[k].ports...)
+		}
+		if ip != nil {
+			ip.bind(k, i)
+		}
+	}
+
 	var (
-		u         nodeUsage // of the node at hand, as the daemon pods are bound
-		shared    = len(dss) > 1
+		st        nodeSched // of the node at hand, as the daemon pods are bound
+		shared    = len(dss) > 1 || ip != nil
 		portsCopy []hostPort
-		evicted   []int32
-		bound     []int // the DaemonSets whose pods are bound on the node at hand
+		// nodes with a Pending pod, and their state: tried again once
+		// every node has been seen
+		retry map[int]*nodeSched
 	)
 	for i, node := range c.nodes {
 		ns := &ix.nodes[i]
-		u = ns.usage
-		evicted, bound = evicted[:0], bound[:0]
 		mine, hasMine := own.byNode[i]
+		st = nodeSched{u: ns.usage, evicted: st.evicted[:0], mine: mine}
 		if hasMine || shared {
-			u.requested = u.requested.clone()
-			portsCopy = append(portsCopy[:0], u.ports...)
-			u.ports = portsCopy
+			st.u.requested = st.u.requested.clone()
+			portsCopy = append(portsCopy[:0], st.u.ports...)
+			st.u.ports = portsCopy
+			st.owned = true
 		}
 		if hasMine {
-			u = own.remove(ix, mine, u)
+			st.u = own.remove(ix, mine, st.u)
 		}
+		again := false
 		for _, k := range order {
 			np := &out.DaemonSets[k].Nodes[i]
 			np.Node = ns.name
@@ -360,58 +424,61 @@ func Place(c *Cluster, dss ...*appsv1.DaemonSet) (*Placement, error) {
 				np.State = Refused
 				continue
 			}
-			reasons := needs[k].fits(ns.alloc, u, ns.unscheduled, describe)
-			if ip != nil {
-				reasons = append(reasons, ip.filter(k, i, evicted, bound, describeDS)...)
+			attempt(k, i, &st)
+			if st.owned {
+				portsCopy = st.u.ports
 			}
-			if len(reasons) > 0 {
-				var pre preemption
-				ok := false
-				if !slices.ContainsFunc(reasons, PendingReason.unresolvable) {
-					skip := func(pi int32) bool {
-						return slices.Contains(evicted, pi) || slices.ContainsFunc(mine, func(p [2]int) bool { return p[0] == int(pi) })
-					}
-					passes := func([]int32) bool { return true }
-					if ip != nil {
-						passes = func(gone []int32) bool {
-							all := append(slices.Clip(evicted), gone...)
-							return len(ip.filter(k, i, all, bound, describeDS)) == 0
-						}
-					}
-					pre, ok = needs[k].preempt(c, ix, ns, u, skip, passes)
-				}
-				if !ok {
-					np.State = Pending
-					np.Pending = reasons
+			again = again || np.State == Pending
+		}
+		if again {
+			if retry == nil {
+				retry = map[int]*nodeSched{}
+			}
+			retry[i] = st.clone()
+		}
+	}
+	// The scheduler tries an unschedulable pod again when a pod comes that
+	// may let it in (its plugins' queueing hints) and, whatever comes, at
+	// least every five minutes (podMaxInUnschedulablePodsDuration): every
+	// Pending pod is tried again until a round binds none, so the reasons
+	// are those of an attempt on the nodes as they end.
+	// upstream: pkg/scheduler/backend/queue/scheduling_queue.go
+	// flushUnschedulablePodsLeftover
+	for changed := len(retry) > 0; changed; {
+		changed = false
+		for _, i := range slices.Sorted(maps.Keys(retry)) {
+			for _, k := range order {
+				np := &out.DaemonSets[k].Nodes[i]
+				if np.State != Pending {
 					continue
 				}
-				u = pre.after
-				evicted = append(evicted, pre.victims...)
-				np.PreemptsViolatingPDBs = pre.pdbViolations
-				np.Preempts = make([]string, len(pre.victims))
-				for v, pi := range pre.victims {
-					np.Preempts[v] = describe(pi)
-				}
-				if shared {
-					portsCopy = u.ports
-				}
-			}
-			np.State = Runs
-			bound = append(bound, k)
-			if nodeConditionNotReady(node) {
-				np.NotReady = notReadyNodeCause
-			}
-			if shared {
-				u.requested.add(needs[k].req)
-				u.pods++
-				u.ports = append(u.ports, needs[k].ports...)
-				portsCopy = u.ports
+				attempt(k, i, retry[i])
+				changed = changed || np.State == Runs
 			}
 		}
 	}
 	out.Traps = findTraps(c, ix, ip, dss, placers, needs, unknownClass, out)
 	return out, nil
 }
+
+// nodeSched is the scheduler's view of one node as Place binds daemon pods
+// on it.
+type nodeSched struct {
+	u nodeUsage
+	// owned: u's requested resources and ports are this node's own copy
+	// (else they are the cluster index's, read-only).
+	owned bool
+	// evicted: the pods preemption evicted from the node; mine: the pods
+	// of the placed DaemonSets there (replaced, never victims).
+	evicted []int32
+	mine    [][2]int
+}
+
+func (st *nodeSched) clone() *nodeSched {
+	return &nodeSched{u: nodeUsage{requested: st.u.requested.clone(), pods: st.u.pods, ports: slices.Clone(st.u.ports)},
+		owned: true, evicted: slices.Clone(st.evicted), mine: st.mine}
+}
+
 
 // bindOrder: indexes of the DaemonSets, highest admitted priority first,
 // stable.

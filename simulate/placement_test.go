@@ -1016,8 +1016,15 @@ func TestPlace_InterPodAffinityAndSpread(t *testing.T) {
 		{"affinity: only where the pod's domain holds a match; a node without the key fails",
 			[]*corev1.Pod{web("n-0")}, ds("agent", aff(term(corev1.LabelHostname, "web"))),
 			[3]want{{state: simulate.Runs}, {simulate.Pending, simulate.PendingPodAffinity, ""}, {simulate.Pending, simulate.PendingPodAffinity, ""}}},
-		{"affinity to itself with no match anywhere: the first pod is let in",
+		{"affinity to itself with no match anywhere: the first pod is let in, then only its zone",
 			nil, ds("agent", aff(term(corev1.LabelTopologyZone, "agent"))),
+			[3]want{{state: simulate.Runs}, {state: simulate.Runs}, {simulate.Pending, simulate.PendingPodAffinity, ""}}},
+		{"anti-affinity to itself per zone: one pod a zone, the first bound",
+			nil, ds("agent", anti(term(corev1.LabelTopologyZone, "agent"))),
+			[3]want{{state: simulate.Runs}, {simulate.Pending, simulate.PendingPodAntiAffinity, "daemonset kube-system/agent on n-0"}, {state: simulate.Runs}}},
+		{"spread over every node: a pod in a fuller zone waits, then binds once the other zone has its pod",
+			[]*corev1.Pod{web("n-2", func(p *corev1.Pod) { p.Labels["app"] = "agent-like" })}, ds("agent", spread(corev1.TopologySpreadConstraint{MaxSkew: 1, TopologyKey: corev1.LabelTopologyZone,
+				WhenUnsatisfiable: corev1.DoNotSchedule, NodeAffinityPolicy: ptr.To(corev1.NodeInclusionPolicyIgnore), LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "agent"}}})),
 			[3]want{{state: simulate.Runs}, {state: simulate.Runs}, {state: simulate.Runs}}},
 		{"spread: a node without the topology key",
 			nil, ds("agent", spread(corev1.TopologySpreadConstraint{MaxSkew: 1, TopologyKey: corev1.LabelHostname, WhenUnsatisfiable: corev1.DoNotSchedule,
@@ -1078,8 +1085,12 @@ func TestTraps_DaemonPodsInteractAndSurgeAntiAffinity(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := place(t, cluster(t, nodes), tc.ds)
-			if got := p.DaemonSets[0].Counts(); got.Runs != 2 {
-				t.Errorf("counts %+v, want 2 Runs (each daemon pod against the cluster's pods)", got)
+			want := 2
+			if tc.interact {
+				want = 1 // one zone: the first bound keeps the other off
+			}
+			if got := p.DaemonSets[0].Counts(); got.Runs != want {
+				t.Errorf("counts %+v, want %d Runs", got, want)
 			}
 			if tc.interact {
 				simtest.AssertTrap(t, p, simulate.TrapDaemonPodsInteract)
