@@ -92,7 +92,8 @@ const (
 	// TrapDaemonPodsInteract: the daemon pods of the placed DaemonSets meet
 	// each other across nodes through inter-pod anti-affinity, affinity or a
 	// spread constraint that counts other nodes: which of them bind depends
-	// on the order the scheduler takes them in, which Place does not know.
+	// on the order the scheduler takes them in (Place takes nodes in name
+	// order).
 	TrapDaemonPodsInteract TrapKind = "DaemonPodsInteract"
 	// TrapSurgeAntiAffinity: the template's required pod anti-affinity
 	// matches its own pods of another revision and the update strategy
@@ -247,8 +248,8 @@ func findTraps(c *Cluster, ix *clusterIndex, ip *interPod, dss []*appsv1.DaemonS
 		}
 		if what := interactions(c, ip, dss, k); len(what) > 0 {
 			traps = append(traps, Trap{Kind: TrapDaemonPodsInteract, DaemonSet: key,
-				Message: fmt.Sprintf("its daemon pods meet daemon pods on other nodes: %s. Place evaluates each daemon pod against the cluster's pods and the daemon pods of its own node; "+
-					"in the cluster the pods bound first decide for the others (an anti-affinity keeps the later ones Pending), in an order the scheduler picks", strings.Join(what, "; "))})
+				Message: fmt.Sprintf("its daemon pods meet daemon pods on other nodes: %s. The pods bound first decide for the others (an anti-affinity keeps the later ones Pending); "+
+					"Place binds them nodes in name order, the scheduler in an order of its own, so the counts hold but which nodes get a pod may differ", strings.Join(what, "; "))})
 		}
 		if daemonset.AntiAffinityAgainstOtherRevisions(ds) >= 0 && allowsSurgeAsStored(ds) {
 			traps = append(traps, Trap{Kind: TrapSurgeAntiAffinity, DaemonSet: key,
@@ -399,8 +400,8 @@ func notModelled(c *Cluster, ix *clusterIndex, ip *interPod, dss []*appsv1.Daemo
 }
 
 // interactions lists how the daemon pods of dss[k] meet daemon pods Place
-// binds on other nodes, which Place's scheduler stage does not see (the
-// order the scheduler binds them in is not known): anti-affinity either
+// binds on other nodes, where the outcome depends on the order the
+// scheduler binds them in (Place takes nodes in name order): anti-affinity either
 // way over a topology key two nodes share a value of, affinity terms a
 // placed daemon pod matches (it makes the terms' pods exist, and a pod
 // matching its own terms is let in only while no pod matches), spread
