@@ -319,7 +319,14 @@ func TestInterPodAffinityAndSpreadMatchRealScheduler(t *testing.T) {
 	near.Spec.Template.Spec.NodeSelector = map[string]string{groupLabel: group}
 	near.Spec.Template.Spec.Affinity = &corev1.Affinity{PodAffinity: &corev1.PodAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
 		TopologyKey: corev1.LabelHostname, LabelSelector: sel("cache")}}}}
-	dss := []*appsv1.DaemonSet{agent, near}
+	// one pod a zone: its pods repel each other per zone, across nodes
+	zonal := validAgent("one-per-zone")
+	zonal.Namespace = ns
+	zonal.Spec.Template.Annotations = harness.PodDelays(0, 0, 0)
+	zonal.Spec.Template.Spec.NodeSelector = map[string]string{groupLabel: group}
+	zonal.Spec.Template.Spec.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
+		TopologyKey: corev1.LabelTopologyZone, LabelSelector: sel("one-per-zone")}}}}
+	dss := []*appsv1.DaemonSet{agent, near, zonal}
 
 	// The prediction, from the cluster as read before the DaemonSets exist.
 	snap, err := live.ReadFrom(ctx, cs, live.Request{Templates: dss, SchedulerStage: true})
@@ -351,10 +358,28 @@ func TestInterPodAffinityAndSpreadMatchRealScheduler(t *testing.T) {
 			}
 		}
 	}
+	interact := false
 	for _, tr := range pl.Traps {
-		if tr.Kind == simulate.TrapSchedulerNotModelled || tr.Kind == simulate.TrapDaemonPodsInteract {
+		switch {
+		case tr.Kind == simulate.TrapDaemonPodsInteract && tr.DaemonSet == ns+"/one-per-zone":
+			interact = true
+		case tr.Kind == simulate.TrapSchedulerNotModelled || tr.Kind == simulate.TrapDaemonPodsInteract:
 			t.Fatalf("Place: unexpected trap %s", tr)
 		}
+	}
+	if !interact {
+		t.Fatalf("Place: no DaemonPodsInteract trap for one-per-zone: %v", pl.Traps)
+	}
+	// one-per-zone: which of the two nodes of e2e-zb gets the pod is the
+	// scheduler's order; Place's count per zone is the cluster's
+	zonalRuns := map[string]int{}
+	for _, np := range pl.DaemonSet(ns, "one-per-zone").Nodes {
+		if np.State == simulate.Runs {
+			zonalRuns[zones[np.Node]]++
+		}
+	}
+	if want := map[string]int{"e2e-za": 1, "e2e-zb": 1, "e2e-zc": 1, "e2e-zd": 1, "": 1}; fmt.Sprint(zonalRuns) != fmt.Sprint(want) {
+		t.Fatalf("Place one-per-zone runs per zone %v, want %v", zonalRuns, want)
 	}
 
 	// What the real control plane does.
@@ -416,12 +441,27 @@ func TestInterPodAffinityAndSpreadMatchRealScheduler(t *testing.T) {
 				}
 			}
 		}
+		// one-per-zone: a pod bound in each zone (and on the node without
+		// one), the other of e2e-zb unschedulable for its anti-affinity
+		perZone := map[string]int{}
+		unsched := 0
+		for node, p := range byDS["one-per-zone"] {
+			switch {
+			case p.Spec.NodeName != "":
+				perZone[zones[node]]++
+			case strings.Contains(unschedulableMessage(p), reasonText[simulate.PendingPodAntiAffinity]):
+				unsched++
+			}
+		}
+		if unsched != 1 || fmt.Sprint(perZone) != fmt.Sprint(zonalRuns) {
+			return false, fmt.Sprintf("one-per-zone: bound per zone %v, %d unschedulable", perZone, unsched), nil
+		}
 		return true, "", nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("real scheduler: agent Runs on ipa-free and is Pending on the other five with Place's reasons (anti-affinity per zone, an existing pod's anti-affinity, spread: missing zone label, minDomains skew); near-cache Runs only beside the cache pods: as Place predicted")
+	t.Logf("real scheduler: agent Runs on ipa-free and is Pending on the other five with Place's reasons (anti-affinity per zone, an existing pod's anti-affinity, spread: missing zone label, minDomains skew); near-cache Runs only beside the cache pods; one-per-zone binds one pod a zone: as Place predicted")
 	for _, ds := range dss {
 		_ = cs.AppsV1().DaemonSets(ns).Delete(ctx, ds.Name, metav1.DeleteOptions{})
 	}
