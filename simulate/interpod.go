@@ -475,7 +475,6 @@ func (r PendingReason) unresolvable() bool {
 	return r.Kind == PendingNodeUnschedulable || r.Kind == PendingPodAffinity || r.Kind == PendingTopologySpreadLabel
 }
 
-
 func (ip *interPod) spreadFilter(d *interPodDS, i int, gone []int32) (PendingReason, bool) {
 	node := ip.c.nodes[i]
 	for s := range d.spread {

@@ -479,7 +479,6 @@ func (st *nodeSched) clone() *nodeSched {
 		owned: true, evicted: slices.Clone(st.evicted), mine: st.mine}
 }
 
-
 // bindOrder: indexes of the DaemonSets, highest admitted priority first,
 // stable.
 func bindOrder(needs []daemonPodNeeds) []int {
