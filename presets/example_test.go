@@ -279,7 +279,7 @@ spec:
 		fmt.Printf("suppressed %s: %s\n", f.ID, f.Justification)
 	}
 	// Output:
-	// DK100 error metadata.annotations[ignore-check.lint.daemonkit.io/DK999]: unknown lint check "DK999" (known: DK101..DK122; daemonkit lint --list-checks lists them)
+	// DK100 error metadata.annotations[ignore-check.lint.daemonkit.io/DK999]: unknown lint check "DK999" (known: DK101..DK123; daemonkit lint --list-checks lists them)
 	// DK116 info spec.updateStrategy.rollingUpdate.maxUnavailable: maxUnavailable 1 without surge: one node at a time
 	// suppressed DK118: the agent exits on its own when it hangs
 }

@@ -127,6 +127,7 @@ type LintResult struct {
 // | DK120 | literal-secret-env           | warning  | a secret-looking env var with a literal value |
 // | DK121 | tolerate-all-virtual-nodes   | info     | tolerating every NoSchedule taint without excluding virtual/Fargate nodes |
 // | DK122 | surge-with-host-network      | warning  | maxSurge > 0 on the host network without declared ports (undeclared ports still collide) |
+// | DK123 | surge-with-own-anti-affinity | error    | maxSurge > 0 and a required anti-affinity term matching the DaemonSet's own pods of another revision |
 func LintChecks() []LintCheck {
 	return lintTable()
 }

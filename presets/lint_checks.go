@@ -207,6 +207,10 @@ func lintTable() []LintCheck {
 			Fix: "set updateStrategy.rollingUpdate.maxSurge: 0 and use maxUnavailable, or make sure the agent binds no fixed port", Builder: "RollingUpdate(maxUnavailable) without Surge",
 			Summary: "With maxSurge > 0 and hostNetwork but no declared ports, the scheduler sees no conflict, yet old and new pod share the node's network: any port both bind (health, metrics) fails in the new pod.",
 			Source:  "k/k#106417; cilium health port 127.0.0.1:9879 (undeclared)", run: checkSurgeHostNetwork},
+		{ID: "DK123", Name: "surge-with-own-anti-affinity", Severity: SeverityError,
+			Fix: "set updateStrategy.rollingUpdate.maxSurge: 0 and use maxUnavailable, or add controller-revision-hash to the term's matchLabelKeys", Builder: "RollingUpdate(maxUnavailable) without Surge",
+			Summary: "With maxSurge > 0 the new pod is created beside the old one; a required pod anti-affinity term that matches the DaemonSet's own pods of another revision keeps it off the node, the surge pod stays Pending and the rollout stalls for ever.",
+			Source:  "k/k#116891; KEP-1591 daemonset-surge (same-node constraints); ceph/ceph-csi-operator#273", run: checkSurgeOwnAntiAffinity},
 	}
 }
 
@@ -500,6 +504,23 @@ func checkSurgeHostPort(c *lintContext) {
 			}
 		}
 	})
+}
+
+// upstream: the InterPodAffinity filter between the old and the new daemon
+// pod of one node (daemonset.AntiAffinityAgainstOtherRevisions), on the
+// stored DaemonSet with AllowsSurge.
+func checkSurgeOwnAntiAffinity(c *lintContext) {
+	if !daemonset.AllowsSurge(c.stored) {
+		return
+	}
+	i := daemonset.AntiAffinityAgainstOtherRevisions(c.ds)
+	if i < 0 {
+		return
+	}
+	c.report(podSpecPath.Child("affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution").Index(i),
+		"set updateStrategy.rollingUpdate.maxSurge: 0 and use maxUnavailable, or add controller-revision-hash to the term's matchLabelKeys",
+		"this required anti-affinity term matches the DaemonSet's own pods of another revision and maxSurge is %s: the surge pod can never bind beside the old one",
+		c.stored.Spec.UpdateStrategy.RollingUpdate.MaxSurge.String())
 }
 
 func checkSurgeHostNetwork(c *lintContext) {

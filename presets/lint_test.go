@@ -16,6 +16,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/utils/ptr"
@@ -196,6 +197,14 @@ func TestLintChecks(t *testing.T) {
 			s.Containers[0].ReadinessProbe.HTTPGet.Port = intstr.FromInt32(8080)
 			ds.Spec.Template.Annotations = map[string]string{builder.PrivilegesAnnotation: `[{"privilege":"hostNetwork","container":"","reason":"test"}]`}
 		}, "spec.updateStrategy.rollingUpdate.maxSurge"},
+		{"DK123", "maxSurge with an anti-affinity term matching its own pods", func(ds *appsv1.DaemonSet, s *corev1.PodSpec) {
+			one, zero := intstr.FromInt32(1), intstr.FromInt32(0)
+			ds.Spec.UpdateStrategy.RollingUpdate = &appsv1.RollingUpdateDaemonSet{MaxSurge: &one, MaxUnavailable: &zero}
+			s.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{
+				{TopologyKey: corev1.LabelHostname, LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "other"}}},
+				{TopologyKey: corev1.LabelHostname, LabelSelector: &metav1.LabelSelector{MatchLabels: ds.Spec.Template.Labels}},
+			}}}
+		}, "spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[1]"},
 	}
 	covered := map[string]bool{}
 	for _, tt := range tests {
