@@ -20,9 +20,14 @@
 // created pod can ever run there: resources against allocatable minus the
 // requests of the pods already there (init containers, sidecars and overhead
 // counted as the scheduler counts them), the pod-count limit, host-port
-// conflicts (hostNetwork ports included) and preemption of lower-priority
-// pods on that node. Each node ends Runs, Pending (with why: "needs 200m cpu,
-// 100m free") or Excluded (with the controller's reasons). Status gives the
+// conflicts (hostNetwork ports included), required inter-pod affinity and
+// anti-affinity (the template's and the cluster's pods'), DoNotSchedule
+// topology spread, and preemption of lower-priority pods on that node
+// (PodDisruptionBudgets spared first). The daemon pods are bound in one order
+// the scheduler can take, each meeting the pods bound before it, and Pending
+// ones are tried again until nothing changes. Each node ends Runs, Pending
+// (with why: "needs 200m cpu, 100m free"), Refused (the Priority admission
+// plugin refuses the pod) or Excluded (with the controller's reasons). Status gives the
 // counts the DaemonSet controller would report; Overhead the resources the
 // daemon pods take, the figure autoscalers need; Diff the what-if between two
 // DaemonSets or two clusters. Known traps (Windows nodes, NotReady nodes
@@ -139,8 +144,8 @@
 // Summary.Truncated. Rollout checks ctx between reconciles, so a caller can
 // bound wall time too.
 //
-// Not modelled: volumes, DRA, inter-pod affinity and topology spread in the
-// scheduler stage; PodDisruptionBudgets; watch delays between the manage and
-// rolling-update halves of a sync; API errors other than admission's
-// refusal of the daemon pod.
+// Not modelled: volumes, DRA and scheduling gates in the scheduler stage
+// (TrapSchedulerNotModelled names a template that uses them); watch delays
+// between the manage and rolling-update halves of a sync; API errors other
+// than admission's refusal of the daemon pod.
 package simulate
