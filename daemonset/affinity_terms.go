@@ -92,10 +92,26 @@ func RequiredAffinityTerms(spec *corev1.PodSpec) (affinity, antiAffinity []corev
 // InterPodAffinity plugin's PreFilter mergeAffinityTermNamespacesIfNotEmpty
 // does)
 func (t *AffinityTerm) Matches(pod *corev1.Pod) bool {
-	if slices.Contains(t.Namespaces, pod.Namespace) || t.NamespaceSelector.Matches(namespaceLabels(pod.Namespace)) {
+	if slices.Contains(t.Namespaces, pod.Namespace) || t.namespaceSelected(pod.Namespace) {
 		return t.Selector.Matches(labels.Set(pod.Labels))
 	}
 	return false
+}
+
+// namespaceSelected: the namespaceSelector selects namespace ns (nil and
+// labels.Nothing select none, an empty selector all, without reading labels).
+func (t *AffinityTerm) namespaceSelected(ns string) bool {
+	sel := t.NamespaceSelector
+	switch {
+	case sel == nil:
+		return false
+	case sel.Empty():
+		return true
+	}
+	if _, selectable := sel.Requirements(); !selectable {
+		return false
+	}
+	return sel.Matches(namespaceLabels(ns))
 }
 
 // namespaceLabels are the labels known of a namespace: its

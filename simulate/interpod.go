@@ -75,33 +75,46 @@ var noRef = podRef{pi: -1, ds: -1}
 // topologyToMatchedTermCount), with a pod counted at each pair to name in
 // messages (noRef once it is gone and others remain).
 type pairCounts struct {
-	n     map[topoPair]int
-	first map[topoPair]podRef
+	m     map[topoPair]pairCount
 	total int
 }
 
-func (m *pairCounts) add(key string, nodeLabels map[string]string, sign int, ref podRef) {
+type pairCount struct {
+	n     int32
+	first podRef
+}
+
+// at returns the count at p and a pod counted there.
+func (pc *pairCounts) at(p topoPair) (int, podRef) {
+	c, ok := pc.m[p]
+	if !ok {
+		return 0, noRef
+	}
+	return int(c.n), c.first
+}
+
+func (pc *pairCounts) add(key string, nodeLabels map[string]string, sign int, ref podRef) {
 	v, ok := nodeLabels[key]
 	if !ok {
 		return
 	}
-	if m.n == nil {
-		m.n, m.first = map[topoPair]int{}, map[topoPair]podRef{}
+	if pc.m == nil {
+		pc.m = map[topoPair]pairCount{}
 	}
 	p := topoPair{key, v}
-	m.n[p] += sign
-	m.total += sign
+	c, seen := pc.m[p]
+	c.n += int32(sign)
+	pc.total += sign
 	switch {
-	case m.n[p] == 0:
-		delete(m.n, p)
-		delete(m.first, p)
-	case sign > 0:
-		if _, ok := m.first[p]; !ok {
-			m.first[p] = ref
-		}
-	case m.first[p] == ref:
-		m.first[p] = noRef
+	case c.n == 0:
+		delete(pc.m, p)
+		return
+	case !seen:
+		c.first = ref
+	case sign < 0 && c.first == ref:
+		c.first = noRef
 	}
+	pc.m[p] = c
 }
 
 // spreadConstraint is a DoNotSchedule topology spread constraint of the
@@ -269,8 +282,8 @@ type interPod struct {
 	replaced func(pi int32) bool
 	evicted  map[int32]bool
 	// bound: the placed DaemonSets bound on each node (for the counts per
-	// node of spread under nodeAffinityPolicy Honor).
-	bound map[int32][]int
+	// node of spread under nodeAffinityPolicy Honor), by node index.
+	bound [][]int
 }
 
 // newInterPod builds the filters' state, or returns nil when no filter can
@@ -345,7 +358,7 @@ func newInterPod(c *Cluster, ix *clusterIndex, pods []*corev1.Pod, replaced func
 		if d.existingAnti.total > 0 {
 			d.active = true
 		}
-		for p := range d.existingAnti.n {
+		for p := range d.existingAnti.m {
 			if !slices.Contains(d.existingAntiKeys, p.key) {
 				d.existingAntiKeys = append(d.existingAntiKeys, p.key)
 			}
@@ -391,9 +404,9 @@ func (ip *interPod) count(q *corev1.Pod, qAnti []daemonset.AffinityTerm, i int32
 // bind records the daemon pod of DaemonSet j bound on node i.
 func (ip *interPod) bind(j int, i int) {
 	if ip.bound == nil {
-		ip.bound = map[int32][]int{}
+		ip.bound = make([][]int, len(ip.c.nodes))
 	}
-	ip.bound[int32(i)] = append(ip.bound[int32(i)], j)
+	ip.bound[i] = append(ip.bound[i], j)
 	ip.count(ip.dss[j].pod, ip.dss[j].anti, int32(i), 1, podRef{pi: -1, ds: int32(j), node: int32(i)})
 }
 
@@ -438,7 +451,11 @@ func (ip *interPod) countOn(i int, sc *spreadConstraint, ns string, gone []int32
 			n++
 		}
 	}
-	for _, j := range ip.bound[int32(i)] {
+	var bound []int
+	if ip.bound != nil {
+		bound = ip.bound[i]
+	}
+	for _, j := range bound {
 		if spreadCounts(sc.sel, ns, ip.dss[j].pod) {
 			n++
 		}
@@ -533,9 +550,8 @@ func (ip *interPod) affinityFilter(d *interPodDS, i int, gone []int32, describe 
 		}
 		return ""
 	}
-	holder := func(first map[topoPair]podRef, p topoPair) string {
-		ref, ok := first[p]
-		if !ok || ref.pi >= 0 && slices.Contains(gone, ref.pi) {
+	holder := func(ref podRef) string {
+		if ref.pi >= 0 && slices.Contains(gone, ref.pi) {
 			return ""
 		}
 		return name(ref)
@@ -558,7 +574,7 @@ func (ip *interPod) affinityFilter(d *interPodDS, i int, gone []int32, describe 
 				missing = key
 				break
 			}
-			if d.affCounts.n[topoPair{key, v}]+delta*d.affKeyMult[key] <= 0 {
+			if n, _ := d.affCounts.at(topoPair{key, v}); n+delta*d.affKeyMult[key] <= 0 {
 				exist = false
 			}
 		}
@@ -579,7 +595,7 @@ func (ip *interPod) affinityFilter(d *interPodDS, i int, gone []int32, describe 
 			continue
 		}
 		p := topoPair{term.TopologyKey, v}
-		n := d.antiCounts.n[p]
+		n, first := d.antiCounts.at(p)
 		for _, pi := range gone {
 			for u := range d.anti {
 				if d.anti[u].TopologyKey == term.TopologyKey && d.anti[u].Matches(ip.c.pods[pi]) {
@@ -588,7 +604,7 @@ func (ip *interPod) affinityFilter(d *interPodDS, i int, gone []int32, describe 
 			}
 		}
 		if n > 0 {
-			by := holder(d.antiCounts.first, p)
+			by := holder(first)
 			return []PendingReason{{Kind: PendingPodAntiAffinity, TopologyKey: term.TopologyKey, TopologyValue: v, HeldBy: by,
 				Message: fmt.Sprintf("the pod's required anti-affinity (topologyKey %s) matches %s in %s=%s", term.TopologyKey, orPods(by), term.TopologyKey, v)}}
 		}
@@ -601,8 +617,7 @@ func (ip *interPod) affinityFilter(d *interPodDS, i int, gone []int32, describe 
 		if !ok {
 			continue
 		}
-		p := topoPair{key, v}
-		n := d.existingAnti.n[p]
+		n, first := d.existingAnti.at(topoPair{key, v})
 		for _, pi := range gone {
 			for _, t := range ip.podAnti[pi] {
 				if t.TopologyKey == key && t.Matches(d.pod) {
@@ -611,7 +626,7 @@ func (ip *interPod) affinityFilter(d *interPodDS, i int, gone []int32, describe 
 			}
 		}
 		if n > 0 {
-			by := holder(d.existingAnti.first, p)
+			by := holder(first)
 			return []PendingReason{{Kind: PendingExistingPodsAntiAffinity, TopologyKey: key, TopologyValue: v, HeldBy: by,
 				Message: fmt.Sprintf("the required anti-affinity (topologyKey %s) of %s in %s=%s matches the pod", key, orPods(by), key, v)}}
 		}
