@@ -69,6 +69,41 @@ func FuzzLoadCluster(f *testing.F) {
 func FuzzPlace(f *testing.F) {
 	f.Add([]byte(fuzzDaemonSet))
 	f.Add([]byte(fuzzDaemonSet + "---\n" + fuzzDaemonSet))
+	// inter-pod affinity, anti-affinity and spread, against each other
+	f.Add([]byte(`apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: a, namespace: kube-system}
+spec:
+  selector: {matchLabels: {app: a}}
+  template:
+    metadata: {labels: {app: a}}
+    spec:
+      containers: [{name: c, image: x}]
+      topologySpreadConstraints:
+      - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, nodeAffinityPolicy: Ignore, minDomains: 2, labelSelector: {matchLabels: {app: a}}, matchLabelKeys: [controller-revision-hash]}
+      affinity:
+        podAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+          - {topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: b}}, namespaceSelector: {}}
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+          - {topologyKey: topology.kubernetes.io/zone, labelSelector: {matchLabels: {app: a}}}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: b, namespace: kube-system}
+spec:
+  selector: {matchLabels: {app: b}}
+  template:
+    metadata: {labels: {app: b}}
+    spec:
+      priorityClassName: system-node-critical
+      containers: [{name: c, image: x}]
+      affinity:
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+          - {topologyKey: kubernetes.io/hostname, labelSelector: {matchExpressions: [{key: app, operator: Exists}]}, namespaceSelector: {matchLabels: {team: x}}}
+`))
 	// the repository's real-world manifests and the presets' generated DaemonSets
 	for _, pattern := range []string{"../internal/testdata/manifests/*.yaml", "../presets/testdata/*.yaml"} {
 		files, _ := filepath.Glob(pattern)

@@ -157,6 +157,45 @@ func Affinity(nodeNames ...string) *rapid.Generator[*corev1.Affinity] {
 	})
 }
 
+// PodAffinityTerm generates a required pod (anti-)affinity term: topology
+// key per node or per zone, a selector on app (one of apps, or any app),
+// the owner's namespace or all of them.
+func PodAffinityTerm(apps ...string) *rapid.Generator[corev1.PodAffinityTerm] {
+	return rapid.Custom(func(t *rapid.T) corev1.PodAffinityTerm {
+		term := corev1.PodAffinityTerm{TopologyKey: rapid.SampledFrom([]string{corev1.LabelHostname, corev1.LabelTopologyZone}).Draw(t, "topologyKey")}
+		if len(apps) > 0 && rapid.IntRange(0, 3).Draw(t, "anyApp") != 0 {
+			term.LabelSelector = &metav1.LabelSelector{MatchLabels: map[string]string{"app": rapid.SampledFrom(apps).Draw(t, "app")}}
+		} else {
+			term.LabelSelector = &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "app", Operator: metav1.LabelSelectorOpExists}}}
+		}
+		if rapid.Bool().Draw(t, "allNamespaces") {
+			term.NamespaceSelector = &metav1.LabelSelector{}
+		}
+		return term
+	})
+}
+
+// PodAffinity generates nil (mostly) or required pod affinity and
+// anti-affinity terms (PodAffinityTerm) added to a, which may be nil.
+func PodAffinity(a *corev1.Affinity, apps ...string) *rapid.Generator[*corev1.Affinity] {
+	return rapid.Custom(func(t *rapid.T) *corev1.Affinity {
+		if rapid.IntRange(0, 2).Draw(t, "podAffinityNil") != 0 {
+			return a
+		}
+		out := &corev1.Affinity{}
+		if a != nil {
+			out = a.DeepCopy()
+		}
+		if rapid.IntRange(0, 2).Draw(t, "hasAffinity") == 0 {
+			out.PodAffinity = &corev1.PodAffinity{RequiredDuringSchedulingIgnoredDuringExecution: rapid.SliceOfN(PodAffinityTerm(apps...), 1, 2).Draw(t, "affinity")}
+		}
+		if rapid.Bool().Draw(t, "hasAntiAffinity") {
+			out.PodAntiAffinity = &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: rapid.SliceOfN(PodAffinityTerm(apps...), 1, 2).Draw(t, "antiAffinity")}
+		}
+		return out
+	})
+}
+
 // ResourceList generates cpu (0–4000m) and memory (0–8Gi) quantities, each
 // sometimes absent.
 func ResourceList() *rapid.Generator[corev1.ResourceList] {
@@ -204,6 +243,9 @@ func Node(name string) *rapid.Generator[*corev1.Node] {
 	return rapid.Custom(func(t *rapid.T) *corev1.Node {
 		labels := Labels().Draw(t, "labels")
 		labels[corev1.LabelHostname] = name
+		if z := rapid.IntRange(0, 2).Draw(t, "zone"); z > 0 {
+			labels[corev1.LabelTopologyZone] = "zone-" + strconv.Itoa(z)
+		}
 		n := &corev1.Node{
 			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Node"},
 			ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
@@ -252,6 +294,13 @@ func Pod(name string, nodeNames ...string) *rapid.Generator[*corev1.Pod] {
 			},
 			Status: corev1.PodStatus{Phase: rapid.SampledFrom([]corev1.PodPhase{corev1.PodRunning, corev1.PodRunning, corev1.PodPending, corev1.PodSucceeded, corev1.PodFailed}).Draw(t, "phase")},
 		}
+		if rapid.IntRange(0, 2).Draw(t, "hasApp") == 0 {
+			p.Labels = map[string]string{"app": rapid.SampledFrom([]string{"web", "db"}).Draw(t, "app")}
+		}
+		if rapid.IntRange(0, 5).Draw(t, "hasAntiAffinity") == 0 {
+			p.Spec.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
+				RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{PodAffinityTerm("a", "b", "web").Draw(t, "antiAffinity")}}}
+		}
 		if len(nodeNames) > 0 {
 			p.Spec.NodeName = rapid.SampledFrom(append([]string{""}, nodeNames...)).Draw(t, "nodeName")
 		}
@@ -282,6 +331,8 @@ func Cluster(minNodes, maxNodes int) *rapid.Generator[*simulate.Cluster] {
 
 // DaemonSet generates a DaemonSet named name in namespace default whose
 // template draws nodeSelector, affinity (naming nodeNames in matchFields),
+// required pod affinity and anti-affinity (PodAffinity), a DoNotSchedule
+// spread over its own pods,
 // tolerations, containers, an init container, hostNetwork, priority, rarely
 // spec.nodeName, and a rolling update strategy that sometimes surges.
 func DaemonSet(name string, nodeNames ...string) *rapid.Generator[*appsv1.DaemonSet] {
@@ -289,7 +340,7 @@ func DaemonSet(name string, nodeNames ...string) *rapid.Generator[*appsv1.Daemon
 		labels := map[string]string{"app": name}
 		spec := corev1.PodSpec{
 			NodeSelector: NodeSelector().Draw(t, "nodeSelector"),
-			Affinity:     Affinity(nodeNames...).Draw(t, "affinity"),
+			Affinity:     PodAffinity(Affinity(nodeNames...).Draw(t, "affinity"), name, "a", "b", "web", "db").Draw(t, "podAffinity"),
 			Tolerations:  Tolerations().Draw(t, "tolerations"),
 			HostNetwork:  rapid.IntRange(0, 3).Draw(t, "hostNetwork") == 0,
 			Containers:   []corev1.Container{Container("agent").Draw(t, "container")},
@@ -300,6 +351,13 @@ func DaemonSet(name string, nodeNames ...string) *rapid.Generator[*appsv1.Daemon
 				ic.RestartPolicy = ptr.To(corev1.ContainerRestartPolicyAlways)
 			}
 			spec.InitContainers = []corev1.Container{ic}
+		}
+		if rapid.IntRange(0, 4).Draw(t, "hasSpread") == 0 {
+			spec.TopologySpreadConstraints = []corev1.TopologySpreadConstraint{{
+				MaxSkew: 1, TopologyKey: rapid.SampledFrom([]string{corev1.LabelHostname, corev1.LabelTopologyZone}).Draw(t, "spreadKey"),
+				WhenUnsatisfiable: corev1.DoNotSchedule, LabelSelector: &metav1.LabelSelector{MatchLabels: labels},
+				NodeAffinityPolicy: rapid.SampledFrom([]*corev1.NodeInclusionPolicy{nil, ptr.To(corev1.NodeInclusionPolicyIgnore)}).Draw(t, "nodeAffinityPolicy"),
+			}}
 		}
 		if rapid.IntRange(0, 3).Draw(t, "hasPriority") == 0 {
 			spec.PriorityClassName = rapid.SampledFrom([]string{"system-node-critical", "system-cluster-critical"}).Draw(t, "priorityClass")
