@@ -241,6 +241,9 @@ func loadDaemonSets(e *env, names []string) ([]*appsv1.DaemonSet, *daemonset.Obj
 		if len(objs.Pods) > 0 {
 			kinds = append(kinds, "Pod")
 		}
+		if len(objs.Namespaces) > 0 {
+			kinds = append(kinds, "Namespace")
+		}
 		found := "nothing"
 		if len(kinds) > 0 {
 			found = strings.Join(uniqueSorted(kinds), ", ")
