@@ -341,7 +341,7 @@ type clusterFlags struct {
 }
 
 func (c *clusterFlags) register(fs *flag.FlagSet) {
-	fs.Var(&c.nodes, "nodes", "nodes (and pods) of your cluster: `FILE` from 'kubectl get nodes -o yaml' (and 'kubectl get pods -A -o yaml'), or a directory of them; repeatable, - for stdin")
+	fs.Var(&c.nodes, "nodes", "nodes (and pods, PriorityClasses, PodDisruptionBudgets, Namespaces) of your cluster: `FILE` from 'kubectl get nodes -o yaml' (and 'kubectl get pods,priorityclasses,pdb,ns -A -o yaml'), or a directory of them; repeatable, - for stdin")
 	fs.StringVar(&c.cluster, "cluster", "", "a built-in cluster `NAME` instead of --nodes ('list' shows them; default mixed)")
 	fs.Int64Var(&c.seed, "cluster-seed", 1, "seed of the built-in cluster")
 	c.live.register(fs)
