@@ -84,10 +84,13 @@ const (
 	// unknown.
 	TrapPriorityClassNotGiven TrapKind = "PriorityClassNotGiven"
 	// TrapSchedulerNotModelled: the template asks the scheduler for what
-	// the scheduler stage does not model — required inter-pod affinity or
-	// anti-affinity, topology spread constraints that forbid scheduling,
-	// scheduling gates, DRA resource claims, PersistentVolumeClaims — so
-	// where it says Runs the real scheduler may still leave the pod Pending.
+	// the scheduler stage does not model — scheduling gates, DRA resource
+	// claims, PersistentVolumeClaims, or, when the cluster's Namespaces
+	// were not given (Cluster.WithNamespaces), a pod affinity
+	// namespaceSelector on namespace labels other than
+	// kubernetes.io/metadata.name (the template's, or a bound pod's that
+	// may match the daemon pod) — so where it says Runs the real scheduler
+	// may still leave the pod Pending.
 	TrapSchedulerNotModelled TrapKind = "SchedulerNotModelled"
 	// TrapDaemonPodsInteract: the daemon pods of the placed DaemonSets meet
 	// each other across nodes through inter-pod anti-affinity, affinity or a
