@@ -56,9 +56,21 @@ type upstreamScheduler struct {
 var schedulerFilterOrder = []string{names.NodeName, names.NodeUnschedulable, names.TaintToleration,
 	names.NodeAffinity, names.NodePorts, names.NodeResourcesFit, names.PodTopologySpread, names.InterPodAffinity}
 
-// schedNamespaces are the namespaces of the generated pods, as the API
-// server stores them (every namespace carries kubernetes.io/metadata.name).
-var schedNamespaces = []string{"default", "team-a", "kube-system"}
+// schedNamespaces are the Namespaces of the generated pods, as the API
+// server stores them (every namespace carries kubernetes.io/metadata.name),
+// two with a team label namespaceSelectors read. Pods of namespace team-b
+// have no Namespace object: the scheduler reads it as having no labels.
+func schedNamespaces() []*corev1.Namespace {
+	var out []*corev1.Namespace
+	for _, ns := range []struct{ name, team string }{{"default", "a"}, {"team-a", "b"}, {"kube-system", ""}} {
+		l := map[string]string{corev1.LabelMetadataName: ns.name}
+		if ns.team != "" {
+			l["team"] = ns.team
+		}
+		out = append(out, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns.name, Labels: l}})
+	}
+	return out
+}
 
 // swappableSnapshot is the scheduler's snapshot lister, pointed at the
 // current case's snapshot.
@@ -124,8 +136,8 @@ func newUpstreamScheduler(tb testing.TB) *upstreamScheduler {
 		enable(&profile.Plugins.Filter, name)
 	}
 	var nsObjs []runtime.Object
-	for _, ns := range schedNamespaces {
-		nsObjs = append(nsObjs, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns, Labels: map[string]string{corev1.LabelMetadataName: ns}}})
+	for _, ns := range schedNamespaces() {
+		nsObjs = append(nsObjs, ns)
 	}
 	cs := clientsetfake.NewClientset(nsObjs...)
 	informerFactory := informers.NewSharedInformerFactory(cs, 0)

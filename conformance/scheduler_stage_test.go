@@ -279,7 +279,8 @@ func (g *schedGen) pod(ns, name, node string, startNil bool) *corev1.Pod {
 // affinityTerm draws a required pod (anti-)affinity term: a topology key
 // (per node, per zone, per rack), a selector (the pod's own app, workload
 // apps, the agents' apps, nil), the namespaces it reads (its own, a list, all,
-// one by kubernetes.io/metadata.name) and, on a template, matchLabelKeys.
+// one by kubernetes.io/metadata.name, by the team label of the Namespace
+// objects) and, on a template, matchLabelKeys.
 func (g *schedGen) affinityTerm(own string, template bool) corev1.PodAffinityTerm {
 	t := corev1.PodAffinityTerm{TopologyKey: g.pick(corev1.LabelHostname, corev1.LabelHostname, corev1.LabelTopologyZone, "rack")}
 	switch g.r.IntN(6) {
@@ -295,15 +296,29 @@ func (g *schedGen) affinityTerm(own string, template bool) corev1.PodAffinityTer
 		t.LabelSelector = &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{
 			{Key: "app", Operator: metav1.LabelSelectorOpExists}}}
 	}
-	switch g.r.IntN(6) {
+	switch g.r.IntN(8) {
 	case 0:
-		t.Namespaces = []string{g.pick("default", "team-a", "kube-system")}
+		t.Namespaces = []string{g.pick("default", "team-a", "kube-system", "team-b")}
 	case 1:
 		t.Namespaces = []string{"default", "kube-system"}
 	case 2:
 		t.NamespaceSelector = &metav1.LabelSelector{}
 	case 3:
-		t.NamespaceSelector = &metav1.LabelSelector{MatchLabels: map[string]string{corev1.LabelMetadataName: g.pick("default", "team-a", "kube-system")}}
+		t.NamespaceSelector = &metav1.LabelSelector{MatchLabels: map[string]string{corev1.LabelMetadataName: g.pick("default", "team-a", "kube-system", "team-b")}}
+	case 4:
+		t.NamespaceSelector = &metav1.LabelSelector{MatchLabels: map[string]string{"team": g.pick("a", "b")}}
+	case 5:
+		// on the team label (which kube-system lacks and team-b, without a
+		// Namespace object, reads as lacking), with a list beside it
+		op := metav1.LabelSelectorOperator(g.pick("In", "NotIn", "Exists", "DoesNotExist"))
+		r := metav1.LabelSelectorRequirement{Key: "team", Operator: op}
+		if op == metav1.LabelSelectorOpIn || op == metav1.LabelSelectorOpNotIn {
+			r.Values = []string{g.pick("a", "b")}
+		}
+		t.NamespaceSelector = &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{r}}
+		if g.chance(0.3) {
+			t.Namespaces = []string{g.pick("default", "team-b")}
+		}
 	}
 	if template && t.LabelSelector != nil && g.chance(0.25) {
 		t.MatchLabelKeys = []string{daemonset.ControllerRevisionHashLabel}
@@ -351,7 +366,7 @@ func genSchedCase(seed uint64) schedCase {
 			nilAt = g.r.IntN(k + 1)
 		}
 		for j := range k {
-			c.pods = append(c.pods, g.pod(g.pick("default", "team-a", "kube-system"), fmt.Sprintf("w-%d-%d", i, j), n.Name, j == nilAt))
+			c.pods = append(c.pods, g.pod(g.pick("default", "team-a", "kube-system", "default", "team-a", "kube-system", "team-b"), fmt.Sprintf("w-%d-%d", i, j), n.Name, j == nilAt))
 		}
 	}
 	for i := range g.r.IntN(4) {
@@ -527,6 +542,9 @@ func TestSchedulerStageMatchesUpstreamFramework(t *testing.T) {
 		}
 		if err == nil {
 			cl, err = cl.WithPodDisruptionBudgets(tc.pdbs...)
+		}
+		if err == nil {
+			cl, err = cl.WithNamespaces(schedNamespaces()...)
 		}
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)

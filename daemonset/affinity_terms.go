@@ -11,8 +11,9 @@ import (
 
 // AffinityTerm is a required inter-pod (anti-)affinity term as kube-scheduler
 // processes it: its namespaces, namespace selector and label selector
-// parsed. Namespaces are known by name only: a namespace selector is read
-// against the label every namespace carries, kubernetes.io/metadata.name
+// parsed. The namespace selector is read against the labels of the
+// cluster's namespaces (NamespaceLabels); where those are not known, against
+// the label every namespace carries, kubernetes.io/metadata.name
 // (ByNamespaceName says whether that is all it reads).
 // upstream: kube-scheduler framework/types.go AffinityTerm
 type AffinityTerm struct {
@@ -27,8 +28,13 @@ type AffinityTerm struct {
 	Selector    labels.Selector
 	TopologyKey string
 	// ByNamespaceName: the namespaceSelector reads no namespace label but
-	// kubernetes.io/metadata.name, so Matches needs no Namespace object.
+	// kubernetes.io/metadata.name, so Matches is exact without the cluster's
+	// Namespace objects.
 	ByNamespaceName bool
+
+	// sortedNamespaces: Namespaces is sorted and without repeats (the
+	// incoming pod's terms, merged).
+	sortedNamespaces bool
 }
 
 // GetAffinityTerms processes the terms of a pod of namespace ns.
@@ -85,22 +91,24 @@ func RequiredAffinityTerms(spec *corev1.PodSpec) (affinity, antiAffinity []corev
 	return affinity, antiAffinity
 }
 
-// Matches says whether pod is in the term's namespaces (by name, or by its
-// namespace's kubernetes.io/metadata.name label) and its labels match.
-// upstream: kube-scheduler framework/types.go AffinityTerm.Matches (with the
-// incoming pod's namespaceSelector merged into its namespaces, as the
-// InterPodAffinity plugin's PreFilter mergeAffinityTermNamespacesIfNotEmpty
-// does)
-func (t *AffinityTerm) Matches(pod *corev1.Pod) bool {
-	if slices.Contains(t.Namespaces, pod.Namespace) || t.namespaceSelected(pod.Namespace) {
+// Matches says whether pod is in the term's namespaces — by name, or by its
+// namespace's labels as ns holds them — and its labels match. For the term
+// of a pod already bound, checked against the incoming pod, this is
+// upstream's Matches with the incoming pod's namespace labels; the incoming
+// pod's own terms are first merged (MergeAffinityTermNamespacesIfNotEmpty),
+// after which no label is read, as upstream.
+// upstream: kube-scheduler framework/types.go AffinityTerm.Matches;
+// interpodaffinity/plugin.go GetNamespaceLabelsSnapshot
+func (t *AffinityTerm) Matches(pod *corev1.Pod, ns NamespaceLabels) bool {
+	if t.inNamespaces(pod.Namespace) || t.namespaceSelected(pod, ns) {
 		return t.Selector.Matches(labels.Set(pod.Labels))
 	}
 	return false
 }
 
-// namespaceSelected: the namespaceSelector selects namespace ns (nil and
+// namespaceSelected: the namespaceSelector selects pod's namespace (nil and
 // labels.Nothing select none, an empty selector all, without reading labels).
-func (t *AffinityTerm) namespaceSelected(ns string) bool {
+func (t *AffinityTerm) namespaceSelected(pod *corev1.Pod, ns NamespaceLabels) bool {
 	sel := t.NamespaceSelector
 	switch {
 	case sel == nil:
@@ -111,56 +119,148 @@ func (t *AffinityTerm) namespaceSelected(ns string) bool {
 	if _, selectable := sel.Requirements(); !selectable {
 		return false
 	}
-	return sel.Matches(namespaceLabels(ns))
+	return sel.Matches(ns.of(pod))
 }
 
-// namespaceLabels are the labels known of a namespace: its
-// kubernetes.io/metadata.name (a labels.Labels that allocates nothing).
-type namespaceLabels string
+func (t *AffinityTerm) inNamespaces(ns string) bool {
+	if t.sortedNamespaces {
+		_, found := slices.BinarySearch(t.Namespaces, ns)
+		return found
+	}
+	return slices.Contains(t.Namespaces, ns)
+}
 
-func (n namespaceLabels) Has(key string) bool { return key == corev1.LabelMetadataName }
+// NamespaceLabels are the labels of a cluster's namespaces by name, as
+// kube-scheduler's Namespace lister holds them (NamespaceLabelsOf builds
+// them from Namespace objects). A namespace not among them has no labels
+// (upstream GetNamespaceLabelsSnapshot: "assuming empty set of namespace
+// labels") and is not selected by an incoming pod's namespaceSelector
+// (upstream mergeAffinityTermNamespacesIfNotEmpty lists the namespaces that
+// exist).
+//
+// A nil NamespaceLabels stands for namespaces known by name only: every
+// namespace is taken to exist and to carry just kubernetes.io/metadata.name,
+// the label the API server sets on each; a namespaceSelector reading any
+// other label (AffinityTerm.ByNamespaceName false) is then not decided
+// exactly.
+type NamespaceLabels map[string]labels.Set
 
-func (n namespaceLabels) Lookup(key string) (string, bool) {
+// NamespaceLabelsOf returns the labels of namespaces as the API server
+// stores them: kubernetes.io/metadata.name set to the namespace's name
+// whatever the object says (upstream: pkg/registry/core/namespace/strategy.go
+// Canonicalize). The result is not nil, even for no namespaces. Nil
+// namespaces are skipped; the objects are not modified.
+func NamespaceLabelsOf(namespaces []*corev1.Namespace) NamespaceLabels {
+	out := make(NamespaceLabels, len(namespaces))
+	for _, n := range namespaces {
+		if n == nil {
+			continue
+		}
+		l := make(labels.Set, len(n.Labels)+1)
+		for k, v := range n.Labels {
+			l[k] = v
+		}
+		l[corev1.LabelMetadataName] = n.Name
+		out[n.Name] = l
+	}
+	return out
+}
+
+// of returns the labels of pod's namespace.
+func (m NamespaceLabels) of(pod *corev1.Pod) labels.Labels {
+	if m == nil {
+		// a pointer into pod: no allocation
+		return (*namespaceName)(&pod.Namespace)
+	}
+	return m[pod.Namespace]
+}
+
+// MergeAffinityTermNamespacesIfNotEmpty returns the incoming pod's terms
+// with each namespaceSelector that is not empty ({}) unrolled into the
+// term's namespaces — those of m whose labels it matches — and replaced by
+// one that selects nothing, as kube-scheduler's InterPodAffinity PreFilter
+// does. With m nil (namespaces known by name only) terms are returned as
+// they are: Matches reads each namespace's name label instead. terms is not
+// modified.
+// upstream: interpodaffinity/plugin.go mergeAffinityTermNamespacesIfNotEmpty,
+// filtering.go PreFilter
+func (m NamespaceLabels) MergeAffinityTermNamespacesIfNotEmpty(terms []AffinityTerm) []AffinityTerm {
+	if m == nil || len(terms) == 0 {
+		return terms
+	}
+	out := slices.Clone(terms)
+	for i := range out {
+		t := &out[i]
+		if t.NamespaceSelector == nil {
+			continue
+		}
+		if _, selects := t.NamespaceSelector.Requirements(); !selects || t.NamespaceSelector.Empty() {
+			// none (a nil namespaceSelector) or all: nothing to unroll
+			continue
+		}
+		names := slices.Clone(t.Namespaces)
+		for name, l := range m {
+			if t.NamespaceSelector.Matches(l) {
+				names = append(names, name)
+			}
+		}
+		slices.Sort(names)
+		t.Namespaces, t.sortedNamespaces = slices.Compact(names), true
+		t.NamespaceSelector = labels.Nothing()
+	}
+	return out
+}
+
+// namespaceName is the labels known of a namespace by name only: its
+// kubernetes.io/metadata.name.
+type namespaceName string
+
+func (n *namespaceName) Has(key string) bool { return key == corev1.LabelMetadataName }
+
+func (n *namespaceName) Lookup(key string) (string, bool) {
 	if key == corev1.LabelMetadataName {
-		return string(n), true
+		return string(*n), true
 	}
 	return "", false
 }
 
-func (n namespaceLabels) Get(key string) string {
+func (n *namespaceName) Get(key string) string {
 	if key == corev1.LabelMetadataName {
-		return string(n)
+		return string(*n)
 	}
 	return ""
 }
 
 // AntiAffinityAgainstOtherRevisions returns the index of the first required
 // pod anti-affinity term of ds's template that keeps two of its daemon pods
-// of different revisions off one node — a term of either matches the
-// other, over the same labels but controller-revision-hash and
-// pod-template-generation — or -1. With maxSurge (AllowsSurge) the new pod
-// is created beside the old one, stays Pending and the rollout stalls; a
-// term with controller-revision-hash among its matchLabelKeys matches only
-// its own revision and does not stall it. ds is not modified.
+// of different revisions off one node — the new pod's term matches the old
+// pod or the old pod's term matches the new one, over the same labels but
+// controller-revision-hash and pod-template-generation — or -1. ns are the
+// labels of the cluster's namespaces (nil: known by name only). With
+// maxSurge (AllowsSurge) the new pod is created beside the old one, stays
+// Pending and the rollout stalls; a term with controller-revision-hash
+// among its matchLabelKeys matches only its own revision and does not stall
+// it. ds is not modified.
 // upstream: the pods as daemon_controller.go syncNodes creates them and
 // pkg/registry/core/pod/strategy.go PrepareForCreate stores them; the
 // InterPodAffinity filter (satisfyPodAntiAffinity,
-// satisfyExistingPodsAntiAffinity) between them
-func AntiAffinityAgainstOtherRevisions(ds *appsv1.DaemonSet) int {
+// satisfyExistingPodsAntiAffinity) for the new pod
+func AntiAffinityAgainstOtherRevisions(ds *appsv1.DaemonSet, ns NamespaceLabels) int {
 	if ds == nil || ds.Spec.Template.Spec.Affinity == nil || ds.Spec.Template.Spec.Affinity.PodAntiAffinity == nil {
 		return -1
 	}
 	stored := storedCopy(ds)
-	podA := podAsCreated(stored, "", "revision-a")
-	podB := podAsCreated(stored, "", "revision-b")
-	if podB.Labels[TemplateGenerationLabel] != "" {
-		podB.Labels[TemplateGenerationLabel] += "0"
+	oldPod := podAsCreated(stored, "", "revision-a")
+	newPod := podAsCreated(stored, "", "revision-b")
+	if newPod.Labels[TemplateGenerationLabel] != "" {
+		newPod.Labels[TemplateGenerationLabel] += "0"
 	}
-	_, antiA := RequiredAffinityTerms(&podA.Spec)
-	_, antiB := RequiredAffinityTerms(&podB.Spec)
-	termsA, termsB := GetAffinityTerms(podA.Namespace, antiA), GetAffinityTerms(podB.Namespace, antiB)
-	for i := range termsA {
-		if termsA[i].Matches(podB) || termsB[i].Matches(podA) {
+	_, oldAnti := RequiredAffinityTerms(&oldPod.Spec)
+	_, newAnti := RequiredAffinityTerms(&newPod.Spec)
+	oldTerms := GetAffinityTerms(oldPod.Namespace, oldAnti)
+	newTerms := ns.MergeAffinityTermNamespacesIfNotEmpty(GetAffinityTerms(newPod.Namespace, newAnti))
+	for i := range oldTerms {
+		if newTerms[i].Matches(oldPod, ns) || oldTerms[i].Matches(newPod, ns) {
 			return i
 		}
 	}

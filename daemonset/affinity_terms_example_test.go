@@ -20,8 +20,26 @@ func ExampleGetAffinityTerms() {
 	web := func(ns string) *corev1.Pod {
 		return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Labels: map[string]string{"app": "web"}}}
 	}
-	fmt.Println(terms[0].TopologyKey, terms[0].Matches(web("kube-system")), terms[0].Matches(web("default")))
+	fmt.Println(terms[0].TopologyKey, terms[0].Matches(web("kube-system"), nil), terms[0].Matches(web("default"), nil))
 	// Output: kubernetes.io/hostname true false
+}
+
+// A term selecting namespaces by a label of theirs: decided by the labels
+// of the cluster's Namespace objects. The incoming pod's terms are merged
+// first, as kube-scheduler's PreFilter does.
+func ExampleNamespaceLabels() {
+	ns := daemonset.NamespaceLabelsOf([]*corev1.Namespace{
+		{ObjectMeta: metav1.ObjectMeta{Name: "logging", Labels: map[string]string{"team": "infra"}}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "shop", Labels: map[string]string{"team": "web"}}},
+	})
+	terms := ns.MergeAffinityTermNamespacesIfNotEmpty(daemonset.GetAffinityTerms("kube-system", []corev1.PodAffinityTerm{{
+		TopologyKey:       corev1.LabelHostname,
+		LabelSelector:     &metav1.LabelSelector{},
+		NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"team": "infra"}},
+	}}))
+	pod := func(ns string) *corev1.Pod { return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns}} }
+	fmt.Println(terms[0].Namespaces, terms[0].Matches(pod("logging"), ns), terms[0].Matches(pod("shop"), ns))
+	// Output: [logging] true false
 }
 
 // Cilium's chart keeps two agents off one node; with maxSurge the new agent
@@ -45,10 +63,10 @@ func ExampleAntiAffinityAgainstOtherRevisions() {
 			},
 		},
 	}
-	fmt.Println(daemonset.AntiAffinityAgainstOtherRevisions(ds), daemonset.AllowsSurge(ds))
+	fmt.Println(daemonset.AntiAffinityAgainstOtherRevisions(ds, nil), daemonset.AllowsSurge(ds))
 	term := &ds.Spec.Template.Spec.Affinity.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution[0]
 	term.MatchLabelKeys = []string{daemonset.ControllerRevisionHashLabel}
-	fmt.Println(daemonset.AntiAffinityAgainstOtherRevisions(ds))
+	fmt.Println(daemonset.AntiAffinityAgainstOtherRevisions(ds, nil))
 	// Output:
 	// 0 true
 	// -1

@@ -73,6 +73,9 @@ type Objects struct {
 	// PodDisruptionBudgets (policy/v1), which decide the order in which
 	// preemption spares pods (FilterPodsWithPDBViolation).
 	PodDisruptionBudgets []*policyv1.PodDisruptionBudget
+	// Namespaces (v1), whose labels the scheduler's inter-pod affinity
+	// reads for a term's namespaceSelector (NamespaceLabelsOf).
+	Namespaces []*corev1.Namespace
 	// Others holds every object of another kind (ConfigMaps, RBAC, Services,
 	// CRDs, ...), in stream order. They are not an error.
 	Others []Other
@@ -151,6 +154,7 @@ func (o *Objects) Append(other *Objects) {
 	o.Pods = append(o.Pods, other.Pods...)
 	o.PriorityClasses = append(o.PriorityClasses, other.PriorityClasses...)
 	o.PodDisruptionBudgets = append(o.PodDisruptionBudgets, other.PodDisruptionBudgets...)
+	o.Namespaces = append(o.Namespaces, other.Namespaces...)
 	o.Others = append(o.Others, other.Others...)
 	o.Warnings = append(o.Warnings, other.Warnings...)
 	for k, v := range other.sources {
@@ -484,6 +488,12 @@ func (d *decoder) object(doc document, path fpath, obj map[string]any,
 		// removed-API warning
 		if apiVersion == "scheduling.k8s.io/v1" {
 			return decodeAs(d, obj, path, at, src, apiVersion, kind, &objs.PriorityClasses)
+		}
+	case "Namespace":
+		// a kind of that name in another group (a custom resource) is kept
+		// among Others
+		if apiVersion == "v1" {
+			return decodeAs(d, obj, path, at, src, apiVersion, kind, &objs.Namespaces)
 		}
 	case "Node", "Pod":
 		if apiVersion != "v1" {

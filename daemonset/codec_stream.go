@@ -560,7 +560,7 @@ func (d *decoder) keepFrom(o *Objects, src *Source) {
 		return o.sources[obj]
 	}
 	for _, ds := range o.DaemonSets {
-		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, sourceOf, ds) {
+		if d.room(&d.overOthers, kept.others(), MaxOtherObjects, sourceOf, ds) {
 			kept.DaemonSets = append(kept.DaemonSets, ds)
 			kept.setSource(ds, sourceOf(ds))
 			if l, ok := o.locations[ds]; ok {
@@ -581,23 +581,35 @@ func (d *decoder) keepFrom(o *Objects, src *Source) {
 		}
 	}
 	for _, pc := range o.PriorityClasses {
-		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, sourceOf, pc) {
+		if d.room(&d.overOthers, kept.others(), MaxOtherObjects, sourceOf, pc) {
 			kept.PriorityClasses = append(kept.PriorityClasses, pc)
 			kept.setSource(pc, sourceOf(pc))
 		}
 	}
 	for _, pdb := range o.PodDisruptionBudgets {
-		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, sourceOf, pdb) {
+		if d.room(&d.overOthers, kept.others(), MaxOtherObjects, sourceOf, pdb) {
 			kept.PodDisruptionBudgets = append(kept.PodDisruptionBudgets, pdb)
 			kept.setSource(pdb, sourceOf(pdb))
 		}
 	}
+	for _, n := range o.Namespaces {
+		if d.room(&d.overOthers, kept.others(), MaxOtherObjects, sourceOf, n) {
+			kept.Namespaces = append(kept.Namespaces, n)
+			kept.setSource(n, sourceOf(n))
+		}
+	}
 	for _, x := range o.Others {
-		if d.room(&d.overOthers, len(kept.DaemonSets)+len(kept.PriorityClasses)+len(kept.PodDisruptionBudgets)+len(kept.Others), MaxOtherObjects, sourceOf, x) {
+		if d.room(&d.overOthers, kept.others(), MaxOtherObjects, sourceOf, x) {
 			kept.Others = append(kept.Others, x)
 		}
 	}
 	kept.Warnings = append(kept.Warnings, o.Warnings...)
+}
+
+// others counts the objects o holds under the MaxOtherObjects cap: all but
+// Nodes and Pods.
+func (o *Objects) others() int {
+	return len(o.DaemonSets) + len(o.PriorityClasses) + len(o.PodDisruptionBudgets) + len(o.Namespaces) + len(o.Others)
 }
 
 // over counts the objects of a kind beyond its cap, and where the first was.

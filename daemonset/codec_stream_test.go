@@ -32,6 +32,8 @@ var streamedLists = []string{
 	"apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Node\n  metadata:\n    name: a\n    labels: {zone: z1}\n- apiVersion: v1\n  kind: Node\n  metadata: {name: b}\nkind: List\nmetadata:\n  resourceVersion: \"\"\n",
 	// items indented under the key, comments and blank lines between them
 	"apiVersion: v1\nkind: List\nitems:\n  # the first\n  - apiVersion: v1\n    kind: Pod\n    metadata: {name: p, namespace: d}\n\n  - apiVersion: apps/v1\n    kind: DaemonSet\n    metadata: {name: ds}\n    spec:\n      selector: {matchLabels: {a: b}}\n      template:\n        metadata: {labels: {a: b}}\n        spec: {containers: [{name: c, image: i}]}\n# trailing\n",
+	// kubectl get ns -o yaml
+	"apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    labels:\n      kubernetes.io/metadata.name: infra\n      team: infra\n    name: infra\n  spec:\n    finalizers:\n    - kubernetes\n  status:\n    phase: Active\n- apiVersion: v1\n  kind: Namespace\n  metadata: {name: web, labels: {team: 1}}\nkind: List\nmetadata:\n  resourceVersion: \"\"\n",
 	// a typed list: items without kind
 	"apiVersion: v1\nkind: NodeList\nitems:\n- metadata: {name: a}\n- metadata: {name: b}\n  spec: {unschedulable: true}\n",
 	// the dash alone on its line

@@ -311,6 +311,8 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte("apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Node, metadata: {name: a}}\n"))
 	f.Add([]byte(`{"apiVersion":"v1","kind":"Node"}{"a":`))
+	f.Add([]byte("apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Namespace, metadata: {name: infra, labels: {team: infra}}}\n"))
+	f.Add([]byte("apiVersion: v1\nkind: NamespaceList\nitems:\n- metadata: {name: a}\n  status: {phase: Active}\n"))
 	f.Add([]byte("a: &a [*a]\n"))
 	f.Add([]byte("--- !!binary\n...\n---\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -367,5 +369,67 @@ func TestDecodeRefusesHugeListsBeforeParsing(t *testing.T) {
 	}
 	if len(objs.Nodes) != 0 {
 		t.Errorf("decoded %d nodes of a refused list", len(objs.Nodes))
+	}
+}
+
+// Decode keeps v1 Namespaces (as `kubectl get ns -o yaml` lists them,
+// alone or in a List), with their sources; a kind of that name in another
+// group stays among Others, and a mistyped field is an error with its path.
+func TestDecodeNamespaces(t *testing.T) {
+	in := `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Namespace
+  metadata:
+    name: infra
+    labels: {kubernetes.io/metadata.name: infra, team: infra}
+  spec: {finalizers: [kubernetes]}
+  status: {phase: Active}
+---
+apiVersion: v1
+kind: NamespaceList
+items:
+- metadata: {name: web}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: bare}
+---
+apiVersion: example.com/v1
+kind: Namespace
+metadata: {name: custom}
+`
+	objs, err := Decode("ns.yaml", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, n := range objs.Namespaces {
+		names = append(names, n.Name)
+	}
+	if strings.Join(names, " ") != "infra web bare" || objs.Namespaces[0].Labels["team"] != "infra" ||
+		objs.Namespaces[0].Status.Phase != corev1.NamespaceActive || objs.Namespaces[1].Kind != "Namespace" {
+		t.Fatalf("Namespaces = %+v", objs.Namespaces)
+	}
+	for i, want := range []Source{{Name: "ns.yaml", Document: 1, Line: 4, Item: 0}, {Name: "ns.yaml", Document: 2, Line: 15, Item: 0}, {Name: "ns.yaml", Document: 3, Line: 17, Item: -1}} {
+		if src, ok := objs.SourceOf(objs.Namespaces[i]); !ok || src != want {
+			t.Errorf("source of %s = %+v, want %+v", names[i], src, want)
+		}
+	}
+	if len(objs.Others) != 1 || objs.Others[0].Name != "custom" {
+		t.Errorf("others %+v", objs.Others)
+	}
+	_, err = Decode("bad.yaml", []byte("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n  labels: {team: 7}\n"))
+	if err == nil || !strings.Contains(err.Error(), "bad.yaml: document 1, line 5: metadata.labels[team]") {
+		t.Errorf("a mistyped label: %v", err)
+	}
+	all := &Objects{}
+	all.Append(objs)
+	if len(all.Namespaces) != 3 {
+		t.Errorf("Append kept %d Namespaces", len(all.Namespaces))
+	}
+	if src, ok := all.SourceOf(all.Namespaces[2]); !ok || src.Document != 3 {
+		t.Errorf("Append lost the source: %+v", src)
 	}
 }

@@ -310,18 +310,19 @@ func TestLeastPrivilegedUsers(t *testing.T) {
 		// warnings of explain --name, explain -f, rollout, explain (all)
 		want [4]string
 	}{
-		// neither may list PriorityClasses or PodDisruptionBudgets, which the
-		// scheduler stage reads (priority admission, preemption's reprieves)
+		// neither may list PriorityClasses, PodDisruptionBudgets or
+		// Namespaces, which the scheduler stage reads (priority admission,
+		// preemption's reprieves, pod affinity namespaceSelectors)
 		{"platform", platform, platformProxy, [4]string{
-			"DaemonSetPodsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden",
-			"DaemonSetPodsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden",
-			"DaemonSetPodsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden",
-			"DaemonSetPodsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden"}},
+			"DaemonSetPodsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden NamespacesForbidden",
+			"DaemonSetPodsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden NamespacesForbidden",
+			"DaemonSetPodsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden NamespacesForbidden",
+			"DaemonSetPodsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden NamespacesForbidden"}},
 		{"team", team, teamProxy, [4]string{
-			"OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden",
-			"OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden",
-			"OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden",
-			"DaemonSetsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden"}},
+			"OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden NamespacesForbidden",
+			"OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden NamespacesForbidden",
+			"OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden NamespacesForbidden",
+			"DaemonSetsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden NamespacesForbidden"}},
 	} {
 		kc := []string{"--kubeconfig", u.kubeconfig}
 		runs := [][]string{

@@ -513,7 +513,8 @@ func checkSurgeOwnAntiAffinity(c *lintContext) {
 	if !daemonset.AllowsSurge(c.stored) {
 		return
 	}
-	i := daemonset.AntiAffinityAgainstOtherRevisions(c.ds)
+	// namespaces known by name only: lint sees no cluster
+	i := daemonset.AntiAffinityAgainstOtherRevisions(c.ds, nil)
 	if i < 0 {
 		return
 	}

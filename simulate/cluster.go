@@ -41,6 +41,72 @@ type Cluster struct {
 	classesKnown    bool
 	// pdbs are the cluster's PodDisruptionBudgets (WithPodDisruptionBudgets).
 	pdbs []*policyv1.PodDisruptionBudget
+	// namespaces are the cluster's Namespaces, when given (WithNamespaces),
+	// and nsLabels their labels as the API server stores them (nil when
+	// they were not given: namespaces known by name only).
+	namespaces []*corev1.Namespace
+	nsLabels   daemonset.NamespaceLabels
+}
+
+// WithNamespaces returns a Cluster of c's nodes, pods, PriorityClasses and
+// PodDisruptionBudgets and the cluster's Namespaces (`kubectl get ns -o
+// yaml`). Place's inter-pod affinity then reads a term's namespaceSelector
+// against their labels, as the scheduler reads its Namespace lister, with
+// kubernetes.io/metadata.name set to each one's name as the API server sets
+// it (daemonset.NamespaceLabelsOf); a pod's namespace that is not among them
+// has no labels and is selected by no daemon pod's namespaceSelector but an
+// empty one, as upstream. Without Namespaces, namespaces are known by name
+// only and a namespaceSelector on another label than
+// kubernetes.io/metadata.name is named in a TrapSchedulerNotModelled. Giving
+// none (no arguments) says the cluster has none.
+//
+// Errors: a nil Namespace, a Namespace without a name, two Namespaces of the
+// same name.
+func (c *Cluster) WithNamespaces(ns ...*corev1.Namespace) (*Cluster, error) {
+	var errs field.ErrorList
+	seen := map[string]int{}
+	for i, n := range ns {
+		p := field.NewPath("namespaces").Index(i)
+		switch {
+		case n == nil:
+			errs = append(errs, field.Required(p, "nil Namespace"))
+		case n.Name == "":
+			errs = append(errs, field.Required(p.Child("metadata", "name"), "Namespace has no name"))
+		default:
+			if j, dup := seen[n.Name]; dup {
+				errs = append(errs, field.Duplicate(p.Child("metadata", "name"), fmt.Sprintf("%s (also namespaces[%d])", n.Name, j)))
+				continue
+			}
+			seen[n.Name] = i
+		}
+	}
+	if len(errs) > 0 {
+		return nil, inputError("invalid cluster", errs...)
+	}
+	out := &Cluster{}
+	if c != nil {
+		*out = *c
+	}
+	out.namespaces, out.nsLabels = slices.Clone(ns), daemonset.NamespaceLabelsOf(ns)
+	return out, nil
+}
+
+// Namespaces returns the Namespaces given to WithNamespaces, in a new slice
+// (nil when none were).
+func (c *Cluster) Namespaces() []*corev1.Namespace {
+	if c == nil {
+		return nil
+	}
+	return slices.Clone(c.namespaces)
+}
+
+// namespaceLabels returns the labels of the cluster's namespaces, nil when
+// they were not given.
+func (c *Cluster) namespaceLabels() daemonset.NamespaceLabels {
+	if c == nil {
+		return nil
+	}
+	return c.nsLabels
 }
 
 // WithPriorityClasses returns a Cluster of c's nodes and pods and the
@@ -499,8 +565,10 @@ type ClusterFile struct {
 
 // LoadCluster decodes the Nodes and Pods in files — `kubectl get nodes -o
 // yaml`, `kubectl get pods -A -o yaml`, or any YAML/JSON stream, List or
-// single object daemonset.Decode accepts — and returns them as a Cluster.
-// Objects of other kinds (including DaemonSets) are ignored. Decode errors
+// single object daemonset.Decode accepts — and returns them as a Cluster,
+// with the PodDisruptionBudgets, Namespaces and PriorityClasses found
+// (WithPodDisruptionBudgets, WithNamespaces, WithPriorityClasses). Objects
+// of other kinds (including DaemonSets) are ignored. Decode errors
 // carry the file, document and line; a duplicate node or pod names both places
 // it was found.
 func LoadCluster(files ...ClusterFile) (*Cluster, error) {
@@ -516,7 +584,9 @@ func LoadCluster(files ...ClusterFile) (*Cluster, error) {
 }
 
 // ClusterFromObjects returns the Nodes and Pods of objs as a Cluster, checked
-// as NewCluster does, with errors naming where each object came from.
+// as NewCluster does, with its PodDisruptionBudgets, Namespaces and
+// PriorityClasses when it holds any, with errors naming where each object
+// came from.
 func ClusterFromObjects(objs *daemonset.Objects) (*Cluster, error) {
 	if objs == nil {
 		return NewCluster(nil, nil)
@@ -583,6 +653,29 @@ func ClusterFromObjects(objs *daemonset.Objects) (*Cluster, error) {
 			return nil, inputError("load cluster", errs...)
 		}
 		c, err = c.WithPodDisruptionBudgets(pdbs...)
+	}
+	if err == nil && len(objs.Namespaces) > 0 {
+		byName := map[string]*corev1.Namespace{}
+		var namespaces []*corev1.Namespace
+		for _, n := range objs.Namespaces {
+			if n == nil {
+				continue
+			}
+			if n.Name == "" {
+				errs = append(errs, wholeInput(field.ErrorTypeRequired, "", where(n)+": namespace has no metadata.name"))
+				continue
+			}
+			if prev, dup := byName[n.Name]; dup {
+				errs = append(errs, wholeInput(field.ErrorTypeDuplicate, n.Name, fmt.Sprintf("%s: duplicate Namespace %q (first at %s)", where(n), n.Name, where(prev))))
+				continue
+			}
+			byName[n.Name] = n
+			namespaces = append(namespaces, n)
+		}
+		if len(errs) > 0 {
+			return nil, inputError("load cluster", errs...)
+		}
+		c, err = c.WithNamespaces(namespaces...)
 	}
 	if err != nil || len(objs.PriorityClasses) == 0 {
 		return c, err

@@ -144,8 +144,11 @@
 // Summary.Truncated. Rollout checks ctx between reconciles, so a caller can
 // bound wall time too.
 //
-// Not modelled: volumes, DRA and scheduling gates in the scheduler stage
-// (TrapSchedulerNotModelled names a template that uses them); watch delays
+// Not modelled: volumes, DRA and scheduling gates in the scheduler stage,
+// and, when the cluster's Namespaces are not given (Cluster.WithNamespaces),
+// pod affinity namespaceSelectors on namespace labels other than
+// kubernetes.io/metadata.name (TrapSchedulerNotModelled names a template
+// that uses them); watch delays
 // between the manage and rolling-update halves of a sync; API errors other
 // than admission's refusal of the daemon pod.
 package simulate

@@ -35,6 +35,8 @@ func TestInputErrorFromEveryEntryPoint(t *testing.T) {
 			_, err := simulate.LoadCluster(simulate.ClusterFile{Name: "n.yaml", Data: []byte("apiVersion: v1\nkind: Node\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: a}\n")})
 			return err
 		}, field.ErrorTypeDuplicate, "", `load cluster: n.yaml: document 2 (line 5): duplicate node "a" (first at n.yaml: document 1 (line 1))`},
+		{"WithNamespaces", func() error { _, err := c.WithNamespaces(nil); return err },
+			field.ErrorTypeRequired, "namespaces[0]", "invalid cluster: namespaces[0]: Required value: nil Namespace"},
 		{"Place nil cluster", func() error { _, err := simulate.Place(nil, ds); return err },
 			field.ErrorTypeRequired, "cluster", "place: cluster: Required value: nil cluster"},
 		{"Place twice the same DaemonSet", func() error { _, err := simulate.Place(c, ds, ds); return err },

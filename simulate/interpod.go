@@ -32,31 +32,29 @@ import (
 // pods are tried again once every node has been seen, until a round binds
 // none (Place).
 //
-// Namespaces are known by name only: a namespaceSelector is read against the
-// label every namespace carries, kubernetes.io/metadata.name (a selector on
-// any other namespace label is reported as not modelled).
+// A namespaceSelector is read against the labels of the cluster's Namespace
+// objects (Cluster.WithNamespaces), as the scheduler's Namespace lister
+// holds them: the daemon pod's own terms merged over them
+// (daemonset.NamespaceLabels.MergeAffinityTermNamespacesIfNotEmpty), the
+// terms of pods already bound read against the labels of the daemon pod's
+// namespace. Without them namespaces are known by name only: a selector is
+// read against the label every namespace carries,
+// kubernetes.io/metadata.name (a selector on any other namespace label is
+// reported as not modelled).
 
-// matchesAll: terms is not empty and pod matches every one.
+// matchesAll: terms is not empty and pod matches every one, ns the labels
+// of the cluster's namespaces.
 // upstream: interpodaffinity/filtering.go podMatchesAllAffinityTerms
-func matchesAll(terms []daemonset.AffinityTerm, pod *corev1.Pod) bool {
+func matchesAll(terms []daemonset.AffinityTerm, pod *corev1.Pod, ns daemonset.NamespaceLabels) bool {
 	if len(terms) == 0 {
 		return false
 	}
 	for i := range terms {
-		if !terms[i].Matches(pod) {
+		if !terms[i].Matches(pod, ns) {
 			return false
 		}
 	}
 	return true
-}
-
-func anyMatches(terms []daemonset.AffinityTerm, pod *corev1.Pod) bool {
-	for i := range terms {
-		if terms[i].Matches(pod) {
-			return true
-		}
-	}
-	return false
 }
 
 // topoPair is a topology key and value.
@@ -252,8 +250,12 @@ func spreadCounts(sel labels.Selector, ns string, pod *corev1.Pod) bool {
 
 // interPodDS is one placed DaemonSet's daemon pod as these filters see it.
 type interPodDS struct {
-	pod        *corev1.Pod
+	pod *corev1.Pod
+	// aff, anti: the pod's required terms as the incoming pod's, merged
+	// over the cluster's namespaces; antiBound: its anti-affinity terms as
+	// those of a pod already bound, which another daemon pod meets.
 	aff, anti  []daemonset.AffinityTerm
+	antiBound  []daemonset.AffinityTerm
 	affKeyMult map[string]int // how many affinity terms have each key
 	spread     []spreadConstraint
 	// counts over the pods bound so far: the anti-affinity terms of those
@@ -271,7 +273,9 @@ type interPodDS struct {
 
 // interPod is the state of these filters for one Place call.
 type interPod struct {
-	c   *Cluster
+	c *Cluster
+	// ns: the labels of the cluster's namespaces (nil: by name only).
+	ns  daemonset.NamespaceLabels
 	ix  *clusterIndex
 	dss []interPodDS
 	// podAnti: the required anti-affinity terms of counted pods that have
@@ -291,12 +295,14 @@ type interPod struct {
 // anti-affinity or DoNotSchedule spread, and no pod's anti-affinity term
 // matches a daemon pod). replaced says which counted pods Place replaces.
 func newInterPod(c *Cluster, ix *clusterIndex, pods []*corev1.Pod, replaced func(pi int32) bool) *interPod {
-	ip := &interPod{c: c, ix: ix, dss: make([]interPodDS, len(pods)), replaced: replaced}
+	ip := &interPod{c: c, ix: ix, dss: make([]interPodDS, len(pods)), replaced: replaced, ns: c.namespaceLabels()}
 	for k, p := range pods {
 		d := &ip.dss[k]
 		d.pod = p
 		aff, anti := daemonset.RequiredAffinityTerms(&p.Spec)
-		d.aff, d.anti = daemonset.GetAffinityTerms(p.Namespace, aff), daemonset.GetAffinityTerms(p.Namespace, anti)
+		d.antiBound = daemonset.GetAffinityTerms(p.Namespace, anti)
+		d.aff = ip.ns.MergeAffinityTermNamespacesIfNotEmpty(daemonset.GetAffinityTerms(p.Namespace, aff))
+		d.anti = ip.ns.MergeAffinityTermNamespacesIfNotEmpty(d.antiBound)
 		d.spread = newSpreadConstraints(p)
 		if len(d.aff) > 0 {
 			d.affKeyMult = map[string]int{}
@@ -321,8 +327,8 @@ func newInterPod(c *Cluster, ix *clusterIndex, pods []*corev1.Pod, replaced func
 	for k := range ip.dss {
 		d := &ip.dss[k]
 		for j := range ip.dss {
-			for _, t := range ip.dss[j].anti {
-				if t.Matches(d.pod) {
+			for _, t := range ip.dss[j].antiBound {
+				if t.Matches(d.pod, ip.ns) {
 					d.active = true
 					if !slices.Contains(d.existingAntiKeys, t.TopologyKey) {
 						d.existingAntiKeys = append(d.existingAntiKeys, t.TopologyKey)
@@ -378,17 +384,17 @@ func (ip *interPod) count(q *corev1.Pod, qAnti []daemonset.AffinityTerm, i int32
 	for k := range ip.dss {
 		d := &ip.dss[k]
 		for t := range qAnti {
-			if qAnti[t].Matches(d.pod) {
+			if qAnti[t].Matches(d.pod, ip.ns) {
 				d.existingAnti.add(qAnti[t].TopologyKey, nl, sign, ref)
 			}
 		}
-		if matchesAll(d.aff, q) {
+		if matchesAll(d.aff, q, ip.ns) {
 			for t := range d.aff {
 				d.affCounts.add(d.aff[t].TopologyKey, nl, sign, ref)
 			}
 		}
 		for t := range d.anti {
-			if d.anti[t].Matches(q) {
+			if d.anti[t].Matches(q, ip.ns) {
 				d.antiCounts.add(d.anti[t].TopologyKey, nl, sign, ref)
 			}
 		}
@@ -407,7 +413,7 @@ func (ip *interPod) bind(j int, i int) {
 		ip.bound = make([][]int, len(ip.c.nodes))
 	}
 	ip.bound[i] = append(ip.bound[i], j)
-	ip.count(ip.dss[j].pod, ip.dss[j].anti, int32(i), 1, podRef{pi: -1, ds: int32(j), node: int32(i)})
+	ip.count(ip.dss[j].pod, ip.dss[j].antiBound, int32(i), 1, podRef{pi: -1, ds: int32(j), node: int32(i)})
 }
 
 // evict records the cluster pod pi, bound on node i, evicted by preemption.
@@ -561,7 +567,7 @@ func (ip *interPod) affinityFilter(d *interPodDS, i int, gone []int32, describe 
 	if len(d.aff) > 0 {
 		delta, total := 0, d.affCounts.total
 		for _, pi := range gone {
-			if matchesAll(d.aff, ip.c.pods[pi]) {
+			if matchesAll(d.aff, ip.c.pods[pi], ip.ns) {
 				delta--
 				total -= len(d.aff)
 			}
@@ -582,7 +588,7 @@ func (ip *interPod) affinityFilter(d *interPodDS, i int, gone []int32, describe 
 		case missing != "":
 			return []PendingReason{{Kind: PendingPodAffinity, TopologyKey: missing,
 				Message: fmt.Sprintf("node lacks the label %s of the pod's required pod affinity", missing)}}
-		case !exist && !(total == 0 && matchesAll(d.aff, d.pod)):
+		case !exist && !(total == 0 && matchesAll(d.aff, d.pod, ip.ns)):
 			return []PendingReason{{Kind: PendingPodAffinity,
 				Message: "no pod in the node's topology domain matches the pod's required pod affinity terms"}}
 		}
@@ -598,7 +604,7 @@ func (ip *interPod) affinityFilter(d *interPodDS, i int, gone []int32, describe 
 		n, first := d.antiCounts.at(p)
 		for _, pi := range gone {
 			for u := range d.anti {
-				if d.anti[u].TopologyKey == term.TopologyKey && d.anti[u].Matches(ip.c.pods[pi]) {
+				if d.anti[u].TopologyKey == term.TopologyKey && d.anti[u].Matches(ip.c.pods[pi], ip.ns) {
 					n--
 				}
 			}
@@ -620,7 +626,7 @@ func (ip *interPod) affinityFilter(d *interPodDS, i int, gone []int32, describe 
 		n, first := d.existingAnti.at(topoPair{key, v})
 		for _, pi := range gone {
 			for _, t := range ip.podAnti[pi] {
-				if t.TopologyKey == key && t.Matches(d.pod) {
+				if t.TopologyKey == key && t.Matches(d.pod, ip.ns) {
 					n--
 				}
 			}

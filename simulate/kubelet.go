@@ -163,17 +163,21 @@ func (e *engine) antiAffinityConflict(id int32) bool {
 		if len(mine.anti) == 0 && len(other.anti) == 0 {
 			continue
 		}
-		if antiMatchesOnNode(mine.anti, other.pod, n.obj.Labels) || antiMatchesOnNode(other.anti, mine.pod, n.obj.Labels) {
+		// the pod's own terms as the incoming pod's (merged), the other's as
+		// a bound pod's
+		ns := e.s.Cluster.namespaceLabels()
+		if antiMatchesOnNode(mine.antiIn, other.pod, n.obj.Labels, ns) || antiMatchesOnNode(other.anti, mine.pod, n.obj.Labels, ns) {
 			return true
 		}
 	}
 	return false
 }
 
-// antiMatchesOnNode: a term over a topology key the node has matches pod.
-func antiMatchesOnNode(terms []daemonset.AffinityTerm, pod *corev1.Pod, nodeLabels map[string]string) bool {
+// antiMatchesOnNode: a term over a topology key the node has matches pod,
+// ns the labels of the cluster's namespaces.
+func antiMatchesOnNode(terms []daemonset.AffinityTerm, pod *corev1.Pod, nodeLabels map[string]string, ns daemonset.NamespaceLabels) bool {
 	for i := range terms {
-		if _, ok := nodeLabels[terms[i].TopologyKey]; ok && terms[i].Matches(pod) {
+		if _, ok := nodeLabels[terms[i].TopologyKey]; ok && terms[i].Matches(pod, ns) {
 			return true
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/daemonkit/daemonkit/simulate"
 )
@@ -129,4 +130,53 @@ func processCPU() int64 {
 		return 0
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+// BenchmarkPlaceNamespaceSelector is a DaemonSet whose required
+// anti-affinity selects pods by a namespace label (team=infra) over 5,000
+// nodes, with the namespaces known by name only and with 1,000 Namespaces
+// given (every other one labelled team=infra): the cost of reading their
+// labels.
+func BenchmarkPlaceNamespaceSelector(b *testing.B) {
+	c5, _ := largeClusters(b)
+	seen := map[string]bool{}
+	var nss []*corev1.Namespace
+	add := func(name string) {
+		if !seen[name] {
+			seen[name] = true
+			team := "web"
+			if len(nss)%2 == 0 {
+				team = "infra"
+			}
+			nss = append(nss, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{"team": team}}})
+		}
+	}
+	for _, p := range c5.Pods() {
+		add(p.Namespace)
+	}
+	for i := 0; len(nss) < 1000; i++ {
+		add(fmt.Sprintf("tenant-%d", i))
+	}
+	given, err := c5.WithNamespaces(nss...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := benchDaemonSet()
+	d.Spec.Template.Spec.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
+		TopologyKey: corev1.LabelHostname, LabelSelector: &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "app", Operator: metav1.LabelSelectorOpExists}}},
+		NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"team": "infra"}}}}}}
+	for _, c := range []struct {
+		name string
+		c    *simulate.Cluster
+	}{{"by-name", c5}, {"namespaces=1000", given}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := simulate.Place(c.c, d); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(c.c.NumNodes()), "ns/node")
+		})
+	}
 }

@@ -216,18 +216,24 @@ func TestProperty_AntiAffinityHoldsAmongBoundPods(t *testing.T) {
 			vb, okb := b.Labels[key]
 			return oka && okb && va == vb
 		}
+		// the generated clusters know namespaces by name only (nil): which pod
+		// was the incoming one does not change what a term matches
+		var ns daemonset.NamespaceLabels
+		if given := c.Namespaces(); given != nil {
+			ns = daemonset.NamespaceLabelsOf(given)
+		}
 		for _, a := range daemons {
 			for _, b := range all {
 				if a.name == b.name {
 					continue
 				}
 				for _, term := range a.anti {
-					if sameDomain(a.node, b.node, term.TopologyKey) && term.Matches(b.pod) {
+					if sameDomain(a.node, b.node, term.TopologyKey) && term.Matches(b.pod, ns) {
 						t.Fatalf("%s runs though its anti-affinity (topologyKey %s) matches %s", a.name, term.TopologyKey, b.name)
 					}
 				}
 				for _, term := range b.anti {
-					if sameDomain(a.node, b.node, term.TopologyKey) && term.Matches(a.pod) {
+					if sameDomain(a.node, b.node, term.TopologyKey) && term.Matches(a.pod, ns) {
 						t.Fatalf("%s runs though the anti-affinity (topologyKey %s) of %s matches it", a.name, term.TopologyKey, b.name)
 					}
 				}

@@ -943,7 +943,7 @@ func TestTraps_SchedulerNotModelled(t *testing.T) {
 		s.SchedulingGates = []corev1.PodSchedulingGate{{Name: "example.com/wait"}}
 	}))
 	tr := simtest.AssertTrap(t, p, simulate.TrapSchedulerNotModelled)
-	if !strings.Contains(tr.Message, "namespace labels other than kubernetes.io/metadata.name (Namespace objects are not read), scheduling gates") {
+	if !strings.Contains(tr.Message, "namespace labels other than kubernetes.io/metadata.name (the cluster's Namespaces were not given), scheduling gates") {
 		t.Errorf("message = %q", tr.Message)
 	}
 }

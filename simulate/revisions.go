@@ -24,10 +24,12 @@ type revision struct {
 	template *corev1.PodTemplateSpec
 	ports    []hostPort
 	// pod is the daemon pod of this revision as created (labels with its
-	// hash, matchLabelKeys merged), anti its required anti-affinity terms:
+	// hash, matchLabelKeys merged), anti its required anti-affinity terms
+	// (antiIn: merged over the cluster's namespaces, as the incoming pod's):
 	// the InterPodAffinity filter between the DaemonSet's own pods.
 	pod     *corev1.Pod
 	anti    []daemonset.AffinityTerm
+	antiIn  []daemonset.AffinityTerm
 	labels  map[string]string
 	annots  map[string]string
 	deleted bool
@@ -146,6 +148,7 @@ func (e *engine) constructHistory() {
 		r.pod = daemonset.PodAsCreatedForRevision(e.ds, "", hash)
 		_, anti := daemonset.RequiredAffinityTerms(&r.pod.Spec)
 		r.anti = daemonset.GetAffinityTerms(r.pod.Namespace, anti)
+		r.antiIn = e.s.Cluster.namespaceLabels().MergeAffinityTermNamespacesIfNotEmpty(r.anti)
 		r.pending = e.schedulerPending()
 		_, r.refused, _ = daemonPodAdmission(&tmpl.Spec, e.s.Cluster)
 		if r.refused != nil {

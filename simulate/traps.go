@@ -84,10 +84,13 @@ const (
 	// unknown.
 	TrapPriorityClassNotGiven TrapKind = "PriorityClassNotGiven"
 	// TrapSchedulerNotModelled: the template asks the scheduler for what
-	// the scheduler stage does not model — required inter-pod affinity or
-	// anti-affinity, topology spread constraints that forbid scheduling,
-	// scheduling gates, DRA resource claims, PersistentVolumeClaims — so
-	// where it says Runs the real scheduler may still leave the pod Pending.
+	// the scheduler stage does not model — scheduling gates, DRA resource
+	// claims, PersistentVolumeClaims, or, when the cluster's Namespaces
+	// were not given (Cluster.WithNamespaces), a pod affinity
+	// namespaceSelector on namespace labels other than
+	// kubernetes.io/metadata.name (the template's, or a bound pod's that
+	// may match the daemon pod) — so where it says Runs the real scheduler
+	// may still leave the pod Pending.
 	TrapSchedulerNotModelled TrapKind = "SchedulerNotModelled"
 	// TrapDaemonPodsInteract: the daemon pods of the placed DaemonSets meet
 	// each other across nodes through inter-pod anti-affinity, affinity or a
@@ -251,7 +254,7 @@ func findTraps(c *Cluster, ix *clusterIndex, ip *interPod, dss []*appsv1.DaemonS
 				Message: fmt.Sprintf("its daemon pods meet daemon pods on other nodes: %s. The pods bound first decide for the others (an anti-affinity keeps the later ones Pending); "+
 					"Place binds them nodes in name order, the scheduler in an order of its own, so the counts hold but which nodes get a pod may differ", strings.Join(what, "; "))})
 		}
-		if daemonset.AntiAffinityAgainstOtherRevisions(ds) >= 0 && allowsSurgeAsStored(ds) {
+		if daemonset.AntiAffinityAgainstOtherRevisions(ds, c.namespaceLabels()) >= 0 && allowsSurgeAsStored(ds) {
 			traps = append(traps, Trap{Kind: TrapSurgeAntiAffinity, DaemonSet: key,
 				Message: "the template's required pod anti-affinity matches its own pods of another revision and the update strategy has maxSurge > 0: " +
 					"during an update the new pod cannot bind beside the old one on its node and stays Pending, so the rollout stalls; use maxSurge 0 " +
@@ -358,16 +361,16 @@ func allowsSurgeAsStored(ds *appsv1.DaemonSet) bool {
 // notModelled lists what spec asks of the scheduler beyond the filters the
 // scheduler stage models (upstream plugins SchedulingGates,
 // DynamicResources, VolumeBinding / VolumeZone / NodeVolumeLimits /
-// VolumeRestrictions), and the inter-pod affinity terms it cannot decide:
-// a namespaceSelector on namespace labels other than
-// kubernetes.io/metadata.name (Namespace objects are not read), in the
-// template or in the anti-affinity of a pod in the cluster whose selector
-// matches the daemon pod.
+// VolumeRestrictions), and the inter-pod affinity terms it cannot decide
+// when the cluster's Namespaces were not given (Cluster.WithNamespaces): a
+// namespaceSelector on namespace labels other than
+// kubernetes.io/metadata.name, in the template or in the anti-affinity of a
+// pod in the cluster whose selector matches the daemon pod.
 func notModelled(c *Cluster, ix *clusterIndex, ip *interPod, dss []*appsv1.DaemonSet, k int) []string {
 	ds := dss[k]
 	spec := &ds.Spec.Template.Spec
 	var out []string
-	if ip != nil {
+	if ip != nil && ip.ns == nil {
 		d := &ip.dss[k]
 		inexact := slices.ContainsFunc(d.aff, func(t daemonset.AffinityTerm) bool { return !t.ByNamespaceName }) ||
 			slices.ContainsFunc(d.anti, func(t daemonset.AffinityTerm) bool { return !t.ByNamespaceName })
@@ -382,7 +385,7 @@ func notModelled(c *Cluster, ix *clusterIndex, ip *interPod, dss []*appsv1.Daemo
 			}
 		}
 		if inexact {
-			out = append(out, "a pod affinity namespaceSelector on namespace labels other than kubernetes.io/metadata.name (Namespace objects are not read)")
+			out = append(out, "a pod affinity namespaceSelector on namespace labels other than kubernetes.io/metadata.name (the cluster's Namespaces were not given)")
 		}
 	}
 	if len(spec.SchedulingGates) > 0 {
@@ -440,20 +443,20 @@ func interactions(c *Cluster, ip *interPod, dss []*appsv1.DaemonSet, k int) []st
 	for j := range ip.dss {
 		o := &ip.dss[j]
 		for _, t := range d.anti {
-			if t.Matches(o.pod) && sharesValue(t.TopologyKey) {
+			if t.Matches(o.pod, ip.ns) && sharesValue(t.TopologyKey) {
 				out = append(out, fmt.Sprintf("its required anti-affinity (topologyKey %s) matches %s", t.TopologyKey, name(j)))
 				break
 			}
 		}
 		if j != k {
-			for _, t := range o.anti {
-				if t.Matches(d.pod) && sharesValue(t.TopologyKey) {
+			for _, t := range o.antiBound {
+				if t.Matches(d.pod, ip.ns) && sharesValue(t.TopologyKey) {
 					out = append(out, fmt.Sprintf("the required anti-affinity (topologyKey %s) of %s matches its pods", t.TopologyKey, name(j)))
 					break
 				}
 			}
 		}
-		if matchesAll(d.aff, o.pod) {
+		if matchesAll(d.aff, o.pod, ip.ns) {
 			if j == k {
 				out = append(out, "its pods match their own required pod affinity: while no pod matches, the first is let in anywhere, then only nodes whose domain holds one")
 			} else {

@@ -83,15 +83,11 @@ func runApplyWith(e *env, args []string, deps applyDeps) error {
 		return fmt.Errorf("not applied, the API server would refuse:\n%s", strings.Join(invalid, "\n"))
 	}
 	var ordered []runtime.Object
-	for _, o := range objs.Others {
-		if o.Kind == "Namespace" && o.APIVersion == "v1" {
-			ordered = append(ordered, &unstructured.Unstructured{Object: o.Object})
-		}
+	for _, ns := range objs.Namespaces {
+		ordered = append(ordered, ns)
 	}
 	for _, o := range objs.Others {
-		if !(o.Kind == "Namespace" && o.APIVersion == "v1") {
-			ordered = append(ordered, &unstructured.Unstructured{Object: o.Object})
-		}
+		ordered = append(ordered, &unstructured.Unstructured{Object: o.Object})
 	}
 	for _, ds := range objs.DaemonSets {
 		ordered = append(ordered, ds)

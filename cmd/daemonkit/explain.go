@@ -186,6 +186,9 @@ func runExplain(e *env, args []string) error {
 			return err
 		}
 	}
+	if cluster, err = withManifestNamespaces(cluster, objs); err != nil {
+		return err
+	}
 	rep, err := explain(cluster, where, dss, objs)
 	if err != nil {
 		return err

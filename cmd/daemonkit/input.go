@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/daemonkit/daemonkit/daemonset"
 	"github.com/daemonkit/daemonkit/simulate"
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -241,6 +243,9 @@ func loadDaemonSets(e *env, names []string) ([]*appsv1.DaemonSet, *daemonset.Obj
 		if len(objs.Pods) > 0 {
 			kinds = append(kinds, "Pod")
 		}
+		if len(objs.Namespaces) > 0 {
+			kinds = append(kinds, "Namespace")
+		}
 		found := "nothing"
 		if len(kinds) > 0 {
 			found = strings.Join(uniqueSorted(kinds), ", ")
@@ -338,7 +343,7 @@ type clusterFlags struct {
 }
 
 func (c *clusterFlags) register(fs *flag.FlagSet) {
-	fs.Var(&c.nodes, "nodes", "nodes (and pods) of your cluster: `FILE` from 'kubectl get nodes -o yaml' (and 'kubectl get pods -A -o yaml'), or a directory of them; repeatable, - for stdin")
+	fs.Var(&c.nodes, "nodes", "nodes (and pods, PriorityClasses, PodDisruptionBudgets, Namespaces) of your cluster: `FILE` from 'kubectl get nodes -o yaml' (and 'kubectl get pods,priorityclasses,pdb,ns -A -o yaml'), or a directory of them; repeatable, - for stdin")
 	fs.StringVar(&c.cluster, "cluster", "", "a built-in cluster `NAME` instead of --nodes ('list' shows them; default mixed)")
 	fs.Int64Var(&c.seed, "cluster-seed", 1, "seed of the built-in cluster")
 	c.live.register(fs)
@@ -396,6 +401,29 @@ func (c *clusterFlags) load(e *env) (*simulate.Cluster, string, error) {
 		return nil, "", fmt.Errorf("%s: no Node objects found; expected the output of 'kubectl get nodes -o yaml'", displayNames(names))
 	}
 	return cl, fmt.Sprintf("%s (%d nodes, %d pods)", displayNames(names), cl.NumNodes(), len(cl.Pods())), nil
+}
+
+// withManifestNamespaces adds to cl the Namespaces of the manifests (-f)
+// that the cluster lacks: they exist once the manifests are applied. It
+// does so only when the cluster's Namespaces are known (from the --nodes
+// files or a live read): a cluster without them knows namespaces by name
+// only, and some given alone would leave every other namespace without
+// labels. A Namespace the cluster has keeps the cluster's labels.
+func withManifestNamespaces(cl *simulate.Cluster, objs *daemonset.Objects) (*simulate.Cluster, error) {
+	known := cl.Namespaces()
+	if objs == nil || len(objs.Namespaces) == 0 || len(known) == 0 {
+		return cl, nil
+	}
+	all := known
+	for _, n := range objs.Namespaces {
+		if n != nil && n.Name != "" && !slices.ContainsFunc(all, func(k *corev1.Namespace) bool { return k.Name == n.Name }) {
+			all = append(all, n)
+		}
+	}
+	if len(all) == len(known) {
+		return cl, nil
+	}
+	return cl.WithNamespaces(all...)
 }
 
 func uniqueSorted(in []string) []string {

@@ -89,7 +89,7 @@ func runRollout(e *env, args []string) error {
 		req := live.Request{DaemonSets: []string{"namespace/name"}, SchedulerStage: true}
 		return printRBAC(e.stdout, req.ClusterRole("daemonkit-rollout"), readRoleComment("rollout"))
 	}
-	newDSs, _, err := loadDaemonSets(e, newFiles)
+	newDSs, newObjs, err := loadDaemonSets(e, newFiles)
 	if err != nil {
 		return err
 	}
@@ -113,6 +113,9 @@ func runRollout(e *env, args []string) error {
 	cluster, where, err := cf.load(e)
 	if err != nil {
 		return helpOK(err)
+	}
+	if cluster, err = withManifestNamespaces(cluster, newObjs); err != nil {
+		return err
 	}
 	var old *appsv1.DaemonSet
 	origin := ""

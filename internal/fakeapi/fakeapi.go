@@ -1,6 +1,6 @@
 // Package fakeapi is a small Kubernetes API server over HTTP for the tests
-// of live reads (simulate/live, cmd/daemonkit): it serves Nodes, Pods and
-// DaemonSets from memory with limit/continue pagination, label and field
+// of live reads (simulate/live, cmd/daemonkit): it serves Nodes, Pods,
+// DaemonSets, PriorityClasses, PodDisruptionBudgets and Namespaces from memory with limit/continue pagination, label and field
 // selectors, answers SelfSubjectAccessReviews, and refuses what Allow
 // refuses with the 403 a real API server sends. It stores nothing and
 // accepts no writes (405), so a client that tries one fails its test.
@@ -54,6 +54,9 @@ type Server struct {
 	// PodDisruptionBudgets are served at /apis/policy/v1/poddisruptionbudgets
 	// (set before the first request).
 	PodDisruptionBudgets []policyv1.PodDisruptionBudget
+	// Namespaces are served at /api/v1/namespaces (set before the first
+	// request).
+	Namespaces []corev1.Namespace
 
 	nodes []corev1.Node
 	pods  []corev1.Pod
@@ -206,6 +209,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.list(w, r, "PriorityClassList", "scheduling.k8s.io/v1", filter(s.PriorityClasses, func(pc *schedulingv1.PriorityClass) bool {
 			return sel.Matches(labels.Set(pc.Labels))
 		}))
+	case group == "" && a.Resource == "namespaces" && a.Namespace == "" && a.Name == "":
+		s.list(w, r, "NamespaceList", "v1", filter(s.Namespaces, func(n *corev1.Namespace) bool {
+			return sel.Matches(labels.Set(n.Labels)) && fsel.Matches(fields.Set{"metadata.name": n.Name})
+		}))
 	case group == "policy" && a.Resource == "poddisruptionbudgets" && a.Name == "":
 		s.list(w, r, "PodDisruptionBudgetList", "policy/v1", filter(s.PodDisruptionBudgets, func(p *policyv1.PodDisruptionBudget) bool {
 			return (a.Namespace == "" || p.Namespace == a.Namespace) && sel.Matches(labels.Set(p.Labels))
@@ -276,6 +283,10 @@ func sliceOf(items any) []any {
 			out = append(out, x)
 		}
 	case []schedulingv1.PriorityClass:
+		for _, x := range t {
+			out = append(out, x)
+		}
+	case []corev1.Namespace:
 		for _, x := range t {
 			out = append(out, x)
 		}

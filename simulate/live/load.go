@@ -77,8 +77,8 @@ func Read(ctx context.Context, kubeconfigPath, context string, req Request) (*Sn
 	return snap, nil
 }
 
-// Load reads the Nodes, Pods, DaemonSets, PriorityClasses and
-// PodDisruptionBudgets of the cluster that the
+// Load reads the Nodes, Pods, DaemonSets, PriorityClasses,
+// PodDisruptionBudgets and Namespaces of the cluster that the
 // kubeconfig at kubeconfigPath (see Config) and context point to. It only
 // lists; it never writes to the cluster.
 func Load(ctx context.Context, kubeconfigPath, context string) (*simulate.Cluster, []*appsv1.DaemonSet, error) {
@@ -99,9 +99,10 @@ func Load(ctx context.Context, kubeconfigPath, context string) (*simulate.Cluste
 
 // LoadFrom is Load over an existing client (a fake one in tests). It lists
 // every Node, every Pod and every DaemonSet of every namespace, the
-// PriorityClasses and the PodDisruptionBudgets, page by page, and builds the
-// Cluster with simulate.NewCluster, WithPriorityClasses and
-// WithPodDisruptionBudgets. Unlike ReadFrom it needs all five lists and
+// PriorityClasses, the PodDisruptionBudgets and the Namespaces, page by
+// page, and builds the Cluster with simulate.NewCluster,
+// WithPriorityClasses, WithPodDisruptionBudgets and WithNamespaces. Unlike
+// ReadFrom it needs all six lists and
 // fails on the first refused. Managed fields are
 // dropped (nothing reads them).
 func LoadFrom(ctx context.Context, cs kubernetes.Interface) (*simulate.Cluster, []*appsv1.DaemonSet, error) {
@@ -173,12 +174,25 @@ func LoadFrom(ctx context.Context, cs kubernetes.Interface) (*simulate.Cluster, 
 	if err != nil {
 		return nil, nil, err
 	}
+	namespaces, err := listPaged(ctx, "namespaces", metav1.ListOptions{}, nil, func(o metav1.ListOptions) ([]corev1.Namespace, metav1.ListMeta, error) {
+		l, err := cs.CoreV1().Namespaces().List(ctx, o)
+		if err != nil {
+			return nil, metav1.ListMeta{}, err
+		}
+		return l.Items, l.ListMeta, nil
+	}, nil)
+	if err != nil {
+		return nil, nil, err
+	}
 	cl, err := simulate.NewCluster(nodes, pods)
 	if err == nil {
 		cl, err = cl.WithPriorityClasses(classes...)
 	}
 	if err == nil {
 		cl, err = cl.WithPodDisruptionBudgets(pdbs...)
+	}
+	if err == nil {
+		cl, err = cl.WithNamespaces(namespaces...)
 	}
 	if err != nil {
 		return nil, nil, err

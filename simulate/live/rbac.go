@@ -32,7 +32,7 @@ func (req Request) Accesses() []Access {
 		out = append(out, priorityClassesList)
 	}
 	if req.SchedulerStage {
-		out = append(out, pdbList)
+		out = append(out, pdbList, namespacesList)
 	}
 	return sortAccesses(out)
 }

@@ -80,6 +80,7 @@ func ExampleRequest_ClusterRole() {
 		fmt.Printf("%q %v %v\n", r.APIGroups, r.Resources, r.Verbs)
 	}
 	// Output:
+	// [""] [namespaces] [list]
 	// [""] [nodes] [list]
 	// [""] [pods] [list]
 	// ["apps"] [daemonsets] [get list]

@@ -83,6 +83,11 @@ const (
 	// PodDisruptionBudgetsForbidden: the PodDisruptionBudgets could not be
 	// listed, so preemption's victims are chosen as if there were none.
 	PodDisruptionBudgetsForbidden WarningCode = "PodDisruptionBudgetsForbidden"
+	// NamespacesForbidden: the Namespaces could not be listed, so
+	// namespaces are known by name only: a pod affinity namespaceSelector
+	// on another label than kubernetes.io/metadata.name is not decided
+	// (simulate.TrapSchedulerNotModelled).
+	NamespacesForbidden WarningCode = "NamespacesForbidden"
 )
 
 // Warning is a read the cluster refused and what the answer lacks for it.
@@ -128,6 +133,8 @@ var (
 	priorityClassesList = Access{Verb: "list", Group: "scheduling.k8s.io", Resource: "priorityclasses"}
 	// the PodDisruptionBudgets decide which pods preemption spares first
 	pdbList = Access{Verb: "list", Group: "policy", Resource: "poddisruptionbudgets"}
+	// the Namespaces' labels decide the pod affinity namespaceSelectors
+	namespacesList = Access{Verb: "list", Resource: "namespaces"}
 )
 
 func (r *reader) read(ctx context.Context) (*Snapshot, error) {
@@ -156,6 +163,7 @@ func (r *reader) read(ctx context.Context) (*Snapshot, error) {
 	}
 	if r.req.SchedulerStage {
 		r.ac.check(ctx, pdbList)
+		r.ac.check(ctx, namespacesList)
 	}
 	if len(essential) > 0 {
 		return nil, errors.Join(essential...)
@@ -195,6 +203,15 @@ func (r *reader) read(ctx context.Context) (*Snapshot, error) {
 		}
 		if ok {
 			if cl, err = cl.WithPodDisruptionBudgets(pdbs...); err != nil {
+				return nil, err
+			}
+		}
+		namespaces, ok, err := r.namespaces(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if cl, err = cl.WithNamespaces(namespaces...); err != nil {
 				return nil, err
 			}
 		}
@@ -279,6 +296,20 @@ func (r *reader) podDisruptionBudgets(ctx context.Context) ([]*policyv1.PodDisru
 		"preemption's victims are chosen as if there were none",
 		func(o metav1.ListOptions) ([]policyv1.PodDisruptionBudget, metav1.ListMeta, error) {
 			l, err := r.cs.PolicyV1().PodDisruptionBudgets(metav1.NamespaceAll).List(ctx, o)
+			if err != nil {
+				return nil, metav1.ListMeta{}, err
+			}
+			return l.Items, l.ListMeta, nil
+		})
+}
+
+// namespaces lists the cluster's Namespaces; forbidden, it warns and
+// returns false.
+func (r *reader) namespaces(ctx context.Context) ([]*corev1.Namespace, bool, error) {
+	return listOrWarn(ctx, r, namespacesList, "Namespaces", NamespacesForbidden,
+		"namespaces are known by name only, and a pod affinity namespaceSelector on another label is not decided",
+		func(o metav1.ListOptions) ([]corev1.Namespace, metav1.ListMeta, error) {
+			l, err := r.cs.CoreV1().Namespaces().List(ctx, o)
 			if err != nil {
 				return nil, metav1.ListMeta{}, err
 			}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/daemonkit/daemonkit/internal/fakeapi"
+	"github.com/daemonkit/daemonkit/simulate"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
@@ -194,12 +195,59 @@ func warningCodes(ws []Warning) string {
 	return strings.Join(out, " ")
 }
 
+// With the scheduler stage the Namespaces are read, and their labels decide
+// a namespaceSelector; forbidden, one warning says the answer knows
+// namespaces by name only (and the trap names the selector).
+func TestReadFromNamespaces(t *testing.T) {
+	nodes, pods, dss := teamCluster()
+	for _, n := range nodes {
+		n.Labels = map[string]string{corev1.LabelHostname: n.Name}
+	}
+	agent := dss[0].DeepCopy()
+	agent.Spec.Template.Spec.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
+		TopologyKey: corev1.LabelHostname, LabelSelector: &metav1.LabelSelector{},
+		NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"team": "shop"}}}}}}
+	for _, forbid := range []bool{false, true} {
+		srv := fakeapi.New(nodes, pods, dss)
+		srv.Namespaces = []corev1.Namespace{{ObjectMeta: metav1.ObjectMeta{Name: "shop", Labels: map[string]string{"team": "shop"}}},
+			{ObjectMeta: metav1.ObjectMeta{Name: "team-x"}}}
+		if forbid {
+			srv.Allow = func(a fakeapi.Access) bool { return a.Resource != "namespaces" }
+		}
+		cs, _ := client(t, srv)
+		snap, err := ReadFrom(context.Background(), cs, Request{Templates: []*appsv1.DaemonSet{agent}, SchedulerStage: true})
+		srv.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := simulate.Place(snap.Cluster, agent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		trapped := slices.ContainsFunc(p.Traps, func(tr simulate.Trap) bool { return tr.Kind == simulate.TrapSchedulerNotModelled })
+		if forbid {
+			if got := warningCodes(snap.Warnings); got != "NamespacesForbidden" || snap.Cluster.Namespaces() != nil || !trapped {
+				t.Errorf("forbidden: warnings %q, namespaces %v, trap %v", got, snap.Cluster.Namespaces(), trapped)
+			}
+			continue
+		}
+		if len(snap.Warnings) > 0 || len(snap.Cluster.Namespaces()) != 2 || trapped {
+			t.Errorf("warnings %v, namespaces %v, trap %v", snap.Warnings, snap.Cluster.Namespaces(), trapped)
+		}
+		// shop/web-1 is on a node: the daemon pod is kept off that node
+		if c := p.DaemonSets[0].Counts(); c.Pending != 1 {
+			t.Errorf("counts %+v, want one Pending", c)
+		}
+	}
+}
+
 // Each user reads what RBAC lets it and says once what the answer lacks;
 // it never asks for more, and never sends a request that writes.
 func TestReadFromAnswersWhatRBACAllows(t *testing.T) {
 	all := func(fakeapi.Access) bool { return true }
-	platform := func(a fakeapi.Access) bool { // nodes, DaemonSets and PriorityClasses cluster-wide, no pods
-		return (a.Verb == "get" || a.Verb == "list") && (a.Resource == "nodes" || a.Resource == "daemonsets" || a.Resource == "priorityclasses" || a.Resource == "poddisruptionbudgets")
+	platform := func(a fakeapi.Access) bool { // nodes, DaemonSets, PriorityClasses, PDBs and Namespaces cluster-wide, no pods
+		return (a.Verb == "get" || a.Verb == "list") && (a.Resource == "nodes" || a.Resource == "daemonsets" || a.Resource == "priorityclasses" ||
+			a.Resource == "poddisruptionbudgets" || a.Resource == "namespaces")
 	}
 	team := func(a fakeapi.Access) bool { // nodes, and team-x's DaemonSets and pods
 		return (a.Verb == "get" || a.Verb == "list") &&
@@ -227,13 +275,13 @@ func TestReadFromAnswersWhatRBACAllows(t *testing.T) {
 			warnings: "DaemonSetPodsForbidden OtherPodsForbidden", never: "/pods"},
 		{name: "team, every DaemonSet it may see", allow: team, reviews: true,
 			req: Request{AllDaemonSets: true, SchedulerStage: true, RequireDaemonSets: true, Namespace: "team-x"},
-			dss: "team-x/agent", pods: "team-x/agent-a team-x/agent-old", warnings: "DaemonSetsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden"},
+			dss: "team-x/agent", pods: "team-x/agent-a team-x/agent-old", warnings: "DaemonSetsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden NamespacesForbidden"},
 		{name: "team, a rollout of its DaemonSet", allow: team, reviews: true,
 			req: Request{DaemonSets: []string{"team-x/agent"}, SchedulerStage: true, Namespace: "team-x"},
-			dss: "team-x/agent", pods: "team-x/agent-a team-x/agent-old", warnings: "OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden"},
+			dss: "team-x/agent", pods: "team-x/agent-a team-x/agent-old", warnings: "OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden NamespacesForbidden"},
 		{name: "team, no access reviews: 403s handled alike", allow: team,
 			req: Request{AllDaemonSets: true, SchedulerStage: true, RequireDaemonSets: true, Namespace: "team-x"},
-			dss: "team-x/agent", pods: "team-x/agent-a team-x/agent-old", warnings: "DaemonSetsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden"},
+			dss: "team-x/agent", pods: "team-x/agent-a team-x/agent-old", warnings: "DaemonSetsForbidden OtherPodsForbidden PriorityClassesForbidden PodDisruptionBudgetsForbidden NamespacesForbidden"},
 		{name: "a rollout of a DaemonSet not created yet", allow: all, reviews: true,
 			req: Request{DaemonSets: []string{"team-x/new"}, SchedulerStage: false}, never: "/pods"},
 		{name: "bare name", allow: all, reviews: true,
