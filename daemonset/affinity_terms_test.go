@@ -243,15 +243,15 @@ func FuzzAntiAffinityAgainstOtherRevisions(f *testing.F) {
 			return
 		}
 		orig := ds.DeepCopy()
+		_, anti := RequiredAffinityTerms(&ds.Spec.Template.Spec)
 		got := AntiAffinityAgainstOtherRevisions(&ds, nil)
 		given := NamespaceLabelsOf([]*corev1.Namespace{{ObjectMeta: metav1.ObjectMeta{Name: ds.Namespace, Labels: map[string]string{"team": "infra"}}}})
-		if g := AntiAffinityAgainstOtherRevisions(&ds, given); g < -1 || g >= 1+len(ds.Spec.Template.Spec.Affinity.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution) {
-			t.Fatalf("index %d with namespaces given", g)
+		if g := AntiAffinityAgainstOtherRevisions(&ds, given); g < -1 || g >= len(anti) {
+			t.Fatalf("index %d of %d terms with namespaces given", g, len(anti))
 		}
 		if !reflect.DeepEqual(&ds, orig) {
 			t.Fatal("DaemonSet modified")
 		}
-		_, anti := RequiredAffinityTerms(&ds.Spec.Template.Spec)
 		if got < -1 || got >= len(anti) {
 			t.Fatalf("index %d of %d terms", got, len(anti))
 		}
