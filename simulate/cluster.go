@@ -63,24 +63,7 @@ type Cluster struct {
 // Errors: a nil Namespace, a Namespace without a name, two Namespaces of the
 // same name.
 func (c *Cluster) WithNamespaces(ns ...*corev1.Namespace) (*Cluster, error) {
-	var errs field.ErrorList
-	seen := map[string]int{}
-	for i, n := range ns {
-		p := field.NewPath("namespaces").Index(i)
-		switch {
-		case n == nil:
-			errs = append(errs, field.Required(p, "nil Namespace"))
-		case n.Name == "":
-			errs = append(errs, field.Required(p.Child("metadata", "name"), "Namespace has no name"))
-		default:
-			if j, dup := seen[n.Name]; dup {
-				errs = append(errs, field.Duplicate(p.Child("metadata", "name"), fmt.Sprintf("%s (also namespaces[%d])", n.Name, j)))
-				continue
-			}
-			seen[n.Name] = i
-		}
-	}
-	if len(errs) > 0 {
+	if errs := distinctNamed("namespaces", "Namespace", ns, false); len(errs) > 0 {
 		return nil, inputError("invalid cluster", errs...)
 	}
 	out := &Cluster{}
@@ -121,24 +104,7 @@ func (c *Cluster) namespaceLabels() daemonset.NamespaceLabels {
 //
 // Errors: a nil class, a class without a name, two classes of the same name.
 func (c *Cluster) WithPriorityClasses(classes ...*schedulingv1.PriorityClass) (*Cluster, error) {
-	var errs field.ErrorList
-	seen := map[string]int{}
-	for i, pc := range classes {
-		p := field.NewPath("priorityClasses").Index(i)
-		switch {
-		case pc == nil:
-			errs = append(errs, field.Required(p, "nil PriorityClass"))
-		case pc.Name == "":
-			errs = append(errs, field.Required(p.Child("metadata", "name"), "PriorityClass has no name"))
-		default:
-			if j, dup := seen[pc.Name]; dup {
-				errs = append(errs, field.Duplicate(p.Child("metadata", "name"), fmt.Sprintf("%s (also priorityClasses[%d])", pc.Name, j)))
-				continue
-			}
-			seen[pc.Name] = i
-		}
-	}
-	if len(errs) > 0 {
+	if errs := distinctNamed("priorityClasses", "PriorityClass", classes, false); len(errs) > 0 {
 		return nil, inputError("invalid cluster", errs...)
 	}
 	out := &Cluster{}
@@ -167,25 +133,7 @@ func (c *Cluster) WithPriorityClasses(classes ...*schedulingv1.PriorityClass) (*
 // Errors: a nil PDB, a PDB without a name, two PDBs of the same
 // namespace/name.
 func (c *Cluster) WithPodDisruptionBudgets(pdbs ...*policyv1.PodDisruptionBudget) (*Cluster, error) {
-	var errs field.ErrorList
-	seen := map[string]int{}
-	for i, pdb := range pdbs {
-		p := field.NewPath("podDisruptionBudgets").Index(i)
-		switch {
-		case pdb == nil:
-			errs = append(errs, field.Required(p, "nil PodDisruptionBudget"))
-		case pdb.Name == "":
-			errs = append(errs, field.Required(p.Child("metadata", "name"), "PodDisruptionBudget has no name"))
-		default:
-			key := pdb.Namespace + "/" + pdb.Name
-			if j, dup := seen[key]; dup {
-				errs = append(errs, field.Duplicate(p.Child("metadata", "name"), fmt.Sprintf("%s (also podDisruptionBudgets[%d])", key, j)))
-				continue
-			}
-			seen[key] = i
-		}
-	}
-	if len(errs) > 0 {
+	if errs := distinctNamed("podDisruptionBudgets", "PodDisruptionBudget", pdbs, true); len(errs) > 0 {
 		return nil, inputError("invalid cluster", errs...)
 	}
 	out := &Cluster{}
@@ -697,4 +645,37 @@ func ClusterFromObjects(objs *daemonset.Objects) (*Cluster, error) {
 		return nil, inputError("load cluster", errs...)
 	}
 	return c.WithPriorityClasses(classes...)
+}
+
+// distinctNamed checks the objects given to a With method: none nil, each
+// named, no two of one name ("namespace/name" when namespaced). list names
+// the argument in field paths, kind the objects in messages.
+func distinctNamed[T interface {
+	comparable
+	GetName() string
+	GetNamespace() string
+}](list, kind string, objs []T, namespaced bool) field.ErrorList {
+	var errs field.ErrorList
+	var none T
+	seen := map[string]int{}
+	for i, o := range objs {
+		p := field.NewPath(list).Index(i)
+		switch {
+		case o == none:
+			errs = append(errs, field.Required(p, "nil "+kind))
+		case o.GetName() == "":
+			errs = append(errs, field.Required(p.Child("metadata", "name"), kind+" has no name"))
+		default:
+			key := o.GetName()
+			if namespaced {
+				key = o.GetNamespace() + "/" + key
+			}
+			if j, dup := seen[key]; dup {
+				errs = append(errs, field.Duplicate(p.Child("metadata", "name"), fmt.Sprintf("%s (also %s[%d])", key, list, j)))
+				continue
+			}
+			seen[key] = i
+		}
+	}
+	return errs
 }
