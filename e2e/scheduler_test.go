@@ -16,6 +16,7 @@ import (
 	schedulingv1 "k8s.io/api/scheduling/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 )
 
 // The scheduler stage against the real kube-scheduler and API server: four
@@ -72,30 +73,10 @@ func TestSchedulerStageMatchesRealScheduler(t *testing.T) {
 				TerminationGracePeriodSeconds: new(int64)},
 		}
 	}
-	for _, p := range []*corev1.Pod{
+	createRunning(t, ctx, cs, ns,
 		workload("fill", "sched-full", "900m", "e2e-sched-high", 0),
 		workload("port", "sched-port", "100m", "e2e-sched-high", 9100),
-		workload("victim", "sched-preempt", "900m", "", 0),
-	} {
-		if _, err := cs.CoreV1().Pods(ns).Create(ctx, p, metav1.CreateOptions{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := harness.Poll(ctx, 2*time.Minute, 500*time.Millisecond, func() (bool, string, error) {
-		l, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
-		if err != nil {
-			return false, "", err
-		}
-		running := 0
-		for _, p := range l.Items {
-			if p.Status.Phase == corev1.PodRunning {
-				running++
-			}
-		}
-		return running == 3, fmt.Sprintf("%d of 3 workload pods running", running), nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+		workload("victim", "sched-preempt", "900m", "", 0))
 
 	ds := validAgent("agent")
 	ds.Namespace = ns
@@ -276,31 +257,11 @@ func TestInterPodAffinityAndSpreadMatchRealScheduler(t *testing.T) {
 	}
 	refuseAgents := &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
 		TopologyKey: corev1.LabelHostname, LabelSelector: sel("agent")}}}
-	for _, p := range []*corev1.Pod{
+	createRunning(t, ctx, cs, ns,
 		workload("db", "ipa-db", "db", nil),
 		workload("guard", "ipa-guard", "guard", refuseAgents),
 		workload("cache-1", "ipa-skew", "cache", nil),
-		workload("cache-2", "ipa-skew", "cache", nil),
-	} {
-		if _, err := cs.CoreV1().Pods(ns).Create(ctx, p, metav1.CreateOptions{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := harness.Poll(ctx, 2*time.Minute, 500*time.Millisecond, func() (bool, string, error) {
-		l, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
-		if err != nil {
-			return false, "", err
-		}
-		running := 0
-		for _, p := range l.Items {
-			if p.Status.Phase == corev1.PodRunning {
-				running++
-			}
-		}
-		return running == 4, fmt.Sprintf("%d of 4 workload pods running", running), nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+		workload("cache-2", "ipa-skew", "cache", nil))
 
 	agent := validAgent("agent")
 	agent.Namespace = ns
@@ -464,5 +425,31 @@ func TestInterPodAffinityAndSpreadMatchRealScheduler(t *testing.T) {
 	t.Logf("real scheduler: agent Runs on ipa-free and is Pending on the other five with Place's reasons (anti-affinity per zone, an existing pod's anti-affinity, spread: missing zone label, minDomains skew); near-cache Runs only beside the cache pods; one-per-zone binds one pod a zone: as Place predicted")
 	for _, ds := range dss {
 		_ = cs.AppsV1().DaemonSets(ns).Delete(ctx, ds.Name, metav1.DeleteOptions{})
+	}
+}
+
+// createRunning creates pods in namespace ns (the only pods there) and
+// waits until all of them run.
+func createRunning(t *testing.T, ctx context.Context, cs kubernetes.Interface, ns string, pods ...*corev1.Pod) {
+	t.Helper()
+	for _, p := range pods {
+		if _, err := cs.CoreV1().Pods(ns).Create(ctx, p, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := harness.Poll(ctx, 2*time.Minute, 500*time.Millisecond, func() (bool, string, error) {
+		l, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return false, "", err
+		}
+		running := 0
+		for _, p := range l.Items {
+			if p.Status.Phase == corev1.PodRunning {
+				running++
+			}
+		}
+		return running == len(pods), fmt.Sprintf("%d of %d workload pods running", running, len(pods)), nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
