@@ -530,6 +530,7 @@ func schedStageCases() int {
 // against a PodDisruptionBudget.
 func TestSchedulerStageMatchesUpstreamFramework(t *testing.T) {
 	us := newUpstreamScheduler(t)
+	us.lister.live = true // daemon pods bound and victims removed on the snapshot
 	logger := klog.Background()
 	n := schedStageCases()
 	var nodes, created, runs, pending, preempting, victims, refused, violations, competing, retried int
